@@ -1,0 +1,32 @@
+"""graphbuild: blog and news feeds -> a knowledge graph of posts, people, organisations and projects.
+
+    import graphbuild
+    g = graphbuild.build_graph(["feed.xml"])            # an rdflib Graph
+    rows = graphbuild.run_query(g, "top_mentioned")    # list of dicts
+    graphbuild.write_html(graphbuild.to_pyvis(g), "g.html")
+"""
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "build", "build_graph", "load_feeds", "parse_feed", "run_query", "export_graph", "serialize",
+    "read_graph", "to_networkx", "to_pyvis", "write_html", "show", "resolve", "GraphbuildError",
+    "FeedError", "QueryError", "ExportError", "UnknownExtractor", "RulesError",
+]
+
+
+def __getattr__(name: str):
+    """Import the public API lazily so that ``import graphbuild`` and the CLI start fast."""
+    from importlib import import_module
+
+    where = {
+        "build": "graph", "build_graph": "graph", "load_feeds": "graph", "parse_feed": "feeds",
+        "run_query": "queries", "export_graph": "export", "serialize": "export", "read_graph": "export",
+        "to_networkx": "network", "to_pyvis": "viz", "write_html": "viz", "show": "viz", "resolve": "resolve",
+        "GraphbuildError": "errors", "FeedError": "errors", "QueryError": "errors", "ExportError": "errors",
+        "UnknownExtractor": "errors", "RulesError": "errors",
+    }
+    if name in where:
+        return getattr(import_module(f".{where[name]}", __name__), name)
+    raise AttributeError(f"module 'graphbuild' has no attribute {name!r}")

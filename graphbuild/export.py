@@ -1,0 +1,164 @@
+"""Graph -> files: Turtle, N-Triples, JSON-LD, TriG, GraphML. Deterministic and atomic.
+
+Turtle/N-Triples/TriG/JSON-LD go through pyoxigraph's streaming writers over the triples sorted
+in one fixed order: byte-identical output for the same graph, readable Turtle (grouped by subject,
+fixed prefixes), and about a hundred times faster than rdflib's pretty Turtle writer on large graphs.
+"""
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+
+from .errors import ExportError
+from .namespaces import PREFIXES
+
+#: format name -> (file extension, pyoxigraph format or None for our own writer)
+FORMATS = {
+    "ttl": ("ttl", ox.RdfFormat.TURTLE),
+    "nt": ("nt", ox.RdfFormat.N_TRIPLES),
+    "jsonld": ("jsonld", ox.RdfFormat.JSON_LD),
+    "trig": ("trig", ox.RdfFormat.TRIG),
+    "graphml": ("graphml", None),
+}
+ALIASES = {"turtle": "ttl", "ntriples": "nt", "n-triples": "nt", "json-ld": "jsonld"}
+
+
+def _term(t, bnodes: dict) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(t, URIRef):
+        return ox.NamedNode(str(t))
+    if isinstance(t, Literal):
+        if t.language:
+            return ox.Literal(str(t), language=t.language)
+        if t.datatype:
+            return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype)))
+        return ox.Literal(str(t))
+    if isinstance(t, BNode):
+        return bnodes.setdefault(t, ox.BlankNode(f"b{len(bnodes)}"))
+    raise ExportError(f"cannot write RDF term {t!r}")
+
+
+def _sort_key(t) -> tuple:
+    # subjects grouped, rdf:type first, then predicates and objects in text order
+    s, p, o = t
+    return (str(s), p != _RDF_TYPE, str(p), isinstance(o, Literal), str(o),
+            str(getattr(o, "datatype", "") or ""), str(getattr(o, "language", "") or ""))
+
+
+_RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def to_oxigraph(g: Graph) -> list[ox.Triple]:
+    """The triples of ``g`` as pyoxigraph triples, in the fixed output order."""
+    bnodes: dict = {}
+    try:
+        return [ox.Triple(_term(s, bnodes), _term(p, bnodes), _term(o, bnodes)) for s, p, o in sorted(g, key=_sort_key)]
+    except ValueError as e:  # pyoxigraph refuses an invalid IRI or literal
+        raise ExportError(f"the graph holds a term that is not valid RDF: {e}") from None
+
+
+def prefixes_of(g: Graph) -> dict[str, str]:
+    """The graph's bound prefixes that are used by the project, in a fixed order."""
+    bound = {p: str(ns) for p, ns in g.namespaces() if p}
+    fixed = {p: ns for p, ns in bound.items() if p in PREFIXES}
+    minted = {p: ns for p, ns in bound.items() if p not in PREFIXES and ns.startswith("http")}
+    return dict(sorted({**fixed, **minted}.items()))
+
+
+def serialize(g: Graph, fmt: str = "ttl") -> bytes:
+    """``g`` in format ``fmt`` (ttl, nt, jsonld, trig, graphml) as bytes.
+
+    Raises:
+        ExportError: unknown format or a term that cannot be written.
+    """
+    fmt = ALIASES.get(fmt, fmt)
+    if fmt not in FORMATS:
+        raise ExportError(f"Unknown format {fmt!r}. Available: {', '.join(FORMATS)}")
+    if fmt == "graphml":
+        from .network import to_networkx, write_graphml
+        buf = io.BytesIO()
+        write_graphml(to_networkx(g), buf)
+        return buf.getvalue()
+    triples = to_oxigraph(g)
+    oxfmt = FORMATS[fmt][1]
+    if oxfmt is ox.RdfFormat.TRIG:
+        triples = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+    prefixes = prefixes_of(g) if fmt in ("ttl", "trig", "jsonld") else None
+    if fmt == "jsonld":
+        out = ox.serialize(triples, format=oxfmt)
+        return out
+    return _sorted_header(ox.serialize(triples, format=oxfmt, prefixes=prefixes))
+
+
+def _sorted_header(data: bytes) -> bytes:
+    """Put the ``@prefix`` lines in a fixed order (the writer keeps them in a hash map)."""
+    lines = data.split(b"\n")
+    n = 0
+    while n < len(lines) and lines[n].startswith(b"@prefix "):
+        n += 1
+    return b"\n".join(sorted(lines[:n]) + lines[n:])
+
+
+def write_atomic(path: str | Path, write: Callable[[io.BufferedWriter], None] | bytes) -> Path:
+    """Write a file through a temporary name in the same folder, then rename it into place.
+
+    An interrupted run leaves the previous file intact and no temporary file behind.
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as e:
+        raise ExportError(f"{path}: cannot write ({e.strerror or e})") from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            if isinstance(write, (bytes, bytearray)):
+                f.write(write)
+            else:
+                write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException as e:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(e, OSError):
+            raise ExportError(f"{path}: cannot write ({e.strerror or e})") from None
+        raise
+    return path
+
+
+def export_graph(g: Graph, path: str | Path, fmt: str | None = None) -> Path:
+    """Serialise ``g`` to ``path`` atomically; the format defaults to the file's extension."""
+    fmt = fmt or Path(path).suffix.lstrip(".") or "ttl"
+    return write_atomic(path, serialize(g, fmt))
+
+
+def read_graph(path: str | Path) -> Graph:
+    """Read a graph file (format from its extension) into an rdflib Graph with our prefixes.
+
+    Raises:
+        ExportError: the file is missing or not valid RDF.
+    """
+    from rdflib.util import guess_format
+
+    from .namespaces import bind_prefixes
+
+    path = Path(path)
+    fmt = {"jsonld": "json-ld"}.get(path.suffix.lstrip("."), guess_format(str(path)) or "turtle")
+    g = Graph(bind_namespaces="none")
+    try:
+        g.parse(str(path), format=fmt)
+    except FileNotFoundError:
+        raise ExportError(f"{path}: no such file") from None
+    except Exception as e:
+        raise ExportError(f"{path}: cannot read as {fmt} ({str(e).splitlines()[0][:200]})") from None
+    bound = {p for p, _ in g.namespaces()}
+    return g if bound else bind_prefixes(g)

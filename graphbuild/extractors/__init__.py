@@ -1,0 +1,73 @@
+"""The extractor registry: a name, a description and a module per extractor, imported lazily.
+
+An extractor is a module with ``DESCRIPTION`` and ``extract(item, context) -> Iterable[Mention | Relation]``:
+a pure function of one FeedItem (plus the run's URL rules). Adding one is one file plus one line here.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Callable, Iterable, Iterator
+
+from ..errors import UnknownExtractor
+from ..models import FeedItem, Mention, Relation
+from ..rules import Rule, load_rules
+
+#: the built-in extractors, in the order they run: name -> module
+BUILTINS: dict[str, str] = {
+    "authors": "graphbuild.extractors.authors",
+    "links": "graphbuild.extractors.links",
+}
+
+_registry: dict[str, str | ModuleType] = dict(BUILTINS)
+
+
+@dataclass
+class Context:
+    """What an extractor may know besides its item: the URL rules of this run."""
+
+    rules: list[Rule] = field(default_factory=load_rules)
+
+
+def register(name: str, module: str | ModuleType) -> None:
+    """Register an extractor module (or its dotted import path) under ``name``."""
+    _registry[name] = module
+
+
+def names() -> list[str]:
+    """Registered extractor names, in run order."""
+    return list(_registry)
+
+
+def get(name: str) -> ModuleType:
+    """The extractor module called ``name``.
+
+    Raises:
+        UnknownExtractor: no extractor has that name; the message lists those that exist.
+    """
+    try:
+        mod = _registry[name]
+    except KeyError:
+        raise UnknownExtractor(f"Unknown extractor {name!r}. Available: {', '.join(names())}") from None
+    if isinstance(mod, str):
+        mod = _registry[name] = importlib.import_module(mod)
+    return mod
+
+
+def describe() -> list[tuple[str, str]]:
+    """(name, one-line description) of every registered extractor."""
+    return [(n, get(n).DESCRIPTION) for n in names()]
+
+
+def run_extractors(items: Iterable[FeedItem], extractors: Iterable[str] | None = None,
+                   context: Context | None = None) -> Iterator[Mention | Relation]:
+    """Run the chosen extractors (default: all registered) over every item."""
+    mods = [get(n) for n in (extractors if extractors is not None else names())]
+    context = context or Context()
+    for item in items:
+        for mod in mods:
+            yield from mod.extract(item, context)
+
+
+Extract = Callable[[FeedItem, Context], Iterable[Mention | Relation]]

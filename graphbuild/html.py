@@ -1,0 +1,122 @@
+"""Post HTML -> plain-text blocks with their links (lxml.html, no network, no scripts)."""
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import lxml.html
+from lxml import etree
+
+from .models import Block, Link
+
+BLOCK_TAGS = frozenset(
+    "p li h1 h2 h3 h4 h5 h6 blockquote td th dt dd figcaption caption pre div section article "
+    "header footer aside ul ol dl table tr figure details summary main nav address hr".split()
+)
+SKIP_TAGS = frozenset("script style template noscript iframe object embed svg math head title".split())
+_WS = re.compile(r"\s+")
+_PARSER = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
+
+
+class _Builder:
+    """Collects text pieces of the current block and the links opened inside it."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.blocks: list[Block] = []
+        self.parts: list[str] = []
+        self.size = 0
+        self.links: list[Link] = []
+        self.tag = "p"
+
+    def add(self, s: str | None) -> None:
+        if not s:
+            return
+        s = _WS.sub(" ", s)
+        if s.startswith(" ") and (not self.parts or self.parts[-1].endswith(" ")):
+            s = s[1:]
+        if s:
+            self.parts.append(s)
+            self.size += len(s)
+
+    def flush(self, tag: str) -> None:
+        text = "".join(self.parts)
+        lead = len(text) - len(text.lstrip())
+        text = text.strip()
+        if text:
+            links = tuple(
+                Link(l.href, max(0, l.start - lead), min(len(text), l.end - lead))
+                for l in self.links
+                if l.end - lead > 0 and l.start - lead < len(text)
+            )
+            self.blocks.append(Block(text, links, self.tag))
+        self.parts, self.size, self.links, self.tag = [], 0, [], tag
+
+
+def _walk(el: etree._Element, b: _Builder) -> None:
+    tag = el.tag if isinstance(el.tag, str) else ""
+    tag = tag.rsplit("}", 1)[-1].lower()
+    if tag in SKIP_TAGS:
+        return
+    block = tag in BLOCK_TAGS
+    if block:
+        b.flush(tag)
+    if tag == "br":
+        b.add(" ")
+    start, n_blocks = b.size, len(b.blocks)
+    b.add(el.text)
+    for child in el:
+        _walk(child, b)
+        b.add(child.tail)
+    if tag == "a" and el.get("href") and len(b.blocks) == n_blocks:
+        href = resolve_href(b.base, el.get("href", ""))
+        if href:
+            b.links.append(Link(href, start, b.size))
+    if block:
+        b.flush("p")
+
+
+def resolve_href(base: str, href: str) -> str | None:
+    """Absolute form of ``href`` against ``base``; ``None`` for fragments-only and unparsable hrefs."""
+    href = href.strip()
+    if not href or href.startswith("#"):
+        return None
+    try:
+        url = urlsplit(urljoin(base, href))
+    except ValueError:
+        return None
+    if "/." in url.path:  # an absolute href may still hold dot segments: /blog/a/../../2025/
+        url = url._replace(path=_remove_dots(url.path))
+    return urlunsplit(url)
+
+
+def _remove_dots(path: str) -> str:
+    """RFC 3986 section 5.2.4 on an absolute path."""
+    out: list[str] = []
+    for seg in path.split("/")[1:]:
+        if seg == "..":
+            if out:
+                out.pop()
+        elif seg != ".":
+            out.append(seg)
+    tail = "/" if path.endswith(("/.", "/..")) else ""
+    return "/" + "/".join(out) + tail
+
+
+def html_blocks(html: str, base: str) -> tuple[Block, ...]:
+    """Split post HTML into text blocks, each with its links resolved against ``base``."""
+    if not html or not html.strip():
+        return ()
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div", parser=_PARSER)
+    except (etree.ParserError, ValueError):
+        return ()
+    b = _Builder(base)
+    _walk(root, b)
+    b.flush("p")
+    return tuple(b.blocks)
+
+
+def text_blocks(text: str) -> tuple[Block, ...]:
+    """Plain text (Atom ``type="text"``) as blocks: one per paragraph."""
+    return tuple(Block(_WS.sub(" ", p).strip()) for p in re.split(r"\n\s*\n", text) if p.strip())

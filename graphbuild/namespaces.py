@@ -1,0 +1,82 @@
+"""The graph's vocabulary, prefix bindings, and the one place IRIs are minted."""
+from __future__ import annotations
+
+import hashlib
+
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import DefinedNamespace, PROV, RDF, RDFS, SDO, XSD, DCTERMS
+
+from .text import slugify
+
+DOAP = Namespace("http://usefulinc.com/ns/doap#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+#: default base of minted entity IRIs; ``.example`` never resolves (RFC 6761), so nobody's site is claimed
+BASE_URI = "https://graphbuild.example/id/"
+
+
+class GB(DefinedNamespace):
+    """graphbuild's own terms (documented in docs/vocabulary.md)."""
+
+    _NS = Namespace("https://graphbuild.example/ns#")
+    _fail = True
+
+    extractor: URIRef  # oa:Annotation -> literal name of the extractor that made it
+    mentionCount: URIRef  # entity -> number of posts that mention it
+    Feed: URIRef  # class of a source feed
+    Extractor: URIRef  # class of an extractor
+
+
+PREFIXES = {
+    "schema": str(SDO),
+    "doap": str(DOAP),
+    "oa": str(OA),
+    "prov": str(PROV),
+    "dcterms": str(DCTERMS),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+    "foaf": str(FOAF),
+    "gb": str(GB._NS),
+}
+
+#: entity kind -> (path segment, rdf types)
+KIND_TYPES = {
+    "Person": ("person", (SDO.Person,)),
+    "Organization": ("org", (SDO.Organization,)),
+    "Project": ("project", (DOAP.Project,)),
+    "OrgProject": ("org", (SDO.Organization, DOAP.Project)),
+    "Agent": ("agent", (FOAF.Agent,)),
+}
+
+
+def bind_prefixes(g: Graph, base_uri: str = BASE_URI) -> Graph:
+    """Bind the fixed prefixes (and the minted-IRI ones under ``base_uri``) to ``g``."""
+    for p, ns in {**PREFIXES, **minted_prefixes(base_uri)}.items():
+        g.bind(p, ns, override=True, replace=True)
+    return g
+
+
+def minted_prefixes(base_uri: str = BASE_URI) -> dict[str, str]:
+    segs = sorted({seg for seg, _ in KIND_TYPES.values()} | {"annotation", "feed"})
+    return {seg: f"{base_uri}{seg}/" for seg in segs}
+
+
+def entity_iri(key: str, base_uri: str = BASE_URI) -> URIRef:
+    """IRI of a resolved entity: ``<base>person/jenny-wong`` for the key ``person/jenny-wong``."""
+    return URIRef(base_uri + key)
+
+
+def digest(*parts: str, n: int = 16) -> str:
+    """A short stable hash of ``parts`` (for IRIs of annotations and statements)."""
+    h = hashlib.sha1("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+    return h[:n]
+
+
+def annotation_iri(*parts: str, base_uri: str = BASE_URI) -> URIRef:
+    return URIRef(f"{base_uri}annotation/{digest(*parts)}")
+
+
+def feed_iri(iri: str, title: str, base_uri: str = BASE_URI) -> URIRef:
+    """A feed's IRI: its own http(s) address, else one minted from its title."""
+    return URIRef(iri) if iri else URIRef(f"{base_uri}feed/{slugify(title or 'feed')}")

@@ -1,0 +1,74 @@
+"""Small text helpers shared by the stages: sentences, quotes, slugs, name keys."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .models import Quote
+
+_WS = re.compile(r"\s+")
+# a sentence ends at . ! ? followed by space and an upper-case letter, digit or opening quote
+_SENT_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9\"“‘(])")
+#: characters of context kept on each side of a quote
+CONTEXT = 32
+MAX_EXACT = 400
+
+
+def squash(s: str) -> str:
+    """Collapse runs of white space to one space and strip the ends."""
+    return _WS.sub(" ", s).strip()
+
+
+def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Return the (start, end) of the sentence of ``text`` that contains ``text[start:end]``."""
+    s, e = 0, len(text)
+    for m in _SENT_END.finditer(text):
+        if m.end() <= start:
+            s = m.end()
+        elif m.start() >= end:
+            e = m.start() + (1 if m.group(0)[:1] in "\"”’)" else 0)
+            break
+    return s, e
+
+
+def quote_at(text: str, start: int, end: int) -> Quote:
+    """Quote the sentence around ``text[start:end]``, with a little context on each side."""
+    s, e = sentence_span(text, start, end)
+    if e - s > MAX_EXACT:  # a run-on "sentence": keep a window around the mention
+        s = max(s, start - MAX_EXACT // 2)
+        e = min(e, max(end, s + MAX_EXACT))
+    return Quote(text[s:e].strip(), text[max(0, s - CONTEXT):s].lstrip(), text[e:e + CONTEXT].rstrip())
+
+
+def fold(s: str) -> str:
+    """Accent-free, case-free form of ``s`` (keeps letters, digits and spaces)."""
+    s = unicodedata.normalize("NFKD", s).casefold()
+    return "".join(c for c in s if not unicodedata.combining(c))
+
+
+def name_key(s: str) -> str:
+    """The key names are compared by: folded, only letters and digits (as the gold scorer does)."""
+    return re.sub(r"[\W_]+", "", fold(s))
+
+
+def slugify(s: str) -> str:
+    """A lower-case ASCII slug for IRIs: ``Jenny Wong`` -> ``jenny-wong``."""
+    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
+    s = re.sub(r"[^a-zA-Z0-9]+", "-", s).strip("-").lower()
+    return s[:80].strip("-") or "x"
+
+
+def unslug(slug: str) -> str:
+    """``chris-holdgraf`` -> ``Chris Holdgraf`` (a fallback name from a URL segment)."""
+    words = [w for w in re.split(r"[-_.+]+", slug) if w]
+    return " ".join(w[:1].upper() + w[1:] for w in words)
+
+
+def clean_name(s: str) -> str:
+    """Trim a surface form: white space, quotes, trailing punctuation, a leading 'the'."""
+    s = squash(s).strip(" \t\"'“”‘’`*_:;,.!?[]{}")
+    while s.endswith(")") and s.count("(") < s.count(")") or s.startswith("(") and s.count("(") > s.count(")"):
+        s = s[:-1] if s.endswith(")") else s[1:]
+    if s.startswith("(") and s.endswith(")"):
+        s = s[1:-1]
+    return re.sub(r"^(?:the|The)\s+(?=[A-Z0-9])", "", s)
