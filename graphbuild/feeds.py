@@ -123,11 +123,20 @@ def _blocks(el: etree._Element, fmt: str, base: str):
     return html_blocks(html, base), html
 
 
+def _atom_text(el: etree._Element | None) -> str:
+    """An Atom text construct as plain text: ``type="html"`` is HTML to be rendered, not shown."""
+    if el is None:
+        return ""
+    if (el.get("type") or "text").lower() == "html":
+        return squash(" ".join(b.text for b in html_blocks(el.text or "", "")))
+    return _text(el)
+
+
 def _item(el: etree._Element, fmt: str, feed: FeedInfo, n: int) -> FeedItem:
     """Convert one ``item``/``entry`` element; raises FeedError when it has nothing to stand on."""
     base = el.base if _is_web(el.base) else (feed.link or feed.iri)
     if fmt == "atom":
-        title = _text(el.find(f"{{{ATOM}}}title"))
+        title = _atom_text(el.find(f"{{{ATOM}}}title"))
         link = None
         for l in el.findall(f"{{{ATOM}}}link"):
             if (l.get("rel") or "alternate") == "alternate" and l.get("href"):
@@ -162,14 +171,15 @@ def _item(el: etree._Element, fmt: str, feed: FeedInfo, n: int) -> FeedItem:
                     categories=tuple(c for c in cats if c), html=html)
 
 
-def _detect(root_tag: str) -> str:
+def _detect(root_tag: str, source: str) -> str:
     if root_tag == f"{{{ATOM}}}feed":
         return "atom"
     if root_tag == f"{{{RDF}}}RDF":
         return "rss1"
     if root_tag == "rss":
         return "rss"
-    raise FeedError(f"root element <{_local(root_tag) or root_tag}> is not rss, Atom feed or rdf:RDF")
+    raise FeedError(f"{source}: root element <{_local(root_tag) or root_tag}> is not rss, Atom feed or rdf:RDF"
+                    " (an HTML page or another document, not a feed)")
 
 
 def _feed_info(root: etree._Element, fmt: str, source: str) -> FeedInfo:
@@ -213,7 +223,7 @@ def parse_feed(stream: IO[bytes] | bytes, source: str) -> Feed:
     try:
         for event, el in ctx:
             if fmt is None:
-                fmt = _detect(el.tag)
+                fmt = _detect(el.tag, source)
                 root = el
                 continue
             if event != "end" or el.tag not in ITEM_TAGS:
@@ -231,6 +241,8 @@ def parse_feed(stream: IO[bytes] | bytes, source: str) -> Feed:
     except etree.XMLSyntaxError as e:
         line = f" line {e.lineno}" if getattr(e, "lineno", None) else ""
         msg = squash(e.msg or str(e))
+        if fmt is None and re.search(r"empty|no element found|Start tag expected", msg, re.I):
+            raise FeedError(f"{source}: empty input, no XML found") from None
         if not items:
             raise FeedError(f"{source}:{line and line[6:]} not a well-formed feed ({msg})") from None
         problems.append(Problem(source, f"XML error at{line}, kept the {len(items)} items before it ({msg})"))

@@ -42,7 +42,19 @@ class Query:
     @property
     def params(self) -> list[str]:
         """Parameter names declared in the header (``# params: ?org (...), ?person``)."""
-        return re.findall(r"\?(\w+)", self.header.get("params", ""))
+        return list(self.param_specs)
+
+    @property
+    def param_specs(self) -> dict[str, str]:
+        """Parameter name -> its description in the header."""
+        spec = self.header.get("params", "")
+        found = list(re.finditer(r"\?(\w+)", spec))
+        return {m.group(1): spec[m.end():(found[i + 1].start() if i + 1 < len(found) else None)].strip(" ,")
+                for i, m in enumerate(found)}
+
+    def takes_entity(self, param: str) -> bool:
+        """Does the header say this parameter may be given as an entity's name?"""
+        return "name" in self.param_specs.get(param, "").lower()
 
 
 def query_dirs() -> list[Path]:
@@ -155,7 +167,21 @@ def bind_value(g: Graph, value: Any) -> URIRef | Literal:
         return URIRef(s[1:-1])
     if re.match(r"^(https?|urn|tag):\S+$", s):
         return URIRef(s)
+    m = re.match(r"^([A-Za-z][\w-]*):([\w.-]+)$", s)
+    if m:
+        ns = dict(g.namespaces()).get(m.group(1)) or PREFIXES.get(m.group(1))
+        if ns:
+            return URIRef(str(ns) + m.group(2))
     return find_entity(g, s) or Literal(s)
+
+
+def _bind(g: Graph, q: Query, name: str, value: Any) -> URIRef | Literal:
+    term = bind_value(g, value)
+    if isinstance(term, Literal) and q.takes_entity(name):
+        near = difflib.get_close_matches(str(value), sorted({str(o) for o in g.objects(None, SDO.name)}), n=3)
+        hint = f" Did you mean {', '.join(near)}?" if near else ""
+        raise QueryError(f"No entity named {str(value)!r} for ?{name}.{hint}")
+    return term
 
 
 def run_query(g: Graph, name_or_text: str, *, allow_update: bool = False, allow_service: bool = False,
@@ -176,13 +202,19 @@ def run_query(g: Graph, name_or_text: str, *, allow_update: bool = False, allow_
     """
     q = load_query(name_or_text)
     _check_safe(q.text, allow_update, allow_service)
+    if allow_update and _UPDATE.search(q.text):
+        try:
+            g.update(q.text)
+        except ParseException as e:
+            raise _syntax_error(q.text, e) from None
+        return True
     prepared = prepare(q)
     declared = set(q.params) or {v.toPython()[1:] for v in _variables(prepared)}
     unknown = sorted(set(params) - declared)
     if unknown:
         valid = ", ".join(sorted(declared)) or "none"
         raise QueryError(f"Unknown parameter {', '.join(unknown)} for {q.name}. Valid: {valid}")
-    bindings = {Variable(k): bind_value(g, v) for k, v in params.items() if v is not None}
+    bindings = {Variable(k): _bind(g, q, k, v) for k, v in params.items() if v is not None}
     try:
         result = g.query(prepared, initBindings=bindings)
     except Exception as e:

@@ -41,9 +41,11 @@ def _name(rule: Rule, m: re.Match, text: str) -> tuple[str, tuple[str, ...]] | N
     text = clean_name(text)
     name, aliases = split_defined(text)
     deep = bool(m.groupdict().get("deep"))
-    if rule.name_from == "text" and not deep and looks_like_name(name) and (
-            names_id(name, ident) or any(names_id(a, ident) for a in aliases)):
-        return name, aliases
+    if looks_like_name(name) and not deep:
+        if rule.name_from == "text" and (names_id(name, ident) or any(names_id(a, ident) for a in aliases)):
+            return name, aliases
+        if name_key(name) != name_key(ident):
+            return None  # the text names something else ("Jupyter Executive Council" -> /jupyter/)
     found = window_matching(text, name_key(ident))
     if found and PROPER.search(found):
         return found, ()

@@ -1,0 +1,49 @@
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).parent.parent
+IN_CI = os.environ.get("CI") == "true"
+
+
+def need_tool(name: str) -> str:
+    """Path of an external tool; a missing tool skips locally but fails in CI (CI installs it)."""
+    path = shutil.which(name)
+    if path is None:
+        if IN_CI:
+            pytest.fail(f"{name} is not installed: .ci/run must install it")
+        pytest.skip(f"{name} not installed")
+    return path
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    return DATA
+
+
+@pytest.fixture(scope="session")
+def reference_build():
+    """The whole pipeline run once on the bundled 2i2c feed."""
+    from graphbuild.graph import build
+    return build()
+
+
+@pytest.fixture(scope="session")
+def reference_graph(reference_build):
+    return reference_build.graph
+
+
+@pytest.fixture(scope="session")
+def sample_items():
+    from graphbuild.feeds import parse_feed
+    return parse_feed((DATA / "rss2.xml").read_bytes(), str(DATA / "rss2.xml")).items
+
+
+@pytest.fixture
+def tmp_output(tmp_path) -> Path:
+    out = tmp_path / "output"
+    out.mkdir()
+    return out

@@ -1,0 +1,114 @@
+"""The reader: RSS 2.0, Atom 1.0, RSS 1.0, the reference feed. Expected values read from the files by hand."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from graphbuild.errors import FeedError
+from graphbuild.feeds import parse_date, parse_feed
+from graphbuild.sources import default_feed
+
+
+def read(data_dir, name):
+    p = data_dir / name
+    return parse_feed(p.read_bytes(), str(p))
+
+
+def test_rss2_items_titles_links_dates(data_dir):
+    f = read(data_dir, "rss2.xml")
+    assert f.info.title == "Example Lab blog"
+    assert f.info.iri == "https://lab.example.org/blog/index.xml"
+    assert [i.title for i in f.items] == ["Ada Lovelace joins the Analytical Engine team", "Welcome to the blog"]
+    first = f.items[0]
+    assert first.link == "https://lab.example.org/blog/ada-joins/"
+    assert first.published == datetime(2025, 9, 2, 9, 30, tzinfo=timezone(timedelta(hours=2)))
+    assert [a.name for a in first.authors] == ["Charles Babbage"]
+    assert first.categories == ("team",)
+
+
+def test_rss2_relative_links_resolve_against_item_link(data_dir):
+    links = [l.href for b in read(data_dir, "rss2.xml").items[0].blocks for l in b.links]
+    assert "https://lab.example.org/author/ada-lovelace/" in links
+    assert "https://lab.example.org/blog/welcome/" in links  # "../welcome/" from /blog/ada-joins/
+
+
+def test_rss2_author_email_form_gives_the_name(data_dir):
+    assert [a.name for a in read(data_dir, "rss2.xml").items[1].authors] == ["Charles Babbage"]
+
+
+def test_rss2_item_without_link_is_skipped_with_a_problem(data_dir):
+    f = read(data_dir, "rss2.xml")
+    assert len(f.items) == 2
+    assert len(f.problems) == 1 and "no http(s) link" in f.problems[0].reason
+
+
+def test_rss2_link_text_positions_match_block_text(data_dir):
+    block = read(data_dir, "rss2.xml").items[0].blocks[0]
+    assert [block.text[l.start:l.end] for l in block.links] == ["Ada Lovelace", "engine", "Royal Society"]
+
+
+def test_atom_xml_base_and_relative_links(data_dir):
+    f = read(data_dir, "atom.xml")
+    assert f.info.title == "Example Network News"
+    assert f.info.iri == "https://news.example.net/feed.atom"
+    hopper = f.items[0]
+    assert hopper.link == "https://news.example.net/posts/hopper"
+    assert hopper.title == "Grace Hopper & the COBOL committee"  # type="html": escaped HTML, rendered to text
+    assert hopper.published == datetime(2025, 10, 5, 8, 0, tzinfo=timezone(timedelta(hours=-5)))
+    assert hopper.authors[0].name == "Jean Sammet"
+    hrefs = [l.href for b in hopper.blocks for l in b.links]
+    assert hrefs == ["https://news.example.net/posts/hopper-notes", "https://github.com/ghopper"]
+
+
+def test_atom_xhtml_content_and_updated_as_date(data_dir):
+    second = read(data_dir, "atom.xml").items[1]
+    assert second.blocks[0].text == "An earlier post and XHTML content."
+    assert [l.href for l in second.blocks[0].links] == ["https://news.example.net/posts/hopper"]
+    assert second.published == datetime(2025, 10, 7, 10, 0, tzinfo=timezone.utc)
+
+
+def test_rss1_feed(data_dir):
+    f = read(data_dir, "rss1.xml")
+    assert f.info.title == "Old School Weblog"
+    [item] = f.items
+    assert item.link == "https://old.example.com/2004/first"
+    assert item.published == datetime(2004, 3, 1, 10, 0, tzinfo=timezone(timedelta(hours=1)))
+    assert item.authors[0].name == "Tim Example"
+    assert item.blocks[0].links[0].href == "https://orcid.org/0000-0002-1825-0097"
+
+
+def test_reference_feed_has_28_posts_with_known_items():
+    f = parse_feed(default_feed().read_bytes(), "2i2c")
+    assert len(f.items) == 28 and not f.problems
+    first, fourteenth, last = f.items[0], f.items[13], f.items[27]
+    assert first.title == "Report from the Jupyter and AI community meetup"
+    assert first.link == "https://deploy-preview-612--2i2c-org.netlify.app/blog/jupyter-ai-seattle-meetup/"
+    assert first.published == datetime(2026, 4, 23, tzinfo=timezone.utc)
+    assert fourteenth.title == "Refactoring Jupyter Book 2 documentation ahead of a major release"
+    assert fourteenth.published == datetime(2025, 11, 1, tzinfo=timezone.utc)
+    assert last.link == "https://deploy-preview-612--2i2c-org.netlify.app/blog/open-source-funding-principles/"
+    assert last.published == datetime(2023, 1, 8, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("Thu, 23 Apr 2026 00:00:00 +0000", datetime(2026, 4, 23, tzinfo=timezone.utc)),
+    ("Mon, 01 Sep 2025 00:00:00 GMT", datetime(2025, 9, 1, tzinfo=timezone.utc)),
+    ("2025-10-05T08:00:00-05:00", datetime(2025, 10, 5, 8, tzinfo=timezone(timedelta(hours=-5)))),
+    ("2025-10-05T08:00:00Z", datetime(2025, 10, 5, 8, tzinfo=timezone.utc)),
+    ("2025-10-05", datetime(2025, 10, 5, tzinfo=timezone.utc)),
+    ("2025-10-05 08:00:00", datetime(2025, 10, 5, 8, tzinfo=timezone.utc)),
+    ("next Tuesday", None),
+])
+def test_parse_date_forms(value, expected):
+    assert parse_date(value) == expected
+
+
+@pytest.mark.parametrize("data, fragment", [
+    (b"", "empty input"),
+    (b"<html><body>hi</body></html>", "not rss, Atom"),
+    (b"<rss version='2.0'><channel><title>x</title>", "not a well-formed feed"),
+    (b"<rss version='2.0'><channel><title>x</title></channel></rss>", "no usable items"),
+])
+def test_bad_feeds_raise_feed_error_naming_the_source(data, fragment):
+    with pytest.raises(FeedError) as e:
+        parse_feed(data, "bad.xml")
+    assert "bad.xml" in str(e.value) and fragment in str(e.value)

@@ -1,0 +1,72 @@
+"""The graph's public contract (DESIGN.md) on the small hand-written feed."""
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, SDO, XSD
+
+from graphbuild.graph import build
+from graphbuild.namespaces import DOAP, OA
+
+ADA = "https://lab.example.org/blog/ada-joins/"
+WELCOME = "https://lab.example.org/blog/welcome/"
+
+
+@pytest.fixture(scope="module")
+def g(data_dir):
+    return build([data_dir / "rss2.xml"]).graph
+
+
+def entity(g, name):
+    [e] = list(g.subjects(SDO.name, Literal(name)))
+    return e
+
+
+def test_posts_are_blogpostings_with_headline_date_url_and_feed(g):
+    post = URIRef(ADA)
+    assert (post, RDF.type, SDO.BlogPosting) in g
+    assert g.value(post, SDO.headline) == Literal("Ada Lovelace joins the Analytical Engine team")
+    assert g.value(post, SDO.datePublished) == Literal("2025-09-02T09:30:00+02:00", datatype=XSD.dateTime)
+    assert str(g.value(post, SDO.url)) == ADA
+    assert g.value(post, SDO.isPartOf) == URIRef("https://lab.example.org/blog/index.xml")
+
+
+def test_links_between_posts_are_citations(g):
+    assert (URIRef(ADA), SDO.citation, URIRef(WELCOME)) in g
+
+
+def test_entities_have_types_names_sameas_and_are_mentioned(g):
+    ada = entity(g, "Ada Lovelace")
+    assert (ada, RDF.type, SDO.Person) in g
+    assert (ada, SDO.sameAs, URIRef("https://lab.example.org/author/ada-lovelace/")) in g
+    assert (URIRef(ADA), SDO.mentions, ada) in g
+    engine = entity(g, "engine")
+    assert (engine, RDF.type, DOAP.Project) in g
+    assert (entity(g, "Royal Society"), RDF.type, SDO.Organization) in g
+
+
+def test_feed_authors_are_schema_author(g):
+    assert (URIRef(WELCOME), SDO.author, entity(g, "Charles Babbage")) in g
+
+
+def test_every_mention_has_a_text_quote_annotation(g):
+    for post, ent in g.subject_objects(SDO.mentions):
+        annos = [a for a in g.subjects(OA.hasBody, ent)
+                 if g.value(g.value(a, OA.hasTarget), OA.hasSource) == post]
+        assert annos, f"no provenance for {post} -> {ent}"
+        sel = g.value(g.value(annos[0], OA.hasTarget), OA.hasSelector)
+        assert (sel, RDF.type, OA.TextQuoteSelector) in g and g.value(sel, OA.exact)
+
+
+def test_repository_owner_maintains_it_with_evidence(g):
+    engine = entity(g, "engine")
+    owner = g.value(engine, SDO.maintainer)
+    assert URIRef("https://github.com/example-lab") in set(g.objects(owner, SDO.sameAs))
+
+
+def test_no_blank_nodes(g):
+    from rdflib import BNode
+    assert not any(isinstance(t, BNode) for triple in g for t in triple)
+
+
+def test_two_feeds_merge_into_one_graph(data_dir):
+    g2 = build([data_dir / "rss2.xml", data_dir / "atom.xml", data_dir / "rss1.xml"]).graph
+    assert len(set(g2.subjects(RDF.type, SDO.BlogPosting))) == 2 + 2 + 1

@@ -1,0 +1,56 @@
+"""Resolution: merge on shared URL, names, acronyms, short forms; keep conflicting namesakes apart."""
+from graphbuild.models import Mention, Quote
+from graphbuild.resolve import resolve
+
+Q = Quote("q")
+
+
+def m(name, kind="Organization", post="https://b.example/1", urls=(), aliases=(), implicit=False):
+    return Mention(name, kind, post, Q, "test", tuple(urls), aliases=tuple(aliases), implicit=implicit)
+
+
+def keys(res):
+    return sorted(sorted({x.name for x in e.mentions}) for e in res.entities.values())
+
+
+def test_shared_url_merges_different_names():
+    res = resolve([m("BIDS", urls=["https://bids.example/"]), m("Berkeley Institute", urls=["http://www.bids.example"])])
+    assert keys(res) == [["BIDS", "Berkeley Institute"]]
+
+
+def test_acronym_alias_merges_with_a_bare_acronym_in_another_post():
+    res = resolve([m("Berkeley Institute for Data Science", aliases=["BIDS"]), m("BIDS", post="https://b.example/2")])
+    [e] = res.entities.values()
+    assert e.name == "Berkeley Institute for Data Science" and e.aliases == {"BIDS"}
+    assert e.posts == {"https://b.example/1", "https://b.example/2"}
+
+
+def test_case_and_punctuation_variants_merge():
+    assert len(resolve([m("JupyterHub"), m("jupyterhub"), m("Jupyter-Hub")]).entities) == 1
+
+
+def test_first_name_merges_with_the_one_full_name_in_the_post():
+    res = resolve([m("Yuvi Panda", "Person"), m("Yuvi", "Person")])
+    [e] = res.entities.values()
+    assert e.name == "Yuvi Panda" and "Yuvi" in e.aliases
+
+
+def test_first_name_shared_by_two_people_is_left_alone():
+    res = resolve([m("Chris Holdgraf", "Person"), m("Chris Smith", "Person"), m("Chris", "Person")])
+    assert len(res.entities) == 3
+
+
+def test_same_name_with_conflicting_profiles_is_kept_apart_and_reported():
+    res = resolve([m("Alex Kim", "Person", urls=["https://www.linkedin.com/in/alex-kim-1"]),
+                   m("Alex Kim", "Person", urls=["https://www.linkedin.com/in/alex-kim-2"], post="https://b.example/2")])
+    assert len(res.entities) == 2
+    assert res.ambiguous and "alexkim" in res.ambiguous[0]
+
+
+def test_a_person_and_an_organisation_with_one_name_stay_apart():
+    assert len(resolve([m("Jordan", "Person"), m("Jordan")]).entities) == 2
+
+
+def test_entity_keys_are_stable_across_input_order():
+    ms = [m("Zed Project", "Project"), m("Alpha Org"), m("Beta Person", "Person")]
+    assert sorted(resolve(ms).entities) == sorted(resolve(list(reversed(ms))).entities)
