@@ -43,23 +43,27 @@ def _term(t, bnodes: dict) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise ExportError(f"cannot write RDF term {t!r}")
 
 
-def _sort_key(t) -> tuple:
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def _sort_key(t: ox.Triple) -> tuple:
     # subjects grouped, rdf:type first, then predicates and objects in text order
-    s, p, o = t
-    return (str(s), p != _RDF_TYPE, str(p), isinstance(o, Literal), str(o),
-            str(getattr(o, "datatype", "") or ""), str(getattr(o, "language", "") or ""))
-
-
-_RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    return (str(t.subject), t.predicate != _RDF_TYPE, t.predicate.value, isinstance(t.object, ox.Literal), str(t.object))
 
 
 def to_oxigraph(g: Graph) -> list[ox.Triple]:
     """The triples of ``g`` as pyoxigraph triples, in the fixed output order."""
-    bnodes: dict = {}
-    try:
-        return [ox.Triple(_term(s, bnodes), _term(p, bnodes), _term(o, bnodes)) for s, p, o in sorted(g, key=_sort_key)]
-    except ValueError as e:  # pyoxigraph refuses an invalid IRI or literal
-        raise ExportError(f"the graph holds a term that is not valid RDF: {e}") from None
+    store = getattr(g.store, "_inner", None)  # oxrdflib's OxigraphStore: read its quads natively
+    if isinstance(store, ox.Store):
+        triples = [q.triple for q in store]
+    else:
+        bnodes: dict = {}
+        try:
+            triples = [ox.Triple(_term(s, bnodes), _term(p, bnodes), _term(o, bnodes)) for s, p, o in g]
+        except ValueError as e:  # pyoxigraph refuses an invalid IRI or literal
+            raise ExportError(f"the graph holds a term that is not valid RDF: {e}") from None
+    triples.sort(key=_sort_key)
+    return triples
 
 
 def prefixes_of(g: Graph) -> dict[str, str]:
@@ -141,24 +145,28 @@ def export_graph(g: Graph, path: str | Path, fmt: str | None = None) -> Path:
     return write_atomic(path, serialize(g, fmt))
 
 
+OX_READ = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD,
+           ".json": ox.RdfFormat.JSON_LD, ".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS,
+           ".rdf": ox.RdfFormat.RDF_XML, ".xml": ox.RdfFormat.RDF_XML, ".n3": ox.RdfFormat.N3}
+
+
 def read_graph(path: str | Path) -> Graph:
-    """Read a graph file (format from its extension) into an rdflib Graph with our prefixes.
+    """Read a graph file (format from its extension, default Turtle) into an rdflib Graph.
+
+    Parsed by pyoxigraph into the same kind of store a build makes; named graphs are merged.
 
     Raises:
         ExportError: the file is missing or not valid RDF.
     """
-    from rdflib.util import guess_format
-
-    from .namespaces import bind_prefixes
+    from .graph import new_graph
 
     path = Path(path)
-    fmt = {"jsonld": "json-ld"}.get(path.suffix.lstrip("."), guess_format(str(path)) or "turtle")
-    g = Graph(bind_namespaces="none")
+    fmt = OX_READ.get(path.suffix.lower(), ox.RdfFormat.TURTLE)
     try:
-        g.parse(str(path), format=fmt)
+        quads = [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                 for q in ox.parse(path=str(path), format=fmt)]
     except FileNotFoundError:
         raise ExportError(f"{path}: no such file") from None
-    except Exception as e:
-        raise ExportError(f"{path}: cannot read as {fmt} ({str(e).splitlines()[0][:200]})") from None
-    bound = {p for p, _ in g.namespaces()}
-    return g if bound else bind_prefixes(g)
+    except (SyntaxError, ValueError, OSError) as e:
+        raise ExportError(f"{path}: cannot read as {fmt.name} ({str(e).splitlines()[0][:200]})") from None
+    return new_graph(quads)

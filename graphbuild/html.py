@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-import lxml.html
 from lxml import etree
 
 from .models import Block, Link
@@ -15,7 +14,9 @@ BLOCK_TAGS = frozenset(
 )
 SKIP_TAGS = frozenset("script style template noscript iframe object embed svg math head title".split())
 _WS = re.compile(r"\s+")
-_PARSER = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
+_UNSAFE = re.compile(r"[\s<>\"{}|\\^`\x00-\x1f\x7f]")
+# a plain etree HTML parser: lxml.html's own adds a Python element class lookup per node
+_PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, default_doctype=False)
 
 
 class _Builder:
@@ -81,6 +82,8 @@ def resolve_href(base: str, href: str) -> str | None:
     href = href.strip()
     if not href or href.startswith("#"):
         return None
+    if href.startswith(("https://", "http://")) and "/." not in href and not _UNSAFE.search(href):
+        return href  # already absolute and clean: the common case, no parsing needed
     try:
         url = urlsplit(urljoin(base, href))
     except ValueError:
@@ -108,9 +111,12 @@ def html_blocks(html: str, base: str) -> tuple[Block, ...]:
     if not html or not html.strip():
         return ()
     try:
-        root = lxml.html.fragment_fromstring(html, create_parent="div", parser=_PARSER)
-    except (etree.ParserError, ValueError):
+        doc = etree.fromstring(f"<html><body><div>{html}</div></body></html>", _PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return ()
+    if doc is None:
+        return ()
+    root = doc.find("body") if doc.find("body") is not None else doc
     b = _Builder(base)
     _walk(root, b)
     b.flush("p")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import DefinedNamespace, PROV, RDF, RDFS, SDO, XSD, DCTERMS
+from rdflib.namespace import DefinedNamespace, RDF, RDFS, SDO, XSD
 
 from .text import slugify
 
@@ -23,16 +23,12 @@ class GB(DefinedNamespace):
 
     extractor: URIRef  # oa:Annotation -> literal name of the extractor that made it
     mentionCount: URIRef  # entity -> number of posts that mention it
-    Feed: URIRef  # class of a source feed
-    Extractor: URIRef  # class of an extractor
 
 
 PREFIXES = {
     "schema": str(SDO),
     "doap": str(DOAP),
     "oa": str(OA),
-    "prov": str(PROV),
-    "dcterms": str(DCTERMS),
     "rdf": str(RDF),
     "rdfs": str(RDFS),
     "xsd": str(XSD),

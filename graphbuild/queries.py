@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from pyparsing import ParseException
+from oxrdflib import OxigraphStore
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.algebra import traverse
 from rdflib.namespace import SDO
 
 from .errors import QueryError
@@ -117,8 +117,14 @@ def load_query(name_or_text: str) -> Query:
     raise QueryError(f"Unknown query {name_or_text!r}.{hint} Available: {', '.join(qs)}")
 
 
+def _strip_literals(text: str) -> str:
+    """Query text without string literals, IRIs and comments (so their contents match no keyword)."""
+    text = re.sub(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^>\s]*>', '""', text)
+    return re.sub(r"#[^\n]*", "", text)
+
+
 def _check_safe(text: str, allow_update: bool, allow_service: bool) -> None:
-    body = re.sub(r"#[^\n]*", "", re.sub(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^>\s]*>', '""', text))
+    body = _strip_literals(text)
     if not allow_update and _UPDATE.search(body):
         raise QueryError("update operations (INSERT, DELETE, LOAD, CLEAR, DROP, ...) are refused; "
                          "pass allow_update=True (--allow-update) to run them")
@@ -127,11 +133,12 @@ def _check_safe(text: str, allow_update: bool, allow_service: bool) -> None:
                          "(--allow-service) to let the query reach the network")
 
 
-def _syntax_error(text: str, e: ParseException) -> QueryError:
+def _syntax_error(text: str, e: ParseException, lineno: int | None = None, col: int | None = None) -> QueryError:
+    lineno, col = lineno or e.lineno, col or e.col
     lines = text.splitlines() or [""]
-    line = lines[e.lineno - 1] if 0 < e.lineno <= len(lines) else ""
-    return QueryError(f"SPARQL syntax error at line {e.lineno}, column {e.col}: {line.strip()!r} "
-                      f"(near {line[e.col - 1:e.col + 20]!r})")
+    line = lines[lineno - 1] if 0 < lineno <= len(lines) else ""
+    return QueryError(f"SPARQL syntax error at line {lineno}, column {col}: {line.strip()!r} "
+                      f"(near {line[max(0, col - 1):col + 20]!r})")
 
 
 def prepare(q: Query):
@@ -184,9 +191,27 @@ def _bind(g: Graph, q: Query, name: str, value: Any) -> URIRef | Literal:
     return term
 
 
+def _ox_syntax_error(text: str, e: SyntaxError) -> QueryError:
+    m = re.search(r"at (\d+):(\d+)", str(e))
+    if not m:
+        return QueryError(f"SPARQL syntax error: {e}")
+    lineno, col = int(m.group(1)), int(m.group(2))
+    return _syntax_error(text, ParseException(text, 0, str(e)), lineno, col)
+
+
+def _declared(q: Query) -> set[str]:
+    """Parameters a query accepts: those its header declares, else every variable in its text."""
+    if q.params:
+        return set(q.params)
+    return set(re.findall(r"[?$](\w+)", _strip_literals(q.text)))
+
+
 def run_query(g: Graph, name_or_text: str, *, allow_update: bool = False, allow_service: bool = False,
               limit: int | None = None, **params: Any):
     """Run a bundled query (by name), a ``.rq`` file or SPARQL text on ``g``.
+
+    Graphs from :func:`graphbuild.build_graph` and :func:`graphbuild.read_graph` live in a
+    pyoxigraph store and are queried by its engine; other rdflib Graphs by rdflib's.
 
     Args:
         g: the graph.
@@ -202,41 +227,37 @@ def run_query(g: Graph, name_or_text: str, *, allow_update: bool = False, allow_
     """
     q = load_query(name_or_text)
     _check_safe(q.text, allow_update, allow_service)
-    if allow_update and _UPDATE.search(q.text):
+    if allow_update and _UPDATE.search(_strip_literals(q.text)):
         try:
             g.update(q.text)
         except ParseException as e:
             raise _syntax_error(q.text, e) from None
+        except SyntaxError as e:
+            raise _ox_syntax_error(q.text, e) from None
         return True
-    prepared = prepare(q)
-    declared = set(q.params) or {v.toPython()[1:] for v in _variables(prepared)}
+    declared = _declared(q)
     unknown = sorted(set(params) - declared)
     if unknown:
         valid = ", ".join(sorted(declared)) or "none"
         raise QueryError(f"Unknown parameter {', '.join(unknown)} for {q.name}. Valid: {valid}")
     bindings = {Variable(k): _bind(g, q, k, v) for k, v in params.items() if v is not None}
+    native = isinstance(g.store, OxigraphStore)
     try:
-        result = g.query(prepared, initBindings=bindings)
+        result = g.query(q.text if native else prepare(q), initNs=PREFIXES, initBindings=bindings)
+    except SyntaxError as e:
+        raise _ox_syntax_error(q.text, e) from None
+    except QueryError:
+        raise
     except Exception as e:
-        raise QueryError(f"{q.name}: the query failed ({e})") from None
+        raise QueryError(f"{q.name}: the query failed ({str(e).splitlines()[0] if str(e) else type(e).__name__})") from None
     if result.type == "ASK":
         return bool(result.askAnswer)
     if result.type in ("CONSTRUCT", "DESCRIBE"):
         return result.graph
-    rows = [{str(v): row[i] for i, v in enumerate(result.vars)} for row in result]
+    variables = [str(v) for v in result.vars]
+    rows = [{v: row[i] for i, v in enumerate(variables)} for row in result]
     rows = rows[:limit] if limit is not None else rows
-    return Rows(rows, [str(v) for v in result.vars])
-
-
-def _variables(prepared) -> set[Variable]:
-    found: set[Variable] = set()
-
-    def visit(node):
-        if isinstance(node, Variable):
-            found.add(node)
-        return None
-    traverse(prepared.algebra, visitPost=visit)
-    return found
+    return Rows(rows, variables)
 
 
 class Rows(list):

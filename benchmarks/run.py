@@ -1,0 +1,81 @@
+"""Build speed and memory next to a floor measured in the same run.
+
+usage: python benchmarks/run.py [--sizes 1000 10000] [--repeat 3]
+
+For each size it generates a deterministic synthetic feed (benchmarks/gen_feed.py), then runs,
+each in its own process, `repeat` times:
+  floor  lxml alone: iterparse the feed, parse every description with lxml's HTML parser, walk
+         every link (the least any reader of these posts must do);
+  build  `graphbuild build FEED --no-html -q` (Turtle + report), and once with the HTML page;
+and prints medians of wall time and peak RSS (ru_maxrss of that process) as a Markdown table.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+FLOOR = r"""
+import sys, lxml.html
+from lxml import etree
+n = 0
+for _, el in etree.iterparse(sys.argv[1], tag="item", resolve_entities=False, no_network=True):
+    root = lxml.html.fragment_fromstring(el.findtext("description") or "", create_parent="div")
+    n += sum(1 for a in root.iter("a") if a.get("href"))
+    el.clear()
+print(n)
+"""
+
+
+def timed(cmd: list[str]) -> tuple[float, float]:
+    """(wall seconds, peak RSS MiB) of one child process."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"failed: {' '.join(cmd)}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def median_of(cmd: list[str], repeat: int) -> tuple[float, float]:
+    runs = [timed(cmd) for _ in range(repeat)]
+    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--repeat", type=int, default=3)
+    a = ap.parse_args()
+    OUT.mkdir(exist_ok=True)
+    py = sys.executable
+    gb = [py, "-m", "graphbuild"]
+    rows = []
+    for n in a.sizes:
+        feed = OUT / f"feed-{n}.xml"
+        if not feed.exists():
+            subprocess.run([py, str(HERE / "gen_feed.py"), str(n), str(feed)], check=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            floor = median_of([py, "-c", FLOOR, str(feed)], a.repeat)
+            build = median_of(gb + ["build", str(feed), "--out", tmp, "--no-html", "-q"], a.repeat)
+            full = median_of(gb + ["build", str(feed), "--out", tmp, "-q"], 1 if n > 2000 else a.repeat)
+            triples = sum(1 for _ in open(Path(tmp) / "graph.ttl", encoding="utf-8"))
+        rows.append((n, feed.stat().st_size / 2**20, floor, build, full, triples))
+        print(f"{n} posts done", file=sys.stderr)
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, medians of {a.repeat} runs\n")
+    print("| posts | feed MB | floor s | floor MiB | build s | posts/s | x floor | build MiB | build+html s | build+html MiB | Turtle lines |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for n, mb, (fs, fm), (bs, bm), (hs, hm), lines in rows:
+        print(f"| {n} | {mb:.1f} | {fs:.2f} | {fm:.0f} | {bs:.2f} | {n / bs:.0f} | {bs / fs:.1f} | {bm:.0f} | {hs:.2f} | {hm:.0f} | {lines} |")
+
+
+if __name__ == "__main__":
+    main()

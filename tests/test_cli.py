@@ -1,0 +1,113 @@
+"""The command line, through click's CliRunner (and one real subprocess for python -m)."""
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from graphbuild import __version__
+from graphbuild.cli import cli
+
+COMMANDS = sorted(cli.commands)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    r = CliRunner().invoke(cli, ["build", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    return out, r.output
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(cli, [str(a) for a in args], input=input)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(command):
+    r = run(command, "--help")
+    assert r.exit_code == 0 and "Example:" in r.output
+
+
+def test_version():
+    assert __version__ in run("--version").output
+
+
+def test_build_prints_a_summary_and_writes_files(built):
+    out, text = built
+    assert "posts: 28" in text and "triples:" in text and "most mentioned:" in text and "time:" in text
+    assert {p.name for p in out.iterdir()} == {"graph.ttl", "graph.html", "report.md"}
+    assert "# Build report" in (out / "report.md").read_text()
+
+
+def test_build_quiet_prints_nothing(tmp_path):
+    r = run("build", "--out", tmp_path, "-q")
+    assert r.exit_code == 0 and r.output == ""
+
+
+def test_build_from_stdin(tmp_path, data_dir):
+    r = run("build", "-", "--out", tmp_path, input=(data_dir / "atom.xml").read_bytes())
+    assert r.exit_code == 0 and "posts: 2" in r.output
+
+
+def test_build_of_a_missing_file_is_one_line_and_exit_1(tmp_path):
+    r = run("build", tmp_path / "nope.xml", "--out", tmp_path)
+    assert r.exit_code == 1
+    assert r.output.strip().startswith("Error:") and "nope.xml" in r.output and len(r.output.strip().splitlines()) == 1
+    assert not (tmp_path / "graph.ttl").exists()
+
+
+def test_build_strict_fails_on_skipped_items(tmp_path, data_dir):
+    r = run("build", data_dir / "rss2.xml", "--out", tmp_path, "--strict", "-q")
+    assert r.exit_code == 3 and "no http(s) link" in r.output
+
+
+def test_query_formats(built):
+    out, _ = built
+    g = out / "graph.ttl"
+    r = run("query", "top_mentioned", "--graph", g, "--format", "json", "--limit", "3")
+    assert r.exit_code == 0 and len(json.loads(r.output)["results"]["bindings"]) == 3
+    r = run("query", "entity_posts", "--graph", g, "-p", "entity=BIDS", "--format", "csv")
+    assert r.exit_code == 0 and r.output.startswith("entity,post,headline,date,quote")
+
+
+def test_query_ask_exit_codes(built):
+    g = built[0] / "graph.ttl"
+    yes = run("query", "PREFIX schema: <https://schema.org/> ASK { ?p a schema:BlogPosting }", "--graph", g)
+    no = run("query", "PREFIX schema: <https://schema.org/> ASK { ?p a schema:Movie }", "--graph", g)
+    assert (yes.exit_code, yes.output.strip(), no.exit_code, no.output.strip()) == (0, "yes", 1, "no")
+
+
+def test_query_errors_are_one_line(built):
+    g = built[0] / "graph.ttl"
+    for args in (["top_mentiond"], ["top_mentioned", "-p", "org=x"], ["SELECT * WHERE { ?s ?p }"], ["DROP ALL"]):
+        r = run("query", *args, "--graph", g)
+        assert r.exit_code == 1 and len(r.output.strip().splitlines()) == 1 and "Traceback" not in r.output
+
+
+def test_queries_lists_names_and_params():
+    r = run("queries")
+    assert "top_mentioned" in r.output and "[?entity]" in r.output
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld", "trig", "graphml"])
+def test_export_formats(built, tmp_path, fmt):
+    r = run("export", "--graph", built[0] / "graph.ttl", "--format", fmt, "--out", tmp_path / f"g.{fmt}")
+    assert r.exit_code == 0 and (tmp_path / f"g.{fmt}").stat().st_size > 1000
+
+
+def test_viz_focus_writes_an_ego_page(built, tmp_path):
+    r = run("viz", "--graph", built[0] / "graph.ttl", "--focus", "Jason Grout", "--out", tmp_path / "ego.html")
+    assert r.exit_code == 0 and (tmp_path / "ego.html").exists()
+    r = run("viz", "--graph", built[0] / "graph.ttl", "--focus", "Nobody At All", "--out", tmp_path / "x.html")
+    assert r.exit_code == 1 and "No entity named" in r.output
+
+
+def test_extractors_lists_the_registry():
+    assert "links" in run("extractors").output
+
+
+def test_python_dash_m_runs_the_cli():
+    r = subprocess.run([sys.executable, "-m", "graphbuild", "--version"], capture_output=True, text=True)
+    assert r.returncode == 0 and __version__ in r.stdout

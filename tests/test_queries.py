@@ -1,0 +1,240 @@
+"""Bundled queries: headers, parsing, hand-checked answers, a second engine, safe parameters, formats."""
+import csv
+import io
+import json
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.query import Result
+
+from graphbuild.errors import QueryError
+from graphbuild.export import serialize
+from graphbuild.queries import HEADER_FIELDS, bundled, format_rows, load_query, prepare, run_query
+
+QUERIES = sorted(bundled())
+SITE = "https://deploy-preview-612--2i2c-org.netlify.app"
+MYBINDER_POST = f"{SITE}/blog/bids-mybinder-federation/"
+MEETUP_POST = f"{SITE}/blog/jupyter-ai-seattle-meetup/"
+#: a value for every parameter, so each query also runs bound (read from the feed by hand)
+PARAMS = {"entity": "Jason Grout", "org": "GESIS", "post": f"<{MEETUP_POST}>", "type": "schema:Person",
+          "project": "nbgitpuller", "relation": "schema:maintainer", "from": "Jason Grout", "to": "GeoJupyter"}
+
+
+def names(rows, var):
+    return {str(r[var]) for r in rows if r.get(var) is not None}
+
+
+def test_there_are_at_least_12_queries():
+    assert len(QUERIES) >= 12
+
+
+@pytest.mark.parametrize("name", QUERIES)
+def test_query_has_header_and_parses(name):
+    q = bundled()[name]
+    assert set(HEADER_FIELDS) <= set(q.header), f"{name} lacks {set(HEADER_FIELDS) - set(q.header)}"
+    assert "PREFIX schema:" in q.text
+    prepare(q)
+
+
+@pytest.mark.parametrize("name", QUERIES)
+def test_query_runs_on_the_reference_graph(name, reference_graph):
+    rows = run_query(reference_graph, name)
+    assert isinstance(rows, list)
+    params = {p: PARAMS[p] for p in bundled()[name].params}
+    if params:
+        run_query(reference_graph, name, **params)
+
+
+# --- answers read from the feed by hand ---------------------------------------------------
+def test_top_mentioned_has_jupyterhub_among_the_most_mentioned(reference_graph):
+    # JupyterHub is linked (collaborator page) in 6+ posts of the feed
+    top = run_query(reference_graph, "top_mentioned")[:5]
+    assert "JupyterHub" in names(top, "name")
+
+
+def test_post_mentions_of_the_meetup_post(reference_graph):
+    # the meetup post links Jupyter AI (GitHub), Zach Sailer (LinkedIn) and Chris Holdgraf (author page)
+    rows = run_query(reference_graph, "post_mentions", post=f"<{MEETUP_POST}>")
+    assert {"Jupyter AI", "Zach Sailer", "Chris Holdgraf"} <= names(rows, "name")
+
+
+def test_entity_posts_for_bids_includes_the_mybinder_post(reference_graph):
+    rows = run_query(reference_graph, "entity_posts", entity="BIDS")
+    assert MYBINDER_POST in names(rows, "post")
+    [row] = [r for r in rows if str(r["post"]) == MYBINDER_POST]
+    assert "Berkeley Institute for Data Science (BIDS)" in str(row["quote"])
+
+
+def test_co_mentions_jason_grout_with_geojupyter(reference_graph):
+    # Jason Grout and GeoJupyter are both linked in two posts (the IHDEA and JupyterCon posts)
+    rows = run_query(reference_graph, "co_mentioned_with", entity="Jason Grout")
+    assert "GeoJupyter" in names(rows, "otherName")
+
+
+def test_project_maintainers_nbgitpuller_by_jupyterhub(reference_graph):
+    rows = run_query(reference_graph, "project_maintainers", project="nbgitpuller")
+    assert "JupyterHub" in names(rows, "maintainerName")  # github.com/jupyterhub/nbgitpuller
+
+
+def test_posts_per_month_counts_april_2026(reference_graph):
+    # three posts dated April 2026: 23 Apr (meetup), 09 Apr (BIDS joins mybinder), 08 Apr
+    rows = {str(r["month"]): int(r["posts"]) for r in run_query(reference_graph, "posts_per_month")}
+    assert rows["2026-04"] == 3 and sum(rows.values()) == 28
+
+
+def test_mentions_per_month_of_bids(reference_graph):
+    rows = run_query(reference_graph, "mentions_per_month", entity="BIDS")
+    assert "2026-04" in names(rows, "month")
+
+
+def test_post_citations_celebration_cites_premier_member(reference_graph):
+    rows = run_query(reference_graph, "post_citations")
+    pairs = {(str(r["headline"]), str(r["citedHeadline"])) for r in rows}
+    assert ("2i2c's submissions to JupyterCon 2025",
+            "2i2c at JupyterCon 2025: Helping communities navigate the Infrastructure Trap") in pairs or \
+        any(c.startswith("2i2c at JupyterCon 2025") for _, c in pairs)
+
+
+def test_top_cited_sites_has_github(reference_graph):
+    assert "github.com" in names(run_query(reference_graph, "top_cited_sites")[:3], "site")
+
+
+def test_single_mentions_lists_zach_sailer(reference_graph):
+    # Zach Sailer is named only in the meetup post
+    assert "Zach Sailer" in names(run_query(reference_graph, "single_mentions"), "name")
+
+
+def test_where_said_quotes_the_sentence(reference_graph):
+    rows = run_query(reference_graph, "where_said", entity="Zach Sailer")
+    assert any("for organizing this meetup" in str(r["quote"]) for r in rows)
+
+
+def test_relations_and_members_and_people_by_org_and_connection_run_bound(reference_graph):
+    assert "nbgitpuller" in names(run_query(reference_graph, "relations", relation="schema:maintainer"), "subjectName")
+    rows = run_query(reference_graph, "connection", **{"from": "Jason Grout", "to": "GeoJupyter"})
+    assert "named together in a post" in names(rows, "how")
+
+
+# --- a second engine --------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def oxstore(reference_graph):
+    store = ox.Store()
+    store.load(serialize(reference_graph, "nt"), format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def _ox_term(t):
+    if isinstance(t, URIRef):
+        return ox.NamedNode(str(t))
+    return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype))) if t.datatype else ox.Literal(str(t))
+
+
+def _canon(value: str) -> str:
+    # the engines spell the same UTC dateTime value "+00:00" (rdflib) and "Z" (oxigraph)
+    return value[:-6] + "Z" if value.endswith("+00:00") and "T" in value else value
+
+
+def _rows_rdflib(rows):
+    return sorted(tuple("" if r[v] is None else _canon(str(r[v])) for v in rows.vars) for r in rows)
+
+
+def _rows_ox(sol, variables):
+    return sorted(tuple("" if s[v] is None else _canon(s[v].value) for v in variables) for s in sol)
+
+
+@pytest.fixture(scope="module")
+def memory_graph(reference_graph):
+    """The reference graph copied into rdflib's own memory store, so rdflib's SPARQL engine runs."""
+    from rdflib import Graph
+    g = Graph()
+    for t in reference_graph:
+        g.add(t)
+    for prefix, ns in reference_graph.namespaces():
+        g.bind(prefix, ns)
+    return g
+
+
+@pytest.mark.parametrize("name", QUERIES)
+def test_same_rows_under_rdflib_and_pyoxigraph(name, memory_graph, oxstore):
+    q = bundled()[name]
+    for params in ({}, {p: PARAMS[p] for p in q.params}):
+        rows = run_query(memory_graph, name, **params)
+        from graphbuild.queries import bind_value
+        subs = {ox.Variable(k): _ox_term(bind_value(memory_graph, v)) for k, v in params.items()}
+        sol = oxstore.query(q.text, substitutions=subs)
+        assert _rows_rdflib(rows) == _rows_ox(sol, rows.vars), (name, params)
+
+
+# --- parameters never become query text ---------------------------------------------------
+@pytest.mark.parametrize("evil", ['"', "'", "} ; DROP ALL ; #", "> } INSERT DATA { <a> <b> <c> } #",
+                                  '" } } ; CLEAR DEFAULT ; #', "\\", "{", "<x> } UNION { ?s ?p ?o }"])
+@pytest.mark.parametrize("name,param", [("top_mentioned", "type"), ("entity_posts", "entity"),
+                                        ("relations", "relation")])
+def test_hostile_parameter_values_are_harmless(reference_graph, name, param, evil):
+    before = len(reference_graph)
+    try:
+        rows = run_query(reference_graph, name, **{param: evil})
+        assert rows == [] or all(r[param] == Literal(evil) for r in rows)
+    except QueryError as e:
+        assert "No entity named" in str(e)
+    assert len(reference_graph) == before
+
+
+@pytest.mark.parametrize("text", ["DROP ALL", "INSERT DATA { <a:b> <a:c> <a:d> }", "CLEAR DEFAULT",
+                                  "LOAD <http://example.org/x.ttl>", "DELETE WHERE { ?s ?p ?o }",
+                                  "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"])
+def test_updates_and_service_are_refused(reference_graph, text):
+    with pytest.raises(QueryError, match="refused"):
+        run_query(reference_graph, text)
+
+
+def test_syntax_error_names_line_and_column(reference_graph, memory_graph):
+    for g in (reference_graph, memory_graph):  # both engines
+        with pytest.raises(QueryError, match=r"line 2, column \d+: 'WHERE \{ \?s \?p \}'"):
+            run_query(g, "SELECT ?s\nWHERE { ?s ?p }")
+
+
+def test_unknown_query_suggests_the_nearest(reference_graph):
+    with pytest.raises(QueryError, match="Did you mean top_mentioned"):
+        load_query("top_mentiond")
+
+
+def test_unknown_parameter_lists_the_valid_ones(reference_graph):
+    with pytest.raises(QueryError, match="Valid: type"):
+        run_query(reference_graph, "top_mentioned", org="BIDS")
+
+
+def test_ask_and_construct(reference_graph):
+    assert run_query(reference_graph, "PREFIX schema: <https://schema.org/> ASK { ?p a schema:BlogPosting }") is True
+    g = run_query(reference_graph, "PREFIX schema: <https://schema.org/> "
+                  "CONSTRUCT { ?p schema:headline ?h } WHERE { ?p schema:headline ?h }")
+    assert len(g) == 28
+
+
+# --- output formats parse back with standard parsers -------------------------------------
+@pytest.fixture(scope="module")
+def rows(reference_graph):
+    return run_query(reference_graph, "entity_posts", entity="BIDS")
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "tsv"])
+def test_sparql_results_formats_parse_back(rows, fmt):
+    text = format_rows(rows, fmt)
+    parsed = Result.parse(io.BytesIO(text.encode("utf-8")), format=fmt)
+    assert [str(v) for v in parsed.vars] == rows.vars
+    assert sorted(str(r[0]) for r in parsed) == sorted(str(r["entity"]) for r in rows)
+
+
+def test_csv_with_the_csv_module_and_json_with_json(rows):
+    table = list(csv.reader(io.StringIO(format_rows(rows, "csv"))))
+    assert table[0] == rows.vars and len(table) == len(rows) + 1
+    doc = json.loads(format_rows(rows, "json"))
+    assert doc["head"]["vars"] == rows.vars and len(doc["results"]["bindings"]) == len(rows)
+
+
+def test_markdown_and_table(rows, reference_graph):
+    md = format_rows(rows, "md", reference_graph)
+    assert md.startswith("| entity |") and md.count("\n") == len(rows) + 2
+    assert "org:" in format_rows(rows, "table", reference_graph)
+    assert "org:" not in format_rows(rows, "table", reference_graph, full=True)
