@@ -7,9 +7,9 @@ from typing import IO
 
 import networkx as nx
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, SDO
+from rdflib.namespace import SDO
 
-from .namespaces import DOAP, FOAF, GB, OA
+from .namespaces import DOAP, FOAF
 
 #: rdf type -> node kind shown to people
 KIND_OF = {SDO.Person: "Person", SDO.Organization: "Organization", DOAP.Project: "Project",
@@ -19,42 +19,52 @@ RELATION_LABELS = {SDO.affiliation: "affiliation", SDO.memberOf: "member of", SD
                    SDO.parentOrganization: "part of", SDO.founder: "founded by", SDO.organizer: "organised by"}
 
 
-def node_kind(g: Graph, node: URIRef) -> str | None:
-    """Person, Organization, Project, OrgProject, Agent or Post; None for other nodes."""
-    kinds = {KIND_OF[t] for t in g.objects(node, RDF.type) if t in KIND_OF}
-    if {"Organization", "Project"} <= kinds:
-        return "OrgProject"
-    for k in ("Post", "Person", "Organization", "Project", "Agent"):
-        if k in kinds:
-            return k
-    return None
+PREFIXES = """PREFIX schema: <https://schema.org/> PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX gb: <https://graphbuild.example/ns#> PREFIX doap: <http://usefulinc.com/ns/doap#>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/> PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+"""
+Q_NODES = PREFIXES + """SELECT ?s ?type ?name ?count WHERE {
+  ?s a ?type . FILTER (?type IN (schema:Person, schema:Organization, doap:Project, foaf:Agent))
+  OPTIONAL { ?s schema:name ?name } OPTIONAL { ?s gb:mentionCount ?count } }"""
+Q_POSTS = PREFIXES + """SELECT ?s ?name ?date WHERE { ?s a schema:BlogPosting .
+  OPTIONAL { ?s schema:headline ?name } OPTIONAL { ?s schema:datePublished ?date } }"""
+Q_PAIRS = PREFIXES + "SELECT ?s ?o WHERE { ?s %s ?o }"
+Q_MENTIONS = PREFIXES + """SELECT ?post ?e ?exact WHERE { ?post schema:mentions ?e .
+  OPTIONAL { ?a oa:hasBody ?e ; oa:hasTarget ?t . ?t oa:hasSource ?post ; oa:hasSelector/oa:exact ?exact } }"""
+Q_STATEMENTS = PREFIXES + """SELECT ?s ?p ?o ?post ?exact WHERE {
+  ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+  OPTIONAL { ?a oa:hasBody ?st ; oa:hasTarget ?t . ?t oa:hasSource ?post ; oa:hasSelector/oa:exact ?exact } }"""
+Q_CITES = PREFIXES + """SELECT ?s ?o WHERE { ?s a schema:BlogPosting ; schema:citation ?o . ?o a schema:BlogPosting }"""
 
 
-def _quotes(g: Graph) -> dict[tuple[str, str], list[str]]:
-    """(body, post) -> quoted sentences, from the graph's oa:Annotations."""
-    out: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for anno in g.subjects(RDF.type, OA.Annotation):
-        body, target = g.value(anno, OA.hasBody), g.value(anno, OA.hasTarget)
-        if body is None or target is None:
-            continue
-        post, sel = g.value(target, OA.hasSource), g.value(target, OA.hasSelector)
-        exact = g.value(sel, OA.exact) if sel is not None else None
-        if post is not None and exact is not None and str(exact) not in out[(str(body), str(post))]:
-            out[(str(body), str(post))].append(str(exact))
-    for v in out.values():
-        v.sort()
-    return out
+def _rows(g: Graph, q: str):
+    """Rows of a SELECT as tuples of strings (None when unbound); run by the graph's own engine."""
+    return [tuple(None if v is None else str(v) for v in row) for row in g.query(q)]
 
 
-def _statement_quotes(g: Graph, quotes) -> dict[tuple[str, str, str], list[tuple[str, str]]]:
-    by_body: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for (body, post), qs in quotes.items():
-        by_body[body] += [(post, q) for q in qs]
-    out: dict[tuple[str, str, str], list[tuple[str, str]]] = defaultdict(list)
-    for st in g.subjects(RDF.type, RDF.Statement):
-        key = (str(g.value(st, RDF.subject)), str(g.value(st, RDF.predicate)), str(g.value(st, RDF.object)))
-        out[key] += by_body.get(str(st), [])
-    return out
+def _multi(g: Graph, prop: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for s, o in _rows(g, Q_PAIRS % prop):
+        out[s].append(o)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def _nodes(g: Graph, G: nx.MultiDiGraph, posts: bool) -> None:
+    kinds: dict[str, set[str]] = defaultdict(set)
+    info: dict[str, tuple[str, int]] = {}
+    for s, typ, name, count in _rows(g, Q_NODES):
+        kinds[s].add(KIND_OF[URIRef(typ)])
+        info[s] = (name or s, int(count or 0))
+    aliases, same = _multi(g, "schema:alternateName"), _multi(g, "schema:sameAs")
+    for s in sorted(kinds):
+        k = kinds[s]
+        kind = "OrgProject" if {"Organization", "Project"} <= k else next(
+            x for x in ("Person", "Organization", "Project", "Agent") if x in k)
+        G.add_node(s, kind=kind, label=info[s][0], aliases=aliases.get(s, []), urls=same.get(s, []),
+                   mentions=info[s][1])
+    if posts:
+        for s, name, date in sorted(_rows(g, Q_POSTS)):
+            G.add_node(s, kind="Post", label=name or s, url=s, date=(date or "")[:10], aliases=[], urls=[s], mentions=0)
 
 
 def to_networkx(g: Graph, posts: bool = True) -> nx.MultiDiGraph:
@@ -63,37 +73,32 @@ def to_networkx(g: Graph, posts: bool = True) -> nx.MultiDiGraph:
     Node attributes: ``kind``, ``label``, ``aliases``, ``urls``, ``mentions`` (number of posts);
     posts also ``url``, ``date``. Edges: ``kind`` is ``mentions``, ``relation`` (with ``label``),
     ``citation`` or ``co-mention`` (``weight`` = shared posts); ``evidence`` lists (post, quote).
+    Read with a few SPARQL queries, so a graph in a pyoxigraph store is read at native speed.
     """
     G = nx.MultiDiGraph()
-    quotes = _quotes(g)
-    for s in sorted(set(g.subjects(RDF.type, None)), key=str):
-        kind = node_kind(g, s)
-        if kind is None:
-            continue
-        if kind == "Post":
-            if posts:
-                G.add_node(str(s), kind="Post", label=str(g.value(s, SDO.headline) or s), url=str(s),
-                           date=str(g.value(s, SDO.datePublished) or "")[:10], aliases=[], urls=[str(s)], mentions=0)
-            continue
-        G.add_node(str(s), kind=kind, label=str(g.value(s, SDO.name) or s),
-                   aliases=sorted(str(a) for a in g.objects(s, SDO.alternateName)),
-                   urls=sorted(str(u) for u in g.objects(s, SDO.sameAs)),
-                   mentions=int(g.value(s, GB.mentionCount) or 0))
+    _nodes(g, G, posts)
+    quotes: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for post, ent, exact in _rows(g, Q_MENTIONS):
+        if ent in G:
+            found = quotes[(post, ent)]
+            if exact:
+                found.add(exact)
     mentioned: dict[str, list[str]] = defaultdict(list)
-    for post, ent in sorted(g.subject_objects(SDO.mentions)):
-        if str(ent) in G:
-            mentioned[str(post)].append(str(ent))
-            if posts and str(post) in G:
-                G.add_edge(str(post), str(ent), kind="mentions", label="mentions",
-                           evidence=[(str(post), q) for q in quotes.get((str(ent), str(post)), [])])
-    for (s, p, o), ev in sorted(_statement_quotes(g, quotes).items()):
+    for (post, ent), qs in sorted(quotes.items()):
+        mentioned[post].append(ent)
+        if posts and post in G:
+            G.add_edge(post, ent, kind="mentions", label="mentions", evidence=[(post, q) for q in sorted(qs)])
+    stated: dict[tuple[str, str, str], set[tuple[str, str]]] = defaultdict(set)
+    for s, p, o, post, exact in _rows(g, Q_STATEMENTS):
+        stated[(s, p, o)] |= {(post, exact)} if post and exact else set()
+    for (s, p, o), ev in sorted(stated.items()):
         if s in G and o in G:
             G.add_edge(s, o, kind="relation", label=RELATION_LABELS.get(URIRef(p), p.rsplit("/", 1)[-1]),
                        predicate=p, evidence=sorted(ev))
     if posts:
-        for s, o in sorted(g.subject_objects(SDO.citation)):
-            if str(s) in G and str(o) in G and G.nodes[str(o)]["kind"] == "Post":
-                G.add_edge(str(s), str(o), kind="citation", label="cites", evidence=[])
+        for s, o in sorted(set(_rows(g, Q_CITES))):
+            if s in G and o in G and s != o:
+                G.add_edge(s, o, kind="citation", label="cites", evidence=[])
     for a, b, w in co_mentions(mentioned):
         G.add_edge(a, b, kind="co-mention", label=f"{w} post" + ("s" if w > 1 else ""), weight=w, evidence=[])
     return G

@@ -23,7 +23,7 @@ from .network import ego_graph, to_networkx
 from .urls import is_web_iri
 
 #: above this many entity nodes the page starts from the most mentioned ones
-MAX_NODES = 1500
+MAX_NODES = 1000
 STYLE = {  # kind -> (colour, shape)
     "Person": ("#4e79a7", "dot"),
     "Organization": ("#f28e2b", "square"),
@@ -137,6 +137,7 @@ def render_html(net: Network, title: str = "", subtitle: str = "") -> str:
     info = getattr(net, "graphbuild", {})
     data = {"nodes": net.nodes, "edges": net.edges, "options": net.options,
             "styles": {k: {"color": c, "shape": s, "label": KIND_LABELS[k]} for k, (c, s) in STYLE.items()},
+            "kinds": list(STYLE),
             "info": info}
     vis_js = _asset("vis-network.min.js").replace("</script", "<\\/script")
     return env.get_template("graph.html").render(
