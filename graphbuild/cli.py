@@ -224,6 +224,34 @@ def viz(graph, feeds, focus, depth, max_nodes, out_path):
 
 
 @cli.command()
+@click.argument("name")
+@click.option("--graph", type=click.Path(dir_okay=False), help="Graph file (default: output/graph.ttl).")
+@click.option("--feed", "feeds", multiple=True, help="Build from these feeds instead. Repeatable.")
+@_errors
+def explain(name, graph, feeds):
+    """Show what the graph says of one entity and where each fact came from.
+
+    Example: graphbuild explain "BIDS"
+    """
+    from .queries import describe_entity
+
+    d = describe_entity(_graph(graph, feeds), name)
+    click.echo(f"{d['name']}  [{', '.join(d['types'])}]  {d['iri']}")
+    if d["aliases"]:
+        click.echo("also called: " + "; ".join(d["aliases"]))
+    for u in d["urls"]:
+        click.echo(f"web page: {u}")
+    for direction, pred, other, quote in d["relations"]:
+        this, that = (d["name"], other) if direction == "->" else (other, d["name"])
+        click.echo(f"{this} {pred} {that}" + (f'   "{quote}"' if quote else ""))
+    click.echo(f"mentioned in {len(d['posts'])} post{'s' if len(d['posts']) != 1 else ''}:")
+    for p in d["posts"]:
+        click.echo(f"  {p['date']}  {p['headline']}\n            {p['post']}")
+        for quote, how in p["quotes"]:
+            click.echo(f'    "{quote}"  [{how}]')
+
+
+@cli.command()
 def extractors():
     """List the registered extractors.
 

@@ -16,7 +16,7 @@ from . import extractors as registry
 from .feeds import parse_feed
 from .models import Entity, Feed, FeedItem, Mention, Problem, Quote, Relation
 from .namespaces import (BASE_URI, GB, KIND_TYPES, OA, annotation_iri, bind_prefixes, entity_iri, feed_iri)
-from .resolve import Resolution, relations_of, resolve
+from .resolve import Resolution, gazetteer_mentions, relations_of, resolve
 from .rules import load_rules
 from .sources import default_feed, open_source
 from .urls import is_web_iri, norm_url
@@ -92,7 +92,7 @@ def extract(items: Sequence[FeedItem], extractors: Iterable[str] | None = None,
 
 def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | None = None,
           extractors: Iterable[str] | None = None, rules: Iterable[str | Path] = (),
-          base_uri: str = BASE_URI) -> Build:
+          base_uri: str = BASE_URI, gazetteer: bool = True) -> Build:
     """Run the whole pipeline and keep every stage's result (for reports and the CLI).
 
     Args:
@@ -101,12 +101,15 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
         extractors: extractor names to run (default: all registered).
         rules: extra URL-rules files, consulted before the bundled ones.
         base_uri: base of minted entity IRIs.
+        gazetteer: also find unlinked mentions of the run's known names in every post.
     Raises:
         FeedError, UnknownExtractor, RulesError.
     """
     feeds = feeds if feeds is not None else load_feeds(sources)
     items = _dedupe_items(feeds)
     mentions, relations = extract(items, extractors, rules)
+    if gazetteer:
+        mentions += gazetteer_mentions(items, resolve(mentions))
     res = resolve(mentions)
     rels = relations_of(res, relations)
     g = to_graph(feeds, items, res, rels, base_uri)

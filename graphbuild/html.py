@@ -62,8 +62,8 @@ def _walk(el: etree._Element, b: _Builder) -> None:
     block = tag in BLOCK_TAGS
     if block:
         b.flush(tag)
-    if tag == "br":
-        b.add(" ")
+    if tag in ("br", "sup", "sub"):
+        b.add(" ")  # "LEAP-Pangeo<sup>1</sup>" is a name and a footnote mark, not "LEAP-Pangeo1"
     start, n_blocks = b.size, len(b.blocks)
     b.add(el.text)
     for child in el:

@@ -13,14 +13,16 @@ PERSON_NAME = re.compile(
 HANDLE = re.compile(r"^@[A-Za-z0-9_][A-Za-z0-9_.-]{0,38}$")
 CODE_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*[a-z0-9]$", re.I)
 #: words that make a capitalised phrase an organisation
-ORG_CUES = re.compile(
-    r"\b(?:Foundation|Institute|Institution|University|Universit[éy]|College|School|Laborator(?:y|ies)|Lab|Labs|"
+ORG_CUE_WORDS = (
+    r"Foundation|Institute|Institution|University|Universit[éy]|College|School|Laborator(?:y|ies)|Lab|Labs|"
     r"Council|Committee|Board|Working Group|Group|Team|Society|Association|Consortium|Collaboration|"
-    r"Agency|Administration|Department|Division|Office|Center|Centre|Centers|Inc|Ltd|LLC|GmbH|Corporation|Corp|"
+    r"Agency|Administration|Department|Division|Office|Center|Centre|Inc|Ltd|LLC|GmbH|Corporation|Corp|"
     r"Company|Fund|Trust|Alliance|Network|Coalition|Federation|Initiative|Organi[sz]ation|Museum|Library|"
-    r"Ministry|Academy|Service|Observatory|Commission|Partnership|Cooperative|Union|Fisheries)\b\.?",
-)
-PROJECT_CUES = re.compile(r"\b(?:Project|Hub|Toolkit|Library|Framework|Platform|Protocol|Cookbooks?|Book|System|Kit)\b")
+    r"Ministry|Academy|Service|Observatory|Commission|Partnership|Cooperative|Union|Fisheries|Funders")
+PROJECT_CUE_WORDS = r"Project|Hub|Toolkit|Framework|Platform|Protocol|Cookbooks?|Book|System|Kit|Hackweek|Hack2Week"
+#: words that make a capitalised phrase an organisation
+ORG_CUES = re.compile(rf"\b(?:{ORG_CUE_WORDS})\b\.?")
+PROJECT_CUES = re.compile(rf"\b(?:{PROJECT_CUE_WORDS})\b")
 GENERIC = re.compile(
     r"^(?:here|this|that|these|link|website|web ?site|homepage|home page|page|site|blog|blog post|post|"
     r"article|read more|more|docs|documentation|the docs|source|code|repo|repository|paper|slides|video|"
@@ -30,9 +32,37 @@ GENERIC = re.compile(
     r"github|gitlab|linkedin|twitter|x|mastodon|bluesky|youtube|website here)$", re.I)
 
 
+#: capitalised English words that make a two-word phrase a thing rather than a person ("Open Science")
+COMMON_WORDS = frozenset("""
+open data science cloud community research computing software source code hub lab labs tools tool
+platform platforms infrastructure services service systems system network networks learning
+machine deep artificial intelligence digital global national international public private
+annual executive director lead leads manager officer officers program programme programs operations
+people team teams member members working group council board committee chair president founder
+engineer engineering scientist scientists researcher researchers professor fellow maintainer
+interactive notebook notebooks book books blog news update updates report reports week day month year
+climate ocean earth space marine health medical education university college school institute
+foundation center centre society association alliance initiative project projects summit conference
+meetup workshop hackweek sprint tutorial talk keynote panel session track strategy roadmap design
+security privacy policy governance funding support partner partners partnership customer customers
+north south east west central american european african asian pacific atlantic cluster kubernetes
+desktop server servers users user client clients mobile web app apps
+""".split())
+
+
 def is_person_name(s: str) -> bool:
     """``Jenny Wong``, ``Brigitta Sipőcz``, ``Julius J. Busecke``, ``Ludwig van Beethoven``."""
-    return bool(PERSON_NAME.match(s)) and not ORG_CUES.search(s) and not PROJECT_CUES.search(s)
+    if not PERSON_NAME.match(s) or ORG_CUES.search(s) or PROJECT_CUES.search(s):
+        return False
+    words = s.split()
+    if words[0].lower().strip(".") in PLACE_HEADS:
+        return False
+    if any(len(w) > 1 and w.isupper() for w in words):  # "NASA Earthdata", "NSF NCAR"
+        return False
+    if any(w.lower().strip(".") in COMMON_WORDS or (w.lower() in NOT_NAMES and w.lower() not in MONTHS)
+           for w in words):
+        return False
+    return not any(re.search(r"[a-z][A-Z]|\d", w) for w in words)  # "JupyterHub", "2i2c"
 
 
 def is_generic(s: str) -> bool:
@@ -122,3 +152,87 @@ def split_defined(s: str) -> tuple[str, tuple[str, ...]]:
     if is_acronym(a) and acronym_of(a, b):
         return b, (a,)
     return s, ()
+
+
+# ---------------------------------------------------------------- phrases in running text
+#: a capitalised word: "Jupyter", "JupyterHub", "2i2c", "ICESat-2", "eScience", "PO.DAAC", "O’Neil"
+CAP = r"(?:[A-Z]\.(?=\s)|[A-Z][\w’'.-]*[\w]|[A-Z]|[a-z]+[A-Z][\w-]*|\d[\w-]*[A-Za-z][\w-]*)"
+#: lower-case words allowed inside a proper name: "University of Washington", "Code for Science and Society"
+JOIN = r"(?:of|for|and|the|de|du|des|la|le|van|von|on|in|at|&|to)"
+# ", Berkeley" continues a name ("University of California, Berkeley") only as one last word
+PHRASE = rf"{CAP}(?:\s+(?:{JOIN}\s+)*{CAP})*(?:,\s+{CAP}(?![\w’'-]|,|\s+{CAP}|\s+(?:and|&)\s))?"
+PHRASE_RE = re.compile(rf"(?<![\w@/.-]){PHRASE}")
+#: capitalised words that start sentences or titles but name nothing
+NOT_NAMES = frozenset("""
+a an the this that these those our we us it its their they he she his her i you your my me
+in on at by for of from to with and or but if as so not no yes all any each every some many more most
+new next last first second third one two three four five six seven eight nine ten
+here there what when where who why how which while also just thanks thank congratulations welcome
+today yesterday tomorrow monday tuesday wednesday thursday friday saturday sunday
+january february march april may june july august september october november december
+read see learn join check find follow sign register click watch listen please note update updates
+acknowledgements acknowledgments summary conclusion introduction overview background references
+multiple several other others both various many few paid free recent upcoming previous current
+""".split())
+MONTHS = frozenset("january february march april may june july august september october november december".split())
+#: words that start place names, which look like people's names ("San Diego", "New Haven")
+PLACE_HEADS = frozenset("san santa santo los las la new saint st fort port mount mt lake cape el".split())
+
+
+def trim_phrase(s: str) -> str:
+    """Drop leading capitalised function words ("The", "Our", "Thanks") and trailing joiners."""
+    words = re.sub(r"[’']s$", "", s).split()
+    while words and (words[0].lower().strip(",") in NOT_NAMES or (len(words) > 1 and re.fullmatch(r"[A-Z][a-z-]+ing", words[0]))):
+        if words[0].lower() in MONTHS and len(words) > 1 and words[1][:1].isupper():
+            break  # "April Johnson": a first name, not a month
+        words.pop(0)
+    while words and (re.fullmatch(JOIN, words[-1]) or words[-1].lower() in NOT_NAMES):
+        words.pop()
+    return " ".join(words).strip(" ,")
+
+
+def _split_and(phrase: str) -> list[str]:
+    """"eScience Institute and NOAA Fisheries" -> two names; "Code for Science and Society" stays one
+    (an "and" joins one name when only the part after it carries an organisation cue)."""
+    parts = re.split(r"\s+(and|&)\s+", phrase)
+    out = [parts[0]]
+    for i in range(1, len(parts), 2):
+        joiner, nxt = parts[i], parts[i + 1]
+        if not ORG_CUES.search(out[-1]) and ORG_CUES.search(nxt.split()[-1]) and not is_person_name(out[-1]) \
+                and not nxt.lower().startswith("the "):
+            out[-1] = f"{out[-1]} {joiner} {nxt}"
+        else:
+            out.append(nxt)
+    return out
+
+
+def proper_phrases(text: str):
+    """(start, end, phrase) of each run of capitalised words in ``text``, trimmed and split at
+    "and" where it joins two names."""
+    for m in PHRASE_RE.finditer(text):
+        raw, offset = m.group(0), m.start()
+        for part in _split_and(raw):
+            at = raw.index(part)
+            phrase = trim_phrase(part)
+            if phrase:
+                start = offset + at + part.index(phrase.split()[0])
+                yield start, start + len(phrase), phrase
+
+
+def abbreviates(short: str, long: str) -> bool:
+    """Strict abbreviation, for names seen apart: every upper-case token of ``short`` spells the
+    initials of the next words of ``long`` (skipping of/for/and/the), and every other token equals
+    the next word. "UW" / "University of Washington", "UC Berkeley" / "University of California, Berkeley"."""
+    words = [w for w in re.findall(r"[^\W_][\w’'.-]*", long) if w.lower() not in ("of", "for", "and", "the", "&", "at", "in")]
+    i = 0
+    for tok in short.split():
+        if is_acronym(tok) and tok.isupper():
+            for ch in [c for c in tok if c.isalpha()]:
+                if i >= len(words) or words[i][0].upper() != ch:
+                    return False
+                i += 1
+        else:
+            if i >= len(words) or name_key(words[i]) != name_key(tok):
+                return False
+            i += 1
+    return i == len(words) and len(words) >= 2

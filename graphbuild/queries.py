@@ -52,6 +52,11 @@ class Query:
         return {m.group(1): spec[m.end():(found[i + 1].start() if i + 1 < len(found) else None)].strip(" ,")
                 for i, m in enumerate(found)}
 
+    @property
+    def required(self) -> list[str]:
+        """Parameters the header does not call optional."""
+        return [p for p, d in self.param_specs.items() if "optional" not in d.lower()]
+
     def takes_entity(self, param: str) -> bool:
         """Does the header say this parameter may be given as an entity's name?"""
         return "name" in self.param_specs.get(param, "").lower()
@@ -240,6 +245,10 @@ def run_query(g: Graph, name_or_text: str, *, allow_update: bool = False, allow_
     if unknown:
         valid = ", ".join(sorted(declared)) or "none"
         raise QueryError(f"Unknown parameter {', '.join(unknown)} for {q.name}. Valid: {valid}")
+    missing = [p for p in q.required if params.get(p) is None]
+    if missing:
+        raise QueryError(f"{q.name} needs {', '.join('?' + p for p in missing)}: pass "
+                         + " ".join(f"--param {p}=..." for p in missing) + f" ({q.header.get('params', '')})")
     bindings = {Variable(k): _bind(g, q, k, v) for k, v in params.items() if v is not None}
     native = isinstance(g.store, OxigraphStore)
     try:
@@ -368,3 +377,42 @@ def format_rows(rows: Rows, fmt: str = "table", g: Graph | None = None, full: bo
     if fmt == "table":
         return to_table(rows, g, full)
     raise QueryError(f"Unknown format {fmt!r}. Available: table, csv, tsv, json, md")
+
+
+def describe_entity(g: Graph, name: str) -> dict:
+    """Everything the graph says of one entity, for a person checking a surprising edge.
+
+    Args:
+        g: the graph.
+        name: a name, alias or IRI.
+    Returns:
+        ``{"iri", "name", "types", "aliases", "urls", "posts": [{"post", "headline", "date", "quotes":
+        [(quote, extractor)]}], "relations": [(direction, predicate, other name, quote)]}``.
+    Raises:
+        QueryError: no entity has that name.
+    """
+    node = bind_value(g, name)
+    if not isinstance(node, URIRef) or (node, None, None) not in g:
+        near = difflib.get_close_matches(name, sorted({str(o) for o in g.objects(None, SDO.name)}), n=3)
+        raise QueryError(f"No entity named {name!r}." + (f" Did you mean {', '.join(near)}?" if near else ""))
+    posts: dict[str, dict] = {}
+    for r in run_query(g, "where_said", entity=node):
+        post = str(r["post"])
+        entry = posts.setdefault(post, {"post": post, "headline": str(g.value(URIRef(post), SDO.headline) or post),
+                                        "date": str(g.value(URIRef(post), SDO.datePublished) or "")[:10],
+                                        "quotes": []})
+        quote, how = str(r["quote"]), f"{r['extractor']} ({r['supports']})"
+        for i, (q, hows) in enumerate(entry["quotes"]):
+            if q == quote:
+                entry["quotes"][i] = (q, f"{hows}, {how}")
+                break
+        else:
+            entry["quotes"].append((quote, how))
+    rels = [("->" if r["subject"] == node else "<-", short(r["relation"], g),
+             str(r["objectName"] if r["subject"] == node else r["subjectName"]), str(r["quote"] or ""))
+            for r in run_query(g, "relations") if node in (r["subject"], r["object"])]
+    return {"iri": str(node), "name": str(g.value(node, SDO.name) or node),
+            "types": sorted(short(t, g) for t in g.objects(node, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"))),
+            "aliases": sorted(str(a) for a in g.objects(node, SDO.alternateName)),
+            "urls": sorted(str(u) for u in g.objects(node, SDO.sameAs)),
+            "posts": sorted(posts.values(), key=lambda p: p["date"], reverse=True), "relations": sorted(rels)}

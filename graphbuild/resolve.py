@@ -8,6 +8,7 @@ reported.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -41,7 +42,8 @@ class _Clusters:
         self.m = mentions
         self.parent = list(range(len(mentions)))
         self.urls = [{norm_url(u) for u in m.urls} for m in mentions]
-        self.kinds = [Counter([m.kind]) for m in mentions]
+        # weak mentions (a name in a loose pattern) do not vote on what a thing is
+        self.kinds = [Counter({m.kind: 1 if not m.weak else 0.01}) for m in mentions]
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -61,7 +63,7 @@ class _Clusters:
 
     def kind_group(self, i: int) -> str:
         k = self.kinds[self.find(i)]
-        people, things = k.get(PERSON, 0), sum(k.get(t, 0) for t in THINGS)
+        people, things = k.get(PERSON, 0), sum(k.get(t, 0) for t in THINGS)  # weak votes count 0.01
         return "" if not (people or things) else PERSON if people >= things else "thing"
 
     def conflict(self, i: int, j: int) -> bool:
@@ -131,9 +133,28 @@ def _merge_short_forms(c: _Clusters) -> None:
                 break  # ambiguous in this scope: leave it alone
 
 
+def _merge_abbreviations(c: _Clusters) -> None:
+    """"UW" -> "University of Washington", "UC Berkeley" -> "University of California, Berkeley":
+    a short upper-case form merges with the one organisation name of the run it abbreviates."""
+    from .names import abbreviates, is_acronym
+
+    longs: dict[int, str] = {}
+    for i, m in enumerate(c.m):
+        if m.kind in THINGS and not m.weak and len(m.name.split()) >= 2 and not is_acronym(m.name):
+            longs.setdefault(c.find(i), m.name)
+    for i, m in enumerate(c.m):
+        first = m.name.split()[0]
+        if m.kind not in THINGS or not is_acronym(first) or len(m.name.split()) > 3:
+            continue
+        hits = {r for r, name in longs.items() if abbreviates(m.name, name)}
+        hits = {c.find(r) for r in hits}
+        if len(hits) == 1:
+            c.union(next(iter(hits)), i)
+
+
 def _kind(kinds: Counter) -> str:
     """The kind a cluster's mentions vote for (Agent only when nobody says more)."""
-    votes = {k: n for k, n in kinds.items() if k != "Agent"}
+    votes = {k: n for k, n in kinds.items() if k != "Agent" and n > 0}
     if not votes:
         return "Agent"
     if votes.get("OrgProject"):
@@ -166,6 +187,7 @@ def resolve(mentions: Iterable[Mention]) -> Resolution:
     _merge_by_url(c)
     _merge_by_name(c, ambiguous)
     _merge_short_forms(c)
+    _merge_abbreviations(c)
     groups: dict[int, list[Mention]] = defaultdict(list)
     for i, m in enumerate(ms):
         groups[c.find(i)].append(m)
@@ -173,8 +195,12 @@ def resolve(mentions: Iterable[Mention]) -> Resolution:
     of: dict[Mention, str] = {}
     merges: list[str] = []
     used: set[str] = set()
+    dropped = 0
     for root in sorted(groups, key=lambda r: (sorted(c.urls[r]), groups[r][0].name)):
         group = groups[root]
+        if all(m.weak for m in group):
+            dropped += 1  # only loose patterns name it, and nothing known ties it down
+            continue
         kind = _kind(c.kinds[root])
         name = _canonical(group, kind)
         key = f"{KIND_TYPES[kind][0]}/{slugify(name)}"
@@ -203,4 +229,60 @@ def relations_of(res: Resolution, relations: Iterable[Relation]) -> list[tuple[s
         s, o = res.of.get(r.subject), res.of.get(r.object)
         if s and o and s != o:
             out.append((s, r.predicate, o, r))
+    return out
+
+
+# ------------------------------------------------------------------ gazetteer
+_BOUND_L, _BOUND_R = r"(?<![\w@/.-])", r"(?![\w-]|\.\w)"
+
+
+def _gazetteer_forms(res: Resolution) -> dict[str, str]:
+    """Surface forms worth looking for in text -> entity key (ambiguous forms left out)."""
+    from .names import COMMON_WORDS, NOT_NAMES
+
+    owners: dict[str, set[str]] = defaultdict(set)
+    for key, e in res.entities.items():
+        if e.kind == "Agent" or all(m.implicit for m in e.mentions):
+            continue
+        for form in {m.name for m in e.mentions if not m.implicit} | {a for m in e.mentions for a in m.aliases} | {e.name}:
+            form = form.strip()
+            words = form.split()
+            if len(form) < 2 or (e.kind == PERSON and len(words) < 2):
+                continue  # people by full name only: first names are resolved per post
+            if len(words) == 1 and (form.lower() in COMMON_WORDS or form.lower() in NOT_NAMES or len(form) < 3):
+                continue  # "Open", "Data": words, not names, in running text
+            owners[form].add(key)
+    return {f: next(iter(k)) for f, k in owners.items() if len(k) == 1}
+
+
+def gazetteer_mentions(items, res: Resolution) -> list[Mention]:
+    """Unlinked mentions of the run's known entities: every post that writes a known name or alias.
+
+    Args:
+        items: every FeedItem of the run.
+        res: a first resolution of the run's linked, defined and pattern mentions.
+    Returns:
+        New mentions (extractor ``gazetteer``) to resolve together with the others.
+    """
+    from .text import quote_at
+
+    forms = _gazetteer_forms(res)
+    if not forms:
+        return []
+    alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    rx = re.compile(f"{_BOUND_L}(?:{alternation}){_BOUND_R}")
+    out: list[Mention] = []
+    for item in items:
+        texts = [item.title] + [b.text for b in item.blocks]
+        seen: set[str] = set()
+        for text in texts:
+            for m in rx.finditer(text):
+                key = forms[m.group(0)]
+                if key in seen:
+                    continue
+                seen.add(key)
+                e = res.entities[key]
+                urls = tuple(sorted(e.urls))[:1]
+                out.append(Mention(m.group(0), e.kind, item.link, quote_at(text, m.start(), m.end()),
+                                   "gazetteer", urls))
     return out

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .errors import RulesError
-from .models import KINDS
+from .models import RULE_KINDS
 
 NAME_SOURCES = ("text", "id")
 
@@ -45,8 +45,8 @@ def _rule(d: dict, where: str) -> Rule:
         name, pattern, kind = d["name"], d["match"], d["kind"]
     except KeyError as e:
         raise RulesError(f"{where}: rule {d.get('name', '?')!r} lacks the key {e.args[0]!r}") from None
-    if kind not in KINDS:
-        raise RulesError(f"{where}: rule {name!r} has kind {kind!r}; expected one of {', '.join(KINDS)}")
+    if kind not in RULE_KINDS:
+        raise RulesError(f"{where}: rule {name!r} has kind {kind!r}; expected one of {', '.join(RULE_KINDS)}")
     try:
         rx = re.compile(pattern, re.I)
         ex = re.compile(d["exclude"], re.I) if d.get("exclude") else None

@@ -71,4 +71,4 @@ def clean_name(s: str) -> str:
         s = s[:-1] if s.endswith(")") else s[1:]
     if s.startswith("(") and s.endswith(")"):
         s = s[1:-1]
-    return re.sub(r"^(?:the|The)\s+(?=[A-Z0-9])", "", s)
+    return re.sub(r"^the\s+(?=[A-Z0-9])", "", s)  # "the JupyterHub team"; "The Carpentries" keeps its The

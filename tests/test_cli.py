@@ -111,3 +111,13 @@ def test_extractors_lists_the_registry():
 def test_python_dash_m_runs_the_cli():
     r = subprocess.run([sys.executable, "-m", "graphbuild", "--version"], capture_output=True, text=True)
     assert r.returncode == 0 and __version__ in r.stdout
+
+
+def test_explain_shows_aliases_relations_and_quotes(built):
+    r = run("explain", "BIDS", "--graph", built[0] / "graph.ttl")
+    assert r.exit_code == 0
+    assert r.output.startswith("Berkeley Institute for Data Science")
+    assert "also called: BIDS" in r.output
+    # the mybinder post: "The Berkeley Institute for Data Science (BIDS) has joined the mybinder.org federation"
+    assert "has joined the mybinder.org federation" in r.output
+    assert run("explain", "Nobody Here", "--graph", built[0] / "graph.ttl").exit_code == 1

@@ -12,10 +12,15 @@ def test_extractor_yields_nothing_for_an_empty_item(name):
     assert list(extractors.get(name).extract(empty, extractors.Context())) == []
 
 
+@pytest.fixture(scope="module")
+def items(sample_items, reference_build):
+    return list(sample_items) + reference_build.items[:8]
+
+
 @pytest.mark.parametrize("name", extractors.names())
-def test_extractor_mentions_carry_evidence_and_their_extractor(name, sample_items):
-    out = [m for item in sample_items for m in extractors.get(name).extract(item, extractors.Context())]
-    assert out, f"{name} found nothing in the sample feed"
+def test_extractor_mentions_carry_evidence_and_their_extractor(name, items):
+    out = [m for item in items for m in extractors.get(name).extract(item, extractors.Context())]
+    assert out, f"{name} found nothing in the sample feeds"
     for m in out:
         assert isinstance(m, (Mention, Relation))
         assert m.quote.exact and m.extractor.split(":")[0] == name

@@ -39,11 +39,17 @@ def test_query_has_header_and_parses(name):
 
 @pytest.mark.parametrize("name", QUERIES)
 def test_query_runs_on_the_reference_graph(name, reference_graph):
-    rows = run_query(reference_graph, name)
-    assert isinstance(rows, list)
-    params = {p: PARAMS[p] for p in bundled()[name].params}
+    q = bundled()[name]
+    if not q.required:
+        assert isinstance(run_query(reference_graph, name), list)
+    params = {p: PARAMS[p] for p in q.params}
     if params:
-        run_query(reference_graph, name, **params)
+        assert isinstance(run_query(reference_graph, name, **params), list)
+
+
+def test_missing_required_parameter_is_a_clear_error(reference_graph):
+    with pytest.raises(QueryError, match=r"connection needs \?from, \?to"):
+        run_query(reference_graph, "connection")
 
 
 # --- answers read from the feed by hand ---------------------------------------------------
@@ -63,7 +69,7 @@ def test_entity_posts_for_bids_includes_the_mybinder_post(reference_graph):
     rows = run_query(reference_graph, "entity_posts", entity="BIDS")
     assert MYBINDER_POST in names(rows, "post")
     [row] = [r for r in rows if str(r["post"]) == MYBINDER_POST]
-    assert "Berkeley Institute for Data Science (BIDS)" in str(row["quote"])
+    assert "BIDS" in str(row["quote"])  # the title or the first sentence, both name it
 
 
 def test_co_mentions_jason_grout_with_geojupyter(reference_graph):
@@ -158,7 +164,7 @@ def memory_graph(reference_graph):
 @pytest.mark.parametrize("name", QUERIES)
 def test_same_rows_under_rdflib_and_pyoxigraph(name, memory_graph, oxstore):
     q = bundled()[name]
-    for params in ({}, {p: PARAMS[p] for p in q.params}):
+    for params in ([{}] if not q.required else []) + [{p: PARAMS[p] for p in q.params}]:
         rows = run_query(memory_graph, name, **params)
         from graphbuild.queries import bind_value
         subs = {ox.Variable(k): _ox_term(bind_value(memory_graph, v)) for k, v in params.items()}

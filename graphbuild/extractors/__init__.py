@@ -18,6 +18,10 @@ from ..rules import Rule, load_rules
 BUILTINS: dict[str, str] = {
     "authors": "graphbuild.extractors.authors",
     "links": "graphbuild.extractors.links",
+    "publisher": "graphbuild.extractors.publisher",
+    "orgs": "graphbuild.extractors.orgs",
+    "people": "graphbuild.extractors.people",
+    "relations": "graphbuild.extractors.relations",
 }
 
 _registry: dict[str, str | ModuleType] = dict(BUILTINS)

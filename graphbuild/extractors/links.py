@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from typing import Iterator
+from urllib.parse import urlsplit
 
 from ..models import Block, FeedItem, Link, Mention, Relation
 from ..names import (HANDLE, acronym_of, is_person_name, looks_like_name, org_or_project,
@@ -19,34 +20,51 @@ UNIT_WORDS = re.compile(r"\b(?:Council|Committee|Board|Working Group|Group|Team|
 PROPER = re.compile(r"[A-Z0-9]|\w[-_.]\w")
 
 
-def names_id(text: str, ident: str) -> bool:
-    """Does the link text name the thing the URL id names? (same words, an acronym of them,
-    a person's handle, or the id plus words that are not a sub-unit)"""
-    k, kid = name_key(text), name_key(ident)
+def _extra_words(text: str, kid: str) -> list[str] | None:
+    """The words of ``text`` left when its first or last words spell ``kid``; None if neither does."""
+    words = re.findall(r"[^\W_][\w’'.-]*", text)
+    for order in (words, list(reversed(words))):
+        acc = ""
+        for i, w in enumerate(order):
+            acc = acc + name_key(w) if order is words else name_key(w) + acc
+            if acc == kid:
+                return order[i + 1:]
+            if len(acc) >= len(kid):
+                break
+    return None
+
+
+def names_id(text: str, ident: str, partial: bool = True) -> bool:
+    """Does the link text name the thing the URL id names? Same words, an acronym of them, a
+    person's name or handle, the id plus words that are not a sub-unit ("Visual Studio Code" for
+    "visualstudio"), or most of the id ("MyST" for "mystmd")."""
+    k, kid = name_key(re.sub(r"\.(?:io|org|com|net|ai|dev|app|co|edu|bot)$", "", text)), name_key(ident)
     if not k or not kid:
         return False
-    if k == kid or acronym_of(ident, text) or acronym_of(text, ident.replace("-", " ")):
+    if k == kid or (len(kid) <= 6 and acronym_of(ident, text)) or acronym_of(text, ident.replace("-", " ")):
         return True
     if text.startswith("@") or is_person_name(text):
         return True  # people's handles rarely spell their names
-    if (k.startswith(kid) or k.endswith(kid)) and len(kid) >= 3:
-        rest = text.lower().replace(ident.lower().replace("-", " "), " ")
-        return not UNIT_WORDS.search(rest)
+    if len(kid) >= 3:
+        extra = _extra_words(text, kid)
+        if extra is not None:
+            return not UNIT_WORDS.search(" ".join(extra))
+    if partial and len(k) >= 4 and (kid.startswith(k) or kid.endswith(k)) and len(k) * 2 >= len(kid):
+        return True  # "MyST" -> mystmd.org, "Turing Way" -> the-turing-way
     return False
 
 
 def _name(rule: Rule, m: re.Match, text: str) -> tuple[str, tuple[str, ...]] | None:
     """(surface form, aliases) when the post names the linked thing, else None."""
     ident = m.group("id")
-    text = clean_name(text)
-    name, aliases = split_defined(text)
+    name, aliases = _link_text(text)
     deep = bool(m.groupdict().get("deep"))
     if looks_like_name(name) and not deep:
         if rule.name_from == "text" and (names_id(name, ident) or any(names_id(a, ident) for a in aliases)):
             return name, aliases
         if name_key(name) != name_key(ident):
             return None  # the text names something else ("Jupyter Executive Council" -> /jupyter/)
-    found = window_matching(text, name_key(ident))
+    found = window_matching(clean_name(text), name_key(ident))
     if found and PROPER.search(found):
         return found, ()
     return None
@@ -62,12 +80,73 @@ def _kind(rule_kind: str, name: str) -> str:
     return rule_kind
 
 
+#: host labels that say nothing about what a site is
+HOST_NOISE = frozenset("www www2 m en docs doc blog blogs news app apps web site home wiki api cdn static "
+                       "com org net io edu gov ai dev co uk de fr eu info us ca au github gitlab netlify "
+                       "readthedocs vercel pages herokuapp".split())
+
+
+def site_candidates(url: str) -> list[tuple[str, str, bool]]:
+    """(id, identifying URL, is a host label) a link's text may name: the labels of its host, then its path
+    segments ("visualstudio" for code.visualstudio.com, "rstudio" for /products/open-source/rstudio/)."""
+    try:
+        p = urlsplit(url)
+    except ValueError:
+        return []
+    host = (p.hostname or "").lower()
+    root = f"{p.scheme}://{p.netloc}/"
+    out = [(label, root, True) for label in host.split(".") if label not in HOST_NOISE and not label.isdigit()]
+    path = ""
+    for seg in [x for x in p.path.split("/") if x]:
+        path += "/" + seg
+        stem = re.sub(r"\.(?:html?|php|aspx?)$", "", seg)
+        if stem and stem not in HOST_NOISE and not stem.isdigit():
+            out.append((stem, f"{root.rstrip('/')}{path}", False))
+    return out
+
+
+def site_mention(item: FeedItem, block: Block, link: Link) -> Mention | None:
+    """A link whose text names the site it points to ("QGIS" -> qgis.org): the name of a project,
+    organisation or person with that site as its homepage."""
+    name, aliases = _link_text(block.text[link.start:link.end])
+    if not looks_like_name(name) or name.startswith("@") or urlsplit(link.href).scheme not in ("http", "https"):
+        return None
+    for ident, url, is_host in site_candidates(link.href):
+        person = is_person_name(name) and name_key(name) == name_key(ident)  # a personal homepage
+        if person or (not is_person_name(name) and names_id(name, ident, partial=is_host)):
+            kind = "Person" if person else org_or_project(name) or "Project"
+            return Mention(name, kind, item.link, quote_at(block.text, link.start, link.end), f"{NAME}:site",
+                           (url,), aliases=aliases)
+    return None
+
+
+def _link_text(text: str) -> tuple[str, tuple[str, ...]]:
+    """A link text as (name, aliases): "Long Name (ACR)" defines an alias, "The X" is also "X",
+    "April Johnson, a consultant" is "April Johnson"."""
+    text = clean_name(text)
+    first = text.split(", ")[0]
+    if first != text and is_person_name(first):
+        text = first
+    head = re.split(r"\s+[-–—:|]\s+", text)[0]  # "AWID - Towards a feminist funding guide"
+    if head != text and looks_like_name(head):
+        text = clean_name(head)
+    name, aliases = split_defined(text)
+    if re.match(r"^The\s+[A-Z0-9]", name):
+        aliases += (name[4:],)
+    return name, aliases
+
+
 def link_mentions(item: FeedItem, block: Block, link: Link, context) -> Iterator[Mention | Relation]:
     """Mentions (and a maintainer relation) made by one link, if a rule knows its shape."""
     hit = match_url(context.rules, link.href)
     if hit is None:
+        site = site_mention(item, block, link)
+        if site is not None:
+            yield site
         return
     rule, m = hit
+    if rule.kind == "Ignore":
+        return
     named = _name(rule, m, block.text[link.start:link.end])
     if named is None:
         return  # linked but not named: "this post", "the PR"

@@ -1,0 +1,105 @@
+"""Organisations and projects named in running text: cue words ("... Foundation", "University of
+...", "... Working Group", "the X team", "X project"), acronym definitions ("Long Name (ACR)",
+"ACR (the Long Name)"), possessives ("UW's eScience Institute")."""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ..models import Block, FeedItem, Mention, Relation
+from ..names import ORG_CUE_WORDS, PROJECT_CUE_WORDS, acronym_of, is_acronym, is_person_name, proper_phrases
+from ..text import quote_at
+
+DESCRIPTION = "organisations and projects from cue words, acronym definitions and 'the X team' -> entities"
+NAME = "orgs"
+#: words after a name that make it a body of people ("the JupyterHub team") or software ("X project")
+TEAM_AFTER = re.compile(r"^\s+(?:team|community|communities|council|committee|steering council|organization|organisation|members?)\b", re.I)
+PROJECT_AFTER = re.compile(r"^\s+(?:project|library|package|toolkit|extension|plugin|framework|platform|hub|service|repository|repo|tool|app|software)\b", re.I)
+#: an organisation cue as the last word, or "University of X", "Institute for X"
+ORG_TAIL = re.compile(rf"(?:^|\s)(?:{ORG_CUE_WORDS})\.?$")
+ORG_HEAD = re.compile(rf"(?:^|\s)(?:{ORG_CUE_WORDS})\s+(?:of|for|on|in)\s")
+PROJECT_TAIL = re.compile(rf"(?:^|\s)(?:{PROJECT_CUE_WORDS})$")
+
+
+def _kind(phrase: str) -> str | None:
+    if ORG_TAIL.search(phrase) or ORG_HEAD.search(phrase):
+        return "Organization"
+    if PROJECT_TAIL.search(phrase) or phrase.startswith("Project "):
+        return "Project"
+    return None
+
+
+def _definition(text: str, end: int) -> tuple[str, int] | None:
+    """An acronym right after a phrase: "... (BIDS)" -> ("BIDS", end of the parenthesis)."""
+    m = re.match(r"\s*\(([^()]{2,15})\)", text[end:])
+    if m and is_acronym(m.group(1)):
+        return m.group(1).strip(), end + m.end()
+    return None
+
+
+PLURAL_CLASS = re.compile(r"\b(?:Centers|Centres|Labs|Laboratories|Institutes|Universities|Agencies|Partners|"
+                          r"Organi[sz]ations|Members|Groups|Teams|Councils|Offices|Divisions|Departments|Hubs)$")
+
+
+def _class_list(item: FeedItem, text: str, start: int, end: int, phrase: str) -> Iterator[Mention | Relation]:
+    """"NASA Data Centers (NSIDC, ORNL, ASDC, PO.DAAC)": each listed acronym is an organisation
+    that is part of the phrase's owner (its first word, when that is a name: "NASA")."""
+    m = re.match(r"\s*\(([^()]{2,120})\)", text[end:])
+    items = [x.strip() for x in re.split(r",\s*|\s+and\s+", m.group(1))] if m else []
+    if len(items) < 2 or not all(is_acronym(x) for x in items):
+        return
+    q = quote_at(text, start, end + m.end())
+    head = phrase.split()[0]
+    parent = Mention(head, "Organization", item.link, q, f"{NAME}:list") if is_acronym(head) else None
+    if parent:
+        yield parent
+    for x in items:
+        child = Mention(x, "Organization", item.link, q, f"{NAME}:list")
+        yield child
+        if parent:
+            yield Relation(child, "parentOrganization", parent, item.link, q, f"{NAME}:list")
+
+
+def block_mentions(item: FeedItem, block: Block) -> Iterator[Mention | Relation]:
+    text = block.text
+    for start, end, phrase in proper_phrases(text):
+        if PLURAL_CLASS.search(phrase):
+            yield from _class_list(item, text, start, end, phrase)
+            continue
+        q = quote_at(text, start, end)
+        words = phrase.split()
+        kind = _kind(phrase) if len(words) >= 2 else None
+        acr = _definition(text, end)
+        if acr and acronym_of(acr[0], phrase):
+            # "Berkeley Institute for Data Science (BIDS)": a definition names the thing for sure
+            yield Mention(phrase, kind or "Organization", item.link, q, f"{NAME}:acronym", aliases=(acr[0],),
+                          weak=kind is None)
+            continue
+        owner = re.match(r"^(.+?)[’']s\s+(.+)$", phrase)
+        if owner and _kind(owner.group(2)) == "Organization":
+            # "UW's eScience Institute": the unit (named with its owner) and the owner
+            unit = Mention(phrase, "Organization", item.link, q, f"{NAME}:possessive")
+            parent = Mention(owner.group(1), "Organization", item.link, q, f"{NAME}:possessive", weak=True)
+            yield unit
+            yield parent
+            yield Relation(unit, "parentOrganization", parent, item.link, q, f"{NAME}:possessive")
+            continue
+        if kind and not is_person_name(phrase):
+            yield Mention(phrase, kind, item.link, q, f"{NAME}:cue")
+            continue
+        after = text[end:end + 30]
+        if TEAM_AFTER.match(after):
+            yield Mention(phrase, "Organization", item.link, q, f"{NAME}:team", weak=True)
+        elif PROJECT_AFTER.match(after):
+            yield Mention(phrase, "Project", item.link, q, f"{NAME}:project", weak=True)
+        elif is_acronym(phrase) and len(words) == 1:
+            # "ACR (the Long Name)"
+            m = re.match(r"\s*\((?:the\s+)?([^()]{5,90})\)", text[end:])
+            if m and acronym_of(phrase, m.group(1)) and (_kind(m.group(1)) or "") != "":
+                yield Mention(m.group(1).strip(), _kind(m.group(1)), item.link, q, f"{NAME}:acronym",
+                              aliases=(phrase,))
+
+
+def extract(item: FeedItem, context=None) -> Iterator[Mention | Relation]:
+    for block in item.blocks:
+        yield from block_mentions(item, block)

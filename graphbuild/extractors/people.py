@@ -1,0 +1,124 @@
+"""People named in running text, where blogs name people: acknowledgements ("Thanks to A, B and C"),
+"Name (Org)", "Name of/from Org", talk listings ("Title - Name and Name"), role titles ("BIDS
+Executive Director Kirstie Whitaker", "our People Operations Lead, April Johnson"), "our own Name".
+Each affiliation the pattern states becomes a relation with its sentence."""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ..models import Block, FeedItem, Mention, Relation
+from ..names import is_person_name, proper_phrases
+from ..text import quote_at, sentence_span
+from .publisher import publisher_name
+
+DESCRIPTION = "people from acknowledgements, 'Name (Org)', 'Name of Org', talk listings, role titles"
+NAME = "people"
+ACK = re.compile(r"\b(?:thanks?|thank you|grateful|gratitude|acknowledg\w*|shout-?outs?|kudos|congratulat\w*|"
+                 r"welcome|credit|in particular)\b", re.I)
+ROLE = re.compile(r"\b(?:Director|Lead|Manager|Officers?|Chair|President|Founder|Co-Founder|CEO|CTO|COO|Engineer|"
+                  r"Scientist|Researcher|Professor|Coordinator|Maintainer|Fellow|Editor|Advocate|Architect|"
+                  r"Developer|Designer|Analyst|Librarian|Postdoc|Student|Head)s?\b")
+LISTING = re.compile(r"\s[-–—]\s$")
+
+
+def _org_after(text: str, end: int) -> tuple[str, int, int] | None:
+    """The proper name in "Name (Org)" or "Name of/from Org" right after ``end``."""
+    m = re.match(r"\s*\(([^()]{2,60})\)", text[end:]) or \
+        re.match(r"(?:\s+et al\.?)?\s+(?:of|from|at)\s+(?:the\s+)?", text[end:])
+    if not m:
+        return None
+    if m.re.pattern.startswith(r"\s*\("):
+        inner = m.group(1).strip()
+        return (inner, end + m.start(1), end + m.end(1)) if inner[:1].isupper() and not is_person_name(inner) else None
+    rest = text[end + m.end():]
+    for s, e, phrase in proper_phrases(rest[:80]):
+        if s == 0 and not is_person_name(phrase):
+            return phrase, end + m.end(), end + m.end() + e
+        break
+    return None
+
+
+def _split_role(phrase: str) -> tuple[str, str, str] | None:
+    """"BIDS Executive Director Kirstie Whitaker" -> ("BIDS", "Executive Director", "Kirstie Whitaker");
+    "Josh Greenberg Program Officers" -> ("", "Program Officers", "Josh Greenberg")."""
+    roles = list(ROLE.finditer(phrase))
+    if not roles:
+        return None
+    last = roles[-1]
+    after, before = phrase[last.end():].strip(" ,"), phrase[:last.start()].strip(" ,")
+    if after and is_person_name(after):
+        words = before.split()
+        # role titles are capitalised words before the role noun: "Executive", "People Operations"
+        org = words[0] if words and (words[0].isupper() or re.search(r"\d|[a-z][A-Z]", words[0])) else ""
+        return org, before[len(org):].strip(), after
+    if not after and before and is_person_name(" ".join(before.split()[:2])):
+        return "", "", " ".join(before.split()[:2])
+    return None
+
+
+def _person(item, text, s, e, name, how) -> Mention:
+    return Mention(name, "Person", item.link, quote_at(text, s, e), f"{NAME}:{how}")
+
+
+def _org(item, text, s, e, name, how, weak=True) -> Mention:
+    return Mention(name, "Organization", item.link, quote_at(text, s, e), f"{NAME}:{how}", weak=weak)
+
+
+def block_mentions(item: FeedItem, block: Block, publisher: str | None = None) -> Iterator[Mention | Relation]:
+    text = block.text
+    last_end = -10  # end of the last person taken from a listing or acknowledgement
+    for s, e, phrase in proper_phrases(text):
+        role = _split_role(phrase)
+        if role:
+            org, _title, person = role
+            p = _person(item, text, s, e, person, "role")
+            yield p
+            if org:
+                o = _org(item, text, s, s + len(org), org, "role")
+                yield o
+                yield Relation(p, "worksFor", o, item.link, p.quote, f"{NAME}:role")
+            continue
+        glued = re.match(r"^(.+?)\s+(?:of|at)\s+(?:the\s+)?(.+)$", phrase)
+        if glued and is_person_name(glued.group(1)) and not is_person_name(glued.group(2)):
+            # "Julia Kent of NSF NCAR" reads as one capitalised run
+            pe = s + len(glued.group(1))
+            os_ = s + phrase.index(glued.group(2))
+            p = _person(item, text, s, pe, glued.group(1), "affiliation")
+            o = _org(item, text, os_, e, glued.group(2), "affiliation", weak=False)
+            yield p
+            yield o
+            yield Relation(p, "affiliation", o, item.link, p.quote, f"{NAME}:affiliation")
+            continue
+        if not is_person_name(phrase):
+            continue
+        org = _org_after(text, e)
+        if org:
+            p = _person(item, text, s, e, phrase, "affiliation")
+            # "Zach Sailer (Apple)": the pattern names an organisation for sure
+            o = _org(item, text, org[1], org[2], org[0], "affiliation", weak=False)
+            yield p
+            yield o
+            yield Relation(p, "affiliation", o, item.link, p.quote, f"{NAME}:affiliation")
+            continue
+        ss, se = sentence_span(text, s, e)
+        sentence = text[ss:se]
+        before = text[max(ss, s - 40):s]
+        if publisher and re.search(r"\bour own\s+$|\bour (?:[A-Z][\w-]* ){1,4}(?:[A-Z][\w-]*),\s+$", before):
+            # "our own Jim Colliander", "our People Operations Lead, April Johnson": the publisher's people
+            p = _person(item, text, s, e, phrase, "our")
+            o = _org(item, text, s, e, publisher, "our")
+            yield p
+            yield o
+            yield Relation(p, "worksFor", o, item.link, p.quote, f"{NAME}:our")
+            continue
+        if ACK.search(sentence) or LISTING.search(text[max(0, s - 3):s]) or re.search(r"\bour own\s+$|\bby\s+$", before) \
+                or re.fullmatch(r",?\s+(?:and|&)\s+|,\s+", text[last_end:s]) or re.match(r"\s*,\s+(?:our|the|a|an)\s+[a-z]", text[e:]):
+            yield _person(item, text, s, e, phrase, "context")
+            last_end = e
+
+
+def extract(item: FeedItem, context=None) -> Iterator[Mention | Relation]:
+    publisher = publisher_name(item.feed.title, item.feed.link or item.feed.iri)
+    for block in item.blocks:
+        yield from block_mentions(item, block, publisher)

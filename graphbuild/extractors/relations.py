@@ -1,0 +1,109 @@
+"""Relations a sentence states between two named things: membership ("joins the X team", "elected
+to the X", "includes members of A, B and C"), funding ("funded by X", "received funding from X",
+"X is financially supporting Y"), being housed at or part of ("housed at X", "X at the University
+of Y"). "We" and "our" stand for the feed's publisher. Both ends are resolved with the run's other
+mentions; a relation whose ends name nothing known is dropped."""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ..models import Block, FeedItem, Mention, Relation
+from ..names import ORG_CUE_WORDS, is_person_name, proper_phrases
+from ..text import quote_at, sentence_span
+from .publisher import publisher_name
+
+DESCRIPTION = "membership, funding and part-of relations stated by a sentence -> relations"
+NAME = "relations"
+#: (cue, predicate, direction): "forward" = thing before the cue -predicate-> thing after it
+CUES = [
+    (r"(?:has been invited to join|(?:has |have |will )?join(?:s|ed|ing)?(?: as)?|elected to|serv(?:es|ing) on|"
+     r"(?:is |are |was )?(?:a |an )?members? of|part of)", "memberOf", "forward"),
+    (r"(?:(?:is |are |was |were )?(?:generously )?(?:funded|supported|sponsored) by|(?:received|receives|receiving) "
+     r"(?:\$[\d.,]+\s*\w*|funding|a grant|support|grants?) from|(?:a )?grant from|funding from)", "funder", "forward"),
+    (r"(?:is |are )?(?:financially )?(?:supporting|funding|sponsoring)", "funder", "backward"),
+    (r"(?:is |are )?(?:housed|based|hosted|incubated) (?:at|by|in)", "affiliation", "forward"),
+    (r"(?:ran|runs|organi[sz]ed|organi[sz]es|hosted|hosts|led|leads|convened|convenes)(?: a| an)?", "organizer", "backward"),
+]
+CUE_RX = [(re.compile(rf"\b{c}\b\s+(?:the\s+)?", re.I), p, d) for c, p, d in CUES]
+MEMBERS_OF = re.compile(r"\b(?:includes?|including|with) members of\s+", re.I)
+WE = re.compile(r"\b(?:we|our|us)\b", re.I)
+ORG_AT = re.compile(r"^\s*(?:\([^()]{1,15}\)\s*)?at\s+the\s+$")
+#: lower-case names worth relating: "mybinder.org", "nb-cli"
+CODE_NAMES = re.compile(r"(?<![\w@/.-])[a-z][a-z0-9]*(?:[.-][a-z0-9]+)+(?![\w-]|\.\w)")
+
+
+def _mention(item, text, s, e, name, kind="Organization", weak=True) -> Mention:
+    return Mention(name, kind, item.link, quote_at(text, s, e), NAME, weak=weak)
+
+
+def _phrases(text: str, lo: int, hi: int):
+    found = [(s, e, p) for s, e, p in proper_phrases(text[lo:hi]) if p]
+    found += [(m.start(), m.end(), m.group(0)) for m in CODE_NAMES.finditer(text[lo:hi])]
+    return sorted(found)
+
+
+def _end(item, text, s, e, p) -> Mention:
+    return _mention(item, text, s, e, p, "Person" if is_person_name(p) else "Organization")
+
+
+def sentence_relations(item: FeedItem, text: str, ss: int, se: int, publisher: str | None) -> Iterator[Mention | Relation]:
+    sent = text[ss:se]
+    phrases = [(ss + s, ss + e, p) for s, e, p in _phrases(text, ss, se)]
+    q = quote_at(text, ss, se)
+    m = MEMBERS_OF.search(sent)
+    if m:
+        group = [x for x in phrases if x[1] <= ss + m.start()]
+        members = [x for x in phrases if x[0] >= ss + m.end()]
+        if group and members:
+            g = _end(item, text, *group[-1])
+            for s, e, p in members:
+                mem = _mention(item, text, s, e, p, weak=False)  # "members of A, B and C" names organisations
+                yield mem
+                yield Relation(mem, "memberOf", g, item.link, q, NAME)
+            return
+    for rx, pred, direction in CUE_RX:
+        for cm in rx.finditer(sent):
+            cs, ce = ss + cm.start(), ss + cm.end()
+            before = [x for x in phrases if x[1] <= cs]
+            after = [x for x in phrases if x[0] >= ce and x[0] - ce <= 3]
+            if not after:
+                continue
+            obj = _end(item, text, *after[0])
+            if before and cs - before[-1][1] <= 60 and not WE.search(text[before[-1][1]:cs]):
+                subj = _end(item, text, *before[-1])
+            elif publisher and WE.search(text[max(ss, cs - 25):cs]):
+                subj = _mention(item, text, cs, ce, publisher)
+            else:
+                continue
+            if direction == "backward":
+                subj, obj = obj, subj
+            if subj.name == obj.name:
+                continue
+            yield subj
+            yield obj
+            yield Relation(subj, pred, obj, item.link, q, NAME)
+    for s, e, p in phrases:  # "the Berkeley Institute for Data Science (BIDS) at the University of X"
+        prev = [x for x in phrases if x[1] <= s]
+        if prev and ORG_AT.search(text[prev[-1][1]:s]) and re.search(ORG_CUE_WORDS, prev[-1][2]) \
+                and re.search(ORG_CUE_WORDS, p):
+            child, parent = _end(item, text, *prev[-1]), _end(item, text, s, e, p)
+            yield child
+            yield parent
+            yield Relation(child, "parentOrganization", parent, item.link, q, NAME)
+
+
+def block_relations(item: FeedItem, block: Block, publisher: str | None) -> Iterator[Mention | Relation]:
+    text, pos = block.text, 0
+    while pos < len(text):
+        ss, se = sentence_span(text, pos, pos)
+        yield from sentence_relations(item, text, ss, se, publisher)
+        pos = max(se, pos) + 1
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+
+
+def extract(item: FeedItem, context=None) -> Iterator[Mention | Relation]:
+    publisher = publisher_name(item.feed.title, item.feed.link or item.feed.iri)
+    for block in item.blocks:
+        yield from block_relations(item, block, publisher)
