@@ -59,23 +59,38 @@ def cli():
               help="Extra URL rules (TOML), consulted before the bundled ones. Repeatable.")
 @click.option("--base-uri", default=None, help="Base of minted entity IRIs.")
 @click.option("--no-html", is_flag=True, help="Do not write graph.html.")
-@click.option("--strict", is_flag=True, help=f"Exit {EXIT_WARNINGS} if any item was skipped (for CI).")
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option("--strict", is_flag=True, help=f"Exit {EXIT_WARNINGS} if any item was skipped or repaired (for CI).")
+@click.option("--max-feed-bytes", type=click.IntRange(min=1), default=512 * 2**20, show_default=True,
+              help="Largest feed read (downloaded or decompressed).")
+@click.option("--max-items", type=click.IntRange(min=1), default=100_000, show_default=True, help="Items read per feed.")
+@click.option("--max-description-bytes", type=click.IntRange(min=1), default=10 * 2**20, show_default=True,
+              help="Largest post body; a larger post is skipped with a warning.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
+              help="Cache for fetched feeds (conditional GET). Default: ~/.cache/graphbuild/http.")
+@click.option("--no-cache", is_flag=True, help="Do not cache fetched feeds.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors and warnings.")
 @_errors
-def build(sources, out_dir, rules, base_uri, no_html, strict, quiet):
+def build(sources, out_dir, rules, base_uri, no_html, strict, max_feed_bytes, max_items, max_description_bytes,
+          cache_dir, no_cache, quiet):
     """Build the graph from feeds (paths, - for stdin, http(s) URLs; default: the bundled 2i2c feed).
 
     Example: graphbuild build feed.xml https://example.org/index.xml --out output
     """
     t0 = time.perf_counter()
     from .export import write_atomic, serialize
+    from .feeds import Limits
     from .graph import build as run_build
     from .namespaces import BASE_URI
     from .report import render_report, summary
+    from .sources import default_cache_dir
+
+    limits = Limits(max_feed_bytes, max_items, max_description_bytes)
+    cache = None if no_cache else Path(cache_dir) if cache_dir else default_cache_dir()
 
     gc.disable()  # the build allocates millions of small objects and frees none: skip cyclic GC passes
     try:
-        b = run_build(list(sources) or None, rules=rules, base_uri=base_uri or BASE_URI)
+        b = run_build(list(sources) or None, rules=rules, base_uri=base_uri or BASE_URI, limits=limits,
+                      cache_dir=cache, keep_going=len(sources) > 1)
     finally:
         gc.enable()
     out = Path(out_dir)

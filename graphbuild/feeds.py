@@ -9,7 +9,7 @@ import email.utils
 import io
 import logging
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import IO, Iterable
 from urllib.parse import urlsplit
@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from .errors import FeedError
-from .html import html_blocks, resolve_href, text_blocks
+from .html import html_blocks, resolve_href, safe_iri, strip_controls, text_blocks
 from .models import Author, Feed, FeedInfo, FeedItem, Problem
 from .text import squash
 
@@ -30,8 +30,18 @@ DC = "http://purl.org/dc/elements/1.1/"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
 ITEM_TAGS = ("item", f"{{{RSS1}}}item", f"{{{ATOM}}}entry")
 #: parser settings: no entity expansion beyond XML's own, no DTD, no network, no huge nodes
-SAFE_PARSER = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+# huge_tree lifts libxml2's 10 MB text-node and depth limits: graphbuild applies its own (Limits)
+SAFE_PARSER = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True,
                    dtd_validation=False, attribute_defaults=False, remove_pis=True)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much of a feed graphbuild reads; each has a CLI flag (``--max-feed-bytes`` ...)."""
+
+    max_feed_bytes: int = 512 * 1024 * 1024
+    max_items: int = 100_000
+    max_description_bytes: int = 10 * 1024 * 1024
 
 
 def _local(tag: object) -> str:
@@ -114,13 +124,15 @@ def _content_base(el: etree._Element, link: str) -> str:
 
 
 def _blocks(el: etree._Element, fmt: str, base: str):
+    """(blocks, html, depth of the HTML tree) of an item's body."""
     html, c, kind = _content(el, fmt)
     if kind == "xhtml" and c is not None:
-        html = "".join(etree.tostring(x, encoding="unicode") for x in c) + (c.text or "")
+        html = (c.text or "") + "".join(etree.tostring(x, encoding="unicode") for x in c)
         kind = "html"
     if kind == "text":
-        return text_blocks(html), html
-    return html_blocks(html, base), html
+        return text_blocks(html), html, 0
+    blocks, depth = html_blocks(html, base, with_depth=True)
+    return blocks, html, depth
 
 
 def _atom_text(el: etree._Element | None) -> str:
@@ -132,7 +144,8 @@ def _atom_text(el: etree._Element | None) -> str:
     return _text(el)
 
 
-def _item(el: etree._Element, fmt: str, feed: FeedInfo, n: int) -> FeedItem:
+def _item(el: etree._Element, fmt: str, feed: FeedInfo, n: int, limits: Limits = Limits(),
+          problems: list[Problem] | None = None) -> FeedItem:
     """Convert one ``item``/``entry`` element; raises FeedError when it has nothing to stand on."""
     base = el.base if _is_web(el.base) else (feed.link or feed.iri)
     if fmt == "atom":
@@ -162,13 +175,22 @@ def _item(el: etree._Element, fmt: str, feed: FeedInfo, n: int) -> FeedItem:
         cats = tuple(_text(c) for c in el.findall("category")) + tuple(_text(c) for c in el.findall(f"{{{DC}}}subject"))
     if not _is_web(link) and _is_web(guid):
         link = guid
+    link = safe_iri(link) if link else link
     if not _is_web(link):
         raise FeedError(f"item {n} ({title[:60]!r}): no http(s) link or guid to identify it")
-    blocks, html = _blocks(el, fmt, _content_base(el, link))
+    html, c, kind = _content(el, fmt)
+    size = len(html) if kind != "xhtml" else sum(len(t) for t in c.itertext())
+    if size > limits.max_description_bytes:
+        raise FeedError(f"item {n} ({title[:60]!r}): description of {size} bytes is over the "
+                        f"{limits.max_description_bytes} limit (raise --max-description-bytes); skipped")
+    blocks, html, depth = _blocks(el, fmt, _content_base(el, link))
+    if depth >= 255 and problems is not None:
+        problems.append(Problem(link, f"HTML nested {depth} levels deep: the HTML parser drops what lies "
+                                      "below 255 levels, so part of this post may be missing"))
     published = parse_date(date) if date else None
-    return FeedItem(id=guid or link, link=link, title=title or link, feed=feed, published=published,
-                    authors=tuple(dict.fromkeys(authors)), blocks=blocks,
-                    categories=tuple(c for c in cats if c), html=html)
+    return FeedItem(id=guid or link, link=link, title=strip_controls(title) or link, feed=feed,
+                    published=published, authors=tuple(dict.fromkeys(authors)), blocks=blocks,
+                    categories=tuple(c for c in cats if c))
 
 
 def _detect(root_tag: str, source: str) -> str:
@@ -202,21 +224,105 @@ def _feed_info(root: etree._Element, fmt: str, source: str) -> FeedInfo:
     return FeedInfo(source=source, iri=iri, title=title, link=link if _is_web(link) else None)
 
 
-def parse_feed(stream: IO[bytes] | bytes, source: str) -> Feed:
+class _Reader(io.RawIOBase):
+    """A byte stream for the XML parser that counts what it reads (and stops at a limit) and drops
+    bytes XML 1.0 forbids (NUL and other C0 controls), which broken feeds carry."""
+
+    _BAD = bytes(b for b in range(32) if b not in (9, 10, 13))
+
+    def __init__(self, raw: IO[bytes], limit: int, clean: bool) -> None:
+        self.raw, self.limit, self.clean = raw, limit, clean
+        self.count = self.dropped = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buf) -> int:
+        while True:
+            data = self.raw.read(len(buf))
+            if not data:
+                return 0
+            self.count += len(data)
+            if self.count > self.limit:
+                raise _TooLarge()
+            if self.clean:
+                kept = data.translate(None, self._BAD)
+                self.dropped += len(data) - len(kept)
+                data = kept
+            if data:
+                buf[:len(data)] = data
+                return len(data)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _sniff(head: bytes, source: str) -> None:
+    """Refuse what is plainly not XML, with the reason (JSON, nothing at all)."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not text:
+        raise FeedError(f"{source}: empty input, no XML found")
+    if text[:1] in (b"{", b"["):
+        raise FeedError(f"{source}: a JSON document, not an RSS/Atom feed (JSON Feed is not supported)")
+
+
+def _check_dtd(root: etree._Element, source: str, problems: list[Problem]) -> None:
+    """Refuse entity declarations (billion laughs, external entities); note an external DTD."""
+    info = root.getroottree().docinfo
+    dtd = info.internalDTD
+    if dtd is not None and any(True for _ in dtd.iterentities()):
+        raise FeedError(f"{source}: the feed declares XML entities in its DTD, which graphbuild refuses "
+                        "(entity expansion is a known attack: billion laughs, external entities)")
+    if info.system_url or info.public_id:
+        problems.append(Problem(source, "the feed names an external DTD; it was not loaded"))
+
+
+def _utf16(head: bytes) -> bool:
+    return head[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(head) > 3 and (head[0] == 0 or head[1] == 0))
+
+
+def parse_feed(stream: IO[bytes] | bytes, source: str, limits: Limits = Limits()) -> Feed:
     """Parse one feed, keeping every readable item and recording a Problem for each skipped one.
 
     Args:
         stream: the feed's bytes, or a binary file object (read incrementally).
         source: the path or URL it came from; named in messages and used as the base URL.
+        limits: size and count limits (see :class:`Limits`).
     Returns:
         The Feed, items in document order.
     Raises:
-        FeedError: the bytes are not a well-formed RSS/Atom/RDF feed, or hold no usable item.
+        FeedError: the bytes are not a well-formed RSS/Atom/RDF feed, hold no usable item, declare
+            entities, or exceed the limits.
     """
     if isinstance(stream, (bytes, bytearray)):
         stream = io.BytesIO(stream)
-    ctx = etree.iterparse(stream, events=("start", "end"), **SAFE_PARSER)
-    fmt = info = None
+    raw = io.BufferedReader(stream) if not hasattr(stream, "peek") else stream
+    head = raw.peek(4096)[:4096]
+    _sniff(head, source)
+    try:
+        return _parse(raw, head, source, limits)
+    except _Recode as r:
+        if not hasattr(stream, "seek"):
+            raise FeedError(f"{source}: {r.reason}") from None
+        stream.seek(0)
+        data = stream.read(limits.max_feed_bytes + 1)
+        text = data.removeprefix(b"\xef\xbb\xbf").decode("cp1252", errors="replace")
+        text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+        feed = _parse(io.BufferedReader(io.BytesIO(text.encode("utf-8"))), b"", source, limits)
+        feed.problems.insert(0, Problem(source, f"{r.reason}; read it as Windows-1252 instead"))
+        return feed
+
+
+class _Recode(Exception):
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+def _parse(raw: IO[bytes], head: bytes, source: str, limits: Limits) -> Feed:
+    reader = _Reader(raw, limits.max_feed_bytes, clean=not _utf16(head))
+    ctx = etree.iterparse(io.BufferedReader(reader), events=("start", "end"), **SAFE_PARSER)
+    fmt = info = root = None
     items: list[FeedItem] = []
     problems: list[Problem] = []
     n = 0
@@ -225,27 +331,38 @@ def parse_feed(stream: IO[bytes] | bytes, source: str) -> Feed:
             if fmt is None:
                 fmt = _detect(el.tag, source)
                 root = el
+                _check_dtd(root, source, problems)
                 continue
             if event != "end" or el.tag not in ITEM_TAGS:
                 continue
             n += 1
+            if n > limits.max_items:
+                problems.append(Problem(source, f"more than {limits.max_items} items; read the first "
+                                                f"{limits.max_items} (raise --max-items)"))
+                break
             if info is None:
                 info = _feed_info(root, fmt, source)
             try:
-                items.append(_item(el, fmt, info, n))
+                items.append(_item(el, fmt, info, n, limits, problems))
             except FeedError as e:
                 problems.append(Problem(source, str(e)))
             el.clear(keep_tail=True)  # stream: drop finished items, keep the channel header
             while (prev := el.getprevious()) is not None and prev.tag in ITEM_TAGS:
                 el.getparent().remove(prev)
+    except _TooLarge:
+        raise FeedError(f"{source}: larger than {limits.max_feed_bytes} bytes (raise --max-feed-bytes)") from None
     except etree.XMLSyntaxError as e:
         line = f" line {e.lineno}" if getattr(e, "lineno", None) else ""
         msg = squash(e.msg or str(e))
+        if re.search(r"not proper UTF-8|encoding|Invalid bytes in character", msg, re.I):
+            raise _Recode(f"not valid in its declared encoding at{line} ({msg})") from None
         if fmt is None and re.search(r"empty|no element found|Start tag expected", msg, re.I):
-            raise FeedError(f"{source}: empty input, no XML found") from None
+            raise FeedError(f"{source}:{line and line[6:]} not XML ({msg})") from None
         if not items:
             raise FeedError(f"{source}:{line and line[6:]} not a well-formed feed ({msg})") from None
         problems.append(Problem(source, f"XML error at{line}, kept the {len(items)} items before it ({msg})"))
+    if reader.dropped:
+        problems.append(Problem(source, f"removed {reader.dropped} bytes that XML forbids (NUL or control characters)"))
     if fmt is None:
         raise FeedError(f"{source}: empty input, no XML found")
     info = _feed_info(root, fmt, source)  # the whole channel header has been read by now
@@ -254,8 +371,3 @@ def parse_feed(stream: IO[bytes] | bytes, source: str) -> Feed:
         why = "; ".join(str(p.reason) for p in problems[:3])
         raise FeedError(f"{source}: no usable items" + (f" ({why})" if why else " (the feed is empty)"))
     return Feed(info, items, problems)
-
-
-def parse_feeds(sources: Iterable[tuple[IO[bytes] | bytes, str]]) -> list[Feed]:
-    """Parse several feeds; see :func:`parse_feed`."""
-    return [parse_feed(data, name) for data, name in sources]

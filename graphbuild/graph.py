@@ -13,7 +13,8 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF, SDO, XSD
 
 from . import extractors as registry
-from .feeds import parse_feed
+from .feeds import Limits, parse_feed
+from .errors import FeedError
 from .models import Entity, Feed, FeedItem, Mention, Problem, Quote, Relation
 from .namespaces import (BASE_URI, GB, KIND_TYPES, OA, annotation_iri, bind_prefixes, entity_iri, feed_iri)
 from .resolve import Resolution, gazetteer_mentions, relations_of, resolve
@@ -53,16 +54,32 @@ class Build:
         return [i for f in self.feeds for i in f.items]
 
 
-def load_feeds(sources: Iterable[str | Path] | None = None) -> list[Feed]:
+def load_feeds(sources: Iterable[str | Path] | None = None, limits: Limits = Limits(),
+               cache_dir: Path | None = None, keep_going: bool = False) -> list[Feed]:
     """Read and parse every source (default: the bundled 2i2c feed).
 
+    Args:
+        sources: paths, ``-`` or http(s) URLs.
+        limits: feed size, item count and description size limits.
+        cache_dir: where fetched feeds are cached for conditional GETs (None: no cache).
+        keep_going: with several sources, skip one that fails (its error becomes a Problem of
+            an empty feed) instead of raising; the run fails only when none is usable.
     Raises:
         FeedError: a source cannot be read or holds no usable item.
     """
-    feeds = []
+    feeds, errors = [], []
     for source in (list(sources) if sources else [default_feed()]):
-        with open_source(source) as (stream, name):
-            feeds.append(parse_feed(stream, name))
+        try:
+            with open_source(source, max_bytes=limits.max_feed_bytes, cache_dir=cache_dir) as (stream, name):
+                feeds.append(parse_feed(stream, name, limits))
+        except FeedError as e:
+            if not keep_going:
+                raise
+            errors.append(str(e))
+    if not feeds:
+        raise FeedError(errors[0] if len(errors) == 1 else "no usable feed: " + " | ".join(errors))
+    if errors:
+        feeds[0].problems[:0] = [Problem("feeds", e) for e in errors]
     return feeds
 
 
@@ -92,7 +109,8 @@ def extract(items: Sequence[FeedItem], extractors: Iterable[str] | None = None,
 
 def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | None = None,
           extractors: Iterable[str] | None = None, rules: Iterable[str | Path] = (),
-          base_uri: str = BASE_URI, gazetteer: bool = True) -> Build:
+          base_uri: str = BASE_URI, gazetteer: bool = True, limits: Limits = Limits(),
+          cache_dir: Path | None = None, keep_going: bool = False) -> Build:
     """Run the whole pipeline and keep every stage's result (for reports and the CLI).
 
     Args:
@@ -102,10 +120,11 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
         rules: extra URL-rules files, consulted before the bundled ones.
         base_uri: base of minted entity IRIs.
         gazetteer: also find unlinked mentions of the run's known names in every post.
+        limits, cache_dir, keep_going: see :func:`load_feeds`.
     Raises:
         FeedError, UnknownExtractor, RulesError.
     """
-    feeds = feeds if feeds is not None else load_feeds(sources)
+    feeds = feeds if feeds is not None else load_feeds(sources, limits, cache_dir, keep_going)
     items = _dedupe_items(feeds)
     mentions, relations = extract(items, extractors, rules)
     if gazetteer:

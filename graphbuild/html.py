@@ -54,27 +54,43 @@ class _Builder:
         self.parts, self.size, self.links, self.tag = [], 0, [], tag
 
 
-def _walk(el: etree._Element, b: _Builder) -> None:
-    tag = el.tag if isinstance(el.tag, str) else ""
-    tag = tag.rsplit("}", 1)[-1].lower()
-    if tag in SKIP_TAGS:
-        return
-    block = tag in BLOCK_TAGS
-    if block:
-        b.flush(tag)
-    if tag in ("br", "sup", "sub"):
-        b.add(" ")  # "LEAP-Pangeo<sup>1</sup>" is a name and a footnote mark, not "LEAP-Pangeo1"
-    start, n_blocks = b.size, len(b.blocks)
-    b.add(el.text)
-    for child in el:
-        _walk(child, b)
-        b.add(child.tail)
-    if tag == "a" and el.get("href") and len(b.blocks) == n_blocks:
-        href = resolve_href(b.base, el.get("href", ""))
-        if href:
-            b.links.append(Link(href, start, b.size))
-    if block:
-        b.flush("p")
+def _walk(root: etree._Element, b: _Builder) -> int:
+    """Walk the tree without recursion (feeds may nest thousands deep); returns its depth."""
+    depth = max_depth = 0
+    skipped: set = set()
+    link_at: dict = {}
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
+        tag = el.tag.rsplit("}", 1)[-1].lower() if isinstance(el.tag, str) else ""
+        if event == "start":
+            depth += 1
+            max_depth = max(max_depth, depth)
+            if tag in SKIP_TAGS or not tag:
+                skipped.add(el)
+                walker.skip_subtree()
+                continue
+            if tag in BLOCK_TAGS:
+                b.flush(tag)
+            if tag in ("br", "sup", "sub"):
+                b.add(" ")  # "LEAP-Pangeo<sup>1</sup>" is a name and a footnote mark, not "LEAP-Pangeo1"
+            if tag == "a":
+                link_at[el] = (b.size, len(b.blocks))
+            b.add(el.text)
+            continue
+        depth -= 1
+        if el in skipped:
+            skipped.discard(el)
+        else:
+            if tag == "a" and el in link_at:
+                start, n_blocks = link_at.pop(el)
+                href = resolve_href(b.base, el.get("href", ""))
+                if href and len(b.blocks) == n_blocks:
+                    b.links.append(Link(href, start, b.size))
+            if tag in BLOCK_TAGS:
+                b.flush("p")
+        if el is not root:
+            b.add(el.tail)
+    return max_depth
 
 
 def resolve_href(base: str, href: str) -> str | None:
@@ -84,6 +100,7 @@ def resolve_href(base: str, href: str) -> str | None:
         return None
     if href.startswith(("https://", "http://")) and "/." not in href and not _UNSAFE.search(href):
         return href  # already absolute and clean: the common case, no parsing needed
+    href = _UNSAFE.sub(_pct, href.replace("\n", "").replace("\r", "").replace("\t", ""))
     try:
         url = urlsplit(urljoin(base, href))
     except ValueError:
@@ -106,21 +123,43 @@ def _remove_dots(path: str) -> str:
     return "/" + "/".join(out) + tail
 
 
-def html_blocks(html: str, base: str) -> tuple[Block, ...]:
-    """Split post HTML into text blocks, each with its links resolved against ``base``."""
+def _pct(m: re.Match) -> str:
+    return "".join(f"%{b:02X}" for b in m.group(0).encode("utf-8"))
+
+
+def safe_iri(url: str) -> str:
+    """``url`` with the characters an IRI may not hold (spaces, quotes, <>, controls) percent-encoded."""
+    return _UNSAFE.sub(_pct, url.strip())
+
+
+#: bidirectional overrides and other invisible controls that can make a name display as another
+_CONTROLS = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def strip_controls(s: str) -> str:
+    """Text without control characters and bidirectional overrides."""
+    return _CONTROLS.sub("", s)
+
+
+def html_blocks(html: str, base: str, with_depth: bool = False):
+    """Split post HTML into text blocks, each with its links resolved against ``base``.
+
+    With ``with_depth``, returns ``(blocks, depth)``: lxml's HTML parser silently drops what lies
+    below 255 levels, and a depth that reaches it tells the caller so.
+    """
     if not html or not html.strip():
-        return ()
+        return ((), 0) if with_depth else ()
     try:
-        doc = etree.fromstring(f"<html><body><div>{html}</div></body></html>", _PARSER)
+        doc = etree.fromstring(f"<html><body><div>{strip_controls(html)}</div></body></html>", _PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
-        return ()
+        doc = None
     if doc is None:
-        return ()
+        return ((), 0) if with_depth else ()
     root = doc.find("body") if doc.find("body") is not None else doc
     b = _Builder(base)
-    _walk(root, b)
+    depth = _walk(root, b) + 2  # html and body
     b.flush("p")
-    return tuple(b.blocks)
+    return (tuple(b.blocks), depth) if with_depth else tuple(b.blocks)
 
 
 def text_blocks(text: str) -> tuple[Block, ...]:

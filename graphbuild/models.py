@@ -60,7 +60,6 @@ class FeedItem:
     authors: tuple[Author, ...] = ()
     blocks: tuple[Block, ...] = ()
     categories: tuple[str, ...] = ()
-    html: str = ""
 
     @property
     def text(self) -> str:
