@@ -188,6 +188,8 @@ def _item(el: etree._Element, fmt: str, feed: FeedInfo, n: int, limits: Limits =
         problems.append(Problem(link, f"HTML nested {depth} levels deep: the HTML parser drops what lies "
                                       "below 255 levels, so part of this post may be missing"))
     published = parse_date(date) if date else None
+    if date and published is None and problems is not None:
+        problems.append(Problem(link, f"date {date[:40]!r} not understood; the post has no datePublished"))
     return FeedItem(id=guid or link, link=link, title=strip_controls(title) or link, feed=feed,
                     published=published, authors=tuple(dict.fromkeys(authors)), blocks=blocks,
                     categories=tuple(c for c in cats if c))
@@ -309,7 +311,10 @@ def parse_feed(stream: IO[bytes] | bytes, source: str, limits: Limits = Limits()
         data = stream.read(limits.max_feed_bytes + 1)
         text = data.removeprefix(b"\xef\xbb\xbf").decode("cp1252", errors="replace")
         text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
-        feed = _parse(io.BufferedReader(io.BytesIO(text.encode("utf-8"))), b"", source, limits)
+        try:
+            feed = _parse(io.BufferedReader(io.BytesIO(text.encode("utf-8"))), b"", source, limits)
+        except _Recode as again:
+            raise FeedError(f"{source}: {again.reason}") from None
         feed.problems.insert(0, Problem(source, f"{r.reason}; read it as Windows-1252 instead"))
         return feed
 

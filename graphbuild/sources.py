@@ -100,7 +100,7 @@ def _read_body(resp, url: str, max_bytes: int, deadline: float) -> bytes:
     while True:
         if time.monotonic() > deadline:
             raise FeedError(f"{url}: download took longer than the total timeout")
-        chunk = resp.read(CHUNK)
+        chunk = resp.read1(CHUNK) if hasattr(resp, "read1") else resp.read(CHUNK)  # what has arrived
         if not chunk:
             break
         raw_size += len(chunk)
@@ -154,6 +154,8 @@ def fetch(url: str, *, connect_timeout: float = CONNECT_TIMEOUT, total_timeout: 
     except urllib.error.HTTPError as e:
         if e.code == 304 and cached:
             return cached[0]
+        if e.code in (301, 302, 303, 307, 308) and "is not allowed" in str(e.msg):
+            raise FeedError(f"{url}: redirect to a non-http(s) URL refused") from None
         if e.code in (301, 302, 303, 307, 308):
             raise FeedError(f"{url}: too many redirects (more than {MAX_REDIRECTS}, or a loop)") from None
         raise FeedError(f"{url}: HTTP {e.code} {e.reason}") from None
