@@ -50,10 +50,34 @@ def median_of(cmd: list[str], repeat: int) -> tuple[float, float]:
     return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
 
 
+READER = r"""
+import sys
+from graphbuild.feeds import parse_feed
+with open(sys.argv[1], "rb") as f:
+    feed = parse_feed(f, sys.argv[1])
+print(len(feed.items))
+"""
+
+
+def reader_memory(posts: int, repeat: int) -> str:
+    """The streaming reader alone on a big feed: peak RSS next to the lxml floor and the file size."""
+    py = sys.executable
+    feed = OUT / f"feed-{posts}.xml"
+    if not feed.exists():
+        subprocess.run([py, str(HERE / "gen_feed.py"), str(posts), str(feed)], check=True)
+    mb = feed.stat().st_size / 2**20
+    floor = median_of([py, "-c", FLOOR, str(feed)], repeat)
+    reader = median_of([py, "-c", READER, str(feed)], repeat)
+    return (f"\nreader alone on a {mb:.0f} MB feed ({posts} posts): {reader[0]:.1f} s, peak {reader[1]:.0f} MiB; "
+            f"lxml floor {floor[0]:.1f} s, peak {floor[1]:.0f} MiB")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--reader-posts", type=int, default=40000,
+                    help="posts of the big feed (40000 posts is about 210 MB) for the reader's memory; 0 skips it")
     a = ap.parse_args()
     OUT.mkdir(exist_ok=True)
     py = sys.executable
@@ -75,6 +99,8 @@ def main() -> None:
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n, mb, (fs, fm), (bs, bm), (hs, hm), lines in rows:
         print(f"| {n} | {mb:.1f} | {fs:.2f} | {fm:.0f} | {bs:.2f} | {n / bs:.0f} | {bs / fs:.1f} | {bm:.0f} | {hs:.2f} | {hm:.0f} | {lines} |")
+    if a.reader_posts:
+        print(reader_memory(a.reader_posts, a.repeat))
 
 
 if __name__ == "__main__":

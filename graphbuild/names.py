@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .text import name_key
 
@@ -206,9 +207,18 @@ def _split_and(phrase: str) -> list[str]:
     return out
 
 
-def proper_phrases(text: str):
+def proper_phrases(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, phrase) of each run of capitalised words in ``text``, trimmed and split at
-    "and" where it joins two names."""
+    "and" where it joins two names. Cached: several extractors read the same blocks."""
+    return _proper_phrases(text)
+
+
+@lru_cache(maxsize=8192)
+def _proper_phrases(text: str) -> tuple[tuple[int, int, str], ...]:
+    return tuple(_find_phrases(text))
+
+
+def _find_phrases(text: str):
     for m in PHRASE_RE.finditer(text):
         raw, offset = m.group(0), m.start()
         for part in _split_and(raw):

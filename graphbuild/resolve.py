@@ -217,8 +217,12 @@ def resolve(mentions: Iterable[Mention]) -> Resolution:
             merges.append(f"{name}: " + ", ".join(sorted(forms - {name})))
         for m in group:
             of[m] = key
-    amb = sorted(f"{k}: kept apart ({', '.join(sorted(e.name for e in entities.values() if any(name_key(x) == k for x in [e.name, *e.aliases])))})"
-                 for k in ambiguous)
+    holders: dict[str, set[str]] = defaultdict(set)
+    for e in entities.values():
+        for x in (e.name, *e.aliases):
+            if name_key(x) in ambiguous:
+                holders[name_key(x)].add(e.name)
+    amb = sorted(f"{k}: kept apart ({', '.join(sorted(holders[k]))})" for k in ambiguous if len(holders[k]) > 1)
     return Resolution(entities, of, merges, amb)
 
 
@@ -272,9 +276,14 @@ def gazetteer_mentions(items, res: Resolution) -> list[Mention]:
     alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
     rx = re.compile(f"{_BOUND_L}(?:{alternation}){_BOUND_R}")
     out: list[Mention] = []
+    known: dict[str, set[str]] = defaultdict(set)  # post -> entities already found in it
+    for key, e in res.entities.items():
+        for m in e.mentions:
+            if not m.implicit:
+                known[m.post].add(key)
     for item in items:
         texts = [item.title] + [b.text for b in item.blocks]
-        seen: set[str] = set()
+        seen: set[str] = set(known.get(item.link, ()))  # only new (post, entity) pairs
         for text in texts:
             for m in rx.finditer(text):
                 key = forms[m.group(0)]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from .models import Quote
 
@@ -31,6 +32,18 @@ def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
     return s, e
 
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every sentence of ``text``, in one pass."""
+    spans, s = [], 0
+    for m in _SENT_END.finditer(text):
+        e = m.start() + (1 if m.group(0)[:1] in "\"”’)" else 0)
+        spans.append((s, e))
+        s = m.end()
+    if s < len(text):
+        spans.append((s, len(text)))
+    return spans
+
+
 def quote_at(text: str, start: int, end: int) -> Quote:
     """Quote the sentence around ``text[start:end]``, with a little context on each side."""
     s, e = sentence_span(text, start, end)
@@ -46,6 +59,7 @@ def fold(s: str) -> str:
     return "".join(c for c in s if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=262_144)
 def name_key(s: str) -> str:
     """The key names are compared by: folded, only letters and digits (as the gold scorer does)."""
     return re.sub(r"[\W_]+", "", fold(s))

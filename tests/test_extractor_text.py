@@ -130,3 +130,9 @@ def test_link_text_naming_the_site_it_points_to(html, expected):
 ])
 def test_links_that_name_no_entity(html):
     assert [m for m in run(links, f"<p>See {html}.</p>")[0] if not m.implicit] == []
+
+
+def test_examples_after_a_class_noun():
+    ms, _ = run(orgs, "<p>BIDS helped shape projects like NumPy, scikit-image, NetworkX, and JupyterHub.</p>")
+    assert sorted((m.name, m.kind) for m in ms if m.extractor == "orgs:examples") == [
+        ("JupyterHub", "Project"), ("NetworkX", "Project"), ("NumPy", "Project"), ("scikit-image", "Project")]

@@ -7,7 +7,7 @@ import re
 from typing import Iterator
 
 from ..models import Block, FeedItem, Mention, Relation
-from ..names import ORG_CUE_WORDS, PROJECT_CUE_WORDS, acronym_of, is_acronym, is_person_name, proper_phrases
+from ..names import NOT_NAMES, ORG_CUE_WORDS, PROJECT_CUE_WORDS, acronym_of, is_acronym, is_person_name, proper_phrases
 from ..text import quote_at
 
 DESCRIPTION = "organisations and projects from cue words, acronym definitions and 'the X team' -> entities"
@@ -60,8 +60,34 @@ def _class_list(item: FeedItem, text: str, start: int, end: int, phrase: str) ->
             yield Relation(child, "parentOrganization", parent, item.link, q, f"{NAME}:list")
 
 
+#: "projects like A, B and C", "organizations such as A and B": the class names what the items are
+EXAMPLES = re.compile(r"\b(?:(?P<p>projects|tools|libraries|packages|frameworks|platforms|applications|apps|software|"
+                      r"services|extensions)|(?P<o>organi[sz]ations|institutions|universities|companies|funders|"
+                      r"foundations|agencies|partners|groups))\s+(?:like|such as|including)\s+", re.I)
+LIST_ITEM = re.compile(r"(?:[A-Z][\w.+-]*(?:\s+[A-Z][\w.+-]*){0,3}|[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)+|[a-z]+[A-Z][\w-]*)")
+
+
+def _examples(item: FeedItem, text: str) -> Iterator[Mention]:
+    """Each item of "projects like NumPy, scikit-image, NetworkX, and JupyterHub"."""
+    for m in EXAMPLES.finditer(text):
+        kind = "Project" if m.group("p") else "Organization"
+        pos = m.end()
+        while True:
+            it = LIST_ITEM.match(text, pos)
+            if not it:
+                break
+            name = it.group(0).rstrip(".")
+            if name.lower() not in NOT_NAMES:
+                yield Mention(name, kind, item.link, quote_at(text, it.start(), it.end()), f"{NAME}:examples")
+            sep = re.match(r",?\s+(?:and|or|&)\s+|,\s+", text[it.end():])
+            if not sep:
+                break
+            pos = it.end() + sep.end()
+
+
 def block_mentions(item: FeedItem, block: Block) -> Iterator[Mention | Relation]:
     text = block.text
+    yield from _examples(item, text)
     for start, end, phrase in proper_phrases(text):
         if PLURAL_CLASS.search(phrase):
             yield from _class_list(item, text, start, end, phrase)

@@ -10,7 +10,7 @@ from typing import Iterator
 
 from ..models import Block, FeedItem, Mention, Relation
 from ..names import ORG_CUE_WORDS, is_person_name, proper_phrases
-from ..text import quote_at, sentence_span
+from ..text import quote_at, sentence_spans
 from .publisher import publisher_name
 
 DESCRIPTION = "membership, funding and part-of relations stated by a sentence -> relations"
@@ -25,6 +25,7 @@ CUES = [
     (r"(?:is |are )?(?:housed|based|hosted|incubated) (?:at|by|in)", "affiliation", "forward"),
     (r"(?:ran|runs|organi[sz]ed|organi[sz]es|hosted|hosts|led|leads|convened|convenes)(?: a| an)?", "organizer", "backward"),
 ]
+ORG_CUE_RX = re.compile(ORG_CUE_WORDS)
 CUE_RX = [(re.compile(rf"\b{c}\b\s+(?:the\s+)?", re.I), p, d) for c, p, d in CUES]
 MEMBERS_OF = re.compile(r"\b(?:includes?|including|with) members of\s+", re.I)
 WE = re.compile(r"\b(?:we|our|us)\b", re.I)
@@ -37,19 +38,26 @@ def _mention(item, text, s, e, name, kind="Organization", weak=True) -> Mention:
     return Mention(name, kind, item.link, quote_at(text, s, e), NAME, weak=weak)
 
 
-def _phrases(text: str, lo: int, hi: int):
-    found = [(s, e, p) for s, e, p in proper_phrases(text[lo:hi]) if p]
-    found += [(m.start(), m.end(), m.group(0)) for m in CODE_NAMES.finditer(text[lo:hi])]
+def _block_phrases(text: str) -> list[tuple[int, int, str]]:
+    found = list(proper_phrases(text)) + [(m.start(), m.end(), m.group(0)) for m in CODE_NAMES.finditer(text)]
     return sorted(found)
+
+
+#: any cue at all: sentences without one are skipped cheaply
+ANY_CUE = re.compile(r"\b(?:join|elected|serv|member|part of|fund|support|sponsor|grant|housed|based|hosted|"
+                     r"incubated|ran|runs|organi|led|leads|conven|at the)", re.I)
 
 
 def _end(item, text, s, e, p) -> Mention:
     return _mention(item, text, s, e, p, "Person" if is_person_name(p) else "Organization")
 
 
-def sentence_relations(item: FeedItem, text: str, ss: int, se: int, publisher: str | None) -> Iterator[Mention | Relation]:
+def sentence_relations(item: FeedItem, text: str, ss: int, se: int, publisher: str | None,
+                       block_phrases: list) -> Iterator[Mention | Relation]:
     sent = text[ss:se]
-    phrases = [(ss + s, ss + e, p) for s, e, p in _phrases(text, ss, se)]
+    if not ANY_CUE.search(sent):
+        return
+    phrases = [x for x in block_phrases if ss <= x[0] and x[1] <= se]
     q = quote_at(text, ss, se)
     m = MEMBERS_OF.search(sent)
     if m:
@@ -83,24 +91,19 @@ def sentence_relations(item: FeedItem, text: str, ss: int, se: int, publisher: s
             yield subj
             yield obj
             yield Relation(subj, pred, obj, item.link, q, NAME)
-    for s, e, p in phrases:  # "the Berkeley Institute for Data Science (BIDS) at the University of X"
-        prev = [x for x in phrases if x[1] <= s]
-        if prev and ORG_AT.search(text[prev[-1][1]:s]) and re.search(ORG_CUE_WORDS, prev[-1][2]) \
-                and re.search(ORG_CUE_WORDS, p):
-            child, parent = _end(item, text, *prev[-1]), _end(item, text, s, e, p)
+    for prev, (s, e, p) in zip(phrases, phrases[1:]):  # "the X Institute (XI) at the University of Y"
+        if ORG_AT.search(text[prev[1]:s]) and ORG_CUE_RX.search(prev[2]) and ORG_CUE_RX.search(p):
+            child, parent = _end(item, text, *prev), _end(item, text, s, e, p)
             yield child
             yield parent
             yield Relation(child, "parentOrganization", parent, item.link, q, NAME)
 
 
 def block_relations(item: FeedItem, block: Block, publisher: str | None) -> Iterator[Mention | Relation]:
-    text, pos = block.text, 0
-    while pos < len(text):
-        ss, se = sentence_span(text, pos, pos)
-        yield from sentence_relations(item, text, ss, se, publisher)
-        pos = max(se, pos) + 1
-        while pos < len(text) and text[pos].isspace():
-            pos += 1
+    text = block.text
+    phrases = _block_phrases(text)
+    for ss, se in sentence_spans(text):
+        yield from sentence_relations(item, text, ss, se, publisher, phrases)
 
 
 def extract(item: FeedItem, context=None) -> Iterator[Mention | Relation]:
