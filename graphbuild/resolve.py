@@ -217,12 +217,13 @@ def resolve(mentions: Iterable[Mention]) -> Resolution:
             merges.append(f"{name}: " + ", ".join(sorted(forms - {name})))
         for m in group:
             of[m] = key
-    holders: dict[str, set[str]] = defaultdict(set)
+    holders: dict[str, dict[str, str]] = defaultdict(dict)
     for e in entities.values():
         for x in (e.name, *e.aliases):
             if name_key(x) in ambiguous:
-                holders[name_key(x)].add(e.name)
-    amb = sorted(f"{k}: kept apart ({', '.join(sorted(holders[k]))})" for k in ambiguous if len(holders[k]) > 1)
+                holders[name_key(x)][e.key] = f"{e.name} <{e.key}>"
+    amb = sorted(f"{k}: kept apart ({', '.join(sorted(holders[k].values()))})" for k in ambiguous
+                 if len(holders[k]) > 1)
     return Resolution(entities, of, merges, amb)
 
 
