@@ -147,14 +147,22 @@ def query(query, graph, feeds, params, fmt, full, limit, allow_update, allow_ser
 
     Example: graphbuild query people_by_organization --param org="BIDS" --format csv
     """
-    from .queries import format_rows, run_query
-
     kv = {}
     for p in params:
         if "=" not in p:
             raise click.UsageError(f"--param {p!r}: expected NAME=VALUE")
         k, v = p.split("=", 1)
         kv[k.strip().lstrip("?")] = v
+    if not feeds and not allow_update:  # a graph file: pyoxigraph alone, no rdflib to import
+        from .fastquery import query_file
+        path = Path(graph) if graph else OUT / "graph.ttl"
+        if not graph and not path.exists():
+            raise click.ClickException(f"{path} not found: run 'graphbuild build' first, or pass --graph FILE or --feed FEED")
+        text, code = query_file(path, query, kv, fmt=fmt, full=full, limit=limit, allow_service=allow_service)
+        click.echo(text, nl=False)
+        sys.exit(code)
+    from .queries import format_rows, run_query
+
     g = _graph(graph, feeds)
     result = run_query(g, query, allow_update=allow_update, allow_service=allow_service, limit=limit, **kv)
     if isinstance(result, bool):

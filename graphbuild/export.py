@@ -158,7 +158,7 @@ def read_graph(path: str | Path) -> Graph:
     Raises:
         ExportError: the file is missing or not valid RDF.
     """
-    from .graph import new_graph
+    from .store import new_graph
 
     path = Path(path)
     fmt = OX_READ.get(path.suffix.lower(), ox.RdfFormat.TURTLE)

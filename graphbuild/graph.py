@@ -7,15 +7,14 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 import pyoxigraph as ox
-from oxrdflib import OxigraphStore
 from rdflib import Graph, URIRef
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF, SDO, XSD
 
 from . import extractors as registry
 from .feeds import Limits, parse_feed
 from .errors import FeedError
 from .models import Entity, Feed, FeedItem, Mention, Problem, Quote, Relation
+from .store import new_graph
 from .namespaces import (BASE_URI, GB, KIND_TYPES, OA, annotation_iri, bind_prefixes, entity_iri, feed_iri)
 from .resolve import Resolution, gazetteer_mentions, relations_of, resolve
 from .rules import load_rules
@@ -288,11 +287,3 @@ def to_graph(feeds: list[Feed], items: list[FeedItem], res: Resolution,
     for s, pred, o, r in relations:
         _add_relation(t, str(entity_iri(s, base_uri)), pred, str(entity_iri(o, base_uri)), r, seen, base_uri)
     return new_graph(t.quads, base_uri)
-
-
-def new_graph(quads: Iterable[ox.Quad] = (), base_uri: str = BASE_URI) -> Graph:
-    """An rdflib Graph on a pyoxigraph store, holding ``quads``, with graphbuild's prefixes bound."""
-    store = ox.Store()
-    store.bulk_extend(quads)
-    g = Graph(store=OxigraphStore(store=store), identifier=DATASET_DEFAULT_GRAPH_ID, bind_namespaces="none")
-    return bind_prefixes(g, base_uri)

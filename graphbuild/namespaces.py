@@ -6,13 +6,12 @@ import hashlib
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DefinedNamespace, RDF, RDFS, SDO, XSD
 
+from .prefixes import BASE_URI, PREFIXES as _PREFIXES, minted_prefixes
 from .text import slugify
 
 DOAP = Namespace("http://usefulinc.com/ns/doap#")
 OA = Namespace("http://www.w3.org/ns/oa#")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
-#: default base of minted entity IRIs; ``.example`` never resolves (RFC 6761), so nobody's site is claimed
-BASE_URI = "https://graphbuild.example/id/"
 
 
 class GB(DefinedNamespace):
@@ -25,16 +24,7 @@ class GB(DefinedNamespace):
     mentionCount: URIRef  # entity -> number of posts that mention it
 
 
-PREFIXES = {
-    "schema": str(SDO),
-    "doap": str(DOAP),
-    "oa": str(OA),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "xsd": str(XSD),
-    "foaf": str(FOAF),
-    "gb": str(GB._NS),
-}
+PREFIXES = _PREFIXES  # the fixed prefixes (graphbuild/prefixes.py)
 
 #: entity kind -> (path segment, rdf types)
 KIND_TYPES = {
@@ -51,11 +41,6 @@ def bind_prefixes(g: Graph, base_uri: str = BASE_URI) -> Graph:
     for p, ns in {**PREFIXES, **minted_prefixes(base_uri)}.items():
         g.bind(p, ns, override=True, replace=True)
     return g
-
-
-def minted_prefixes(base_uri: str = BASE_URI) -> dict[str, str]:
-    segs = sorted({seg for seg, _ in KIND_TYPES.values()} | {"annotation", "feed"})
-    return {seg: f"{base_uri}{seg}/" for seg in segs}
 
 
 def entity_iri(key: str, base_uri: str = BASE_URI) -> URIRef:

@@ -2,10 +2,7 @@
 parameters, refuse updates and SERVICE calls, and write answers in standard formats."""
 from __future__ import annotations
 
-import csv
 import difflib
-import io
-import json
 import re
 from dataclasses import dataclass, field
 from importlib import resources
@@ -18,132 +15,18 @@ from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.namespace import SDO
 
+from . import results
 from .errors import QueryError
 from .namespaces import PREFIXES
+from .querydefs import (HEADER_FIELDS, Query, _UPDATE, bundled, check_params, check_safe, load_query,
+                        ox_syntax_error, parse_header, query_dirs, strip_literals, syntax_error)
 from .text import name_key
 
-HEADER_FIELDS = ("title", "question", "params", "returns", "example")
-_UPDATE = re.compile(r"^\s*(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.I | re.M)
-
-
-@dataclass
-class Query:
-    """One stored question: its name, header fields, parameters and SPARQL text."""
-
-    name: str
-    text: str
-    path: Path | None = None
-    header: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def title(self) -> str:
-        return self.header.get("title", self.name)
-
-    @property
-    def params(self) -> list[str]:
-        """Parameter names declared in the header (``# params: ?org (...), ?person``)."""
-        return list(self.param_specs)
-
-    @property
-    def param_specs(self) -> dict[str, str]:
-        """Parameter name -> its description in the header."""
-        spec = self.header.get("params", "")
-        found = list(re.finditer(r"\?(\w+)", spec))
-        return {m.group(1): spec[m.end():(found[i + 1].start() if i + 1 < len(found) else None)].strip(" ,")
-                for i, m in enumerate(found)}
-
-    @property
-    def required(self) -> list[str]:
-        """Parameters the header does not call optional."""
-        return [p for p, d in self.param_specs.items() if "optional" not in d.lower()]
-
-    def takes_entity(self, param: str) -> bool:
-        """Does the header say this parameter may be given as an entity's name?"""
-        return "name" in self.param_specs.get(param, "").lower()
-
-
-def query_dirs() -> list[Path]:
-    """Where bundled queries live: the repository's ``queries/`` or the installed copy."""
-    here = Path(__file__).resolve().parent
-    return [p for p in (here.parent / "queries", here / "queries") if p.is_dir()]
-
-
-def parse_header(text: str) -> dict[str, str]:
-    """The ``# key: value`` lines at the top of a query file (continuation lines start with ``#   ``)."""
-    header: dict[str, str] = {}
-    key = None
-    for line in text.splitlines():
-        if not line.startswith("#"):
-            if line.strip():
-                break
-            continue
-        m = re.match(r"#\s*(\w+):\s?(.*)$", line)
-        if m and m.group(1).lower() in HEADER_FIELDS:
-            key = m.group(1).lower()
-            header[key] = m.group(2).strip()
-        elif key and line.startswith("#  "):
-            header[key] += " " + line[1:].strip()
-    return header
-
-
-def bundled() -> dict[str, Query]:
-    """Every bundled query by name."""
-    out: dict[str, Query] = {}
-    for d in query_dirs():
-        for p in sorted(d.glob("*.rq")):
-            if p.stem not in out:
-                text = p.read_text(encoding="utf-8")
-                out[p.stem] = Query(p.stem, text, p, parse_header(text))
-    return out
-
-
-def load_query(name_or_text: str) -> Query:
-    """A bundled query by name, a ``.rq`` file by path, or SPARQL text.
-
-    Raises:
-        QueryError: an unknown name (the message suggests the nearest ones).
-    """
-    qs = bundled()
-    if name_or_text in qs:
-        return qs[name_or_text]
-    if name_or_text.endswith((".rq", ".sparql")) and "\n" not in name_or_text:
-        p = Path(name_or_text)
-        if not p.is_file() and p.stem in qs:
-            return qs[p.stem]
-        try:
-            text = p.read_text(encoding="utf-8")
-        except OSError as e:
-            raise QueryError(f"{p}: cannot read query ({e.strerror or e})") from None
-        return Query(p.stem, text, p, parse_header(text))
-    if re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE|INSERT|DELETE|LOAD|CLEAR|DROP|PREFIX)\b", name_or_text, re.I):
-        return Query("<text>", name_or_text)
-    near = difflib.get_close_matches(name_or_text, list(qs), n=3, cutoff=0.4)
-    hint = f" Did you mean {', '.join(near)}?" if near else ""
-    raise QueryError(f"Unknown query {name_or_text!r}.{hint} Available: {', '.join(qs)}")
-
-
-def _strip_literals(text: str) -> str:
-    """Query text without string literals, IRIs and comments (so their contents match no keyword)."""
-    text = re.sub(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^>\s]*>', '""', text)
-    return re.sub(r"#[^\n]*", "", text)
-
-
-def _check_safe(text: str, allow_update: bool, allow_service: bool) -> None:
-    body = _strip_literals(text)
-    if not allow_update and _UPDATE.search(body):
-        raise QueryError("update operations (INSERT, DELETE, LOAD, CLEAR, DROP, ...) are refused; "
-                         "pass allow_update=True (--allow-update) to run them")
-    if not allow_service and re.search(r"\bSERVICE\b", body, re.I):
-        raise QueryError("SERVICE clauses (remote endpoints) are refused; pass allow_service=True "
-                         "(--allow-service) to let the query reach the network")
-
+__all__ = ["HEADER_FIELDS", "Query", "bundled", "load_query", "parse_header", "query_dirs", "run_query",
+           "format_rows", "describe_entity", "find_entity", "bind_value", "Rows"]
 
 def _syntax_error(text: str, e: ParseException, lineno: int | None = None, col: int | None = None) -> QueryError:
-    lineno, col = lineno or e.lineno, col or e.col
-    lines = text.splitlines() or [""]
-    line = lines[lineno - 1] if 0 < lineno <= len(lines) else ""
-    return QueryError(f"SPARQL syntax error at line {lineno}, column {col}: {line.strip()!r} "
-                      f"(near {line[max(0, col - 1):col + 20]!r})")
+    return syntax_error(text, lineno or e.lineno, col or e.col)
 
 
 def prepare(q: Query):
@@ -196,21 +79,6 @@ def _bind(g: Graph, q: Query, name: str, value: Any) -> URIRef | Literal:
     return term
 
 
-def _ox_syntax_error(text: str, e: SyntaxError) -> QueryError:
-    m = re.search(r"at (\d+):(\d+)", str(e))
-    if not m:
-        return QueryError(f"SPARQL syntax error: {e}")
-    lineno, col = int(m.group(1)), int(m.group(2))
-    return _syntax_error(text, ParseException(text, 0, str(e)), lineno, col)
-
-
-def _declared(q: Query) -> set[str]:
-    """Parameters a query accepts: those its header declares, else every variable in its text."""
-    if q.params:
-        return set(q.params)
-    return set(re.findall(r"[?$](\w+)", _strip_literals(q.text)))
-
-
 def run_query(g: Graph, name_or_text: str, *, allow_update: bool = False, allow_service: bool = False,
               limit: int | None = None, **params: Any):
     """Run a bundled query (by name), a ``.rq`` file or SPARQL text on ``g``.
@@ -231,30 +99,22 @@ def run_query(g: Graph, name_or_text: str, *, allow_update: bool = False, allow_
         QueryError: unknown query or parameter, missing required parameter, bad or refused SPARQL.
     """
     q = load_query(name_or_text)
-    _check_safe(q.text, allow_update, allow_service)
-    if allow_update and _UPDATE.search(_strip_literals(q.text)):
+    check_safe(q.text, allow_update, allow_service)
+    if allow_update and _UPDATE.search(strip_literals(q.text)):
         try:
             g.update(q.text)
         except ParseException as e:
             raise _syntax_error(q.text, e) from None
         except SyntaxError as e:
-            raise _ox_syntax_error(q.text, e) from None
+            raise ox_syntax_error(q.text, e) from None
         return True
-    declared = _declared(q)
-    unknown = sorted(set(params) - declared)
-    if unknown:
-        valid = ", ".join(sorted(declared)) or "none"
-        raise QueryError(f"Unknown parameter {', '.join(unknown)} for {q.name}. Valid: {valid}")
-    missing = [p for p in q.required if params.get(p) is None]
-    if missing:
-        raise QueryError(f"{q.name} needs {', '.join('?' + p for p in missing)}: pass "
-                         + " ".join(f"--param {p}=..." for p in missing) + f" ({q.header.get('params', '')})")
+    check_params(q, params)
     bindings = {Variable(k): _bind(g, q, k, v) for k, v in params.items() if v is not None}
     native = isinstance(g.store, OxigraphStore)
     try:
         result = g.query(q.text if native else prepare(q), initNs=PREFIXES, initBindings=bindings)
     except SyntaxError as e:
-        raise _ox_syntax_error(q.text, e) from None
+        raise ox_syntax_error(q.text, e) from None
     except QueryError:
         raise
     except Exception as e:
@@ -287,96 +147,15 @@ class Rows(list):
 
 
 # ------------------------------------------------------------------ output formats
-def _term_json(t) -> dict | None:
-    if t is None:
-        return None
-    if isinstance(t, URIRef):
-        return {"type": "uri", "value": str(t)}
-    if isinstance(t, BNode):
-        return {"type": "bnode", "value": str(t)}
-    d = {"type": "literal", "value": str(t)}
-    if t.language:
-        d["xml:lang"] = t.language
-    elif t.datatype:
-        d["datatype"] = str(t.datatype)
-    return d
-
-
-def to_json(rows: Rows) -> str:
-    """SPARQL 1.1 Query Results JSON."""
-    bindings = [{k: _term_json(v) for k, v in r.items() if v is not None} for r in rows]
-    return json.dumps({"head": {"vars": rows.vars}, "results": {"bindings": bindings}}, ensure_ascii=False, indent=1)
-
-
-def to_csv(rows: Rows) -> str:
-    """SPARQL 1.1 Query Results CSV: plain values, CRLF line ends."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(rows.vars)
-    for r in rows:
-        w.writerow(["" if r.get(v) is None else str(r[v]) for v in rows.vars])
-    return buf.getvalue()
-
-
-def _tsv_term(t) -> str:
-    if t is None:
-        return ""
-    if isinstance(t, URIRef):
-        return f"<{t}>"
-    if isinstance(t, BNode):
-        return f"_:{t}"
-    return t.n3()
-
-
-def to_tsv(rows: Rows) -> str:
-    """SPARQL 1.1 Query Results TSV: terms in Turtle/N-Triples syntax."""
-    lines = ["\t".join("?" + v for v in rows.vars)]
-    lines += ["\t".join(_tsv_term(r.get(v)) for v in rows.vars) for r in rows]
-    return "\n".join(lines) + "\n"
-
-
 def short(t, g: Graph | None, full: bool = False) -> str:
     """A term for people: prefixed IRIs (``org:bids``) unless ``full``; literal values as they are."""
-    if t is None:
-        return ""
-    if isinstance(t, URIRef) and not full and g is not None:
-        try:
-            return g.namespace_manager.normalizeUri(t)
-        except Exception:
-            return str(t)
-    return str(t)
-
-
-def to_table(rows: Rows, g: Graph | None = None, full: bool = False, markdown: bool = False) -> str:
-    """An aligned text table (or a Markdown table) of the answers."""
-    cells = [[short(r.get(v), g, full).replace("\n", " ") for v in rows.vars] for r in rows]
-    if markdown:
-        esc = lambda s: s.replace("|", "\\|")
-        out = ["| " + " | ".join(rows.vars) + " |", "|" + "|".join("---" for _ in rows.vars) + "|"]
-        out += ["| " + " | ".join(esc(c) for c in row) + " |" for row in cells]
-        return "\n".join(out) + "\n"
-    widths = [min(60, max([len(v)] + [len(c[i]) for c in cells])) for i, v in enumerate(rows.vars)]
-    fit = lambda s, w: s if len(s) <= w else s[: w - 1] + "…"
-    out = ["  ".join(fit(v, w).ljust(w) for v, w in zip(rows.vars, widths)).rstrip(),
-           "  ".join("-" * w for w in widths)]
-    out += ["  ".join(fit(c, w).ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
-    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(out) + "\n"
+    return results.short(t, {p: str(ns) for p, ns in g.namespaces()} if g is not None else None, full)
 
 
 def format_rows(rows: Rows, fmt: str = "table", g: Graph | None = None, full: bool = False) -> str:
-    """Answers in ``table``, ``csv``, ``tsv``, ``json`` or ``md``."""
-    if fmt == "json":
-        return to_json(rows) + "\n"
-    if fmt == "csv":
-        return to_csv(rows)
-    if fmt == "tsv":
-        return to_tsv(rows)
-    if fmt == "md":
-        return to_table(rows, g, full, markdown=True)
-    if fmt == "table":
-        return to_table(rows, g, full)
-    raise QueryError(f"Unknown format {fmt!r}. Available: table, csv, tsv, json, md")
+    """Answers in ``table``, ``csv``, ``tsv``, ``json`` or ``md`` (prefixes from ``g``)."""
+    prefixes = {p: str(ns) for p, ns in g.namespaces() if p} if g is not None else None
+    return results.format_results(rows, rows.vars, fmt, prefixes, full)
 
 
 def describe_entity(g: Graph, name: str) -> dict:

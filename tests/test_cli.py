@@ -121,3 +121,16 @@ def test_explain_shows_aliases_relations_and_quotes(built):
     # the mybinder post: "The Berkeley Institute for Data Science (BIDS) has joined the mybinder.org federation"
     assert "has joined the mybinder.org federation" in r.output
     assert run("explain", "Nobody Here", "--graph", built[0] / "graph.ttl").exit_code == 1
+
+
+@pytest.mark.parametrize("name", sorted(__import__("graphbuild.queries", fromlist=["bundled"]).bundled()))
+def test_cli_fast_path_answers_like_the_library(built, name):
+    """`graphbuild query` on a file runs on pyoxigraph alone; the answers are run_query's."""
+    from graphbuild.export import read_graph
+    from graphbuild.fastquery import query_file
+    from graphbuild.queries import bundled, format_rows, run_query
+    from test_queries import PARAMS
+    g = read_graph(built[0] / "graph.ttl")
+    params = {p: PARAMS[p] for p in bundled()[name].params}
+    fast, _ = query_file(built[0] / "graph.ttl", name, params, fmt="tsv")
+    assert fast == format_rows(run_query(g, name, **params), "tsv")

@@ -1,0 +1,131 @@
+"""Query answers as text: SPARQL 1.1 results JSON, CSV and TSV, Markdown, an aligned table.
+
+Works on rows of rdflib terms and of pyoxigraph terms alike, and needs neither library to load.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from .errors import QueryError
+
+FORMATS = ("table", "csv", "tsv", "json", "md")
+
+
+def parts(t) -> tuple[str, str, str | None, str | None] | None:
+    """(kind, value, language, datatype) of an rdflib or pyoxigraph term; None for unbound."""
+    if t is None:
+        return None
+    cls = type(t).__name__
+    if cls in ("URIRef", "NamedNode"):
+        return "uri", getattr(t, "value", None) if cls == "NamedNode" else str(t), None, None
+    if cls in ("BNode", "BlankNode"):
+        return "bnode", getattr(t, "value", None) if cls == "BlankNode" else str(t), None, None
+    value = t.value if cls == "Literal" and hasattr(t, "value") and not isinstance(t, str) else str(t)
+    dt = t.datatype
+    dt = (dt.value if hasattr(dt, "value") else str(dt)) if dt is not None else None
+    lang = t.language or None
+    if dt in ("http://www.w3.org/2001/XMLSchema#string",) or lang:
+        dt = None
+    if dt == "http://www.w3.org/2001/XMLSchema#dateTime" and value.endswith("+00:00"):
+        value = value[:-6] + "Z"  # the canonical form; rdflib writes UTC as +00:00, oxigraph as Z
+    return "literal", value, lang, dt
+
+
+def _json_term(t) -> dict | None:
+    p = parts(t)
+    if p is None:
+        return None
+    d = {"type": p[0], "value": p[1]}
+    if p[2]:
+        d["xml:lang"] = p[2]
+    elif p[3]:
+        d["datatype"] = p[3]
+    return d
+
+
+def to_json(rows: list[dict], variables: list[str]) -> str:
+    """SPARQL 1.1 Query Results JSON."""
+    bindings = [{k: _json_term(v) for k, v in r.items() if v is not None} for r in rows]
+    return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}, ensure_ascii=False, indent=1)
+
+
+def to_csv(rows: list[dict], variables: list[str]) -> str:
+    """SPARQL 1.1 Query Results CSV: plain values, CRLF line ends."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(variables)
+    for r in rows:
+        w.writerow(["" if parts(r.get(v)) is None else parts(r[v])[1] for v in variables])
+    return buf.getvalue()
+
+
+def _escape(s: str) -> str:
+    return s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+
+
+def _tsv_term(t) -> str:
+    p = parts(t)
+    if p is None:
+        return ""
+    kind, value, lang, dt = p
+    if kind == "uri":
+        return f"<{value}>"
+    if kind == "bnode":
+        return f"_:{value}"
+    return f'"{_escape(value)}"' + (f"@{lang}" if lang else f"^^<{dt}>" if dt else "")
+
+
+def to_tsv(rows: list[dict], variables: list[str]) -> str:
+    """SPARQL 1.1 Query Results TSV: terms in Turtle/N-Triples syntax."""
+    lines = ["\t".join("?" + v for v in variables)]
+    lines += ["\t".join(_tsv_term(r.get(v)) for v in variables) for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def short(t, prefixes: dict[str, str] | None, full: bool = False) -> str:
+    """A term for people: ``org:bids`` for IRIs under a known prefix (unless ``full``), values as they are."""
+    p = parts(t)
+    if p is None:
+        return ""
+    if p[0] == "uri" and not full and prefixes:
+        best = max((ns for ns in prefixes.values() if p[1].startswith(ns)), key=len, default=None)
+        if best is not None:
+            local = p[1][len(best):]
+            if local and all(c.isalnum() or c in "-_." for c in local):
+                return next(k for k, v in prefixes.items() if v == best) + ":" + local
+        return f"<{p[1]}>"
+    return p[1]
+
+
+def to_table(rows: list[dict], variables: list[str], prefixes: dict[str, str] | None = None, full: bool = False,
+             markdown: bool = False) -> str:
+    """An aligned text table (or a Markdown table) of the answers."""
+    cells = [[short(r.get(v), prefixes, full).replace("\n", " ") for v in variables] for r in rows]
+    if markdown:
+        esc = lambda s: s.replace("|", "\\|")
+        out = ["| " + " | ".join(variables) + " |", "|" + "|".join("---" for _ in variables) + "|"]
+        out += ["| " + " | ".join(esc(c) for c in row) + " |" for row in cells]
+        return "\n".join(out) + "\n"
+    widths = [min(60, max([len(v)] + [len(c[i]) for c in cells])) for i, v in enumerate(variables)]
+    fit = lambda s, w: s if len(s) <= w else s[: w - 1] + "…"
+    out = ["  ".join(fit(v, w).ljust(w) for v, w in zip(variables, widths)).rstrip(),
+           "  ".join("-" * w for w in widths)]
+    out += ["  ".join(fit(c, w).ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out) + "\n"
+
+
+def format_results(rows: list[dict], variables: list[str], fmt: str = "table",
+                   prefixes: dict[str, str] | None = None, full: bool = False) -> str:
+    """Answers in ``table``, ``csv``, ``tsv``, ``json`` or ``md``."""
+    if fmt == "json":
+        return to_json(rows, variables) + "\n"
+    if fmt == "csv":
+        return to_csv(rows, variables)
+    if fmt == "tsv":
+        return to_tsv(rows, variables)
+    if fmt in ("md", "table"):
+        return to_table(rows, variables, prefixes, full, markdown=fmt == "md")
+    raise QueryError(f"Unknown format {fmt!r}. Available: {', '.join(FORMATS)}")
