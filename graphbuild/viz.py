@@ -24,6 +24,9 @@ from .urls import is_web_iri
 
 #: above this many entity nodes the page starts from the most mentioned ones
 MAX_NODES = 1000
+#: at most this many co-mention edges (the strongest) and posts listed on one card
+MAX_CO_EDGES = 4000
+MAX_CARD_POSTS = 50
 STYLE = {  # kind -> (colour, shape)
     "Person": ("#4e79a7", "dot"),
     "Organization": ("#f28e2b", "square"),
@@ -60,7 +63,7 @@ def _posts_of(G: nx.MultiDiGraph, posts: dict[str, dict], node: str) -> list[dic
             info = posts.get(p, {})
             out.append({"url": p if is_web_iri(p) else "", "title": info.get("label", p),
                         "date": info.get("date", ""), "quotes": [q for _, q in d.get("evidence", [])]})
-    return sorted(out, key=lambda x: (x["date"], x["title"]), reverse=True)
+    return sorted(out, key=lambda x: (x["date"], x["title"]), reverse=True)[:MAX_CARD_POSTS]
 
 
 def _select(G: nx.MultiDiGraph, max_nodes: int) -> tuple[set[str], int]:
@@ -105,12 +108,18 @@ def to_pyvis(g: Graph | nx.MultiDiGraph, *, focus: str | None = None, depth: int
                          fullname=d["label"])
         label = extra.pop("label")
         net.add_node(n, label=label, shape=shape, color=colour, **extra)
+    co = sorted(((d.get("weight", 1), a, b) for a, b, d in G.edges(data=True)
+                 if d["kind"] == "co-mention" and a in keep and b in keep), reverse=True)
+    strong = {(a, b) for _, a, b in co[:MAX_CO_EDGES]}
     for i, (a, b, d) in enumerate(G.edges(data=True)):
+        if d["kind"] == "co-mention" and (a, b) not in strong:
+            continue
         if a in keep and b in keep:
             # pyvis's add_edge scans every node and edge per call; its Edge record is used directly
             e = Edge(a, b, True, id=f"e{i}", kind=d["kind"], label=d["label"] if d["kind"] == "relation" else "",
                      relation=d["label"], value=d.get("weight", 1),
-                     evidence=[{"post": p if is_web_iri(p) else "", "quote": q} for p, q in d.get("evidence", [])])
+                     evidence=[{"post": p if is_web_iri(p) else "", "quote": q} for p, q in d.get("evidence", [])]
+                     if d["kind"] != "mentions" else [])  # a mention's quotes are on the entity's card
             if d["kind"] in ("co-mention", "mentions"):
                 e.options["arrows"] = ""
             net.edges.append(e.options)
