@@ -76,11 +76,19 @@ class _Clusters:
         ua, ub = self.urls[a], self.urls[b]
         if ua & ub:
             return False
-        return bool({host("//" + u) for u in ua} & {host("//" + u) for u in ub})
+        for h in {host("//" + u) for u in ua} & {host("//" + u) for u in ub}:
+            xs = [u for u in ua if host("//" + u) == h]
+            ys = [u for u in ub if host("//" + u) == h]
+            # a site and a page of it are one thing; two different pages of one site are two
+            if not any(x == y or x.startswith(y + "/") or y.startswith(x + "/") for x in xs for y in ys):
+                return True
+        return False
 
 
 def _names(m: Mention) -> list[str]:
-    return [m.name, *m.aliases]
+    """A mention's surface forms; "The Carpentries" is also "Carpentries" for matching."""
+    forms = [m.name, *m.aliases]
+    return forms + [f[4:] for f in forms if f.startswith("The ") and len(f) > 6]
 
 
 def _merge_by_url(c: _Clusters) -> None:
@@ -210,7 +218,7 @@ def resolve(mentions: Iterable[Mention]) -> Resolution:
             n += 1
         used.add(key)
         named = [m for m in group if not m.implicit] or group
-        forms = {a for m in named for a in _names(m)}
+        forms = {a for m in named for a in (m.name, *m.aliases)}
         urls = {u for m in group for u in m.urls}
         entities[key] = Entity(key, kind, name, forms - {name}, urls, group)
         if len({name_key(f) for f in forms}) > 1:

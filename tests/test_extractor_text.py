@@ -136,3 +136,20 @@ def test_examples_after_a_class_noun():
     ms, _ = run(orgs, "<p>BIDS helped shape projects like NumPy, scikit-image, NetworkX, and JupyterHub.</p>")
     assert sorted((m.name, m.kind) for m in ms if m.extractor == "orgs:examples") == [
         ("JupyterHub", "Project"), ("NetworkX", "Project"), ("NumPy", "Project"), ("scikit-image", "Project")]
+
+
+def test_acknowledgement_list_items():
+    ms, _ = run(people, "<ul><li>Shawn Polson for being the community champion leading this effort</li></ul>")
+    assert names(ms, "Person") == ["Shawn Polson"]
+    ms, _ = run(orgs, "<ul><li>NASA SMCE for providing $2k funding and AWS infrastructure</li></ul>")
+    assert names(ms, "Organization", strong=True) == ["NASA SMCE"]
+
+
+def test_two_people_before_a_role():
+    ms, _ = run(people, "<p>Funded by the Sloan Foundation, Liz Vu &amp; Josh Greenberg Program Officers.</p>")
+    assert names(ms, "Person") == ["Josh Greenberg", "Liz Vu"]
+
+
+def test_site_named_inside_a_longer_link_text():
+    ms, _ = run(links, '<p>We tried the <a href="https://cline.bot/">Cline AI assistant extension</a>.</p>')
+    assert [(m.name, m.kind) for m in ms] == [("Cline", "Project")]

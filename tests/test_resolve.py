@@ -5,8 +5,8 @@ from graphbuild.resolve import resolve
 Q = Quote("q")
 
 
-def m(name, kind="Organization", post="https://b.example/1", urls=(), aliases=(), implicit=False):
-    return Mention(name, kind, post, Q, "test", tuple(urls), aliases=tuple(aliases), implicit=implicit)
+def m(name, kind="Organization", post="https://b.example/1", urls=(), aliases=(), implicit=False, weak=False):
+    return Mention(name, kind, post, Q, "test", tuple(urls), aliases=tuple(aliases), implicit=implicit, weak=weak)
 
 
 def keys(res):
@@ -54,3 +54,19 @@ def test_a_person_and_an_organisation_with_one_name_stay_apart():
 def test_entity_keys_are_stable_across_input_order():
     ms = [m("Zed Project", "Project"), m("Alpha Org"), m("Beta Person", "Person")]
     assert sorted(resolve(ms).entities) == sorted(resolve(list(reversed(ms))).entities)
+
+
+def test_a_leading_the_does_not_make_another_thing():
+    assert len(resolve([m("The Jupyter Foundation"), m("Jupyter Foundation", post="https://b.example/2")]).entities) == 1
+
+
+def test_a_site_and_a_page_of_it_are_one_thing_two_pages_two_things():
+    one = resolve([m("Tool", "Project", urls=["https://tool.example/"]), m("Tool", "Project", urls=["https://tool.example/docs"])])
+    two = resolve([m("Ann Lee", "Person", urls=["https://s.example/author/ann-lee/"]),
+                   m("Ann Lee", "Person", urls=["https://s.example/author/ann-lee-2/"])])
+    assert (len(one.entities), len(two.entities)) == (1, 2)
+
+
+def test_abbreviation_merges_with_the_one_long_name_it_abbreviates():
+    res = resolve([m("University of Washington"), m("UW", weak=True, post="https://b.example/2")])
+    assert len(res.entities) == 1 and "UW" in next(iter(res.entities.values())).aliases

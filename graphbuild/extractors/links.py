@@ -109,7 +109,15 @@ def site_mention(item: FeedItem, block: Block, link: Link) -> Mention | None:
     """A link whose text names the site it points to ("QGIS" -> qgis.org): the name of a project,
     organisation or person with that site as its homepage."""
     name, aliases = _link_text(block.text[link.start:link.end])
-    if not looks_like_name(name) or name.startswith("@") or urlsplit(link.href).scheme not in ("http", "https"):
+    if name.startswith("@") or urlsplit(link.href).scheme not in ("http", "https"):
+        return None
+    if not looks_like_name(name):
+        # "Cline AI assistant extension" -> cline.bot: the site's name, where the text spells it
+        for ident, url, is_host in site_candidates(link.href):
+            found = window_matching(name, name_key(ident)) if is_host and len(ident) >= 3 else None
+            if found and all(w[:1].isupper() or w[:1].isdigit() for w in found.split()) and not is_person_name(found):
+                return Mention(found, org_or_project(found) or "Project", item.link,
+                               quote_at(block.text, link.start, link.end), f"{NAME}:site", (url,))
         return None
     for ident, url, is_host in site_candidates(link.href):
         person = is_person_name(name) and name_key(name) == name_key(ident)  # a personal homepage

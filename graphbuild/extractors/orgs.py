@@ -64,7 +64,7 @@ def _class_list(item: FeedItem, text: str, start: int, end: int, phrase: str) ->
 EXAMPLES = re.compile(r"\b(?:(?P<p>projects|tools|libraries|packages|frameworks|platforms|applications|apps|software|"
                       r"services|extensions)|(?P<o>organi[sz]ations|institutions|universities|companies|funders|"
                       r"foundations|agencies|partners|groups))\s+(?:like|such as|including)\s+", re.I)
-LIST_ITEM = re.compile(r"(?:[A-Z][\w.+-]*(?:\s+[A-Z][\w.+-]*){0,3}|[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)+|[a-z]+[A-Z][\w-]*)")
+LIST_ITEM = re.compile(r"(?:[A-Z][\w+-]*(?:\.[\w+-]+)*(?:\s+[A-Z][\w+-]*(?:\.[\w+-]+)*){0,3}|[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)+|[a-z]+[A-Z][\w-]*)")
 
 
 def _examples(item: FeedItem, text: str) -> Iterator[Mention]:
@@ -85,9 +85,20 @@ def _examples(item: FeedItem, text: str) -> Iterator[Mention]:
             pos = it.end() + sep.end()
 
 
+def _thanked(item: FeedItem, block: Block) -> Iterator[Mention]:
+    """An acknowledgements list item naming an organisation: "NASA SMCE for providing $2k funding"."""
+    m = re.match(r"^((?:[A-Z][\w.&-]*\s?){1,6}?)\s+for\s+(?:providing|supporting|hosting|funding|their|the|a|an)\b",
+                 block.text)
+    if block.tag == "li" and m:
+        name = m.group(1).strip()
+        if (is_acronym(name.split()[0]) or _kind(name) == "Organization") and not is_person_name(name):
+            yield Mention(name, "Organization", item.link, quote_at(block.text, 0, m.end(1)), f"{NAME}:acknowledgement")
+
+
 def block_mentions(item: FeedItem, block: Block) -> Iterator[Mention | Relation]:
     text = block.text
     yield from _examples(item, text)
+    yield from _thanked(item, block)
     for start, end, phrase in proper_phrases(text):
         if PLURAL_CLASS.search(phrase):
             yield from _class_list(item, text, start, end, phrase)

@@ -68,7 +68,8 @@ def _org(item, text, s, e, name, how, weak=True) -> Mention:
 def block_mentions(item: FeedItem, block: Block, publisher: str | None = None) -> Iterator[Mention | Relation]:
     text = block.text
     last_end = -10  # end of the last person taken from a listing or acknowledgement
-    for s, e, phrase in proper_phrases(text):
+    phrases = proper_phrases(text)
+    for i, (s, e, phrase) in enumerate(phrases):
         role = _split_role(phrase)
         if role:
             org, _title, person = role
@@ -100,6 +101,17 @@ def block_mentions(item: FeedItem, block: Block, publisher: str | None = None) -
             yield p
             yield o
             yield Relation(p, "affiliation", o, item.link, p.quote, f"{NAME}:affiliation")
+            continue
+        if block.tag == "li" and s == 0 and re.match(r"\s+for\s+(?:being|providing|leading|organi[sz]ing|"
+                                                      r"hosting|supporting|their|his|her|the|a|an)\b", text[e:]):
+            # an acknowledgements list: "Shawn Polson for being the community champion"
+            yield _person(item, text, s, e, phrase, "acknowledgement")
+            last_end = e
+            continue
+        nxt = phrases[i + 1] if i + 1 < len(phrases) else None
+        if nxt and re.fullmatch(r"\s*(?:&|and)\s*", text[e:nxt[0]]) and _split_role(nxt[2]):
+            # "Liz Vu & Josh Greenberg Program Officers"
+            yield _person(item, text, s, e, phrase, "role")
             continue
         ss, se = sentence_span(text, s, e)
         sentence = text[ss:se]
