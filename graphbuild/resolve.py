@@ -230,9 +230,34 @@ def resolve(mentions: Iterable[Mention]) -> Resolution:
         for x in (e.name, *e.aliases):
             if name_key(x) in ambiguous:
                 holders[name_key(x)][e.key] = f"{e.name} <{e.key}>"
+    for old, new in _units_of_organisations(entities):
+        for m in entities[new].mentions:
+            of[m] = new
     amb = sorted(f"{k}: kept apart ({', '.join(sorted(holders[k].values()))})" for k in ambiguous
                  if len(holders[k]) > 1)
     return Resolution(entities, of, merges, amb)
+
+
+def _units_of_organisations(entities: dict[str, Entity]) -> list[tuple[str, str]]:
+    """A name that ends with an organisation's name ("NMFS Openscapes") is a unit or chapter of it,
+    so an organisation too, when only a default guess called it a project. Returns (old, new) keys."""
+    orgs = {name_key(e.name) for e in entities.values() if e.kind == "Organization"}
+    moved = []
+    for key, e in list(entities.items()):
+        words = e.name.split()
+        if e.kind != "Project" or len(words) < 2 or any(not m.extractor.endswith(":site") for m in e.mentions
+                                                          if not m.implicit and m.extractor != "gazetteer"):
+            continue
+        # "NMFS Openscapes": an acronym before an organisation's name; not "Zero to JupyterHub"
+        if any(name_key(" ".join(words[i:])) in orgs and all(w.isupper() and len(w) > 1 for w in words[:i])
+               for i in range(1, len(words))):
+            new = f"{KIND_TYPES['Organization'][0]}/{key.split('/', 1)[1]}"
+            if new in entities:
+                continue
+            e.kind, e.key = "Organization", new
+            entities[new] = entities.pop(key)
+            moved.append((key, new))
+    return moved
 
 
 def relations_of(res: Resolution, relations: Iterable[Relation]) -> list[tuple[str, str, str, Relation]]:

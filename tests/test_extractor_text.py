@@ -153,3 +153,25 @@ def test_two_people_before_a_role():
 def test_site_named_inside_a_longer_link_text():
     ms, _ = run(links, '<p>We tried the <a href="https://cline.bot/">Cline AI assistant extension</a>.</p>')
     assert [(m.name, m.kind) for m in ms] == [("Cline", "Project")]
+
+
+@pytest.mark.parametrize("html, expected", [
+    ('<a href="https://z2jh.jupyter.org/">Zero to JupyterHub</a>', ("Zero to JupyterHub", "Project")),
+    ('<a href="https://mystmd.org/">MyST Document Engine</a>', ("MyST", "Project")),
+    ('<a href="https://codeforsociety.org">Code for Science and Society</a>', ("Code for Science and Society", "Organization")),
+    ('<a href="https://www.openandequitable.org/participate">Open Research Funders Group - Open and Equitable Model'
+     ' Funding Program</a>', ("Open and Equitable Model Funding Program", "Project")),
+])
+def test_more_ways_a_link_text_names_its_site(html, expected):
+    ms, _ = run(links, f"<p>See {html} today.</p>")
+    assert [(m.name, m.kind) for m in ms if not m.implicit] == [expected]
+
+
+def test_a_lower_case_library_named_by_what_it_is():
+    ms, _ = run(orgs, "<p>Participants learned the earthaccess Python library.</p>")
+    assert [(m.name, m.kind) for m in ms if m.extractor == "orgs:library"] == [("earthaccess", "Project")]
+
+
+def test_a_name_used_as_a_modifier_is_not_named():
+    ms, _ = run(orgs, "<p>We track work on the GitHub Project board.</p>")
+    assert [m for m in ms if m.extractor == "orgs:cue"] == []

@@ -244,3 +244,22 @@ def test_markdown_and_table(rows, reference_graph):
     assert md.startswith("| entity |") and md.count("\n") == len(rows) + 2
     assert "org:" in format_rows(rows, "table", reference_graph)
     assert "org:" not in format_rows(rows, "table", reference_graph, full=True)
+
+
+def test_co_mentions_lists_pairs_named_together_in_several_posts(reference_graph):
+    # Jason Grout and GeoJupyter are both named in two posts (read in the feed)
+    pairs = {frozenset((str(r["aName"]), str(r["bName"]))) for r in run_query(reference_graph, "co_mentions")}
+    assert frozenset(("Jason Grout", "GeoJupyter")) in pairs
+
+
+def test_members_of_the_jupyterhub_team(reference_graph):
+    # "Jenny Wong has been invited to join the JupyterHub team as a contributor and maintainer."
+    rows = run_query(reference_graph, "members_of", org="JupyterHub")
+    assert "Jenny Wong" in names(rows, "name")
+    assert any("join the JupyterHub team" in str(r["quote"]) for r in rows)
+
+
+def test_people_by_organization_apple(reference_graph):
+    # "Zach Sailer (Apple), for organizing this meetup."
+    rows = run_query(reference_graph, "people_by_organization", org="Apple")
+    assert names(rows, "personName") == {"Zach Sailer"}

@@ -70,3 +70,11 @@ def test_a_site_and_a_page_of_it_are_one_thing_two_pages_two_things():
 def test_abbreviation_merges_with_the_one_long_name_it_abbreviates():
     res = resolve([m("University of Washington"), m("UW", weak=True, post="https://b.example/2")])
     assert len(res.entities) == 1 and "UW" in next(iter(res.entities.values())).aliases
+
+
+def test_an_acronym_before_an_organisations_name_is_a_unit_of_it():
+    res = resolve([m("Openscapes"), Mention("NMFS Openscapes", "Project", "https://b.example/2", Q, "links:site",
+                                             ("https://nmfs.example/",))])
+    kinds = {e.name: (e.kind, e.key) for e in res.entities.values()}
+    assert kinds["NMFS Openscapes"] == ("Organization", "org/nmfs-openscapes")
+    assert all(res.of[x] in res.entities for x in res.of)

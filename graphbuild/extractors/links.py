@@ -16,7 +16,7 @@ DESCRIPTION = "links matched by URL rules (author pages, GitHub, LinkedIn, ORCID
 NAME = "links"
 #: words that make "X <words>" a part of X rather than X itself ("Jupyter Executive Council")
 UNIT_WORDS = re.compile(r"\b(?:Council|Committee|Board|Working Group|Group|Team|Steering|Office|Division|"
-                        r"Department|Lab|Program|Programme|Community|Blog|Conference|Summit|Meeting)\b", re.I)
+                        r"Department|Lab|Community|Blog|Conference|Summit|Meeting)\b", re.I)
 PROPER = re.compile(r"[A-Z0-9]|\w[-_.]\w")
 
 
@@ -43,6 +43,8 @@ def names_id(text: str, ident: str, partial: bool = True) -> bool:
         return False
     if k == kid or (len(kid) <= 6 and acronym_of(ident, text)) or acronym_of(text, ident.replace("-", " ")):
         return True
+    if len(kid) <= 6 and re.search(r"[24]", kid) and acronym_of(kid.replace("2", "t").replace("4", "f"), text):
+        return True  # "z2jh": Zero to JupyterHub
     if text.startswith("@") or is_person_name(text):
         return True  # people's handles rarely spell their names
     if len(kid) >= 3:
@@ -51,7 +53,21 @@ def names_id(text: str, ident: str, partial: bool = True) -> bool:
             return not UNIT_WORDS.search(" ".join(extra))
     if partial and len(k) >= 4 and (kid.startswith(k) or kid.endswith(k)) and len(k) * 2 >= len(kid):
         return True  # "MyST" -> mystmd.org, "Turing Way" -> the-turing-way
-    return False
+    return partial and _spelled_by_words(text, kid)
+
+
+def _spelled_by_words(text: str, kid: str) -> bool:
+    """The id is some of the text's words run together, in order, first and last included:
+    "codeforsociety" for "Code for Science and Society"."""
+    words = [name_key(w) for w in text.split() if name_key(w)]
+    if len(words) < 3 or not kid.startswith(words[0]) or not kid.endswith(words[-1]):
+        return False
+    pos, used = 0, 0
+    for w in words:
+        if kid.startswith(w, pos):
+            pos += len(w)
+            used += 1
+    return pos == len(kid) and used >= 3
 
 
 def _name(rule: Rule, m: re.Match, text: str) -> tuple[str, tuple[str, ...]] | None:
@@ -108,9 +124,16 @@ def site_candidates(url: str) -> list[tuple[str, str, bool]]:
 def site_mention(item: FeedItem, block: Block, link: Link) -> Mention | None:
     """A link whose text names the site it points to ("QGIS" -> qgis.org): the name of a project,
     organisation or person with that site as its homepage."""
-    name, aliases = _link_text(block.text[link.start:link.end])
+    raw = block.text[link.start:link.end]
+    name, aliases = _link_text(raw)
     if name.startswith("@") or urlsplit(link.href).scheme not in ("http", "https"):
         return None
+    parts = [p for p in re.split(r"\s+[-–—:|]\s+", clean_name(raw)) if p and p != name]
+    for part in parts:  # "Open Research Funders Group - Open and Equitable Model Funding Program"
+        if looks_like_name(part) and not is_person_name(part) and \
+                any(h and names_id(part, ident) for ident, _, h in site_candidates(link.href)):
+            name, aliases = _link_text(part)
+            break
     if not looks_like_name(name):
         # "Cline AI assistant extension" -> cline.bot: the site's name, where the text spells it
         for ident, url, is_host in site_candidates(link.href):
@@ -125,6 +148,14 @@ def site_mention(item: FeedItem, block: Block, link: Link) -> Mention | None:
             kind = "Person" if person else org_or_project(name) or "Project"
             return Mention(name, kind, item.link, quote_at(block.text, link.start, link.end), f"{NAME}:site",
                            (url,), aliases=aliases)
+    first = name.split()[0] if name.split() else ""
+    for ident, url, is_host in site_candidates(link.href):
+        kid, kf = name_key(ident), name_key(first)
+        if is_host and len(name.split()) > 1 and PROPER.search(first) and len(kf) >= 3 and kid.startswith(kf) \
+                and len(kf) * 5 >= len(kid) * 3 and not is_person_name(name):
+            # "MyST Document Engine" -> mystmd.org: the site is named by the first word
+            return Mention(first, org_or_project(first) or "Project", item.link,
+                           quote_at(block.text, link.start, link.end), f"{NAME}:site", (url,))
     return None
 
 

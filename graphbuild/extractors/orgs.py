@@ -21,6 +21,11 @@ ORG_HEAD = re.compile(rf"(?:^|\s)(?:{ORG_CUE_WORDS})\s+(?:of|for|on|in)\s")
 PROJECT_TAIL = re.compile(rf"(?:^|\s)(?:{PROJECT_CUE_WORDS})$")
 
 
+#: a lower-case noun after a name makes the name a modifier: "GitHub Project board", "Team Compass page"
+COMPOUND = re.compile(r"^\s+(?:board|boards|page|pages|view|views|item|items|template|templates|field|fields|"
+                      r"settings|tab|tabs|card|cards|column|columns)\b")
+
+
 def _kind(phrase: str) -> str | None:
     if ORG_TAIL.search(phrase) or ORG_HEAD.search(phrase):
         return "Organization"
@@ -95,9 +100,21 @@ def _thanked(item: FeedItem, block: Block) -> Iterator[Mention]:
             yield Mention(name, "Organization", item.link, quote_at(block.text, 0, m.end(1)), f"{NAME}:acknowledgement")
 
 
+LIBRARY = re.compile(r"\bthe\s+([a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*)\s+(?:(?:Python|R|JavaScript|Julia|Rust|Go|Java)\s+)?"
+                     r"(?:library|package|toolkit|module|crate|gem|extension|plugin)\b")
+
+
+def _libraries(item: FeedItem, text: str) -> Iterator[Mention]:
+    """"the earthaccess Python library": a lower-case software name, named by what it is."""
+    for m in LIBRARY.finditer(text):
+        if m.group(1) not in NOT_NAMES and len(m.group(1)) >= 3:
+            yield Mention(m.group(1), "Project", item.link, quote_at(text, m.start(1), m.end(1)), f"{NAME}:library")
+
+
 def block_mentions(item: FeedItem, block: Block) -> Iterator[Mention | Relation]:
     text = block.text
     yield from _examples(item, text)
+    yield from _libraries(item, text)
     yield from _thanked(item, block)
     for start, end, phrase in proper_phrases(text):
         if PLURAL_CLASS.search(phrase):
@@ -122,7 +139,8 @@ def block_mentions(item: FeedItem, block: Block) -> Iterator[Mention | Relation]
             yield Relation(unit, "parentOrganization", parent, item.link, q, f"{NAME}:possessive")
             continue
         if kind and not is_person_name(phrase):
-            yield Mention(phrase, kind, item.link, q, f"{NAME}:cue")
+            if not COMPOUND.match(text[end:end + 20]):  # "the GitHub Project board" is a board
+                yield Mention(phrase, kind, item.link, q, f"{NAME}:cue")
             continue
         after = text[end:end + 30]
         if TEAM_AFTER.match(after):
