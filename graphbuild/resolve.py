@@ -293,6 +293,61 @@ def _gazetteer_forms(res: Resolution) -> dict[str, str]:
     return {f: next(iter(k)) for f, k in owners.items() if len(k) == 1}
 
 
+_ITEM = r"(?:[A-Z][\w.+-]*[\w+](?:\s+[A-Z][\w.+-]*[\w+]){0,3}|[a-z][a-z0-9]*(?:-[a-z0-9]+)+)"
+_LIST = re.compile(rf"{_ITEM}(?:,\s+{_ITEM})+,?\s+(?:and|or|as well as)\s+(?:the\s+)?{_ITEM}")
+
+
+def list_mentions(items, res: Resolution, forms: dict[str, str]) -> list[Mention]:
+    """Names listed together with known things of one kind are of that kind: in "Grafana, Prometheus,
+    nginx-ingress as well as the cluster-autoscaler", two known projects make the others projects."""
+    from .text import quote_at
+
+    out = []
+    for item in items:
+        for block in item.blocks:
+            for m in _LIST.finditer(block.text):
+                parts = [(p.start(), p.end(), p.group(0)) for p in re.finditer(_ITEM, m.group(0))]
+                known = [res.entities[forms[p]].kind for _, _, p in parts if p in forms]
+                kinds = set(known)
+                if len(known) < 2 or len(kinds) != 1 or len(known) == len(parts):
+                    continue
+                kind = kinds.pop()
+                text = m.group(0)
+                # "VS Code for the Web, Cline": a list starting inside a longer name starts after it
+                tail = bool(re.search(r"\b(?:for|the|a|an|of|to|in|on|at)\s+$", block.text[max(0, m.start() - 6):m.start()]))
+                for s, e, p in parts:
+                    delimited = ((s == 0 and not tail) or re.search(r"(?:, |and |or |the |as well as )$", text[:s])) and \
+                        (e == len(text) or re.match(r",|\s+(?:and|or|as well as)\b", text[e:]))
+                    if delimited and p not in forms and p.lower() not in ("and", "or", "the"):
+                        at = m.start() + s
+                        out.append(Mention(p, kind, item.link, quote_at(block.text, at, at + len(p)), "gazetteer:list"))
+    return out
+
+
+_PACKAGE = re.compile(r"(?<![\w@/.-])([a-z][a-z0-9]*)((?:-[a-z0-9]+)+)(?![\w/-]|\.\w)")
+#: second halves of hyphenated words that describe, not name: "jupyter-based", "cloud-native"
+_DESCRIBING = frozenset("based like style friendly specific native powered related enabled compatible aware "
+                        "centric first only ready driven focused oriented heavy light wide level side".split())
+
+
+def package_mentions(items, res: Resolution) -> list[Mention]:
+    """Package-style names built on a known project's name: "jupyterhub-simulator" (JupyterHub)."""
+    from .text import quote_at
+
+    stems = {name_key(e.name) for e in res.entities.values() if e.kind in ("Project", "OrgProject", "Organization")
+             and len(name_key(e.name)) >= 4}
+    known = {name_key(f) for e in res.entities.values() for f in (e.name, *e.aliases)}
+    out = []
+    for item in items:
+        for block in item.blocks:
+            for m in _PACKAGE.finditer(block.text):
+                rest = m.group(2).strip("-").split("-")
+                if m.group(1) in stems and rest[-1] not in _DESCRIBING and name_key(m.group(0)) not in known:
+                    out.append(Mention(m.group(0), "Project", item.link, quote_at(block.text, m.start(), m.end()),
+                                       "gazetteer:package"))
+    return out
+
+
 def gazetteer_mentions(items, res: Resolution) -> list[Mention]:
     """Unlinked mentions of the run's known entities: every post that writes a known name or alias.
 
@@ -307,6 +362,7 @@ def gazetteer_mentions(items, res: Resolution) -> list[Mention]:
     forms = _gazetteer_forms(res)
     if not forms:
         return []
+    listed = list_mentions(items, res, forms) + package_mentions(items, res)
     alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
     rx = re.compile(f"{_BOUND_L}(?:{alternation}){_BOUND_R}")
     out: list[Mention] = []
@@ -328,4 +384,4 @@ def gazetteer_mentions(items, res: Resolution) -> list[Mention]:
                 urls = tuple(sorted(e.urls))[:1]
                 out.append(Mention(m.group(0), e.kind, item.link, quote_at(text, m.start(), m.end()),
                                    "gazetteer", urls))
-    return out
+    return out + listed

@@ -175,3 +175,9 @@ def test_a_lower_case_library_named_by_what_it_is():
 def test_a_name_used_as_a_modifier_is_not_named():
     ms, _ = run(orgs, "<p>We track work on the GitHub Project board.</p>")
     assert [m for m in ms if m.extractor == "orgs:cue"] == []
+
+
+def test_affiliation_with_a_hub_is_with_a_project():
+    ms, rs = run(people, "<p>Julius Busecke et al. of the LEAP-Pangeo hub wrote it.</p>")
+    assert ("Julius Busecke", "affiliation", "LEAP-Pangeo") in rs
+    assert [m.kind for m in ms if m.name == "LEAP-Pangeo"] == ["Project"]

@@ -78,3 +78,27 @@ def test_an_acronym_before_an_organisations_name_is_a_unit_of_it():
     kinds = {e.name: (e.kind, e.key) for e in res.entities.values()}
     assert kinds["NMFS Openscapes"] == ("Organization", "org/nmfs-openscapes")
     assert all(res.of[x] in res.entities for x in res.of)
+
+
+def test_names_listed_with_known_projects_are_projects():
+    from graphbuild.feeds import parse_feed
+    from graphbuild.graph import build
+    feed = parse_feed(b'<rss version="2.0"><channel><title>t</title><item><title>x</title><link>https://e.example/1</link>'
+                      b'<description>&lt;p&gt;We use &lt;a href="https://grafana.com/"&gt;Grafana&lt;/a&gt; and '
+                      b'&lt;a href="https://prometheus.io/"&gt;Prometheus&lt;/a&gt;.&lt;/p&gt;&lt;p&gt;We upgraded '
+                      b'Grafana, Prometheus, nginx-ingress as well as the cluster-autoscaler. VS Code for the Web, '
+                      b'Cline, and OpenRouter.&lt;/p&gt;</description></item></channel></rss>', "l.xml")
+    names = {e.name: e.kind for e in build(feeds=[feed]).resolution.entities.values()}
+    assert names.get("nginx-ingress") == names.get("cluster-autoscaler") == "Project"
+    assert "Web" not in names
+
+
+def test_package_names_built_on_a_known_project():
+    from graphbuild.feeds import parse_feed
+    from graphbuild.graph import build
+    feed = parse_feed(b'<rss version="2.0"><channel><title>t</title><item><title>x</title><link>https://e.example/1</link>'
+                      b'<description>&lt;p&gt;&lt;a href="https://jupyterhub.example/"&gt;JupyterHub&lt;/a&gt; runs '
+                      b'jupyterhub-simulator, a jupyterhub-based tool, and see jupyterhub-org/repo.&lt;/p&gt;</description>'
+                      b'</item></channel></rss>', "p.xml")
+    names = {e.name for e in build(feeds=[feed]).resolution.entities.values()}
+    assert "jupyterhub-simulator" in names and "jupyterhub-based" not in names and "jupyterhub-org" not in names

@@ -61,8 +61,13 @@ def _person(item, text, s, e, name, how) -> Mention:
     return Mention(name, "Person", item.link, quote_at(text, s, e), f"{NAME}:{how}")
 
 
+#: what follows a name that makes it software rather than a body: "the LEAP-Pangeo hub"
+SOFTWARE_AFTER = re.compile(r"^\s+(?:\d{1,2}\s+)?(?:hub|project|platform|library|package|toolkit|service|software)\b", re.I)
+
+
 def _org(item, text, s, e, name, how, weak=True) -> Mention:
-    return Mention(name, "Organization", item.link, quote_at(text, s, e), f"{NAME}:{how}", weak=weak)
+    kind = "Project" if SOFTWARE_AFTER.match(text[e:e + 20]) else "Organization"
+    return Mention(name, kind, item.link, quote_at(text, s, e), f"{NAME}:{how}", weak=weak)
 
 
 def block_mentions(item: FeedItem, block: Block, publisher: str | None = None) -> Iterator[Mention | Relation]:
