@@ -110,6 +110,7 @@ def org_or_project(s: str) -> str:
 _PAREN = re.compile(r"^(?P<a>[^()]+?)\s*\((?:the\s+)?(?P<b>[^()]+)\)$", re.I)
 
 
+@lru_cache(maxsize=65536)
 def is_acronym(s: str) -> bool:
     """``BIDS``, ``NSF NCAR``, ``PO.DAAC``, ``2i2c``-like short upper-case forms."""
     s = s.strip()

@@ -141,23 +141,38 @@ def _merge_short_forms(c: _Clusters) -> None:
                 break  # ambiguous in this scope: leave it alone
 
 
+def _signature(name: str) -> str:
+    """Initials of a name's significant words, acronyms spelled out: "UC Berkeley" -> "UCB",
+    "University of California, Berkeley" -> "UCB"; equal signatures are needed to abbreviate."""
+    from .names import is_acronym
+
+    out = []
+    for w in re.findall(r"[^\W_][\w’'.-]*", name):
+        if w.lower() in ("of", "for", "and", "the", "&", "at", "in"):
+            continue
+        out.append("".join(c for c in w if c.isalpha()) if is_acronym(w) and w.isupper() else w[:1].upper())
+    return "".join(out)
+
+
 def _merge_abbreviations(c: _Clusters) -> None:
     """"UW" -> "University of Washington", "UC Berkeley" -> "University of California, Berkeley":
     a short upper-case form merges with the one organisation name of the run it abbreviates."""
     from .names import abbreviates, is_acronym
 
-    longs: dict[int, str] = {}
+    longs: dict[str, dict[int, str]] = defaultdict(dict)  # signature -> cluster root -> long name
     for i, m in enumerate(c.m):
         if m.kind in THINGS and not m.weak and len(m.name.split()) >= 2 and not is_acronym(m.name):
-            longs.setdefault(c.find(i), m.name)
+            longs[_signature(m.name)].setdefault(c.find(i), m.name)
+    by_name: dict[str, list[int]] = defaultdict(list)
     for i, m in enumerate(c.m):
-        first = m.name.split()[0]
-        if m.kind not in THINGS or not is_acronym(first) or len(m.name.split()) > 3:
-            continue
-        hits = {r for r, name in longs.items() if abbreviates(m.name, name)}
-        hits = {c.find(r) for r in hits}
+        if m.kind in THINGS and is_acronym(m.name.split()[0]) and len(m.name.split()) <= 3:
+            by_name[m.name].append(i)
+    for name, idx in by_name.items():
+        hits = {c.find(r) for r, long in longs.get(_signature(name), {}).items() if abbreviates(name, long)}
         if len(hits) == 1:
-            c.union(next(iter(hits)), i)
+            root = next(iter(hits))
+            for i in idx:
+                c.union(root, i)
 
 
 def _kind(kinds: Counter) -> str:
@@ -203,6 +218,7 @@ def resolve(mentions: Iterable[Mention]) -> Resolution:
     of: dict[Mention, str] = {}
     merges: list[str] = []
     used: set[str] = set()
+    next_n: dict[str, int] = {}  # slug -> next free suffix
     dropped = 0
     for root in sorted(groups, key=lambda r: (sorted(c.urls[r]), groups[r][0].name)):
         group = groups[root]
@@ -211,11 +227,12 @@ def resolve(mentions: Iterable[Mention]) -> Resolution:
             continue
         kind = _kind(c.kinds[root])
         name = _canonical(group, kind)
-        key = f"{KIND_TYPES[kind][0]}/{slugify(name)}"
-        n = 2
+        base = key = f"{KIND_TYPES[kind][0]}/{slugify(name)}"
+        n = next_n.get(base, 2)
         while key in used:
-            key = f"{KIND_TYPES[kind][0]}/{slugify(name)}-{n}"
+            key = f"{base}-{n}"
             n += 1
+        next_n[base] = n
         used.add(key)
         named = [m for m in group if not m.implicit] or group
         forms = {a for m in named for a in (m.name, *m.aliases)}
@@ -305,6 +322,8 @@ def list_mentions(items, res: Resolution, forms: dict[str, str]) -> list[Mention
     out = []
     for item in items:
         for block in item.blocks:
+            if ", " not in block.text or not re.search(r"\b(?:and|or|as well as) ", block.text):
+                continue
             for m in _LIST.finditer(block.text):
                 parts = [(p.start(), p.end(), p.group(0)) for p in re.finditer(_ITEM, m.group(0))]
                 known = [res.entities[forms[p]].kind for _, _, p in parts if p in forms]
@@ -363,8 +382,7 @@ def gazetteer_mentions(items, res: Resolution) -> list[Mention]:
     if not forms:
         return []
     listed = list_mentions(items, res, forms) + package_mentions(items, res)
-    alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-    rx = re.compile(f"{_BOUND_L}(?:{alternation}){_BOUND_R}")
+    find = _FormFinder(forms)
     out: list[Mention] = []
     known: dict[str, set[str]] = defaultdict(set)  # post -> entities already found in it
     for key, e in res.entities.items():
@@ -375,13 +393,42 @@ def gazetteer_mentions(items, res: Resolution) -> list[Mention]:
         texts = [item.title] + [b.text for b in item.blocks]
         seen: set[str] = set(known.get(item.link, ()))  # only new (post, entity) pairs
         for text in texts:
-            for m in rx.finditer(text):
-                key = forms[m.group(0)]
+            for start, form in find(text):
+                key = forms[form]
                 if key in seen:
                     continue
                 seen.add(key)
                 e = res.entities[key]
                 urls = tuple(sorted(e.urls))[:1]
-                out.append(Mention(m.group(0), e.kind, item.link, quote_at(text, m.start(), m.end()),
+                out.append(Mention(form, e.kind, item.link, quote_at(text, start, start + len(form)),
                                    "gazetteer", urls))
     return out + listed
+
+
+class _FormFinder:
+    """Finds known forms in text by their first word: linear in the text, whatever the number of
+    forms (one regex alternation of thousands of names is not)."""
+
+    _WORD = re.compile(r"(?<![\w@/.-])[^\W_]+")
+    _RIGHT = re.compile(_BOUND_R)
+
+    def __init__(self, forms: dict[str, str]) -> None:
+        self.by_first: dict[str, list[str]] = defaultdict(list)
+        for f in sorted(forms, key=len, reverse=True):  # longest first: "Jupyter Book" before "Jupyter"
+            m = re.match(r"[^\W_]+", f)
+            if m:
+                self.by_first[m.group(0)].append(f)
+
+    def __call__(self, text: str):
+        pos = 0
+        while True:
+            m = self._WORD.search(text, pos)
+            if not m:
+                return
+            pos = m.end()
+            for form in self.by_first.get(m.group(0), ()):
+                end = m.start() + len(form)
+                if text.startswith(form, m.start()) and self._RIGHT.match(text, end):
+                    yield m.start(), form
+                    pos = end
+                    break
