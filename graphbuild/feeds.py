@@ -11,7 +11,7 @@ import logging
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from typing import IO, Iterable
+from typing import IO
 from urllib.parse import urlsplit
 
 from lxml import etree

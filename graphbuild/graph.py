@@ -15,7 +15,7 @@ from .feeds import Limits, parse_feed
 from .errors import FeedError
 from .models import Entity, Feed, FeedItem, Mention, Problem, Quote, Relation
 from .store import new_graph
-from .namespaces import (BASE_URI, GB, KIND_TYPES, OA, annotation_iri, bind_prefixes, entity_iri, feed_iri)
+from .namespaces import (BASE_URI, GB, KIND_TYPES, OA, annotation_iri, entity_iri, feed_iri)
 from .resolve import Resolution, gazetteer_mentions, relations_of, resolve
 from .rules import load_rules
 from .sources import default_feed, open_source

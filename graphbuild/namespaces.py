@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import DefinedNamespace, RDF, RDFS, SDO, XSD
+from rdflib.namespace import DefinedNamespace, SDO
 
 from .prefixes import BASE_URI, PREFIXES as _PREFIXES, minted_prefixes
 from .text import slugify

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path
 from typing import Any, Iterable
 
 from pyparsing import ParseException
 from oxrdflib import OxigraphStore
-from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib import Graph, Literal, URIRef, Variable
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.namespace import SDO
 

@@ -39,7 +39,7 @@ def render_report(b: Build) -> str:
     """The build report as Markdown (``output/report.md``)."""
     s = summary(b)
     feeds = ", ".join(f.info.title or f.info.source for f in b.feeds)
-    lines = [f"# Build report", "", f"Feeds: {feeds}", "",
+    lines = ["# Build report", "", f"Feeds: {feeds}", "",
              "| what | count |", "|---|---|", f"| posts | {s['posts']} |"]
     lines += [f"| {KIND_NAMES[k]} | {n} |" for k, n in sorted(s["kinds"].items())]
     lines += [f"| relations | {s['relations']} |", f"| triples | {s['triples']} |", "",

@@ -3,7 +3,6 @@ import subprocess
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from conftest import need_tool

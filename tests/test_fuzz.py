@@ -8,7 +8,7 @@ from graphbuild import extractors
 from graphbuild.errors import GraphbuildError
 from graphbuild.export import serialize
 from graphbuild.feeds import parse_feed
-from graphbuild.graph import build, to_graph
+from graphbuild.graph import build
 
 SEEDS = [(DATA / n).read_bytes() for n in ("rss2.xml", "atom.xml", "rss1.xml")] + \
         [(DATA / "hostile" / n).read_bytes() for n in ("odd-items.xml", "xss.xml", "truncated.xml")]

@@ -1,7 +1,6 @@
 """Hostile and broken feeds: refused or recovered as docs/errors.md says, never a traceback,
 never a byte of a local file in any output or message."""
 import subprocess
-import sys
 from pathlib import Path
 
 import pyoxigraph as ox

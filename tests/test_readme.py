@@ -1,7 +1,6 @@
 """The README's two set-up commands work from a clean clone in a fresh virtual environment."""
 import re
 import subprocess
-from pathlib import Path
 
 import pytest
 
