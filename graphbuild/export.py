@@ -145,9 +145,6 @@ def export_graph(g: Graph, path: str | Path, fmt: str | None = None) -> Path:
     return write_atomic(path, serialize(g, fmt))
 
 
-OX_READ = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD,
-           ".json": ox.RdfFormat.JSON_LD, ".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS,
-           ".rdf": ox.RdfFormat.RDF_XML, ".xml": ox.RdfFormat.RDF_XML, ".n3": ox.RdfFormat.N3}
 
 
 def read_graph(path: str | Path) -> Graph:
@@ -161,7 +158,9 @@ def read_graph(path: str | Path) -> Graph:
     from .store import new_graph
 
     path = Path(path)
-    fmt = OX_READ.get(path.suffix.lower(), ox.RdfFormat.TURTLE)
+    from .fastquery import READ_FORMATS  # one table of file extensions, in the light module
+
+    fmt = READ_FORMATS.get(path.suffix.lower(), ox.RdfFormat.TURTLE)
     try:
         quads = [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
                  for q in ox.parse(path=str(path), format=fmt)]

@@ -15,8 +15,10 @@ from .querydefs import check_params, check_safe, load_query, ox_syntax_error
 from .results import format_results
 from .text import name_key
 
-FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD,
-           ".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS, ".rdf": ox.RdfFormat.RDF_XML}
+#: graph file extension -> format (read_graph uses it too)
+READ_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD,
+                ".json": ox.RdfFormat.JSON_LD, ".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS,
+                ".rdf": ox.RdfFormat.RDF_XML, ".xml": ox.RdfFormat.RDF_XML, ".n3": ox.RdfFormat.N3}
 
 
 def load(path: str | Path) -> ox.Store:
@@ -28,7 +30,7 @@ def load(path: str | Path) -> ox.Store:
     path = Path(path)
     store = ox.Store()
     try:
-        store.bulk_load(path=str(path), format=FORMATS.get(path.suffix.lower(), ox.RdfFormat.TURTLE),
+        store.bulk_load(path=str(path), format=READ_FORMATS.get(path.suffix.lower(), ox.RdfFormat.TURTLE),
                         to_graph=ox.DefaultGraph())
     except FileNotFoundError:
         raise QueryError(f"{path}: no such file") from None

@@ -10,6 +10,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SDO
 
 from .namespaces import DOAP, FOAF
+from .prefixes import PREFIXES as _PREFIXES
 
 #: rdf type -> node kind shown to people
 KIND_OF = {SDO.Person: "Person", SDO.Organization: "Organization", DOAP.Project: "Project",
@@ -19,10 +20,7 @@ RELATION_LABELS = {SDO.affiliation: "affiliation", SDO.memberOf: "member of", SD
                    SDO.parentOrganization: "part of", SDO.founder: "founded by", SDO.organizer: "organised by"}
 
 
-PREFIXES = """PREFIX schema: <https://schema.org/> PREFIX oa: <http://www.w3.org/ns/oa#>
-PREFIX gb: <https://graphbuild.example/ns#> PREFIX doap: <http://usefulinc.com/ns/doap#>
-PREFIX foaf: <http://xmlns.com/foaf/0.1/> PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-"""
+PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in _PREFIXES.items())
 Q_NODES = PREFIXES + """SELECT ?s ?type ?name ?count WHERE {
   ?s a ?type . FILTER (?type IN (schema:Person, schema:Organization, doap:Project, foaf:Agent))
   OPTIONAL { ?s schema:name ?name } OPTIONAL { ?s gb:mentionCount ?count } }"""
