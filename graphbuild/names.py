@@ -33,22 +33,20 @@ GENERIC = re.compile(
     r"github|gitlab|linkedin|twitter|x|mastodon|bluesky|youtube|website here)$", re.I)
 
 
+def _load_words() -> dict[str, frozenset[str]]:
+    """The word lists of ``graphbuild/data/words.toml`` (documented in docs/words.md), loaded once."""
+    import tomllib
+    from importlib import resources
+
+    data = tomllib.loads((resources.files("graphbuild") / "data" / "words.toml").read_text(encoding="utf-8"))
+    return {k: frozenset(v["words"].lower().split()) for k, v in data.items()}
+
+
+#: every word list by name: common_words, not_names, months, place_heads, modifiers, collective_bylines,
+#: document_series
+WORDS = _load_words()
 #: capitalised English words that make a two-word phrase a thing rather than a person ("Open Science")
-COMMON_WORDS = frozenset("""
-open data science cloud community research computing software source code hub lab labs tools tool
-platform platforms infrastructure services service systems system network networks learning
-machine deep artificial intelligence digital global national international public private
-annual executive director lead leads manager officer officers program programme programs operations
-people team teams member members working group council board committee chair president founder
-engineer engineering scientist scientists researcher researchers professor fellow maintainer
-interactive notebook notebooks book books blog news update updates report reports week day month year
-climate ocean earth space marine health medical education university college school institute
-foundation center centre society association alliance initiative project projects summit conference
-meetup workshop hackweek sprint tutorial talk keynote panel session track strategy roadmap design
-security privacy policy governance funding support partner partners partnership customer customers
-north south east west central american european african asian pacific atlantic cluster kubernetes
-desktop server servers users user client clients mobile web app apps
-""".split())
+COMMON_WORDS = WORDS["common_words"]
 
 
 def is_person_name(s: str) -> bool:
@@ -165,20 +163,10 @@ JOIN = r"(?:of|for|and|the|de|du|des|la|le|van|von|on|in|at|&|to)"
 PHRASE = rf"{CAP}(?:\s+(?:{JOIN}\s+)*{CAP})*(?:,\s+{CAP}(?![\w’'-]|,|\s+{CAP}|\s+(?:and|&)\s))?"
 PHRASE_RE = re.compile(rf"(?<![\w@/.-]){PHRASE}")
 #: capitalised words that start sentences or titles but name nothing
-NOT_NAMES = frozenset("""
-a an the this that these those our we us it its their they he she his her i you your my me
-in on at by for of from to with and or but if as so not no yes all any each every some many more most
-new next last first second third one two three four five six seven eight nine ten
-here there what when where who why how which while also just thanks thank congratulations welcome
-today yesterday tomorrow monday tuesday wednesday thursday friday saturday sunday
-january february march april may june july august september october november december
-read see learn join check find follow sign register click watch listen please note update updates
-acknowledgements acknowledgments summary conclusion introduction overview background references
-multiple several other others both various many few paid free recent upcoming previous current
-""".split())
-MONTHS = frozenset("january february march april may june july august september october november december".split())
+NOT_NAMES = WORDS["not_names"]
+MONTHS = WORDS["months"]
 #: words that start place names, which look like people's names ("San Diego", "New Haven")
-PLACE_HEADS = frozenset("san santa santo los las la new saint st fort port mount mt lake cape el".split())
+PLACE_HEADS = WORDS["place_heads"]
 
 
 def trim_phrase(s: str) -> str:

@@ -293,7 +293,7 @@ _BOUND_L, _BOUND_R = r"(?<![\w@/.-])", r"(?![\w-]|\.\w)"
 
 def _gazetteer_forms(res: Resolution) -> dict[str, str]:
     """Surface forms worth looking for in text -> entity key (ambiguous forms left out)."""
-    from .names import COMMON_WORDS, NOT_NAMES
+    from .names import COMMON_WORDS, NOT_NAMES, WORDS
 
     owners: dict[str, set[str]] = defaultdict(set)
     for key, e in res.entities.items():
@@ -304,7 +304,8 @@ def _gazetteer_forms(res: Resolution) -> dict[str, str]:
             words = form.split()
             if len(form) < 2 or (e.kind == PERSON and len(words) < 2):
                 continue  # people by full name only: first names are resolved per post
-            if len(words) == 1 and (form.lower() in COMMON_WORDS or form.lower() in NOT_NAMES or len(form) < 3):
+            if len(words) == 1 and (form.lower() in COMMON_WORDS or form.lower() in NOT_NAMES or len(form) < 3
+                                   or form.lower() in WORDS["modifiers"]):
                 continue  # "Open", "Data": words, not names, in running text
             owners[form].add(key)
     return {f: next(iter(k)) for f, k in owners.items() if len(k) == 1}

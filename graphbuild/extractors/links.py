@@ -53,7 +53,23 @@ def names_id(text: str, ident: str, partial: bool = True) -> bool:
             return not UNIT_WORDS.search(" ".join(extra))
     if partial and len(k) >= 4 and (kid.startswith(k) or kid.endswith(k)) and len(k) * 2 >= len(kid):
         return True  # "MyST" -> mystmd.org, "Turing Way" -> the-turing-way
-    return partial and _spelled_by_words(text, kid)
+    return partial and (_spelled_by_words(text, kid) or _spelled_by_prefixes(text, kid))
+
+
+def _spelled_by_prefixes(text: str, kid: str) -> bool:
+    """The id is the start of each of the text's words, in order: "devseed" for "Development Seed"
+    (every word used, each by at least three letters, or whole)."""
+    words = [name_key(w) for w in text.split() if name_key(w)]
+    if len(words) < 2:
+        return False
+
+    def spell(i: int, pos: int) -> bool:
+        if i == len(words):
+            return pos == len(kid)
+        w = words[i]
+        return any(kid.startswith(w[:n], pos) and spell(i + 1, pos + n)
+                   for n in range(min(len(w), len(kid) - pos), min(3, len(w)) - 1, -1))
+    return spell(0, 0)
 
 
 def _spelled_by_words(text: str, kid: str) -> bool:
@@ -148,9 +164,14 @@ def site_mention(item: FeedItem, block: Block, link: Link) -> Mention | None:
             kind = "Person" if person else org_or_project(name) or "Project"
             return Mention(name, kind, item.link, quote_at(block.text, link.start, link.end), f"{NAME}:site",
                            (url,), aliases=aliases)
-    first = name.split()[0] if name.split() else ""
+    words = name.split()
     for ident, url, is_host in site_candidates(link.href):
-        kid, kf = name_key(ident), name_key(first)
+        kid = name_key(ident)
+        # the leading words that spell the start of the id: "Scientific Python Developer Summit" ->
+        # scientific-python.org is "Scientific Python", not "Scientific"
+        n = max((i for i in range(1, len(words)) if kid.startswith(name_key(" ".join(words[:i])))), default=1)
+        first = " ".join(words[:n]) if words else ""
+        kf = name_key(first)
         if is_host and len(name.split()) > 1 and PROPER.search(first) and len(kf) >= 3 and kid.startswith(kf) \
                 and len(kf) * 5 >= len(kid) * 3 and not is_person_name(name):
             # "MyST Document Engine" -> mystmd.org: the site is named by the first word

@@ -7,7 +7,7 @@ import re
 from typing import Iterator
 
 from ..models import Block, FeedItem, Mention, Relation
-from ..names import NOT_NAMES, ORG_CUE_WORDS, PROJECT_CUE_WORDS, acronym_of, is_acronym, is_person_name, proper_phrases
+from ..names import NOT_NAMES, ORG_CUE_WORDS, WORDS, PROJECT_CUE_WORDS, acronym_of, is_acronym, is_person_name, proper_phrases
 from ..text import quote_at
 
 DESCRIPTION = "organisations and projects from cue words, acronym definitions and 'the X team' -> entities"
@@ -107,7 +107,7 @@ LIBRARY = re.compile(r"\bthe\s+([a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*)\s+(?:(?:Pytho
 def _libraries(item: FeedItem, text: str) -> Iterator[Mention]:
     """"the earthaccess Python library": a lower-case software name, named by what it is."""
     for m in LIBRARY.finditer(text):
-        if m.group(1) not in NOT_NAMES and len(m.group(1)) >= 3:
+        if m.group(1) not in NOT_NAMES and m.group(1) not in WORDS["modifiers"] and len(m.group(1)) >= 3:
             yield Mention(m.group(1), "Project", item.link, quote_at(text, m.start(1), m.end(1)), f"{NAME}:library")
 
 

@@ -57,8 +57,8 @@ def _split_role(phrase: str) -> tuple[str, str, str] | None:
     return None
 
 
-def _person(item, text, s, e, name, how) -> Mention:
-    return Mention(name, "Person", item.link, quote_at(text, s, e), f"{NAME}:{how}")
+def _person(item, text, s, e, name, how, weak=False) -> Mention:
+    return Mention(name, "Person", item.link, quote_at(text, s, e), f"{NAME}:{how}", weak=weak)
 
 
 #: what follows a name that makes it software rather than a body: "the LEAP-Pangeo hub"
@@ -78,7 +78,11 @@ def block_mentions(item: FeedItem, block: Block, publisher: str | None = None) -
         role = _split_role(phrase)
         if role:
             org, _title, person = role
-            p = _person(item, text, s, e, person, "role")
+            # "Ada Lovelace Program Officers": a name before a role noun is also how titles read
+            # ("Example Life Science Fellow"); "Ada Lovelace, CTO" and "A & B Program Officers" are firm
+            rest = phrase[len(person):]
+            weak = phrase.startswith(person) and not rest.startswith(",") and not re.search(r"s$", rest.strip())
+            p = _person(item, text, s, e, person, "role", weak=weak)
             yield p
             if org:
                 o = _org(item, text, s, s + len(org), org, "role")
