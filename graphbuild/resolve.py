@@ -44,6 +44,8 @@ class _Clusters:
         self.urls = [{norm_url(u) for u in m.urls} for m in mentions]
         # weak mentions (a name in a loose pattern) do not vote on what a thing is
         self.kinds = [Counter({m.kind: 1 if not m.weak else 0.01}) for m in mentions]
+        #: (mention index, mention index, why they are one thing) for every merge of two forms
+        self.reasons: list[tuple[int, int, str]] = []
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -51,7 +53,7 @@ class _Clusters:
             i = self.parent[i]
         return i
 
-    def union(self, i: int, j: int) -> bool:
+    def union(self, i: int, j: int, reason: str = "") -> bool:
         a, b = self.find(i), self.find(j)
         if a == b:
             return False
@@ -59,6 +61,8 @@ class _Clusters:
         self.parent[b] = a
         self.urls[a] |= self.urls[b]
         self.kinds[a] += self.kinds[b]
+        if reason:
+            self.reasons.append((i, j, reason))
         return True
 
     def kind_group(self, i: int) -> str:
@@ -86,17 +90,18 @@ class _Clusters:
 
 
 def _names(m: Mention) -> list[str]:
-    """A mention's surface forms; "The Carpentries" is also "Carpentries" for matching."""
+    """A mention's surface forms; "The Carpentries" is also "Carpentries", "@example" is "example"."""
     forms = [m.name, *m.aliases]
-    return forms + [f[4:] for f in forms if f.startswith("The ") and len(f) > 6]
+    return forms + [f[4:] for f in forms if f.startswith("The ") and len(f) > 6] + \
+        [f[1:] for f in forms if f.startswith("@") and len(f) > 3]
 
 
 def _merge_by_url(c: _Clusters) -> None:
     first: dict[str, int] = {}
     for i, urls in enumerate(c.urls):
-        for u in urls:
+        for u in sorted(urls):
             if u in first:
-                c.union(first[u], i)
+                c.union(first[u], i, f"same URL {u}")
             else:
                 first[u] = i
 
@@ -115,7 +120,8 @@ def _merge_by_name(c: _Clusters, ambiguous: set[str]) -> None:
             if c.conflict(idx[0], i):
                 ambiguous.add(k)
                 continue
-            c.union(idx[0], i)
+            c.union(idx[0], i, "same name" if name_key(c.m[i].name) == name_key(c.m[idx[0]].name)
+                    else "alias given in the text")
 
 
 def _merge_short_forms(c: _Clusters) -> None:
@@ -135,7 +141,8 @@ def _merge_short_forms(c: _Clusters) -> None:
         for scope in (m.post, "*"):
             roots = {c.find(r) for r in full.get((scope, k), ())}
             if len(roots) == 1:
-                c.union(next(iter(roots)), i)
+                c.union(next(iter(roots)), i, "first or last name of the one person named in full in "
+                        + ("the same post" if scope != "*" else "the feed"))
                 break
             if len(roots) > 1:
                 break  # ambiguous in this scope: leave it alone
@@ -167,12 +174,62 @@ def _merge_abbreviations(c: _Clusters) -> None:
     for i, m in enumerate(c.m):
         if m.kind in THINGS and is_acronym(m.name.split()[0]) and len(m.name.split()) <= 3:
             by_name[m.name].append(i)
+    defined = {c.find(i) for i, m in enumerate(c.m) for n in (m.name, *m.aliases)
+               if len(n.split()) >= 2 and not is_acronym(n.split()[0])}
     for name, idx in by_name.items():
+        if any(c.find(i) in defined for i in idx):
+            continue  # "Pull Request (PR)" defined it already: not also another long name elsewhere
         hits = {c.find(r) for r, long in longs.get(_signature(name), {}).items() if abbreviates(name, long)}
         if len(hits) == 1:
             root = next(iter(hits))
             for i in idx:
-                c.union(root, i)
+                c.union(root, i, f"abbreviation of {longs[_signature(name)][root]}")
+
+
+#: endings of organisations' handles: "@example_dev", "@examplehq", "@example_org"
+_HANDLE_SUFFIX = re.compile(r"[_-]?(?:dev|devs|hq|team|org|official|project|inc|io|py|app)$", re.I)
+
+
+def _handle_spells(handle: str, person: str) -> bool:
+    """Does a handle spell a person's name? "adalovelace", "alovelace", "adal", "adalove",
+    "adabl" + "lovelace" (a middle initial), "lovelace42"."""
+    h = re.sub(r"\d+$", "", name_key(handle))
+    words = [name_key(w) for w in person.split() if name_key(w)]
+    if len(words) < 2 or len(h) < 4:
+        return False
+    first, last = words[0], words[-1]
+    if h in (first + last, first[0] + last, first + last[0], last + first, last + first[0], "".join(words),
+             "".join(w[0] for w in words[:-1]) + last):
+        return True
+    if h.startswith(first) and h.endswith(last) and len(h) - len(first) - len(last) <= 2:
+        return True  # a middle initial or two
+    return h.startswith(first) and len(h) - len(first) >= 3 and last.startswith(h[len(first):])
+
+
+def _merge_handles(c: _Clusters) -> None:
+    """"@adalove" -> "Ada Lovelace" when the handle spells the name of exactly one person named in full
+    in the same post; "@example_dev" -> "Example" when, without its ending, it is a thing's name there."""
+    people: dict[str, set[int]] = defaultdict(set)
+    things: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for i, m in enumerate(c.m):
+        if m.kind == PERSON and len(m.name.split()) >= 2 and not m.weak:
+            people[m.post].add(i)
+        elif m.kind in THINGS and not m.weak:
+            for n in _names(m):
+                things[(m.post, name_key(n))].add(i)
+    for i, m in enumerate(c.m):
+        handles = [n for n in (m.name, *m.aliases) if n.startswith("@")]
+        if m.kind not in ("Agent", PERSON) or not handles:
+            continue
+        h = handles[0]
+        roots = {c.find(j) for j in people.get(m.post, ()) if _handle_spells(h, c.m[j].name)}
+        if len(roots) == 1 and not c.conflict(next(iter(roots)), i):
+            c.union(next(iter(roots)), i, f"handle {h} spells the name of the one such person in the same post")
+            continue
+        stem = _HANDLE_SUFFIX.sub("", h[1:])
+        roots = {c.find(j) for j in things.get((m.post, name_key(stem)), ())} if stem != h[1:] else set()
+        if len(roots) == 1 and not c.conflict(next(iter(roots)), i):
+            c.union(next(iter(roots)), i, f"handle {h} is the name {stem} with an ending, in the same post")
 
 
 def _kind(kinds: Counter) -> str:
@@ -211,9 +268,17 @@ def resolve(mentions: Iterable[Mention]) -> Resolution:
     _merge_by_name(c, ambiguous)
     _merge_short_forms(c)
     _merge_abbreviations(c)
+    _merge_handles(c)
     groups: dict[int, list[Mention]] = defaultdict(list)
     for i, m in enumerate(ms):
         groups[c.find(i)].append(m)
+    why: dict[int, list[str]] = defaultdict(list)  # cluster root -> "form = form: reason"
+    for i, j, reason in c.reasons:
+        a, b = ms[i].name, ms[j].name
+        if name_key(a) != name_key(b):
+            line = f"{b} = {a}: {reason}"
+            if line not in why[c.find(i)]:
+                why[c.find(i)].append(line)
     entities: dict[str, Entity] = {}
     of: dict[Mention, str] = {}
     merges: list[str] = []
@@ -226,6 +291,8 @@ def resolve(mentions: Iterable[Mention]) -> Resolution:
             dropped += 1  # only loose patterns name it, and nothing known ties it down
             continue
         kind = _kind(c.kinds[root])
+        if kind == "Agent" and all(n.startswith("@") for m in group for n in (m.name, *m.aliases)):
+            kind = PERSON  # a handle nothing else ties down: most handles are people's
         name = _canonical(group, kind)
         base = key = f"{KIND_TYPES[kind][0]}/{slugify(name)}"
         n = next_n.get(base, 2)
@@ -239,7 +306,8 @@ def resolve(mentions: Iterable[Mention]) -> Resolution:
         urls = {u for m in group for u in m.urls}
         entities[key] = Entity(key, kind, name, forms - {name}, urls, group)
         if len({name_key(f) for f in forms}) > 1:
-            merges.append(f"{name}: " + ", ".join(sorted(forms - {name})))
+            reasons = why.get(root) or ["aliases given in the text"]
+            merges.append(f"{name}: " + ", ".join(sorted(forms - {name})) + " (" + "; ".join(reasons) + ")")
         for m in group:
             of[m] = key
     holders: dict[str, dict[str, str]] = defaultdict(dict)

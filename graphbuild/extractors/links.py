@@ -106,7 +106,8 @@ def _kind(rule_kind: str, name: str) -> str:
     """The rule's kind, refined by the name: an Agent with a person's name or handle is a Person;
     an organisation cue in a project's name ("... Working Group") makes it an Organization."""
     if rule_kind == "Agent":
-        return "Person" if is_person_name(name) or HANDLE.match(name) else "Agent"
+        # a handle alone ("@example") may be a person's or an organisation's: resolution decides
+        return "Person" if is_person_name(name) else "Agent"
     if rule_kind in ("Project", "Organization"):
         return org_or_project(name) or rule_kind
     return rule_kind

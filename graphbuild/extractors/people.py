@@ -57,6 +57,16 @@ def _split_role(phrase: str) -> tuple[str, str, str] | None:
     return None
 
 
+PROFILE = re.compile(r"^https?://(?:www\.)?(?:github\.com|gitlab\.com|x\.com|twitter\.com|bsky\.app/profile)/@?[\w.-]+/?$"
+                     r"|^https?://[^/]+/@[\w.-]+/?$", re.I)
+
+
+def _profile_link(block: Block, start: int, end: int) -> bool:
+    """Is ``block.text[start:end]`` one word linked to a person's profile page (GitHub, X, Mastodon)?"""
+    return " " not in block.text[start:end].strip() and any(
+        lk.start <= start and end <= lk.end and PROFILE.match(lk.href) for lk in block.links)
+
+
 def _person(item, text, s, e, name, how, weak=False) -> Mention:
     return Mention(name, "Person", item.link, quote_at(text, s, e), f"{NAME}:{how}", weak=weak)
 
@@ -103,6 +113,10 @@ def block_mentions(item: FeedItem, block: Block, publisher: str | None = None) -
         if not is_person_name(phrase):
             continue
         org = _org_after(text, e)
+        if org and _profile_link(block, org[1], org[2]):
+            # "Ada Lovelace (adalove)" with the handle linked to a profile page: her handle, not an employer
+            yield Mention(phrase, "Person", item.link, quote_at(text, s, e), f"{NAME}:handle", aliases=(org[0],))
+            continue
         if org:
             p = _person(item, text, s, e, phrase, "affiliation")
             # "Zach Sailer (Apple)": the pattern names an organisation for sure
