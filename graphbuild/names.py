@@ -65,6 +65,17 @@ def is_person_name(s: str) -> bool:
     return not any(re.search(r"[a-z][A-Z]|\d", w) for w in words)  # "JupyterHub", "2i2c"
 
 
+def is_document(s: str) -> bool:
+    """A numbered document or a document title, not a person, organisation or project: "PEP 8",
+    "RFC 9110", "PEPs", "SPEC 1—Lazy Loading", "Example Accessibility Guidelines"."""
+    words = re.split(r"[\s—–-]+", s.strip())
+    if not words or not words[0]:
+        return False
+    if words[0].lower() in WORDS["document_series"] and (len(words) == 1 or words[1][:1].isdigit()):
+        return True
+    return len(words) >= 2 and words[-1].lower() in WORDS["document_tails"]
+
+
 def is_generic(s: str) -> bool:
     return bool(GENERIC.match(s.strip(" .:!")))
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from .models import Entity, Mention, Relation
-from .names import is_acronym
+from .names import is_acronym, is_document
 from .namespaces import KIND_TYPES
 from .text import name_key, slugify
 from .urls import host, norm_url
@@ -261,7 +261,8 @@ def resolve(mentions: Iterable[Mention]) -> Resolution:
         A Resolution: entities keyed by a stable key, each mention's entity key, merges and
         ambiguous names for the build report.
     """
-    ms = sorted(set(mentions), key=lambda m: (m.post, m.name, m.kind, m.urls, m.extractor, m.quote.exact))
+    # numbered documents and document titles are not entities, whichever extractor found them
+    ms = sorted({m for m in mentions if not is_document(m.name)}, key=lambda m: (m.post, m.name, m.kind, m.urls, m.extractor, m.quote.exact))
     c = _Clusters(ms)
     ambiguous: set[str] = set()
     _merge_by_url(c)

@@ -26,6 +26,9 @@ COMPOUND = re.compile(r"^\s+(?:board|boards|page|pages|view|views|item|items|tem
                       r"settings|tab|tabs|card|cards|column|columns)\b")
 
 
+HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6", "title"))
+
+
 def _kind(phrase: str) -> str | None:
     if ORG_TAIL.search(phrase) or ORG_HEAD.search(phrase):
         return "Organization"
@@ -140,7 +143,11 @@ def block_mentions(item: FeedItem, block: Block) -> Iterator[Mention | Relation]
             continue
         if kind and not is_person_name(phrase):
             if not COMPOUND.match(text[end:end + 20]):  # "the GitHub Project board" is a board
-                yield Mention(phrase, kind, item.link, q, f"{NAME}:cue")
+                # a heading that is only the phrase is a title ("Cost and Collaboration"): it needs
+                # another signal (a link, the same name in running text) to stand
+                title = block.tag in HEADINGS and len(phrase) + 3 >= len(text.strip()) and \
+                    not any(w.lower().strip(".").removesuffix("s") in WORDS["institution_cues"] for w in words)
+                yield Mention(phrase, kind, item.link, q, f"{NAME}:cue", weak=title)
             continue
         after = text[end:end + 30]
         if TEAM_AFTER.match(after):

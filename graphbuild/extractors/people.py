@@ -147,6 +147,8 @@ def block_mentions(item: FeedItem, block: Block, publisher: str | None = None) -
             yield o
             yield Relation(p, "worksFor", o, item.link, p.quote, f"{NAME}:our")
             continue
+        if block.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            continue  # a heading is a title, not a sentence that thanks or lists people
         if ACK.search(sentence) or LISTING.search(text[max(0, s - 3):s]) or re.search(r"\bour own\s+$|\bby\s+$", before) \
                 or re.fullmatch(r",?\s+(?:and|&)\s+|,\s+", text[last_end:s]) or re.match(r"\s*,\s+(?:our|the|a|an)\s+[a-z]", text[e:]):
             yield _person(item, text, s, e, phrase, "context")
