@@ -172,7 +172,7 @@ CAP = r"(?:[A-Z]\.(?=\s)|[A-Z][\w’'.-]*[\w]|[A-Z]|[a-z]+[A-Z][\w-]*|\d[\w-]*[A
 #: lower-case words allowed inside a proper name: "University of Washington", "Code for Science and Society"
 JOIN = r"(?:of|for|and|the|de|du|des|la|le|van|von|on|in|at|&|to)"
 # ", Berkeley" continues a name ("University of California, Berkeley") only as one last word
-PHRASE = rf"{CAP}(?:\s+(?:{JOIN}\s+)*{CAP})*(?:,\s+{CAP}(?![\w’'-]|,|\s+{CAP}|\s+(?:and|&)\s))?"
+PHRASE = rf"{CAP}(?:\s+(?:{JOIN}\s+)*{CAP})*(?:,\s+{CAP}(?![\w’'-]|,|\s+{CAP}|\s+(?:and|&|of|for)\s))?"
 PHRASE_RE = re.compile(rf"(?<![\w@/.-]){PHRASE}")
 #: capitalised words that start sentences or titles but name nothing
 NOT_NAMES = WORDS["not_names"]
@@ -219,10 +219,28 @@ def _proper_phrases(text: str) -> tuple[tuple[int, int, str], ...]:
     return tuple(_find_phrases(text))
 
 
+def _split_comma(raw: str) -> list[str]:
+    """", Berkeley" continues "University of California, Berkeley" (a place after an institution),
+    not "Anaconda, Conda": without an organisation cue before it, the comma ends the name."""
+    head, sep, tail = raw.rpartition(", ")
+    if sep and not ORG_CUES.search(head):
+        return [head, tail]
+    return [raw]
+
+
+def _split_at(phrase: str) -> list[str]:
+    """"Example Institute at the University of X" -> the unit and the university; "Program Officer at
+    the Example Foundation" -> the part after "at" only names something."""
+    m = re.match(r"^(.+?)\s+at\s+(?:the\s+)?(.+)$", phrase)
+    if not m or not ORG_CUES.search(m.group(2)):
+        return [phrase]
+    return [m.group(1), m.group(2)]
+
+
 def _find_phrases(text: str):
     for m in PHRASE_RE.finditer(text):
         raw, offset = m.group(0), m.start()
-        for part in _split_and(raw):
+        for part in (p for c in _split_comma(raw) for a in _split_at(c) for p in _split_and(a)):
             at = raw.index(part)
             phrase = trim_phrase(part)
             if phrase:

@@ -26,6 +26,9 @@ COMPOUND = re.compile(r"^\s+(?:board|boards|page|pages|view|views|item|items|tem
                       r"settings|tab|tabs|card|cards|column|columns)\b")
 
 
+#: a role title before "of (the)": "Director of the", "Executive Director of", "Chair of the"
+ROLE_OF = re.compile(r"^(?:[A-Z][\w-]*\s+){0,3}?(?:Director|Lead|Manager|Officer|Chair|President|Founder|Co-Founder|"
+                     r"Head|Dean|Professor|Member|Fellow|Coordinator|Editor)s?\s+(?:of|for|at)\s+(?:the\s+)?")
 HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6", "title"))
 
 
@@ -123,6 +126,10 @@ def block_mentions(item: FeedItem, block: Block) -> Iterator[Mention | Relation]
         if PLURAL_CLASS.search(phrase):
             yield from _class_list(item, text, start, end, phrase)
             continue
+        role = ROLE_OF.match(phrase)
+        if role and _kind(phrase[role.end():]):
+            # "Director of the Example Initiative": the role is not part of the name
+            start, phrase = start + role.end(), phrase[role.end():]
         q = quote_at(text, start, end)
         words = phrase.split()
         kind = _kind(phrase) if len(words) >= 2 else None

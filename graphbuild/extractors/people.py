@@ -29,8 +29,11 @@ def _org_after(text: str, end: int) -> tuple[str, int, int] | None:
     if not m:
         return None
     if m.re.pattern.startswith(r"\s*\("):
-        inner = m.group(1).strip()
-        return (inner, end + m.start(1), end + m.end(1)) if inner[:1].isupper() and not is_person_name(inner) else None
+        # "(Example Labs; NumPy, SciPy)": a list of affiliations names its first one here
+        first = re.split(r"\s*[;,]\s*", m.group(1).strip())[0]
+        inner = first.strip()
+        start = end + m.start(1) + m.group(1).index(inner) if inner else 0
+        return (inner, start, start + len(inner)) if inner[:1].isupper() and not is_person_name(inner) else None
     rest = text[end + m.end():]
     for s, e, phrase in proper_phrases(rest[:80]):
         if s == 0 and not is_person_name(phrase):
