@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from .models import Entity, Mention, Relation
-from .names import is_acronym, is_document
+from .names import is_acronym, is_document, org_or_project
 from .namespaces import KIND_TYPES
 from .text import name_key, slugify
 from .urls import host, norm_url
@@ -43,7 +43,7 @@ class _Clusters:
         self.parent = list(range(len(mentions)))
         self.urls = [{norm_url(u) for u in m.urls} for m in mentions]
         # weak mentions (a name in a loose pattern) do not vote on what a thing is
-        self.kinds = [Counter({m.kind: 1 if not m.weak else 0.01}) for m in mentions]
+        self.kinds = [Counter({m.kind: kind_weight(m)}) for m in mentions]
         #: (mention index, mention index, why they are one thing) for every merge of two forms
         self.reasons: list[tuple[int, int, str]] = []
 
@@ -89,11 +89,43 @@ class _Clusters:
         return False
 
 
+def kind_weight(m: Mention) -> float:
+    """How much a mention's kind counts when its entity's kind is decided: evidence, not echoes.
+
+    A weak mention (a loose pattern) and a gazetteer hit (which copies the kind a first resolution
+    gave) barely count; a site link whose kind is only the default guess (no cue word in its name)
+    counts half; a byline, a profile link, a cue word, a definition or a stated context count 1.
+    """
+    if m.weak or m.extractor.startswith("gazetteer"):
+        return 0.01
+    if m.extractor == "links:site" and m.kind == "Project" and not org_or_project(m.name):
+        return 0.5
+    return 1.0
+
+
 def _names(m: Mention) -> list[str]:
     """A mention's surface forms; "The Carpentries" is also "Carpentries", "@example" is "example"."""
     forms = [m.name, *m.aliases]
     return forms + [f[4:] for f in forms if f.startswith("The ") and len(f) > 6] + \
-        [f[1:] for f in forms if f.startswith("@") and len(f) > 3]
+        [f[1:] for f in forms if f.startswith("@") and len(f) > 3] + \
+        [f[:-8] for f in forms if f.endswith(" Project") and len(f) > 11] + \
+        [h for f in forms for h in _host_forms(f)]
+
+
+_HOST_NAME = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:org|io|com|net|dev|app|ai)$", re.I)
+
+
+def _host_forms(name: str) -> list[str]:
+    """A site's address used as its name: "tool.example.org" is also "example-tool", "example.org" is
+    "example", "example.readthedocs.io" is "example" (hosting services' labels left out)."""
+    from .extractors.links import HOST_NOISE
+
+    if not _HOST_NAME.match(name):
+        return []
+    labels = [x for x in name.lower().split(".")[:-1] if x not in HOST_NOISE]
+    if not labels or len(labels) > 2 or len("".join(labels)) < 3:
+        return []
+    return ["-".join(reversed(labels))]
 
 
 def _merge_by_url(c: _Clusters) -> None:
@@ -214,7 +246,7 @@ def _merge_handles(c: _Clusters) -> None:
     for i, m in enumerate(c.m):
         if m.kind == PERSON and len(m.name.split()) >= 2 and not m.weak:
             people[m.post].add(i)
-        elif m.kind in THINGS and not m.weak:
+        elif m.kind != PERSON and not m.implicit and not m.name.startswith("@"):
             for n in _names(m):
                 things[(m.post, name_key(n))].add(i)
     for i, m in enumerate(c.m):

@@ -74,7 +74,7 @@ def _class_list(item: FeedItem, text: str, start: int, end: int, phrase: str) ->
 #: "projects like A, B and C", "organizations such as A and B": the class names what the items are
 EXAMPLES = re.compile(r"\b(?:(?P<p>projects|tools|libraries|packages|frameworks|platforms|applications|apps|software|"
                       r"services|extensions)|(?P<o>organi[sz]ations|institutions|universities|companies|funders|"
-                      r"foundations|agencies|partners|groups))\s+(?:like|such as|including)\s+", re.I)
+                      r"foundations|agencies|partners|groups|communities|non-?profits))\s+(?:like|such as|including)\s+", re.I)
 LIST_ITEM = re.compile(r"(?:[A-Z][\w+-]*(?:\.[\w+-]+)*(?:\s+[A-Z][\w+-]*(?:\.[\w+-]+)*){0,3}|[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)+|[a-z]+[A-Z][\w-]*)")
 
 
