@@ -264,6 +264,8 @@ def explain(name, graph, feeds):
         click.echo("also called: " + "; ".join(d["aliases"]))
     for u in d["urls"]:
         click.echo(f"web page: {u}")
+    if d["confidence"] is not None:
+        click.echo(f"confidence: {d['confidence']:.2f}")
     for direction, pred, other, quote in d["relations"]:
         this, that = (d["name"], other) if direction == "->" else (other, d["name"])
         click.echo(f"{this} {pred} {that}" + (f'   "{quote}"' if quote else ""))

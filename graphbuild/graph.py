@@ -16,7 +16,7 @@ from .errors import FeedError
 from .models import Entity, Feed, FeedItem, Mention, Problem, Quote, Relation
 from .store import new_graph
 from .namespaces import (BASE_URI, GB, KIND_TYPES, OA, annotation_iri, entity_iri, feed_iri)
-from .resolve import Resolution, gazetteer_mentions, relations_of, resolve
+from .resolve import Resolution, confidence, gazetteer_mentions, relations_of, resolve
 from .rules import load_rules
 from .sources import default_feed, open_source
 from .urls import is_web_iri, norm_url
@@ -173,12 +173,12 @@ def _n(term: URIRef) -> ox.NamedNode:
 (TYPE, ANNOTATION, HAS_TARGET, HAS_BODY, HAS_SOURCE, HAS_SELECTOR, QUOTE_SELECTOR, EXACT, PREFIX, SUFFIX,
  EXTRACTOR, STATEMENT, SUBJECT, PREDICATE, OBJECT, POSTING, URL, HEADLINE, IS_PART_OF, DATE, KEYWORDS,
  CITATION, NAME, ALT_NAME, SAME_AS, MENTION_COUNT, MENTIONS, AUTHOR, DATA_FEED, ANY_URI, DATE_TIME,
- INTEGER) = map(_n, (
+ INTEGER, CONFIDENCE, DECIMAL) = map(_n, (
     RDF.type, OA.Annotation, OA.hasTarget, OA.hasBody, OA.hasSource, OA.hasSelector, OA.TextQuoteSelector,
     OA.exact, OA.prefix, OA.suffix, GB.extractor, RDF.Statement, RDF.subject, RDF.predicate, RDF.object,
     SDO.BlogPosting, SDO.url, SDO.headline, SDO.isPartOf, SDO.datePublished, SDO.keywords, SDO.citation,
     SDO.name, SDO.alternateName, SDO.sameAs, GB.mentionCount, SDO.mentions, SDO.author, SDO.DataFeed,
-    XSD.anyURI, XSD.dateTime, XSD.integer))
+    XSD.anyURI, XSD.dateTime, XSD.integer, GB.confidence, XSD.decimal))
 KIND_NODES = {k: tuple(map(_n, types)) for k, (_, types) in KIND_TYPES.items()}
 RELATION_NODES = {k: _n(v) for k, v in RELATIONS.items()}
 
@@ -241,6 +241,7 @@ def _add_entity(t: _Triples, e: Entity, seen: set, base_uri: str) -> None:
             t.add(node, SAME_AS, t.iri(u))
     if e.posts:
         t.add(node, MENTION_COUNT, t.lit(str(len(e.posts)), INTEGER))
+    t.add(node, CONFIDENCE, t.lit(f"{confidence(e):.2f}", DECIMAL))
     for m in e.mentions:
         post = t.iri(m.post)
         if not m.implicit:

@@ -22,6 +22,7 @@ class GB(DefinedNamespace):
 
     extractor: URIRef  # oa:Annotation -> literal name of the extractor that made it
     mentionCount: URIRef  # entity -> number of posts that mention it
+    confidence: URIRef  # entity -> xsd:decimal in [0, 1] from its independent signals
 
 
 PREFIXES = _PREFIXES  # the fixed prefixes (graphbuild/prefixes.py)

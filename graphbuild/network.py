@@ -21,9 +21,9 @@ RELATION_LABELS = {SDO.affiliation: "affiliation", SDO.memberOf: "member of", SD
 
 
 PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in _PREFIXES.items())
-Q_NODES = PREFIXES + """SELECT ?s ?type ?name ?count WHERE {
+Q_NODES = PREFIXES + """SELECT ?s ?type ?name ?count ?confidence WHERE {
   ?s a ?type . FILTER (?type IN (schema:Person, schema:Organization, doap:Project, foaf:Agent))
-  OPTIONAL { ?s schema:name ?name } OPTIONAL { ?s gb:mentionCount ?count } }"""
+  OPTIONAL { ?s schema:name ?name } OPTIONAL { ?s gb:mentionCount ?count } OPTIONAL { ?s gb:confidence ?confidence } }"""
 Q_POSTS = PREFIXES + """SELECT ?s ?name ?date WHERE { ?s a schema:BlogPosting .
   OPTIONAL { ?s schema:headline ?name } OPTIONAL { ?s schema:datePublished ?date } }"""
 Q_PAIRS = PREFIXES + "SELECT ?s ?o WHERE { ?s %s ?o }"
@@ -49,17 +49,17 @@ def _multi(g: Graph, prop: str) -> dict[str, list[str]]:
 
 def _nodes(g: Graph, G: nx.MultiDiGraph, posts: bool) -> None:
     kinds: dict[str, set[str]] = defaultdict(set)
-    info: dict[str, tuple[str, int]] = {}
-    for s, typ, name, count in _rows(g, Q_NODES):
+    info: dict[str, tuple[str, int, float | None]] = {}
+    for s, typ, name, count, conf in _rows(g, Q_NODES):
         kinds[s].add(KIND_OF[URIRef(typ)])
-        info[s] = (name or s, int(count or 0))
+        info[s] = (name or s, int(count or 0), float(conf) if conf is not None else None)
     aliases, same = _multi(g, "schema:alternateName"), _multi(g, "schema:sameAs")
     for s in sorted(kinds):
         k = kinds[s]
         kind = "OrgProject" if {"Organization", "Project"} <= k else next(
             x for x in ("Person", "Organization", "Project", "Agent") if x in k)
         G.add_node(s, kind=kind, label=info[s][0], aliases=aliases.get(s, []), urls=same.get(s, []),
-                   mentions=info[s][1])
+                   mentions=info[s][1], confidence=info[s][2])
     if posts:
         for s, name, date in sorted(_rows(g, Q_POSTS)):
             G.add_node(s, kind="Post", label=name or s, url=s, date=(date or "")[:10], aliases=[], urls=[s], mentions=0)
@@ -68,7 +68,8 @@ def _nodes(g: Graph, G: nx.MultiDiGraph, posts: bool) -> None:
 def to_networkx(g: Graph, posts: bool = True) -> nx.MultiDiGraph:
     """People, organisations, projects (and posts) as a networkx MultiDiGraph.
 
-    Node attributes: ``kind``, ``label``, ``aliases``, ``urls``, ``mentions`` (number of posts);
+    Node attributes: ``kind``, ``label``, ``aliases``, ``urls``, ``mentions`` (number of posts),
+    ``confidence`` (gb:confidence, None when the graph has none);
     posts also ``url``, ``date``. Edges: ``kind`` is ``mentions``, ``relation`` (with ``label``),
     ``citation`` or ``co-mention`` (``weight`` = shared posts); ``evidence`` lists (post, quote).
     Read with a few SPARQL queries, so a graph in a pyoxigraph store is read at native speed.

@@ -155,6 +155,13 @@ def format_rows(rows: Rows, fmt: str = "table", g: Graph | None = None, full: bo
     return results.format_results(rows, rows.vars, fmt, prefixes, full)
 
 
+def _confidence(g: Graph, node: URIRef) -> float | None:
+    from .namespaces import GB
+
+    value = g.value(node, GB.confidence)
+    return float(value) if value is not None else None
+
+
 def describe_entity(g: Graph, name: str) -> dict:
     """Everything the graph says of one entity, for a person checking a surprising edge.
 
@@ -162,7 +169,7 @@ def describe_entity(g: Graph, name: str) -> dict:
         g: the graph.
         name: a name, alias or IRI.
     Returns:
-        ``{"iri", "name", "types", "aliases", "urls", "posts": [{"post", "headline", "date", "quotes":
+        ``{"iri", "name", "types", "aliases", "urls", "confidence" (gb:confidence or None), "posts": [{"post", "headline", "date", "quotes":
         [(quote, extractor)]}], "relations": [(direction, predicate, other name, quote)]}``.
     Raises:
         QueryError: no entity has that name.
@@ -191,4 +198,5 @@ def describe_entity(g: Graph, name: str) -> dict:
             "types": sorted(short(t, g) for t in g.objects(node, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"))),
             "aliases": sorted(str(a) for a in g.objects(node, SDO.alternateName)),
             "urls": sorted(str(u) for u in g.objects(node, SDO.sameAs)),
+            "confidence": _confidence(g, node),
             "posts": sorted(posts.values(), key=lambda p: p["date"], reverse=True), "relations": sorted(rels)}

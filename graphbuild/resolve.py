@@ -378,6 +378,52 @@ def _units_of_organisations(entities: dict[str, Entity]) -> list[tuple[str, str]
     return moved
 
 
+#: how much one independent signal alone makes an entity believable (docs/vocabulary.md, gb:confidence)
+SIGNAL_STRENGTH = {"url": 0.55, "byline": 0.6, "definition": 0.45, "cue": 0.35, "pattern": 0.25,
+                   "weak": 0.1, "gazetteer": 0.05, "post": 0.1}
+
+
+def signals(e: Entity) -> dict[str, float]:
+    """An entity's independent kinds of evidence, each with its strength: an identifying URL, a
+    byline, a definition ("Long Name (ACR)"), a cue word, another extractor pattern, a loose pattern,
+    gazetteer hits, and every post beyond the first (at most three)."""
+    out: dict[str, float] = {}
+    named = [m for m in e.mentions if not m.implicit]
+    if e.urls:
+        out["url"] = SIGNAL_STRENGTH["url"]
+    for m in named:
+        fam = m.extractor.split(":")[0]
+        if m.role == "author":
+            key = "byline"
+        elif m.extractor.endswith(":acronym") or any(is_acronym(a) for a in m.aliases):
+            key = "definition"
+        elif m.extractor.startswith("gazetteer"):
+            key = "gazetteer"
+        elif m.weak:
+            key = "weak"
+        elif m.extractor.endswith(":cue") or fam == "publisher":
+            key = "cue"
+        elif fam == "links":
+            key = "url"
+        else:
+            key = "pattern"
+        out.setdefault(key, SIGNAL_STRENGTH[key])
+        if key == "pattern":
+            out.setdefault(f"pattern:{m.extractor}", SIGNAL_STRENGTH[key] / 2)  # another pattern, less new
+    for i in range(min(len(e.posts) - 1, 3)):
+        out[f"post:{i + 2}"] = SIGNAL_STRENGTH["post"]
+    return out
+
+
+def confidence(e: Entity) -> float:
+    """How likely an entity is real and rightly named, in [0, 1]: 1 - prod(1 - strength) over its
+    independent signals (noisy-or), rounded to two decimals."""
+    miss = 1.0
+    for p in signals(e).values():
+        miss *= 1.0 - p
+    return round(1.0 - miss, 2)
+
+
 def relations_of(res: Resolution, relations: Iterable[Relation]) -> list[tuple[str, str, str, Relation]]:
     """(subject key, predicate, object key, relation) for relations whose ends were resolved."""
     out = []

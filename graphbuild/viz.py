@@ -105,7 +105,7 @@ def to_pyvis(g: Graph | nx.MultiDiGraph, *, focus: str | None = None, depth: int
                          label=d["label"][:40] + ("…" if len(d["label"]) > 40 else ""), fullname=d["label"])
         else:
             extra.update(value=max(1, d["mentions"]), posts=_posts_of(G, posts, n), label=d["label"],
-                         fullname=d["label"])
+                         fullname=d["label"], confidence=d.get("confidence"))
         label = extra.pop("label")
         net.add_node(n, label=label, shape=shape, color=colour, **extra)
     co = sorted(((d.get("weight", 1), a, b) for a, b, d in G.edges(data=True)

@@ -5,6 +5,7 @@ from graphbuild.extractors import Context
 from graphbuild.extractors.links import extract
 from graphbuild.html import html_blocks
 from graphbuild.models import FeedInfo, FeedItem, Mention, Relation
+from graphbuild.resolve import resolve
 from graphbuild.rules import load_rules, parse_rules
 
 POST = "https://site.example.org/blog/post/"
@@ -38,10 +39,12 @@ def test_deep_github_link_names_the_repo_only_if_the_text_does():
     assert [m.name for m in ms] == ["Jupyter AI"]
 
 
-def test_github_user_with_a_person_name_is_a_person_and_handle_too():
+def test_github_user_with_a_person_name_is_a_person_a_handle_is_left_to_resolution():
     ms, _ = mentions('<p>Thanks <a href="https://github.com/jasongrout">Jason Grout</a> and '
                      '<a href="https://github.com/bsipocz">@bsipocz</a>.</p>')
-    assert [(m.name, m.kind) for m in ms] == [("Jason Grout", "Person"), ("@bsipocz", "Person")]
+    # a handle may be a person's or an organisation's: resolution decides (a person when nothing ties it)
+    assert [(m.name, m.kind) for m in ms] == [("Jason Grout", "Person"), ("@bsipocz", "Agent")]
+    assert [e.kind for e in resolve(ms).entities.values() if e.name == "@bsipocz"] == ["Person"]
 
 
 def test_acronym_in_link_text_becomes_an_alias():
