@@ -220,10 +220,10 @@ def _proper_phrases(text: str) -> tuple[tuple[int, int, str], ...]:
 
 
 def _split_comma(raw: str) -> list[str]:
-    """", Berkeley" continues "University of California, Berkeley" (a place after an institution),
-    not "Anaconda, Conda": without an organisation cue before it, the comma ends the name."""
+    """", Berkeley" continues "University of California, Berkeley" (a place after an institution) and
+    "Ada Lovelace, CTO" (a role after a person), not "Anaconda, Conda": the comma ends that name."""
     head, sep, tail = raw.rpartition(", ")
-    if sep and not ORG_CUES.search(head):
+    if sep and not ORG_CUES.search(head) and not is_person_name(head):  # "Ada Lovelace, CTO" stays
         return [head, tail]
     return [raw]
 

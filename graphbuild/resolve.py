@@ -280,7 +280,7 @@ def _canonical(ms: list[Mention], kind: str) -> str:
     counts = Counter(m.name for m in explicit)
     def score(n: str):
         words = len(n.split())
-        return (words if kind == PERSON else 0, not is_acronym(n), counts[n], len(n), n)
+        return (words if kind == PERSON else 0, not n.startswith("@"), not is_acronym(n), counts[n], len(n), n)
     return max(counts, key=score)
 
 
