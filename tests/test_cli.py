@@ -1,4 +1,5 @@
 """The command line, through click's CliRunner (and one real subprocess for python -m)."""
+import re
 import json
 import subprocess
 import sys
@@ -118,6 +119,8 @@ def test_explain_shows_aliases_relations_and_quotes(built):
     assert r.exit_code == 0
     assert r.output.startswith("Berkeley Institute for Data Science")
     assert "also called: BIDS" in r.output
+    conf = float(re.search(r"^confidence: ([\d.]+)$", r.output, re.M).group(1))
+    assert 0.8 <= conf <= 1  # linked, defined by its acronym, named in several posts
     # the mybinder post: "The Berkeley Institute for Data Science (BIDS) has joined the mybinder.org federation"
     assert "has joined the mybinder.org federation" in r.output
     assert run("explain", "Nobody Here", "--graph", built[0] / "graph.ttl").exit_code == 1

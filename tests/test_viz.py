@@ -85,6 +85,9 @@ def test_search_bids_focuses_berkeley_institute_and_card_lists_posts(ref_page):
     assert label == "Berkeley Institute for Data Science"
     card = ref_page.page.inner_text("#card")
     assert "BIDS" in card  # alias
+    # linked, defined by its acronym and named in several posts: a confident node, shown on its card
+    conf = ref_page.js(f"window.graphbuild.nodes.get({selected[0]!r}).confidence")
+    assert 0.8 <= conf <= 1 and f"confidence {conf:.2f}" in card
     # the BIDS mybinder post links the BIDS collaborator page (read in the feed)
     assert "BIDS joins the mybinder.org federation with help from 2i2c" in card
     links = ref_page.js("[...document.querySelectorAll('#card a')].map(a => a.href)")
