@@ -16,6 +16,11 @@ __all__ = [
 ]
 
 
+def __dir__() -> list[str]:
+    """The public API (imported lazily), so that tab completion in Jupyter shows it."""
+    return sorted(set(__all__) | {"__version__"})
+
+
 def __getattr__(name: str):
     """Import the public API lazily so that ``import graphbuild`` and the CLI start fast."""
     from importlib import import_module

@@ -42,6 +42,27 @@ def _graph(graph: str | None, feeds: tuple[str, ...], rules: tuple[str, ...] = (
     return read_graph(path)
 
 
+def _default_out(graph: str | None, feeds: tuple[str, ...], suffix: str, name: str = "graph") -> Path:
+    """Where a command writes when ``--out`` is not given: beside the graph it read.
+
+    The last build's graph (no ``--graph``/``--feed``, or ``--graph output/graph.ttl``) -> ``output/NAME.SUFFIX``;
+    ``--graph DIR/g.ttl`` -> ``DIR/g.SUFFIX`` (``DIR/g-NAME.SUFFIX`` for an ego page), never the input
+    itself; ``--feed F.xml`` -> ``output/F.SUFFIX`` (``output/F-NAME.SUFFIX``). So a file the user did
+    not name is never replaced unless it belongs to the graph they named.
+    """
+    from .text import slugify
+
+    src = Path(graph) if graph else OUT / "graph.ttl"
+    if feeds:
+        src = OUT / f"{slugify(Path(feeds[0]).stem) or 'feed'}.ttl"
+    elif src.resolve() == (OUT / "graph.ttl").resolve():
+        return OUT / f"{name}{suffix}"
+    path = src.parent / (f"{src.stem}{suffix}" if name == "graph" else f"{src.stem}-{name}{suffix}")
+    if path.resolve() == src.resolve():
+        raise click.UsageError(f"{path} is the graph being read: name the output with --out")
+    return path
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="graphbuild")
 def cli():
@@ -97,25 +118,14 @@ def build(sources, out_dir, rules, base_uri, no_html, strict, max_feed_bytes, ma
     written = [write_atomic(out / "graph.ttl", serialize(b.graph, "ttl")),
                write_atomic(out / "report.md", render_report(b).encode("utf-8"))]
     if not no_html:
-        from .viz import to_pyvis, write_html
-        written.append(write_html(to_pyvis(b.graph), out / "graph.html", title=page_title(b),
-                                  subtitle=page_subtitle(b)))
+        from .viz import page_heading, to_pyvis, write_html
+        written.append(write_html(to_pyvis(b.graph), out / "graph.html", *page_heading(b.graph)))
     for p in b.problems:
         click.echo(f"warning: {p}", err=True)
     if not quiet:
         _print_summary(summary(b), written, time.perf_counter() - t0)
     if strict and b.problems:
         sys.exit(EXIT_WARNINGS)
-
-
-def page_title(b) -> str:
-    return "graphbuild: " + ", ".join(f.info.title or f.info.source for f in b.feeds)
-
-
-def page_subtitle(b) -> str:
-    dates = [i.published for i in b.items if i.published]
-    newest = f", newest post {max(dates).date().isoformat()}" if dates else ""
-    return f"{len(b.items)} posts from {len(b.feeds)} feed{'s' if len(b.feeds) != 1 else ''}{newest}"
 
 
 def _print_summary(s: dict, written: list[Path], seconds: float) -> None:
@@ -197,7 +207,8 @@ def list_queries():
 @click.option("--graph", type=click.Path(dir_okay=False), help="Graph file to export (default: output/graph.ttl).")
 @click.option("--feed", "feeds", multiple=True, help="Build from these feeds instead. Repeatable.")
 @click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False),
-              help="File to write (default: output/graph.<format>; - for stdout).")
+              help="File to write (default: beside the graph read: output/graph.<format>, or "
+                   "DIR/NAME.<format> for --graph DIR/NAME.ttl; - for stdout).")
 @_errors
 def export(fmt, graph, feeds, out_path):
     """Write the graph as Turtle, N-Triples, JSON-LD, TriG or GraphML.
@@ -206,12 +217,12 @@ def export(fmt, graph, feeds, out_path):
     """
     from .export import export_graph, serialize
 
+    path = None if out_path == "-" else Path(out_path) if out_path else _default_out(graph, feeds, f".{fmt}")
     g = _graph(graph, feeds)
-    if out_path == "-":
+    if path is None:
         sys.stdout.buffer.write(serialize(g, fmt))
         return
-    path = export_graph(g, out_path or OUT / f"graph.{fmt}", fmt)
-    click.echo(f"wrote: {path}")
+    click.echo(f"wrote: {export_graph(g, path, fmt)}")
 
 
 @cli.command()
@@ -221,7 +232,8 @@ def export(fmt, graph, feeds, out_path):
 @click.option("--depth", type=click.IntRange(min=1), default=2, show_default=True, help="Steps from --focus.")
 @click.option("--max-nodes", type=click.IntRange(min=1), default=None, help="Most mentioned entities to draw at most.")
 @click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False), default=None,
-              help="Page to write (default: output/graph.html, or output/ego-NAME.html with --focus).")
+              help="Page to write (default: beside the graph read: output/graph.html, output/ego-NAME.html "
+                   "with --focus; DIR/G.html for --graph DIR/G.ttl).")
 @_errors
 def viz(graph, feeds, focus, depth, max_nodes, out_path):
     """Write the interactive page (one self-contained HTML file that works offline).
@@ -230,8 +242,10 @@ def viz(graph, feeds, focus, depth, max_nodes, out_path):
     """
     from .queries import find_entity
     from .text import slugify
-    from .viz import MAX_NODES, to_pyvis, write_html
+    from .viz import MAX_NODES, page_heading, to_pyvis, write_html
 
+    path = Path(out_path) if out_path else _default_out(graph, feeds, ".html",
+                                                        f"ego-{slugify(focus)}" if focus else "graph")
     g = _graph(graph, feeds)
     center = None
     if focus:
@@ -240,9 +254,7 @@ def viz(graph, feeds, focus, depth, max_nodes, out_path):
             raise click.ClickException(f"No entity named {focus!r}; try 'graphbuild query top_mentioned'")
         center = str(center)
     net = to_pyvis(g, focus=center, depth=depth, max_nodes=max_nodes or MAX_NODES)
-    path = Path(out_path) if out_path else OUT / (f"ego-{slugify(focus)}.html" if focus else "graph.html")
-    title = f"graphbuild: around {focus}" if focus else "graphbuild"
-    write_html(net, path, title=title)
+    write_html(net, path, *page_heading(g, focus or ""))
     click.echo(f"wrote: {path}")
 
 

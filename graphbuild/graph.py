@@ -47,10 +47,8 @@ class Build:
     resolution: Resolution
     relations: list[tuple[str, str, str, Relation]]
     problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def items(self) -> list[FeedItem]:
-        return [i for f in self.feeds for i in f.items]
+    #: the posts of the graph: every feed's items, each link once
+    items: list[FeedItem] = field(default_factory=list)
 
 
 def load_feeds(sources: Iterable[str | Path] | None = None, limits: Limits = Limits(),
@@ -131,7 +129,7 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
     res = resolve(mentions)
     rels = relations_of(res, relations)
     g = to_graph(feeds, items, res, rels, base_uri)
-    return Build(g, feeds, res, rels, [p for f in feeds for p in f.problems])
+    return Build(g, feeds, res, rels, [p for f in feeds for p in f.problems], items)
 
 
 def build_graph(sources: Iterable[str | Path] | None = None, **kwargs) -> Graph:

@@ -32,3 +32,12 @@ def test_vocabulary_has_three_example_queries():
 @pytest.mark.parametrize("text", SPARQL)
 def test_vocabulary_queries_run_and_answer(reference_graph, text):
     assert len(run_query(reference_graph, text)) > 0
+
+
+def test_readme_says_how_to_run_bare_commands_before_the_first_one():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    quick_start_end = text.index("## What comes out")
+    first_bare = re.search(r"^(graphbuild|python) ", text[quick_start_end:], re.M)
+    assert first_bare, "no bare command after the quick start"
+    assert ". .venv/bin/activate" in text[:quick_start_end + first_bare.start()]
+    assert "python ../shared/eval/score.py" not in text.replace(".venv/bin/python ../shared", "")
