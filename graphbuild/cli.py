@@ -57,6 +57,8 @@ def cli():
               help="Folder for graph.ttl, graph.html and report.md.")
 @click.option("--rules", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Extra URL rules (TOML), consulted before the bundled ones. Repeatable.")
+@click.option("--curation", type=click.Path(dir_okay=False), default=None,
+              help="Your corrections (TOML: drop, type, merge, split, alias; see docs/curation.md).")
 @click.option("--base-uri", default=None, help="Base of minted entity IRIs.")
 @click.option("--no-html", is_flag=True, help="Do not write graph.html.")
 @click.option("--strict", is_flag=True, help=f"Exit {EXIT_WARNINGS} if any item was skipped or repaired (for CI).")
@@ -70,7 +72,7 @@ def cli():
 @click.option("--no-cache", is_flag=True, help="Do not cache fetched feeds.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors and warnings.")
 @_errors
-def build(sources, out_dir, rules, base_uri, no_html, strict, max_feed_bytes, max_items, max_description_bytes,
+def build(sources, out_dir, rules, curation, base_uri, no_html, strict, max_feed_bytes, max_items, max_description_bytes,
           cache_dir, no_cache, quiet):
     """Build the graph from feeds (paths, - for stdin, http(s) URLs; default: the bundled 2i2c feed).
 
@@ -90,7 +92,7 @@ def build(sources, out_dir, rules, base_uri, no_html, strict, max_feed_bytes, ma
     gc.disable()  # the build allocates millions of small objects and frees none: skip cyclic GC passes
     try:
         b = run_build(list(sources) or None, rules=rules, base_uri=base_uri or BASE_URI, limits=limits,
-                      cache_dir=cache, keep_going=len(sources) > 1)
+                      cache_dir=cache, keep_going=len(sources) > 1, curation=curation)
     finally:
         gc.enable()
     out = Path(out_dir)
