@@ -277,6 +277,62 @@ def explain(name, graph, feeds):
 
 
 @cli.command()
+@click.option("--graph", type=click.Path(dir_okay=False), help="Graph file (default: output/graph.ttl).")
+@click.option("--feed", "feeds", multiple=True, help="Build from these feeds instead. Repeatable.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="List at most this many.")
+@click.option("--write-curation", "skeleton", type=click.Path(dir_okay=False),
+              help="Also write a curation skeleton for the listed entities to this file.")
+@click.option("--force", is_flag=True, help="Let --write-curation overwrite an existing file.")
+@_errors
+def review(graph, feeds, limit, skeleton, force):
+    """List the entities most likely wrong, with their evidence (to fix with a curation file).
+
+    Ranked by doubt: low confidence (gb:confidence, else computed from posts, web pages and
+    extractors), one post only, a single signal, and names shaped unlike names.
+
+    Example: graphbuild review --limit 10 --write-curation curation.toml
+    """
+    from .review import format_review, review_graph, write_skeleton
+
+    doubts = review_graph(_graph(graph, feeds), limit=limit)
+    click.echo(format_review(doubts), nl=False)
+    if skeleton:
+        click.echo(f"wrote: {write_skeleton(doubts, skeleton, force, source=graph or 'output/graph.ttl')}")
+
+
+@cli.command()
+@click.argument("graph_file", required=False, type=click.Path(dir_okay=False))
+def validate(graph_file):
+    """Check a graph against the SHACL shapes of graphbuild's public contract (pySHACL).
+
+    GRAPH_FILE defaults to output/graph.ttl. Exit 0 when it conforms; 1 with one violation a
+    line (focus node, path, message); 2 on a usage error (no such file, not RDF).
+
+    Example: graphbuild validate output/graph.ttl
+    """
+    from .errors import ExportError
+    from .export import read_graph
+    from .report import triple_count
+    from .validate import validate_graph
+
+    t0 = time.perf_counter()
+    path = Path(graph_file) if graph_file else OUT / "graph.ttl"
+    try:
+        g = read_graph(path)
+    except ExportError as e:
+        raise click.BadParameter(str(e), param_hint="GRAPH_FILE") from None
+    violations = validate_graph(g)
+    for v in violations:
+        click.echo(str(v))
+    seconds = time.perf_counter() - t0
+    if violations:
+        click.echo(f"{path}: {len(violations)} violation{'s' if len(violations) != 1 else ''} of the graphbuild "
+                   f"shapes ({seconds:.1f} s)", err=True)
+        sys.exit(1)
+    click.echo(f"{path}: conforms to the graphbuild shapes ({triple_count(g)} triples, {seconds:.1f} s)")
+
+
+@cli.command()
 def extractors():
     """List the registered extractors.
 
