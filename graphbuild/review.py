@@ -37,6 +37,10 @@ over own part per possible present quick quickly rather real really recent recen
 several should show simple since small soon specific still such sure than then though through thus
 together too toward under until upon useful using usually various very via well whether within without
 work working would
+approach analysis business change changes collaboration cost costs development experience feature features
+goal goals guide idea ideas indicator indicators information key loading management performance plan
+planning plans practice practices problem problems process quality question questions release releases
+result results solution solutions story stories style thing things time value values way ways world
 """.split())
 #: single words that are common words (names.py also lists "kubernetes" as a word that makes a
 #: phrase a thing; alone it is a name)

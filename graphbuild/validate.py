@@ -69,9 +69,13 @@ def validate_graph(g: Graph) -> list[Violation]:
         return []
     names = {ns: p for p, ns in {**PREFIXES, **minted_prefixes()}.items()}
     out = set()
+    details = set(report.objects(None, SH.detail))  # nested results explain a top one: not listed again
     for r in report.subjects(RDF.type, SH.ValidationResult):
+        if r in details:
+            continue
         msgs = sorted(str(m) for m in report.objects(r, SH.resultMessage))
-        out.add(Violation(_short(report.value(r, SH.focusNode), names), _short(report.value(r, SH.resultPath), names),
+        focus, value = report.value(r, SH.focusNode), report.value(r, SH.value)
+        out.add(Violation(_short(focus, names), _short(report.value(r, SH.resultPath), names),
                           msgs[0] if msgs else str(report.value(r, SH.sourceConstraintComponent)),
-                          _short(report.value(r, SH.value), names)))
+                          _short(value, names) if value != focus else ""))
     return sorted(out)

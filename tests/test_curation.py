@@ -158,6 +158,7 @@ def test_a_query_shows_which_facts_came_from_curation(curated):
         ("merge", ID + "person/charles-babbage", str(SDO.alternateName), "Mary Somerville"),
         ("alias", ID + "person/ada-lovelace", str(SDO.alternateName), "Countess of Lovelace"),
         ("type", ID + "org/example-lab", str(RDF.type), str(SDO.Organization)),
+        ("split", ID + "person/ada-lovelace", "http://www.w3.org/2002/07/owl#differentFrom", ID + "org/royal-society"),
     }
     matched = {(str(r["rule"]), int(r["matched"])) for r in rows if str(r["action"]) == "drop"}
     assert matched == {('drop "engine"', 1), ('drop "Nobody Of That Name"', 0)}
