@@ -124,7 +124,8 @@ def shape_signs(name: str, kind: str) -> list[tuple[str, float]]:
     words = _words(name)
     lower = [w.lower() for w in words]
     common = _COMMON
-    if name == name.lower() and words and kind in ("Person", "Organization") and not name.startswith("@"):
+    if (name == name.lower() and words and kind in ("Person", "Organization") and not name.startswith("@")
+            and not re.search(r"\d", name)):  # "2i2c" is a name written so
         signs.append(("all lower-case", 0.3))
     if len(name) > 45 or len(name.split()) > 5:
         signs.append((f"very long ({len(name.split())} words)", 0.3))
@@ -212,7 +213,7 @@ def review_graph(g: Graph, limit: int | None = 20) -> list[Doubt]:
             signs.append((f"its name also names a{'n' if others[0][0] in 'AO' else ''} {' and '.join(others)}", 0.25))
         stray = sorted(a for a in aliases[iri] if unrelated(a, d.name))
         if stray:
-            signs.append((f"merged with {', '.join(map(repr, stray[:3]))}, which shares nothing with its name", 0.45))
+            signs.append((f"merged with {', '.join(map(repr, stray[:3]))}, which shares nothing with its name", 0.6))
         quotes = [q for q, _, _ in evidence[iri]]
         if quotes and all(q.strip(" :.") == d.name for q in quotes):
             signs.append(("its only evidence is the name alone (a heading or a title?)", 0.2))
