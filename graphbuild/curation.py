@@ -5,7 +5,7 @@
     [[merge]]  names = ["NIST", "National Institute of Standards and Technology"]
     [[split]]  names = ["NIST", "NOAA"]                # never one entity
     [[split]]  name = "Science"                        # never merged with another name
-    [[alias]]  name = "Yuvi Panda"  alias = "yuvipanda"
+    [[alias]]  name = "Yuvi Panda"  alias = "Dr. Panda"
 
 ``[[split]]`` acts during resolution (:meth:`Curation.tags` and :meth:`Curation.apart` veto a
 union of mentions); the other rules are applied to the resolved entities by :func:`curate`, in
@@ -331,6 +331,9 @@ def _apply(rule: Rule, res: Resolution, finder: _Finder, out: Applied) -> int:
             target.aliases.add(rule.alias)
             finder.add(target)
             out.facts.append(Fact(target, "alternateName", rule.alias, rule))
+        else:
+            out.warnings.append(f"alias {rule.alias!r} is {target.name!r} already (names are compared without case, "
+                                f"spaces and punctuation) ({rule.where})")
         return 1
     if rule.action == "merge":
         found: list[Entity] = []

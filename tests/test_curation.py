@@ -191,3 +191,13 @@ def test_split_in_a_build_is_recorded_as_different_from(tmp_path, data_dir):
     rows = run_query(g, "curated_facts")
     assert [(str(r["entity"]), str(r["property"]), str(r["value"])) for r in rows] == [
         (ID + "person/ada-lovelace", "http://www.w3.org/2002/07/owl#differentFrom", ID + "org/royal-society")]
+
+
+def test_an_alias_equal_to_the_name_is_a_warning_not_a_fact(tmp_path, data_dir):
+    cur = tmp_path / "c.toml"
+    cur.write_text('[[alias]]\nname = "Ada Lovelace"\nalias = "ada-lovelace"\n')
+    b = build([data_dir / "rss2.xml"], curation=cur)
+    assert [str(p) for p in b.problems if p.where == "curation"] == [
+        "curation: alias 'ada-lovelace' is 'Ada Lovelace' already (names are compared without case, spaces and "
+        "punctuation) (c.toml, [[alias]] #1, line 1)"]
+    assert [r["property"] for r in run_query(b.graph, "curated_facts")] == [None]

@@ -129,3 +129,14 @@ def test_cli_exit_2_on_usage_errors(tmp_path):
     bad.write_text("this is not turtle")
     r = run("validate", bad)
     assert r.exit_code == 2 and "bad.ttl" in r.output and "Traceback" not in r.output
+
+
+def test_a_curated_build_conforms(data_dir):
+    from graphbuild.graph import build_graph
+    g = build_graph([data_dir / "rss2.xml"], curation=data_dir / "curation" / "lab.toml")
+    assert validate_graph(g) == []
+
+
+def test_a_curation_statement_pointing_at_no_rule_fails():
+    v = validate_graph(graph(statement=GOOD["statement"] + " ex:st <http://www.w3.org/ns/prov#wasDerivedFrom> ex:lab ."))
+    assert ("<https://ex.example/st>", "prov:wasDerivedFrom") in found(v)
