@@ -78,6 +78,8 @@ def cli():
               help="Folder for graph.ttl, graph.html and report.md.")
 @click.option("--rules", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Extra URL rules (TOML), consulted before the bundled ones. Repeatable.")
+@click.option("--curation", type=click.Path(dir_okay=False), default=None,
+              help="Your corrections (TOML: drop, type, merge, split, alias; see docs/curation.md).")
 @click.option("--base-uri", default=None, help="Base of minted entity IRIs.")
 @click.option("--no-html", is_flag=True, help="Do not write graph.html.")
 @click.option("--strict", is_flag=True, help=f"Exit {EXIT_WARNINGS} if any item was skipped or repaired (for CI).")
@@ -91,7 +93,7 @@ def cli():
 @click.option("--no-cache", is_flag=True, help="Do not cache fetched feeds.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors and warnings.")
 @_errors
-def build(sources, out_dir, rules, base_uri, no_html, strict, max_feed_bytes, max_items, max_description_bytes,
+def build(sources, out_dir, rules, curation, base_uri, no_html, strict, max_feed_bytes, max_items, max_description_bytes,
           cache_dir, no_cache, quiet):
     """Build the graph from feeds (paths, - for stdin, http(s) URLs; default: the bundled 2i2c feed).
 
@@ -111,7 +113,7 @@ def build(sources, out_dir, rules, base_uri, no_html, strict, max_feed_bytes, ma
     gc.disable()  # the build allocates millions of small objects and frees none: skip cyclic GC passes
     try:
         b = run_build(list(sources) or None, rules=rules, base_uri=base_uri or BASE_URI, limits=limits,
-                      cache_dir=cache, keep_going=len(sources) > 1)
+                      cache_dir=cache, keep_going=len(sources) > 1, curation=curation)
     finally:
         gc.enable()
     out = Path(out_dir)
@@ -284,6 +286,62 @@ def explain(name, graph, feeds):
         click.echo(f"  {p['date']}  {p['headline']}\n            {p['post']}")
         for quote, how in p["quotes"]:
             click.echo(f'    "{quote}"  [{how}]')
+
+
+@cli.command()
+@click.option("--graph", type=click.Path(dir_okay=False), help="Graph file (default: output/graph.ttl).")
+@click.option("--feed", "feeds", multiple=True, help="Build from these feeds instead. Repeatable.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="List at most this many.")
+@click.option("--write-curation", "skeleton", type=click.Path(dir_okay=False),
+              help="Also write a curation skeleton for the listed entities to this file.")
+@click.option("--force", is_flag=True, help="Let --write-curation overwrite an existing file.")
+@_errors
+def review(graph, feeds, limit, skeleton, force):
+    """List the entities most likely wrong, with their evidence (to fix with a curation file).
+
+    Ranked by doubt: low confidence (gb:confidence, else computed from posts, web pages and
+    extractors), one post only, a single signal, and names shaped unlike names.
+
+    Example: graphbuild review --limit 10 --write-curation curation.toml
+    """
+    from .review import format_review, review_graph, write_skeleton
+
+    doubts = review_graph(_graph(graph, feeds), limit=limit)
+    click.echo(format_review(doubts), nl=False)
+    if skeleton:
+        click.echo(f"wrote: {write_skeleton(doubts, skeleton, force, source=graph or 'output/graph.ttl')}")
+
+
+@cli.command()
+@click.argument("graph_file", required=False, type=click.Path(dir_okay=False))
+def validate(graph_file):
+    """Check a graph against the SHACL shapes of graphbuild's public contract (pySHACL).
+
+    GRAPH_FILE defaults to output/graph.ttl. Exit 0 when it conforms; 1 with one violation a
+    line (focus node, path, message); 2 on a usage error (no such file, not RDF).
+
+    Example: graphbuild validate output/graph.ttl
+    """
+    from .errors import ExportError
+    from .export import read_graph
+    from .report import triple_count
+    from .validate import validate_graph
+
+    t0 = time.perf_counter()
+    path = Path(graph_file) if graph_file else OUT / "graph.ttl"
+    try:
+        g = read_graph(path)
+    except ExportError as e:
+        raise click.BadParameter(str(e), param_hint="GRAPH_FILE") from None
+    violations = validate_graph(g)
+    for v in violations:
+        click.echo(str(v))
+    seconds = time.perf_counter() - t0
+    if violations:
+        click.echo(f"{path}: {len(violations)} violation{'s' if len(violations) != 1 else ''} of the graphbuild "
+                   f"shapes ({seconds:.1f} s)", err=True)
+        sys.exit(1)
+    click.echo(f"{path}: conforms to the graphbuild shapes ({triple_count(g)} triples, {seconds:.1f} s)")
 
 
 @cli.command()
