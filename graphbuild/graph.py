@@ -35,6 +35,8 @@ RELATIONS = {
     "founder": SDO.founder,
     "organizer": SDO.organizer,
     "author": SDO.author,
+    "creator": SDO.creator,
+    "contributor": SDO.contributor,
 }
 
 
