@@ -23,7 +23,7 @@ from typing import Iterator
 
 from ..models import Block, FeedItem, Mention, Relation
 from ..names import COMMON_WORDS, NOT_NAMES, ORG_CUES, is_person_name, proper_phrases
-from ..text import quote_at, sentence_span
+from ..text import name_key, quote_at, sentence_span
 from .publisher import publisher_name
 
 DESCRIPTION = "role lines, 'creator/founder/maintainer of', bracketed affiliations, first-person statements -> relations"
@@ -81,11 +81,15 @@ def _ok_item(s: str) -> bool:
     return bool(s) and s.lower() not in NOT_NAMES and s.lower() not in COMMON_WORDS and len(s) <= 80
 
 
-def items_at(text: str, pos: int, limit: int = 12) -> list[tuple[int, int, str]]:
-    """The coordinated names starting at ``pos``: "Foo, Bar and the Baz" -> three (start, end, name)."""
+LOOSE_ITEM = re.compile(r"[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*")
+
+
+def items_at(text: str, pos: int, limit: int = 12, loose: bool = False) -> list[tuple[int, int, str]]:
+    """The coordinated names starting at ``pos``: "Foo, Bar and the Baz" -> three (start, end, name);
+    ``loose`` also takes a plain lower-case word ("uv") where the context says it is a name."""
     out = []
     while len(out) < limit:
-        m = ITEM.match(text, pos)
+        m = ITEM.match(text, pos) or (LOOSE_ITEM.match(text, pos) if loose else None)
         if not m:
             break
         name = m.group(0).rstrip(".’'")
@@ -187,7 +191,7 @@ def _bracketed(post: _Post, text: str, s: int, e: int, name: str) -> Iterator[Me
     if len(segs) == 1 and len(segs[0]) == 1:
         x = segs[0][0]
         role = re.match(rf"^(.+?)\s+{ROLE_NOUN}$", x[2], re.I)
-        if role and _name_like(role.group(1)) and not is_person_name(role.group(1)):
+        if role and _name_like(role.group(1)):
             # "Name (Example Org CEO)"
             o = post.m(text, x[0], x[0] + len(role.group(1)), role.group(1), weak=False)
             yield from post.rel(p, "worksFor", o, text, s, end)
@@ -342,7 +346,8 @@ def _role_of(post: _Post, text: str, phrases, by_end: dict) -> Iterator[Mention 
             for ps in subj:
                 person = post.m(text, ps[0], ps[1], ps[2], "Person", weak=not is_person_name(ps[2]))
                 for pred in sorted(preds):
-                    yield from post.rel(post.m(text, x[0], x[1], x[2], _thing_kind(x[2])), pred, person,
+                    kind = "Organization" if pred == "founder" else _thing_kind(x[2])
+                    yield from post.rel(post.m(text, x[0], x[1], x[2], kind, weak=False), pred, person,
                                         text, min(ps[0], ro.start()), x[1])
 
 
@@ -433,34 +438,42 @@ def _people_at(post: _Post, text: str, phrases, by_end: dict) -> Iterator[Mentio
             yield from post.rel(_person(post, text, *x), "affiliation", o, text, x[0], nxt[1])
 
 
+ROLE_TITLE = re.compile(rf"((?:[A-Z][\w-]*\s+(?:(?:and|&|of|in)\s+)?){{0,5}}?)(?i:{ROLE_NOUN})\b(?:\s+(?:at|of|for)\s+(?:the\s+)?)?")
+
+
 def _as_role(post: _Post, text: str, s: int, e: int, name: str) -> Iterator[Mention | Relation]:
-    """"hired Name as the Foo Fellow", "welcome Name as our new Executive Council Chair"."""
+    """"hired Name as the Foo Fellow", "welcome Name as our new Executive Council Chair",
+    "introduce Name as our new Community Lead at Example Lab"."""
     m = AS_ROLE.match(text[e:e + 60])
     if not m:
         return
     pos = e + m.end()
     our = "our" in m.group(0).lower().split()
-    x = next((y for y in proper_phrases(text[pos:pos + 100]) if y[0] == 0), None)
-    if not x:
+    t = ROLE_TITLE.match(text, pos)
+    if not t:
         return
-    role = ROLE_RX.search(x[2])
-    if not role or role.end() != len(x[2]):
-        return
-    head = x[2][:role.start()].strip()
-    unit = re.match(r"^(.*?\b(?:Council|Committee|Board|Team|Group))\b", head)
+    head = t.group(1).strip()
+    end = t.end()
     p = _person(post, text, s, e, name)
+    unit = re.match(r"^(.*?\b(?:Council|Committee|Board|Team|Group))\b", head)
+    if t.group(0).rstrip().endswith((" at", " of", " for", " the")):
+        x = next(iter(items_at(text, t.end(), 1)), None)
+        if x:
+            pred = "memberOf" if unit else "worksFor"
+            yield from post.rel(p, pred, post.m(text, *x, weak=not our), text, s, x[1])
+            return
     if unit:
         uname = unit.group(1)
         if our and post.publisher and not uname.startswith(post.publisher):
             uname = f"{post.publisher} {uname}"
-        yield from post.rel(p, "memberOf", post.m(text, pos, pos + len(unit.group(1)), uname), text, s, pos + x[1])
+        yield from post.rel(p, "memberOf", post.m(text, pos, pos + len(unit.group(1)), uname), text, s, end)
     elif our and post.publisher:
-        yield from post.rel(p, "worksFor", post.m(text, pos, pos + x[1], post.publisher), text, s, pos + x[1])
+        yield from post.rel(p, "worksFor", post.m(text, pos, end, post.publisher), text, s, end)
     elif head:
         words = head.split()
         # "the Matplotlib Software Research Engineering Fellow": the first word names the project
-        if not words[0].lower() in COMMON_WORDS:
-            yield from post.rel(p, "affiliation", post.m(text, pos, pos + len(words[0]), words[0]), text, s, pos + x[1])
+        if words[0].lower() not in COMMON_WORDS and words[0].lower() not in NOT_NAMES:
+            yield from post.rel(p, "affiliation", post.m(text, pos, pos + len(words[0]), words[0]), text, s, end)
 
 
 def _first_person(post: _Post, text: str) -> Iterator[Mention | Relation]:
@@ -484,7 +497,7 @@ def _first_person(post: _Post, text: str) -> Iterator[Mention | Relation]:
         t = re.match(r"\s+(team|council|committee|board)\b", text[x[1]:x[1] + 12])
         if t:
             name, end = f"{x[2]} {t.group(1)}", x[1] + t.end()
-        yield from post.rel(me(m.start()), pred, post.m(text, x[0], end, name), text, m.start(), end)
+        yield from post.rel(me(m.start()), pred, post.m(text, x[0], end, name, weak=not t), text, m.start(), end)
     for m in MY_AT.finditer(text):
         x = next(iter(items_at(text, m.end(), 1)), None)
         if x:
@@ -529,7 +542,9 @@ def _units_and_possessives(post: _Post, text: str, phrases) -> Iterator[Mention 
         parent = " ".join(head)
         if parent.lower() in NOT_NAMES or parent.lower() in COMMON_WORDS or len(head) == len(full.split()):
             continue
-        unit = post.m(text, s, e + (tail.end() if tail else 0), full)
+        if not any(w.lower() in UNIT_DESCRIPTOR for w in words[len(head):]):
+            continue  # "the Dask team" is Dask itself
+        unit = post.m(text, s, e + (tail.end() if tail else 0), full, weak=not tail)
         yield from post.rel(unit, "parentOrganization", post.m(text, s, s + len(parent), parent), text, s, e)
 
 
@@ -556,7 +571,11 @@ def block_relations(post: _Post, block: Block) -> Iterator[Mention | Relation]:
     by_end = {x[1]: x for x in phrases}
     if block.tag in ("li", "p", "td", "dd") and len(text) <= 400:
         yield from _role_line(post, block)
-    for s, e, name in _people(text, phrases):
+    people = _people(text, phrases)
+    yield from _publisher_people(post, text, people)
+    yield from _maintainers_like(post, text)
+    for s, e, name in people:
+        yield from _name_made(post, text, s, e, name)
         if True:
             yield from _bracketed(post, text, s, e, name)
             yield from _apposition(post, text, s, e, name)
@@ -573,3 +592,80 @@ def extract(item: FeedItem, context=None) -> Iterator[Mention | Relation]:
     post = _Post(item)
     for block in item.blocks:
         yield from block_relations(post, block)
+
+
+OUR_ROLE = re.compile(rf"\b[Oo]ur\s+(?:new\s+)?((?:[A-Z][\w-]*\s+(?:(?:and|&|of|in)\s+)?){{0,5}}?(?i:{ROLE_NOUN}))\s*,\s+")
+NAME_OUR = re.compile(rf",\s+our\s+(?:new\s+)?(?:(\S+)\s+)?((?:[A-Z][\w-]*\s+(?:(?:and|&|of|in)\s+)?){{0,4}}[A-Z][\w-]*)")
+#: "our Python Packaging Guide": something the publisher makes
+OUR_WORK = re.compile(r"\bour\s+([A-Z][\w-]*\s+(?:[\w-]+\s+){0,3}?(?i:Guide|Handbook|Book|Toolkit|Library|Platform|Hub|Cookbook|"
+                      r"Curriculum|Course|Tutorials?|Lessons?|Package|Template|Theme))\b")
+MAINTAINERS_LIKE = re.compile(r"\bmaintainers?\s+of\s+(?:[\w-]+\s+){0,4}?(?:like|such as|including)\s+")
+NAME_MADE = re.compile(r"\s+(?:has\s+|have\s+|had\s+)?(?:also\s+)?(?:co-)?(created|developed|built|wrote|authored|founded|"
+                       r"maintains|co-founded)\s+(?:the\s+)?")
+SOFTWARE_NOUN = re.compile(r"\s+(?:package|library|tool|toolkit|project|software|app|framework|plugin|extension)\b")
+JOB_AT = re.compile(r"[’']s\s+(?:day\s+|full-time\s+|current\s+|new\s+)?(?:job|work|role|position)\s+(?:at|with)\s+(?:the\s+)?")
+
+
+def _publisher_people(post: _Post, text: str, people) -> Iterator[Mention | Relation]:
+    """"Our Executive Director and Founder, Name", "Name, our Editor in Chief", "our Python Guide"."""
+    if not post.publisher:
+        return
+    by_start = {x[0]: x for x in people}
+    for m in OUR_ROLE.finditer(text):
+        x = by_start.get(m.end()) or person_at(text, m.end())
+        if not x:
+            continue
+        p, o = _person(post, text, *x), post.m(text, m.start(), m.end(), post.publisher)
+        yield from post.rel(p, "worksFor", o, text, m.start(), x[1])
+        if re.search(r"\b(?:co-?)?founder\b", m.group(1), re.I):
+            yield from post.rel(o, "founder", p, text, m.start(), x[1])
+    for s, e, name in people:
+        m = NAME_OUR.match(text, e)
+        if m and ROLE_RX.search(m.group(2)):
+            head = m.group(1) if m.group(1) and name_key(m.group(1)) == name_key(post.publisher) else None
+            pred = "memberOf" if head or re.search(r"\b(?:member|editor|chair)", m.group(2), re.I) else "worksFor"
+            yield from post.rel(_person(post, text, s, e, name), pred,
+                                post.m(text, m.start(), m.end(), post.publisher), text, s, m.end())
+    for m in OUR_WORK.finditer(text):
+        yield from post.rel(post.m(text, m.start(1), m.end(1), m.group(1), "Project"), "maintainer",
+                            post.m(text, m.start(), m.end(), post.publisher), text, m.start(), m.end())
+
+
+def _maintainers_like(post: _Post, text: str) -> Iterator[Mention | Relation]:
+    """"maintainers of core tools like foo (Ada Byron) and Bar (Alan Turing)"."""
+    for m in MAINTAINERS_LIKE.finditer(text):
+        pos = m.end()
+        for _ in range(8):
+            it = ITEM.match(text, pos) or LOOSE_ITEM.match(text, pos)
+            if not it:
+                break
+            br = re.match(r"\s*\(", text[it.end():it.end() + 3])
+            x = person_at(text, it.end() + br.end()) if br else None
+            if not x or not text.startswith(")", x[1]):
+                break
+            yield from post.rel(post.m(text, it.start(), it.end(), it.group(0), "Project"), "maintainer",
+                                _person(post, text, *x), text, m.start(), x[1])
+            sep = SEP.match(text, x[1] + 1)
+            if not sep:
+                break
+            pos = sep.end()
+
+
+def _name_made(post: _Post, text: str, s: int, e: int, name: str) -> Iterator[Mention | Relation]:
+    """"Name has developed the foo package", "Name created Foo", "Name's day job at Org"."""
+    j = JOB_AT.match(text, e)
+    if j:
+        x = next(iter(items_at(text, j.end(), 1)), None)
+        if x:
+            yield from post.rel(_person(post, text, s, e, name), "worksFor", post.m(text, *x, weak=False), text, s, x[1])
+        return
+    m = NAME_MADE.match(text, e)
+    if not m:
+        return
+    x = next(iter(items_at(text, m.end(), 1, loose=True)), None)
+    verb = m.group(1).lower()
+    if not x or not (SOFTWARE_NOUN.match(text, x[1]) or verb in ("created", "founded", "co-founded")):
+        return
+    pred = "founder" if "founded" in verb else "maintainer" if verb == "maintains" else "creator"
+    kind = "Organization" if pred == "founder" else "Project"
+    yield from post.rel(post.m(text, *x, kind, weak=False), pred, _person(post, text, s, e, name), text, s, x[1])
