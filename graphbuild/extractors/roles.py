@@ -128,6 +128,26 @@ def _name_like(s: str) -> bool:
         and not ROLE_RX.fullmatch(s) and not re.search(r"\d{4}", s)
 
 
+def post_subject(item: FeedItem) -> str | None:
+    """The person a post is about: the full name whose first name recurs most, clearly most."""
+    full: dict[str, str] = {}
+    for b in item.blocks:
+        for _, _, p in proper_phrases(b.text):
+            if is_person_name(p) and len(p.split()) >= 2:
+                full.setdefault(p.split()[0], p)
+    if not full:
+        return None
+    words = re.findall(r"[^\W\d_]+", item.text)
+    tally: dict[str, int] = {}
+    for w in words:
+        if w in full:
+            tally[w] = tally.get(w, 0) + 1
+    counts = sorted(((tally.get(f, 0), n) for f, n in full.items()), reverse=True)
+    if counts[0][0] >= 3 and (len(counts) == 1 or counts[0][0] >= 2 * counts[1][0]):
+        return counts[0][1]
+    return None
+
+
 class _Post:
     """What one item's patterns share: the item, the byline author and the publisher."""
 
@@ -136,23 +156,7 @@ class _Post:
         people = [a.name for a in item.authors if is_person_name(a.name)]
         self.author = people[0] if len(people) == 1 and len(item.authors) == 1 else None
         self.publisher = publisher_name(item.feed.title, item.feed.link or item.feed.iri)
-        self.subject = self._subject(item)  # whom "She is a founder of ..." is about
-
-    @staticmethod
-    def _subject(item: FeedItem) -> str | None:
-        """The person a post is about: the full name whose first name recurs most, clearly most."""
-        full: dict[str, str] = {}
-        for b in item.blocks:
-            for _, _, p in proper_phrases(b.text):
-                if is_person_name(p) and len(p.split()) >= 2:
-                    full.setdefault(p.split()[0], p)
-        if not full:
-            return None
-        text = item.text
-        counts = sorted(((len(re.findall(rf"\b{re.escape(f)}\b", text)), n) for f, n in full.items()), reverse=True)
-        if counts[0][0] >= 3 and (len(counts) == 1 or counts[0][0] >= 2 * counts[1][0]):
-            return counts[0][1]
-        return None
+        self.subject = post_subject(item)  # whom "She is a founder of ..." is about
 
     def m(self, text, s, e, name, kind="Organization", weak=True) -> Mention:
         return Mention(name, kind, self.item.link, quote_at(text, s, e), NAME, weak=weak)
