@@ -38,8 +38,6 @@ CODE_NAMES = re.compile(r"(?<![\w@/.-])[a-z][a-z0-9]*(?:[.-][a-z0-9]+)+(?![\w-]|
 
 
 def _mention(item, text, s, e, name, kind="Organization", weak=True) -> Mention:
-    if kind == "Organization" and is_person_name(name) and name != item.feed.title:
-        kind = "Person"
     return Mention(name, kind, item.link, quote_at(text, s, e), NAME, weak=weak)
 
 
@@ -106,7 +104,7 @@ def sentence_relations(item: FeedItem, text: str, ss: int, se: int, publisher: s
             we = WE.search(text[max(ss, cs - 25):cs]) or (WE.search(text[ss:cs]) and not before) or \
                 (before and [x for x in WE.finditer(text[ss:cs])] and
                  max(x.end() for x in WE.finditer(text[ss:cs])) + ss > before[-1][1])
-            opening = re.match(r"\s*With\s+(?:[\w$.,-]+\s+){0,3}?$", text[ss:cs], re.I)
+            opening = re.search(r"(?:^\s*|\bthat\s+|,\s+)[Ww]ith\s+(?:[\w$.,-]+\s+){0,3}?$", text[max(ss, cs - 60):cs])
             # "a grant from X in support of the Y project": Y is funded
             for_ = re.match(r"\s*(?:\([^()]{1,20}\)\s*)?,?\s+(?:in support of|to support)\s+(?:the\s+)?", text[objs[-1][1]:objs[-1][1] + 40])
             beneficiary = [x for x in phrases if for_ and x[0] == objs[-1][1] + for_.end()]
@@ -120,9 +118,8 @@ def sentence_relations(item: FeedItem, text: str, ss: int, se: int, publisher: s
                 if not subject:
                     continue
                 subj = _mention(item, text, cs, ce, subject, "Person")  # "she has been serving on X"
-            elif before and cs - before[-1][1] <= 60 and not WE.search(text[before[-1][1]:cs]):
-                subj = _end(item, text, *before[-1])
-            elif opening and pred in ("funder", "sponsor"):
+            elif opening and pred in ("funder", "sponsor") and (", " in objs[0][2] or re.match(
+                    r",\s+", text[objs[-1][1]:objs[-1][1] + 3])):
                 # "With funding from X, Dask will ...": the funded thing follows the funder
                 first = objs[0]
                 if ", " in first[2]:  # "X, Dask" read as one name
@@ -135,6 +132,8 @@ def sentence_relations(item: FeedItem, text: str, ss: int, se: int, publisher: s
                     if not later or not re.fullmatch(r",\s*(?:the\s+)?", gap):
                         continue
                 subj = _end(item, text, *later[0])
+            elif before and cs - before[-1][1] <= 60 and not WE.search(text[before[-1][1]:cs]):
+                subj = _end(item, text, *before[-1])
             elif publisher and we:
                 subj = _mention(item, text, cs, ce, publisher)
             else:

@@ -590,6 +590,12 @@ def block_relations(post: _Post, block: Block) -> Iterator[Mention | Relation]:
     yield from _people_at(post, text, phrases, by_end)
     yield from _first_person(post, text)
     yield from _units_and_possessives(post, text, phrases)
+    for s, e, phrase in phrases:
+        m = UNIT_ROLE_NAME.match(phrase)
+        if m and is_person_name(m.group(2)) and len(m.group(1).split()) >= 2:
+            ps = s + m.start(2)
+            yield from post.rel(_person(post, text, ps, e, m.group(2)), "memberOf",
+                                post.m(text, s, s + len(m.group(1)), m.group(1), weak=False), text, s, e)
 
 
 def extract(item: FeedItem, context=None) -> Iterator[Mention | Relation]:
@@ -603,6 +609,11 @@ NAME_OUR = re.compile(rf",\s+our\s+(?:new\s+)?(?:(\S+)\s+)?((?:[A-Z][\w-]*\s+(?:
 #: "our Python Packaging Guide": something the publisher makes
 OUR_WORK = re.compile(r"\bour\s+([A-Z][\w-]*\s+(?:[\w-]+\s+){0,3}?(?i:Guide|Handbook|Book|Toolkit|Library|Platform|Hub|Cookbook|"
                       r"Curriculum|Course|Tutorials?|Lessons?|Package|Template|Theme))\b")
+#: "our Editorial Board": a unit of the publisher
+OUR_UNIT = re.compile(r"\bour\s+((?:[A-Z][\w-]*\s+){1,3}(?:Council|Committee|Board|Team|Working Group))\b")
+#: "Executive Council Chair Ada Byron": a member of the unit
+UNIT_ROLE_NAME = re.compile(r"^(.*?\b(?:Council|Committee|Board|Working Group))\s+(?:Co-)?(?:Chair|Member|Lead|Secretary|"
+                            r"Treasurer|President|Vice[- ]Chair)\s+(.+)$")
 MAINTAINERS_LIKE = re.compile(r"\bmaintainers?\s+of\s+(?:[\w-]+\s+){0,4}?(?:like|such as|including)\s+")
 NAME_MADE = re.compile(r"\s+(?:has\s+|have\s+|had\s+)?(?:also\s+)?(?:co-)?(created|developed|built|wrote|authored|founded|"
                        r"maintains|co-founded)\s+(?:the\s+)?")
@@ -630,6 +641,10 @@ def _publisher_people(post: _Post, text: str, people) -> Iterator[Mention | Rela
             pred = "memberOf" if head or re.search(r"\b(?:member|editor|chair)", m.group(2), re.I) else "worksFor"
             yield from post.rel(_person(post, text, s, e, name), pred,
                                 post.m(text, m.start(), m.end(), post.publisher), text, s, m.end())
+    for m in OUR_UNIT.finditer(text):
+        unit = post.m(text, m.start(1), m.end(1), m.group(1), weak=False)
+        yield from post.rel(unit, "parentOrganization", post.m(text, m.start(), m.end(), post.publisher),
+                            text, m.start(), m.end())
     for m in OUR_WORK.finditer(text):
         yield from post.rel(post.m(text, m.start(1), m.end(1), m.group(1), "Project"), "maintainer",
                             post.m(text, m.start(), m.end(), post.publisher), text, m.start(), m.end())
