@@ -240,11 +240,13 @@ def _role_line(post: _Post, block: Block) -> Iterator[Mention | Relation]:
                 orgs = [((seg[0] + at.end(), seg[1], rest), "worksFor")]
         elif lead and _name_like(lead.group(1)) and not is_person_name(lead.group(1)):
             orgs = [((seg[0], seg[0] + len(lead.group(1)), lead.group(1)), "affiliation")]
-        elif _name_like(seg[2]) and not is_person_name(seg[2]) and not ROLE_RX.search(seg[2]) and \
+        elif _name_like(seg[2]) and not ROLE_RX.search(seg[2]) and \
                 any(x[0] == 0 and x[1] == len(seg[2]) for x in proper_phrases(seg[2])):
             orgs = [(seg, "affiliation")]
     for (s, e, n), pred in orgs:
-        yield from post.rel(p, pred, post.m(text, s, e, n, "Organization", weak=False), text, 0, len(text))
+        # "Name, Two Words" may be two people: such an end counts only when the run knows it
+        o = post.m(text, s, e, n, "Organization", weak=is_person_name(n))
+        yield from post.rel(p, pred, o, text, 0, len(text))
     if orgs and head_end < len(text):
         yield from _did(post, text, head_end + 1, p)
 
@@ -252,7 +254,7 @@ def _role_line(post: _Post, block: Block) -> Iterator[Mention | Relation]:
 MADE_VERB = re.compile(r"\s*(?:(?:also|then|first)\s+)?(developed|created|wrote|built|prototyped|started|founded|"
                        r"designed|tuned|extended|helped(?:\s+to)?|improved|optimi[sz]ed|added|fixed|implemented|"
                        r"ported|contributed\s+to|worked\s+on|maintained|led)\s+(?:the\s+)?(?:original\s+|early\s+|"
-                       r"initial\s+|first\s+|a\s+)?(?:[a-z]+\s+)?", re.I)
+                       r"initial\s+|first\s+|a\s+)?(?-i:[a-z]+\s+)?", re.I)
 CREATE_VERBS = {"developed", "created", "wrote", "built", "prototyped", "started", "founded", "designed"}
 
 
@@ -419,14 +421,20 @@ def _org_people(post: _Post, text: str, phrases, by_start: dict) -> Iterator[Men
 def _people_at(post: _Post, text: str, phrases, by_end: dict) -> Iterator[Mention | Relation]:
     """"Ada Byron and Alan Turing at / from Example Lab": every listed person, not only the last."""
     for i, (s, e, name) in enumerate(phrases):
-        if not is_person_name(name):
-            continue
-        m = re.match(r"\s+(at|from|of)\s+(?:the\s+)?", text[e:e + 12])
-        if not m:
-            continue
-        nxt = phrases[i + 1] if i + 1 < len(phrases) else None
-        if not nxt or nxt[0] != e + m.end() or is_person_name(nxt[2]):
-            continue
+        glued = re.match(r"^(.+?)\s+(?:at|of|from)\s+(?:the\s+)?(.+)$", name)
+        if glued and is_person_name(glued.group(1)) and not is_person_name(glued.group(2)):
+            # "Paul Okafor at Harbor Trust" read as one capitalised run
+            nxt = (e - len(glued.group(2)), e, glued.group(2))
+            e, name = s + len(glued.group(1)), glued.group(1)
+        else:
+            if not is_person_name(name):
+                continue
+            m = re.match(r"\s+(at|from|of)\s+(?:the\s+)?", text[e:e + 12])
+            if not m:
+                continue
+            nxt = phrases[i + 1] if i + 1 < len(phrases) else None
+            if not nxt or nxt[0] != e + m.end() or is_person_name(nxt[2]):
+                continue
         people, cur = [], (s, e, name)
         while True:
             j = re.search(r"(?:,\s*|\s+and\s+|,\s+and\s+|\s+&\s+)$", text[max(0, cur[0] - 8):cur[0]])
