@@ -36,6 +36,8 @@ RELATIONS = {
     "founder": SDO.founder,
     "organizer": SDO.organizer,
     "author": SDO.author,
+    "creator": SDO.creator,
+    "contributor": SDO.contributor,
 }
 
 
