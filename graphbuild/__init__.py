@@ -12,8 +12,14 @@ __version__ = "0.1.0"
 __all__ = [
     "build", "build_graph", "load_feeds", "parse_feed", "run_query", "export_graph", "serialize",
     "read_graph", "to_networkx", "to_pyvis", "write_html", "show", "resolve", "GraphbuildError",
-    "FeedError", "QueryError", "ExportError", "UnknownExtractor", "RulesError",
+    "FeedError", "QueryError", "ExportError", "UnknownExtractor", "RulesError", "CurationError",
+    "review_graph", "validate_graph", "load_curation",
 ]
+
+
+def __dir__() -> list[str]:
+    """The public API (imported lazily), so that tab completion in Jupyter shows it."""
+    return sorted(set(__all__) | {"__version__"})
 
 
 def __getattr__(name: str):
@@ -25,7 +31,8 @@ def __getattr__(name: str):
         "run_query": "queries", "export_graph": "export", "serialize": "export", "read_graph": "export",
         "to_networkx": "network", "to_pyvis": "viz", "write_html": "viz", "show": "viz", "resolve": "resolve",
         "GraphbuildError": "errors", "FeedError": "errors", "QueryError": "errors", "ExportError": "errors",
-        "UnknownExtractor": "errors", "RulesError": "errors",
+        "UnknownExtractor": "errors", "RulesError": "errors", "CurationError": "errors",
+        "review_graph": "review", "validate_graph": "validate", "load_curation": "curation",
     }
     if name in where:
         return getattr(import_module(f".{where[name]}", __name__), name)

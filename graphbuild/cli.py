@@ -42,6 +42,27 @@ def _graph(graph: str | None, feeds: tuple[str, ...], rules: tuple[str, ...] = (
     return read_graph(path)
 
 
+def _default_out(graph: str | None, feeds: tuple[str, ...], suffix: str, name: str = "graph") -> Path:
+    """Where a command writes when ``--out`` is not given: beside the graph it read.
+
+    The last build's graph (no ``--graph``/``--feed``, or ``--graph output/graph.ttl``) -> ``output/NAME.SUFFIX``;
+    ``--graph DIR/g.ttl`` -> ``DIR/g.SUFFIX`` (``DIR/g-NAME.SUFFIX`` for an ego page), never the input
+    itself; ``--feed F.xml`` -> ``output/F.SUFFIX`` (``output/F-NAME.SUFFIX``). So a file the user did
+    not name is never replaced unless it belongs to the graph they named.
+    """
+    from .text import slugify
+
+    src = Path(graph) if graph else OUT / "graph.ttl"
+    if feeds:
+        src = OUT / f"{slugify(Path(feeds[0]).stem) or 'feed'}.ttl"
+    elif src.resolve() == (OUT / "graph.ttl").resolve():
+        return OUT / f"{name}{suffix}"
+    path = src.parent / (f"{src.stem}{suffix}" if name == "graph" else f"{src.stem}-{name}{suffix}")
+    if path.resolve() == src.resolve():
+        raise click.UsageError(f"{path} is the graph being read: name the output with --out")
+    return path
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="graphbuild")
 def cli():
@@ -57,6 +78,8 @@ def cli():
               help="Folder for graph.ttl, graph.html and report.md.")
 @click.option("--rules", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Extra URL rules (TOML), consulted before the bundled ones. Repeatable.")
+@click.option("--curation", type=click.Path(dir_okay=False), default=None,
+              help="Your corrections (TOML: drop, type, merge, split, alias; see docs/curation.md).")
 @click.option("--base-uri", default=None, help="Base of minted entity IRIs.")
 @click.option("--no-html", is_flag=True, help="Do not write graph.html.")
 @click.option("--strict", is_flag=True, help=f"Exit {EXIT_WARNINGS} if any item was skipped or repaired (for CI).")
@@ -70,7 +93,7 @@ def cli():
 @click.option("--no-cache", is_flag=True, help="Do not cache fetched feeds.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors and warnings.")
 @_errors
-def build(sources, out_dir, rules, base_uri, no_html, strict, max_feed_bytes, max_items, max_description_bytes,
+def build(sources, out_dir, rules, curation, base_uri, no_html, strict, max_feed_bytes, max_items, max_description_bytes,
           cache_dir, no_cache, quiet):
     """Build the graph from feeds (paths, - for stdin, http(s) URLs; default: the bundled 2i2c feed).
 
@@ -90,32 +113,21 @@ def build(sources, out_dir, rules, base_uri, no_html, strict, max_feed_bytes, ma
     gc.disable()  # the build allocates millions of small objects and frees none: skip cyclic GC passes
     try:
         b = run_build(list(sources) or None, rules=rules, base_uri=base_uri or BASE_URI, limits=limits,
-                      cache_dir=cache, keep_going=len(sources) > 1)
+                      cache_dir=cache, keep_going=len(sources) > 1, curation=curation)
     finally:
         gc.enable()
     out = Path(out_dir)
     written = [write_atomic(out / "graph.ttl", serialize(b.graph, "ttl")),
                write_atomic(out / "report.md", render_report(b).encode("utf-8"))]
     if not no_html:
-        from .viz import to_pyvis, write_html
-        written.append(write_html(to_pyvis(b.graph), out / "graph.html", title=page_title(b),
-                                  subtitle=page_subtitle(b)))
+        from .viz import page_heading, to_pyvis, write_html
+        written.append(write_html(to_pyvis(b.graph), out / "graph.html", *page_heading(b.graph)))
     for p in b.problems:
         click.echo(f"warning: {p}", err=True)
     if not quiet:
         _print_summary(summary(b), written, time.perf_counter() - t0)
     if strict and b.problems:
         sys.exit(EXIT_WARNINGS)
-
-
-def page_title(b) -> str:
-    return "graphbuild: " + ", ".join(f.info.title or f.info.source for f in b.feeds)
-
-
-def page_subtitle(b) -> str:
-    dates = [i.published for i in b.items if i.published]
-    newest = f", newest post {max(dates).date().isoformat()}" if dates else ""
-    return f"{len(b.items)} posts from {len(b.feeds)} feed{'s' if len(b.feeds) != 1 else ''}{newest}"
 
 
 def _print_summary(s: dict, written: list[Path], seconds: float) -> None:
@@ -197,7 +209,8 @@ def list_queries():
 @click.option("--graph", type=click.Path(dir_okay=False), help="Graph file to export (default: output/graph.ttl).")
 @click.option("--feed", "feeds", multiple=True, help="Build from these feeds instead. Repeatable.")
 @click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False),
-              help="File to write (default: output/graph.<format>; - for stdout).")
+              help="File to write (default: beside the graph read: output/graph.<format>, or "
+                   "DIR/NAME.<format> for --graph DIR/NAME.ttl; - for stdout).")
 @_errors
 def export(fmt, graph, feeds, out_path):
     """Write the graph as Turtle, N-Triples, JSON-LD, TriG or GraphML.
@@ -206,12 +219,12 @@ def export(fmt, graph, feeds, out_path):
     """
     from .export import export_graph, serialize
 
+    path = None if out_path == "-" else Path(out_path) if out_path else _default_out(graph, feeds, f".{fmt}")
     g = _graph(graph, feeds)
-    if out_path == "-":
+    if path is None:
         sys.stdout.buffer.write(serialize(g, fmt))
         return
-    path = export_graph(g, out_path or OUT / f"graph.{fmt}", fmt)
-    click.echo(f"wrote: {path}")
+    click.echo(f"wrote: {export_graph(g, path, fmt)}")
 
 
 @cli.command()
@@ -221,7 +234,8 @@ def export(fmt, graph, feeds, out_path):
 @click.option("--depth", type=click.IntRange(min=1), default=2, show_default=True, help="Steps from --focus.")
 @click.option("--max-nodes", type=click.IntRange(min=1), default=None, help="Most mentioned entities to draw at most.")
 @click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False), default=None,
-              help="Page to write (default: output/graph.html, or output/ego-NAME.html with --focus).")
+              help="Page to write (default: beside the graph read: output/graph.html, output/ego-NAME.html "
+                   "with --focus; DIR/G.html for --graph DIR/G.ttl).")
 @_errors
 def viz(graph, feeds, focus, depth, max_nodes, out_path):
     """Write the interactive page (one self-contained HTML file that works offline).
@@ -230,8 +244,10 @@ def viz(graph, feeds, focus, depth, max_nodes, out_path):
     """
     from .queries import find_entity
     from .text import slugify
-    from .viz import MAX_NODES, to_pyvis, write_html
+    from .viz import MAX_NODES, page_heading, to_pyvis, write_html
 
+    path = Path(out_path) if out_path else _default_out(graph, feeds, ".html",
+                                                        f"ego-{slugify(focus)}" if focus else "graph")
     g = _graph(graph, feeds)
     center = None
     if focus:
@@ -240,9 +256,7 @@ def viz(graph, feeds, focus, depth, max_nodes, out_path):
             raise click.ClickException(f"No entity named {focus!r}; try 'graphbuild query top_mentioned'")
         center = str(center)
     net = to_pyvis(g, focus=center, depth=depth, max_nodes=max_nodes or MAX_NODES)
-    path = Path(out_path) if out_path else OUT / (f"ego-{slugify(focus)}.html" if focus else "graph.html")
-    title = f"graphbuild: around {focus}" if focus else "graphbuild"
-    write_html(net, path, title=title)
+    write_html(net, path, *page_heading(g, focus or ""))
     click.echo(f"wrote: {path}")
 
 
@@ -274,6 +288,62 @@ def explain(name, graph, feeds):
         click.echo(f"  {p['date']}  {p['headline']}\n            {p['post']}")
         for quote, how in p["quotes"]:
             click.echo(f'    "{quote}"  [{how}]')
+
+
+@cli.command()
+@click.option("--graph", type=click.Path(dir_okay=False), help="Graph file (default: output/graph.ttl).")
+@click.option("--feed", "feeds", multiple=True, help="Build from these feeds instead. Repeatable.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="List at most this many.")
+@click.option("--write-curation", "skeleton", type=click.Path(dir_okay=False),
+              help="Also write a curation skeleton for the listed entities to this file.")
+@click.option("--force", is_flag=True, help="Let --write-curation overwrite an existing file.")
+@_errors
+def review(graph, feeds, limit, skeleton, force):
+    """List the entities most likely wrong, with their evidence (to fix with a curation file).
+
+    Ranked by doubt: low confidence (gb:confidence, else computed from posts, web pages and
+    extractors), one post only, a single signal, and names shaped unlike names.
+
+    Example: graphbuild review --limit 10 --write-curation curation.toml
+    """
+    from .review import format_review, review_graph, write_skeleton
+
+    doubts = review_graph(_graph(graph, feeds), limit=limit)
+    click.echo(format_review(doubts), nl=False)
+    if skeleton:
+        click.echo(f"wrote: {write_skeleton(doubts, skeleton, force, source=graph or 'output/graph.ttl')}")
+
+
+@cli.command()
+@click.argument("graph_file", required=False, type=click.Path(dir_okay=False))
+def validate(graph_file):
+    """Check a graph against the SHACL shapes of graphbuild's public contract (pySHACL).
+
+    GRAPH_FILE defaults to output/graph.ttl. Exit 0 when it conforms; 1 with one violation a
+    line (focus node, path, message); 2 on a usage error (no such file, not RDF).
+
+    Example: graphbuild validate output/graph.ttl
+    """
+    from .errors import ExportError
+    from .export import read_graph
+    from .report import triple_count
+    from .validate import validate_graph
+
+    t0 = time.perf_counter()
+    path = Path(graph_file) if graph_file else OUT / "graph.ttl"
+    try:
+        g = read_graph(path)
+    except ExportError as e:
+        raise click.BadParameter(str(e), param_hint="GRAPH_FILE") from None
+    violations = validate_graph(g)
+    for v in violations:
+        click.echo(str(v))
+    seconds = time.perf_counter() - t0
+    if violations:
+        click.echo(f"{path}: {len(violations)} violation{'s' if len(violations) != 1 else ''} of the graphbuild "
+                   f"shapes ({seconds:.1f} s)", err=True)
+        sys.exit(1)
+    click.echo(f"{path}: conforms to the graphbuild shapes ({triple_count(g)} triples, {seconds:.1f} s)")
 
 
 @cli.command()

@@ -23,3 +23,7 @@ class ExportError(GraphbuildError):
 
 class RulesError(GraphbuildError):
     """A URL rules file is malformed."""
+
+
+class CurationError(GraphbuildError):
+    """A curation file is malformed (file, table and reason in the message)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Callable
@@ -108,10 +109,27 @@ def _sorted_header(data: bytes) -> bytes:
     return b"\n".join(sorted(lines[:n]) + lines[n:])
 
 
+def _umask() -> int:
+    """The process's umask (reading it means setting it, so it is set straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _final_mode(path: Path) -> int:
+    """The mode the written file should have: an existing file's own mode, else what ``open()``
+    would give a new file under the user's umask (0644 with the usual umask 022)."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
 def write_atomic(path: str | Path, write: Callable[[io.BufferedWriter], None] | bytes) -> Path:
     """Write a file through a temporary name in the same folder, then rename it into place.
 
-    An interrupted run leaves the previous file intact and no temporary file behind.
+    An interrupted run leaves the previous file intact and no temporary file behind. The file gets
+    the mode a plain ``open()`` would give it (the temporary file is created 0600 by ``mkstemp``).
     """
     path = Path(path)
     try:
@@ -126,6 +144,7 @@ def write_atomic(path: str | Path, write: Callable[[io.BufferedWriter], None] | 
             else:
                 write(f)
             f.flush()
+            os.fchmod(f.fileno(), _final_mode(path))
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException as e:

@@ -15,7 +15,8 @@ from .feeds import Limits, parse_feed
 from .errors import FeedError
 from .models import Entity, Feed, FeedItem, Mention, Problem, Quote, Relation
 from .store import new_graph
-from .namespaces import (BASE_URI, GB, KIND_TYPES, OA, annotation_iri, entity_iri, feed_iri)
+from .namespaces import (BASE_URI, GB, KIND_TYPES, OA, OWL, PROV, annotation_iri, entity_iri, feed_iri)
+from .curation import as_curation, curate
 from .resolve import Resolution, confidence, gazetteer_mentions, relations_of, resolve
 from .rules import load_rules
 from .sources import default_feed, open_source
@@ -35,6 +36,8 @@ RELATIONS = {
     "founder": SDO.founder,
     "organizer": SDO.organizer,
     "author": SDO.author,
+    "creator": SDO.creator,
+    "contributor": SDO.contributor,
 }
 
 
@@ -47,10 +50,8 @@ class Build:
     resolution: Resolution
     relations: list[tuple[str, str, str, Relation]]
     problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def items(self) -> list[FeedItem]:
-        return [i for f in self.feeds for i in f.items]
+    #: the posts of the graph: every feed's items, each link once
+    items: list[FeedItem] = field(default_factory=list)
 
 
 def load_feeds(sources: Iterable[str | Path] | None = None, limits: Limits = Limits(),
@@ -109,7 +110,7 @@ def extract(items: Sequence[FeedItem], extractors: Iterable[str] | None = None,
 def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | None = None,
           extractors: Iterable[str] | None = None, rules: Iterable[str | Path] = (),
           base_uri: str = BASE_URI, gazetteer: bool = True, limits: Limits = Limits(),
-          cache_dir: Path | None = None, keep_going: bool = False) -> Build:
+          cache_dir: Path | None = None, keep_going: bool = False, curation=None) -> Build:
     """Run the whole pipeline and keep every stage's result (for reports and the CLI).
 
     Args:
@@ -120,18 +121,21 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
         base_uri: base of minted entity IRIs.
         gazetteer: also find unlinked mentions of the run's known names in every post.
         limits, cache_dir, keep_going: see :func:`load_feeds`.
+        curation: a curation file (path) or :class:`graphbuild.curation.Curation` (docs/curation.md).
     Raises:
-        FeedError, UnknownExtractor, RulesError.
+        FeedError, UnknownExtractor, RulesError, CurationError.
     """
+    cur = as_curation(curation)
     feeds = feeds if feeds is not None else load_feeds(sources, limits, cache_dir, keep_going)
     items = _dedupe_items(feeds)
     mentions, relations = extract(items, extractors, rules)
     if gazetteer:
-        mentions += gazetteer_mentions(items, resolve(mentions))
-    res = resolve(mentions)
+        mentions += gazetteer_mentions(items, curate(resolve(mentions, cur), cur, record=False))
+    res = curate(resolve(mentions, cur), cur)
     rels = relations_of(res, relations)
     g = to_graph(feeds, items, res, rels, base_uri)
-    return Build(g, feeds, res, rels, [p for f in feeds for p in f.problems])
+    warnings = [Problem("curation", w) for w in (res.curation.warnings if res.curation else ())]
+    return Build(g, feeds, res, rels, [p for f in feeds for p in f.problems] + warnings, items)
 
 
 def build_graph(sources: Iterable[str | Path] | None = None, **kwargs) -> Graph:
@@ -287,4 +291,42 @@ def to_graph(feeds: list[Feed], items: list[FeedItem], res: Resolution,
         _add_entity(t, e, seen, base_uri)
     for s, pred, o, r in relations:
         _add_relation(t, str(entity_iri(s, base_uri)), pred, str(entity_iri(o, base_uri)), r, seen, base_uri)
+    if res.curation:
+        _add_curation(t, res.curation, res.entities, base_uri)
     return new_graph(t.quads, base_uri)
+
+
+CURATION_RULE, ACTION, RULE_TEXT, RULE_SOURCE, MATCHED, DERIVED_FROM, DIFFERENT_FROM = map(_n, (
+    GB.CurationRule, GB.action, GB.ruleText, GB.ruleSource, GB.matched, PROV.wasDerivedFrom, OWL.differentFrom))
+_CURATED = {"type": TYPE, "alternateName": ALT_NAME, "name": NAME, "differentFrom": DIFFERENT_FROM}
+
+
+def _add_curation(t: _Triples, applied, entities: dict[str, Entity], base_uri: str) -> None:
+    """Each curation rule as a gb:CurationRule, and each fact it made as an rdf:Statement
+    prov:wasDerivedFrom that rule (the facts themselves are the entities' own triples)."""
+    rules = {}
+    for rule, matched in applied.matched.items():
+        node = rules[rule] = t.iri(str(annotation_iri("curation", rule.text, rule.where, base_uri=base_uri)))
+        t.add(node, TYPE, CURATION_RULE)
+        t.add(node, ACTION, t.lit(rule.action))
+        t.add(node, RULE_TEXT, t.lit(rule.text))
+        t.add(node, RULE_SOURCE, t.lit(rule.where))
+        t.add(node, MATCHED, t.lit(str(matched), INTEGER))
+    for f in applied.facts:
+        if entities.get(f.entity.key) is not f.entity:
+            continue  # a later rule dropped it
+        s, p = t.iri(str(entity_iri(f.entity.key, base_uri))), _CURATED[f.predicate]
+        if f.predicate == "differentFrom":
+            if entities.get(f.value.key) is not f.value:
+                continue
+            objs = [t.iri(str(entity_iri(f.value.key, base_uri)))]
+            t.add(s, p, objs[0])
+        else:
+            objs = list(KIND_NODES[f.value]) if f.predicate == "type" else [t.lit(f.value)]
+        for o in objs:
+            stmt = t.iri(str(annotation_iri("curated", s.value, p.value, str(o), base_uri=base_uri)))
+            t.add(stmt, TYPE, STATEMENT)
+            t.add(stmt, SUBJECT, s)
+            t.add(stmt, PREDICATE, p)
+            t.add(stmt, OBJECT, o)
+            t.add(stmt, DERIVED_FROM, rules[f.rule])

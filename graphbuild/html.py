@@ -54,6 +54,13 @@ class _Builder:
         self.parts, self.size, self.links, self.tag = [], 0, [], tag
 
 
+def _is_permalink(a: etree._Element) -> bool:
+    """A heading's permalink anchor (``<a href="#id">#</a>``, ``¶``, ``§``, an icon): a link to a place
+    in the same page whose text has no letter or digit. Its symbol is not part of the heading's text."""
+    return (a.get("href") or "").strip().startswith("#") and not any(
+        c.isalnum() for c in "".join(a.itertext()))
+
+
 def _walk(root: etree._Element, b: _Builder) -> int:
     """Walk the tree without recursion (feeds may nest thousands deep); returns its depth."""
     depth = max_depth = 0
@@ -65,7 +72,7 @@ def _walk(root: etree._Element, b: _Builder) -> int:
         if event == "start":
             depth += 1
             max_depth = max(max_depth, depth)
-            if tag in SKIP_TAGS or not tag:
+            if tag in SKIP_TAGS or not tag or (tag == "a" and _is_permalink(el)):
                 skipped.add(el)
                 walker.skip_subtree()
                 continue

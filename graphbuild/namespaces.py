@@ -12,6 +12,8 @@ from .text import slugify
 DOAP = Namespace("http://usefulinc.com/ns/doap#")
 OA = Namespace("http://www.w3.org/ns/oa#")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+OWL = Namespace("http://www.w3.org/2002/07/owl#")
 
 
 class GB(DefinedNamespace):
@@ -23,6 +25,12 @@ class GB(DefinedNamespace):
     extractor: URIRef  # oa:Annotation -> literal name of the extractor that made it
     mentionCount: URIRef  # entity -> number of posts that mention it
     confidence: URIRef  # entity -> xsd:decimal in [0, 1] from its independent signals
+    # curation (docs/curation.md): a rule of the user's curation file and what it did
+    CurationRule: URIRef  # class of those rules
+    action: URIRef  # rule -> "drop" | "type" | "merge" | "split" | "alias"
+    ruleText: URIRef  # rule -> the rule in one line
+    ruleSource: URIRef  # rule -> file, table and line it was read from
+    matched: URIRef  # rule -> number of entities it matched (0: a stale rule)
 
 
 PREFIXES = _PREFIXES  # the fixed prefixes (graphbuild/prefixes.py)

@@ -10,6 +10,8 @@ PREFIXES = {
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "foaf": "http://xmlns.com/foaf/0.1/",
     "gb": "https://graphbuild.example/ns#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "owl": "http://www.w3.org/2002/07/owl#",
 }
 #: default base of minted entity IRIs; ``.example`` never resolves (RFC 6761), so nobody's site is claimed
 BASE_URI = "https://graphbuild.example/id/"

@@ -30,6 +30,7 @@ class Resolution:
     of: dict[Mention, str]
     merges: list[str] = field(default_factory=list)
     ambiguous: list[str] = field(default_factory=list)
+    curation: object = None  # what a curation file did (graphbuild.curation.Applied), if any
 
     def entity(self, m: Mention) -> Entity:
         return self.entities[self.of[m]]
@@ -38,8 +39,11 @@ class Resolution:
 class _Clusters:
     """Union-find over mention indices, remembering each cluster's URLs and kinds."""
 
-    def __init__(self, mentions: list[Mention]) -> None:
+    def __init__(self, mentions: list[Mention], keep_apart=None) -> None:
         self.m = mentions
+        # curation [[split]]: a veto on unions (graphbuild.curation.Curation.tags / .apart)
+        self.keep_apart = keep_apart
+        self.tags = [keep_apart.tags(m) for m in mentions] if keep_apart else None
         self.parent = list(range(len(mentions)))
         self.urls = [{norm_url(u) for u in m.urls} for m in mentions]
         # weak mentions (a name in a loose pattern) do not vote on what a thing is
@@ -55,10 +59,12 @@ class _Clusters:
 
     def union(self, i: int, j: int, reason: str = "") -> bool:
         a, b = self.find(i), self.find(j)
-        if a == b:
+        if a == b or (self.tags is not None and self.keep_apart.apart(self.tags[a], self.tags[b])):
             return False
         a, b = min(a, b), max(a, b)
         self.parent[b] = a
+        if self.tags is not None:
+            self.tags[a] |= self.tags[b]
         self.urls[a] |= self.urls[b]
         self.kinds[a] += self.kinds[b]
         if reason:
@@ -284,18 +290,20 @@ def _canonical(ms: list[Mention], kind: str) -> str:
     return max(counts, key=score)
 
 
-def resolve(mentions: Iterable[Mention]) -> Resolution:
+def resolve(mentions: Iterable[Mention], keep_apart=None) -> Resolution:
     """Group mentions into entities.
 
     Args:
         mentions: every Mention of the run (all items, all feeds).
+        keep_apart: a :class:`graphbuild.curation.Curation` whose ``[[split]]`` rules veto merges.
     Returns:
         A Resolution: entities keyed by a stable key, each mention's entity key, merges and
         ambiguous names for the build report.
     """
     # numbered documents and document titles are not entities, whichever extractor found them
-    ms = sorted({m for m in mentions if not is_document(m.name)}, key=lambda m: (m.post, m.name, m.kind, m.urls, m.extractor, m.quote.exact))
-    c = _Clusters(ms)
+    ms = sorted({m for m in mentions if not is_document(m.name)},
+                key=lambda m: (m.post, m.name, m.kind, m.urls, m.extractor, m.quote.exact))
+    c = _Clusters(ms, keep_apart)
     ambiguous: set[str] = set()
     _merge_by_url(c)
     _merge_by_name(c, ambiguous)

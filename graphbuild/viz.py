@@ -140,6 +140,20 @@ def _asset(name: str) -> str:
     return (resources.files("pyvis") / "lib" / "vis-9.1.2" / name).read_text(encoding="utf-8")
 
 
+def page_heading(g: Graph, focus: str = "") -> tuple[str, str]:
+    """The page's title and subtitle, read from the graph alone (so ``graphbuild viz`` on a graph
+    file makes the same heading as the build): the feeds' names, the number of posts, the newest date."""
+    from rdflib.namespace import RDF, SDO
+
+    feeds = sorted(str(g.value(f, SDO.name) or f) for f in set(g.subjects(RDF.type, SDO.DataFeed)))
+    posts = set(g.subjects(RDF.type, SDO.BlogPosting))
+    dates = [d for d in (g.value(p, SDO.datePublished) for p in posts) if d is not None]
+    newest = f", newest post {max(str(d) for d in dates)[:10]}" if dates else ""
+    title = "graphbuild: " + (f"around {focus} in " if focus else "") + (", ".join(feeds) or "graph")
+    subtitle = f"{len(posts)} post{'s' if len(posts) != 1 else ''} from {len(feeds)} feed{'s' if len(feeds) != 1 else ''}{newest}"
+    return title, subtitle
+
+
 def render_html(net: Network, title: str = "", subtitle: str = "") -> str:
     """The whole page as a string: vis-network, styles, data and code inlined."""
     env = Environment(loader=PackageLoader("graphbuild", "templates"), autoescape=select_autoescape(["html"]))
@@ -159,11 +173,22 @@ def write_html(net: Network, path: str | Path, title: str = "", subtitle: str = 
     return write_atomic(path, render_html(net, title, subtitle).encode("utf-8"))
 
 
-def show(g: Graph | Network, height: int = 650, **kwargs):
-    """Display the page inline in Jupyter (an iframe with ``srcdoc``, which JupyterLab and VS Code render)."""
-    from IPython.display import HTML  # pyvis already depends on IPython
+class InlinePage:
+    """What :func:`show` returns: Jupyter renders it through ``_repr_html_``; ``.data`` is the markup."""
 
+    def __init__(self, data: str) -> None:
+        self.data = data
+
+    def _repr_html_(self) -> str:
+        return self.data
+
+
+def show(g: Graph | Network, height: int = 650, **kwargs) -> InlinePage:
+    """Display the page inline in Jupyter (an iframe with ``srcdoc``, which JupyterLab and VS Code render).
+
+    A plain object with ``_repr_html_`` rather than IPython's ``HTML``, which warns about iframes.
+    """
     net = g if isinstance(g, Network) else to_pyvis(g, **kwargs)
-    page = render_html(net)
-    return HTML(f'<iframe srcdoc="{html.escape(page, quote=True)}" style="width:100%;height:{int(height)}px;'
-                f'border:1px solid #ddd" sandbox="allow-scripts"></iframe>')
+    page = render_html(net, *(page_heading(g) if isinstance(g, Graph) else ("", "")))
+    return InlinePage(f'<iframe srcdoc="{html.escape(page, quote=True)}" style="width:100%;height:{int(height)}px;'
+                      f'border:1px solid #ddd" sandbox="allow-scripts"></iframe>')

@@ -137,3 +137,75 @@ def test_cli_fast_path_answers_like_the_library(built, name):
     params = {p: PARAMS[p] for p in bundled()[name].params}
     fast, _ = query_file(built[0] / "graph.ttl", name, params, fmt="tsv")
     assert fast == format_rows(run_query(g, name, **params), "tsv")
+
+
+TIDE_POOL_FEED = """<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Tide Pool Society notes</title><link>https://tide.example/</link>
+<item><title>Spring survey</title><link>https://tide.example/spring/</link>
+<pubDate>Fri, 03 May 2024 10:00:00 GMT</pubDate><description>Counting anemones.</description></item>
+<item><title>Winter survey</title><link>https://tide.example/winter/</link>
+<pubDate>Mon, 15 Jan 2024 10:00:00 GMT</pubDate><description>Counting crabs.</description></item>
+</channel></rss>"""
+
+
+def _heading(page: str) -> tuple[str, str]:
+    import re
+    title = re.search(r"<title>([^<]*)</title>", page).group(1)
+    return title, re.search(r'id="subtitle">([^<]*)<', page).group(1)
+
+
+def test_viz_of_a_graph_file_keeps_the_builds_title_and_subtitle(tmp_path):
+    feed = tmp_path / "tide.xml"
+    feed.write_text(TIDE_POOL_FEED)
+    assert run("build", feed, "--out", tmp_path / "b", "-q").exit_code == 0
+    r = run("viz", "--graph", tmp_path / "b" / "graph.ttl", "--out", tmp_path / "again.html")
+    assert r.exit_code == 0, r.output
+    expected = ("graphbuild: Tide Pool Society notes", "2 posts from 1 feed, newest post 2024-05-03")
+    assert _heading((tmp_path / "b" / "graph.html").read_text()) == expected
+    assert _heading((tmp_path / "again.html").read_text()) == expected
+
+
+def test_export_and_viz_of_another_graph_write_beside_it_not_over_the_last_build(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert run("build", "-q").exit_code == 0
+    before = {p.name: p.read_bytes() for p in (tmp_path / "output").iterdir()}
+    elsewhere = tmp_path / "elsewhere"
+    feed = tmp_path / "tide.xml"
+    feed.write_text(TIDE_POOL_FEED)
+    assert run("build", feed, "--out", elsewhere, "-q").exit_code == 0
+    other = elsewhere / "tide.ttl"
+    (elsewhere / "graph.ttl").rename(other)
+    assert run("export", "--graph", other, "--format", "nt").exit_code == 0
+    assert run("viz", "--graph", other).exit_code == 0
+    assert run("viz", "--graph", other, "--focus", "https://tide.example/spring/").exit_code == 0
+    assert (elsewhere / "tide.nt").exists() and (elsewhere / "tide.html").exists()
+    assert [p.name for p in elsewhere.glob("tide-ego-*.html")]
+    assert {p.name: p.read_bytes() for p in (tmp_path / "output").iterdir()} == before
+    r = run("export", "--graph", other)  # Turtle beside tide.ttl would be tide.ttl itself
+    assert r.exit_code == 2 and "--out" in r.output
+    assert run("viz", "--feed", feed).exit_code == 0 and (tmp_path / "output" / "tide.html").exists()
+    assert {p.name: p.read_bytes() for p in (tmp_path / "output").iterdir() if p.name != "tide.html"} == before
+
+
+def test_export_of_the_last_build_still_defaults_to_the_output_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert run("build", "-q").exit_code == 0
+    assert run("export", "--format", "nt").exit_code == 0
+    assert (tmp_path / "output" / "graph.nt").exists()
+
+
+def test_summary_report_and_page_count_the_same_posts_when_one_is_skipped(tmp_path):
+    # three items, the third repeats the first one's link: two posts
+    feed = tmp_path / "dup.xml"
+    feed.write_text(TIDE_POOL_FEED.replace("</channel>", "<item><title>Spring survey again</title>"
+                                           "<link>https://tide.example/spring/</link></item></channel>"))
+    r = run("build", feed, "--out", tmp_path / "b")
+    assert r.exit_code == 0, r.output
+    assert "posts: 2 " in r.output
+    assert "| posts | 2 |" in (tmp_path / "b" / "report.md").read_text()
+    assert _heading((tmp_path / "b" / "graph.html").read_text())[1].startswith("2 posts ")
+
+
+def test_dir_of_the_package_lists_the_public_api():
+    import graphbuild
+    assert {"build_graph", "run_query", "to_pyvis", "write_html", "show", "__version__"} <= set(dir(graphbuild))

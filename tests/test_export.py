@@ -1,4 +1,6 @@
 """Outputs: independent re-parse, determinism, atomic writes, every format."""
+import os
+import stat
 import subprocess
 
 import pyoxigraph as ox
@@ -62,3 +64,21 @@ def test_graphml_holds_entities_and_posts(reference_graph):
     G = nx.read_graphml(io.BytesIO(serialize(reference_graph, "graphml")))
     kinds = {d["kind"] for _, d in G.nodes(data=True)}
     assert {"Post", "Person", "Organization", "Project"} <= kinds
+
+
+@pytest.mark.parametrize("umask,mode", [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_a_new_file_gets_the_mode_of_the_users_umask(tmp_path, umask, mode):
+    old = os.umask(umask)
+    try:
+        path = write_atomic(tmp_path / "graph.ttl", b"x")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == mode
+
+
+def test_replacing_a_file_keeps_its_mode(tmp_path):
+    target = tmp_path / "graph.ttl"
+    target.write_text("previous")
+    target.chmod(0o640)
+    write_atomic(target, b"new")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640 and target.read_bytes() == b"new"

@@ -112,3 +112,11 @@ def test_bad_feeds_raise_feed_error_naming_the_source(data, fragment):
     with pytest.raises(FeedError) as e:
         parse_feed(data, "bad.xml")
     assert "bad.xml" in str(e.value) and fragment in str(e.value)
+
+
+def test_permalink_anchors_are_not_part_of_a_headings_text():
+    from graphbuild.html import html_blocks
+    page = ('<h2 id="tide">Counting the tide pools <a class="header-anchor" href="#tide">#</a></h2>'
+            '<h3 id="b">Results<a href="#b">¶</a></h3><p>See <a href="#tide">the first section</a>.</p>')
+    texts = [b.text for b in html_blocks(page, "https://tide.example/")]
+    assert texts == ["Counting the tide pools", "Results", "See the first section."]

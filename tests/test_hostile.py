@@ -165,7 +165,7 @@ def test_output_names_cannot_escape_the_output_folder(tmp_path):
         from graphbuild.text import slugify
         assert slugify("../../etc/passwd") == "etc-passwd"  # data-derived names are slugs
         written = [p for p in Path(cwd).rglob("*.html")]
-        assert [p.relative_to(cwd).as_posix() for p in written] == ["output/ego-ada-lovelace.html"]
+        assert [p.relative_to(cwd).as_posix() for p in written] == ["output/rss2-ego-ada-lovelace.html"]
 
 
 def test_failed_build_leaves_previous_output_and_no_temporary_files(tmp_path, data_dir):

@@ -156,5 +156,9 @@ def test_ego_network_page(reference_graph):
 def test_notebook_display_is_an_iframe_srcdoc(reference_graph):
     pytest.importorskip("IPython")
     from graphbuild.viz import show
-    html = show(reference_graph).data
-    assert html.startswith("<iframe srcdoc=") and "&lt;script" in html
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no IPython "Consider using IFrame" warning in normal use
+        shown = show(reference_graph)
+    html = shown._repr_html_()
+    assert html == shown.data and html.startswith("<iframe srcdoc=") and "&lt;script" in html

@@ -22,6 +22,7 @@ BUILTINS: dict[str, str] = {
     "orgs": "graphbuild.extractors.orgs",
     "people": "graphbuild.extractors.people",
     "relations": "graphbuild.extractors.relations",
+    "roles": "graphbuild.extractors.roles",
 }
 
 _registry: dict[str, str | ModuleType] = dict(BUILTINS)

@@ -17,10 +17,13 @@ DESCRIPTION = "membership, funding and part-of relations stated by a sentence ->
 NAME = "relations"
 #: (cue, predicate, direction): "forward" = thing before the cue -predicate-> thing after it
 CUES = [
-    (r"(?:has been invited to join|(?:has |have |will )?join(?:s|ed|ing)?(?: as)?|elected to|serv(?:es|ing) on|"
+    (r"(?:has been invited to join|(?:has |have |will )?join(?:s|ed|ing)?(?: as)?|elected to|serv(?:e|es|ed|ing) on|"
      r"(?:is |are |was )?(?:a |an )?members? of|part of)", "memberOf", "forward"),
-    (r"(?:(?:is |are |was |were )?(?:generously )?(?:funded|supported|sponsored) by|(?:received|receives|receiving) "
-     r"(?:\$[\d.,]+\s*\w*|funding|a grant|support|grants?) from|(?:a )?grant from|funding from)", "funder", "forward"),
+    (r"(?:(?:is |are |was |were )?(?:now )?(?:a )?fiscally sponsored (?:project|program|programme|organi[sz]ation) of|"
+     r"fiscal (?:host|sponsor),?|(?:is |are |was |were )?(?:generously )?sponsored by)", "sponsor", "forward"),
+    (r"(?:(?:is |are |was |were )?(?:generously )?(?:funded|supported) by|(?:received|receives|receiving) "
+     r"(?:\$[\d.,]+\s*\w*|funding|a grant|support|grants?) from|(?:a )?grant from|funding from|(?:a )?grant (?:by|of))", "funder", "forward"),
+    (r"(?:is |are |was |were )?(?:operated|maintained|run|published|developed) by", "maintainer", "forward"),
     (r"(?:is |are )?(?:financially )?(?:supporting|funding|sponsoring)", "funder", "backward"),
     (r"(?:is |are )?(?:housed|based|hosted|incubated) (?:at|by|in)", "affiliation", "forward"),
     (r"(?:ran|runs|organi[sz]ed|organi[sz]es|hosted|hosts|led|leads|convened|convenes)(?: a| an)?", "organizer", "backward"),
@@ -44,16 +47,33 @@ def _block_phrases(text: str) -> list[tuple[int, int, str]]:
 
 
 #: any cue at all: sentences without one are skipped cheaply
-ANY_CUE = re.compile(r"\b(?:join|elected|serv|member|part of|fund|support|sponsor|grant|housed|based|hosted|"
+ANY_CUE = re.compile(r"\b(?:join|elected|serv|member|part of|fund|support|sponsor|grant|housed|based|hosted|fiscal|"
+                     r"operated|maintained|run|published|developed|"
                      r"incubated|ran|runs|organi|led|leads|conven|at the)", re.I)
+
+
+def _listed(text: str, after: list) -> list:
+    """The first phrase after a cue and those listed with it: "by A, B and the C"."""
+    out = [after[0]]
+    for nxt in after[1:]:
+        if not re.fullmatch(r"\s*(?:,|,?\s+and|,?\s+&)\s+(?:the\s+)?", text[out[-1][1]:nxt[0]]) or len(out) >= 12:
+            break
+        out.append(nxt)
+    return out
 
 
 def _end(item, text, s, e, p) -> Mention:
     return _mention(item, text, s, e, p, "Person" if is_person_name(p) else "Organization")
 
 
+PRONOUN = re.compile(r"\b(?:[Ss]he|[Hh]e|[Tt]hey)\b")
+#: "the X leadership team": a named unit of X, not X itself ("the X team" is X)
+UNIT_TAIL = re.compile(r"\s+(?:leadership|steering|advisory|executive|editorial|governing|organi[sz]ing|core|survey)\s+"
+                       r"(?:team|council|committee|board|group)\b")
+
+
 def sentence_relations(item: FeedItem, text: str, ss: int, se: int, publisher: str | None,
-                       block_phrases: list) -> Iterator[Mention | Relation]:
+                       block_phrases: list, subject: str | None = None) -> Iterator[Mention | Relation]:
     sent = text[ss:se]
     if not ANY_CUE.search(sent):
         return
@@ -73,24 +93,60 @@ def sentence_relations(item: FeedItem, text: str, ss: int, se: int, publisher: s
     for rx, pred, direction in CUE_RX:
         for cm in rx.finditer(sent):
             cs, ce = ss + cm.start(), ss + cm.end()
-            before = [x for x in phrases if x[1] <= cs]
-            after = [x for x in phrases if x[0] >= ce and x[0] - ce <= 3]
+            # "a two-year grant": a hyphenated adjective is no name
+            before = [x for x in phrases if x[1] <= cs and not (x[2][:1].islower() and re.match(r"\s+[a-z]", text[x[1]:x[1] + 2]))]
+            after = [x for x in phrases if x[0] >= ce]
+            if not after or after[0][0] - ce > 3:
+                continue
             if not after:
                 continue
-            obj = _end(item, text, *after[0])
-            if before and cs - before[-1][1] <= 60 and not WE.search(text[before[-1][1]:cs]):
+            objs = _listed(text, after) if direction == "forward" else after[:1]
+            we = WE.search(text[max(ss, cs - 25):cs]) or (WE.search(text[ss:cs]) and not before) or \
+                (before and [x for x in WE.finditer(text[ss:cs])] and
+                 max(x.end() for x in WE.finditer(text[ss:cs])) + ss > before[-1][1])
+            opening = re.search(r"(?:^\s*|\bthat\s+|,\s+)[Ww]ith\s+(?:[\w$.,-]+\s+){0,3}?$", text[max(ss, cs - 60):cs])
+            # "a grant from X in support of the Y project": Y is funded
+            for_ = re.match(r"\s*(?:\([^()]{1,20}\)\s*)?,?\s+(?:in support of|to support)\s+(?:the\s+)?", text[objs[-1][1]:objs[-1][1] + 40])
+            beneficiary = [x for x in phrases if for_ and x[0] == objs[-1][1] + for_.end()]
+            pron = before and PRONOUN.search(text[before[-1][1]:cs])
+            if pred in ("funder", "sponsor") and beneficiary:
+                subj = _end(item, text, *beneficiary[0])
+            elif pred == "maintainer" and phrases and phrases[0][0] - ss <= 4 and phrases[0][0] < cs and \
+                    re.match(r"\s+(?:is|was|are)\b", text[phrases[0][1]:phrases[0][1] + 5]):
+                subj = _end(item, text, *phrases[0])  # "Foo is a big computer operated by X"
+            elif pron or (not before and PRONOUN.search(text[ss:cs])):
+                if not subject:
+                    continue
+                subj = _mention(item, text, cs, ce, subject, "Person")  # "she has been serving on X"
+            elif opening and pred in ("funder", "sponsor") and (", " in objs[0][2] or re.match(
+                    r",\s+", text[objs[-1][1]:objs[-1][1] + 3])):
+                # "With funding from X, Dask will ...": the funded thing follows the funder
+                first = objs[0]
+                if ", " in first[2]:  # "X, Dask" read as one name
+                    name, rest = first[2].split(", ", 1)
+                    objs = [(first[0], first[0] + len(name), name)]
+                    later = [(first[1] - len(rest), first[1], rest)]
+                else:
+                    later = [x for x in phrases if x[0] > objs[-1][1]]
+                    gap = text[objs[-1][1]:later[0][0]] if later else ""
+                    if not later or not re.fullmatch(r",\s*(?:the\s+)?", gap):
+                        continue
+                subj = _end(item, text, *later[0])
+            elif before and cs - before[-1][1] <= 60 and not WE.search(text[before[-1][1]:cs]):
                 subj = _end(item, text, *before[-1])
-            elif publisher and WE.search(text[max(ss, cs - 25):cs]):
+            elif publisher and we:
                 subj = _mention(item, text, cs, ce, publisher)
             else:
                 continue
-            if direction == "backward":
-                subj, obj = obj, subj
-            if subj.name == obj.name:
-                continue
-            yield subj
-            yield obj
-            yield Relation(subj, pred, obj, item.link, q, NAME)
+            for o in objs:
+                tail = UNIT_TAIL.match(text, o[1])
+                obj = _end(item, text, o[0], tail.end(), text[o[0]:tail.end()]) if tail else _end(item, text, *o)
+                s_, o_ = (obj, subj) if direction == "backward" else (subj, obj)
+                if s_.name == o_.name:
+                    continue
+                yield s_
+                yield o_
+                yield Relation(s_, pred, o_, item.link, q, NAME)
     for prev, (s, e, p) in zip(phrases, phrases[1:]):  # "the X Institute (XI) at the University of Y"
         if ORG_AT.search(text[prev[1]:s]) and ORG_CUE_RX.search(prev[2]) and ORG_CUE_RX.search(p):
             child, parent = _end(item, text, *prev), _end(item, text, s, e, p)
@@ -99,14 +155,18 @@ def sentence_relations(item: FeedItem, text: str, ss: int, se: int, publisher: s
             yield Relation(child, "parentOrganization", parent, item.link, q, NAME)
 
 
-def block_relations(item: FeedItem, block: Block, publisher: str | None) -> Iterator[Mention | Relation]:
+def block_relations(item: FeedItem, block: Block, publisher: str | None,
+                    subject: str | None = None) -> Iterator[Mention | Relation]:
     text = block.text
     phrases = _block_phrases(text)
     for ss, se in sentence_spans(text):
-        yield from sentence_relations(item, text, ss, se, publisher, phrases)
+        yield from sentence_relations(item, text, ss, se, publisher, phrases, subject)
 
 
 def extract(item: FeedItem, context=None) -> Iterator[Mention | Relation]:
+    from .roles import post_subject
+
     publisher = publisher_name(item.feed.title, item.feed.link or item.feed.iri)
+    subject = post_subject(item)
     for block in item.blocks:
-        yield from block_relations(item, block, publisher)
+        yield from block_relations(item, block, publisher, subject)
