@@ -134,7 +134,8 @@ def _print_summary(s: dict, written: list[Path], seconds: float) -> None:
 @click.option("--graph", type=click.Path(dir_okay=False), help="Graph file to query (default: output/graph.ttl).")
 @click.option("--feed", "feeds", multiple=True, help="Build from these feeds instead of reading a graph. Repeatable.")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="Bind a parameter: an IRI (<...> or http...), or a name/alias of an entity, or a value.")
+              help="Bind any variable of the query: an IRI (<...> or http...), a name/alias of an entity, "
+                   "\"text\" in double quotes for that literal, or a value.")
 @click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "md"]), default="table",
               show_default=True, help="Output format (csv/tsv/json are the SPARQL 1.1 results formats).")
 @click.option("--full", is_flag=True, help="Print whole IRIs instead of prefixed names.")

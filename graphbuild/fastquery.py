@@ -67,9 +67,27 @@ def query_file_stream(path: str | Path, name_or_text: str, params: dict[str, Any
     caps = [x for x in (limit, max_rows) if x is not None]
 
     def produce():
+        """In the worker: load, bind, run; CSV, TSV and JSON are formatted there too, so only
+        text crosses the pipe (a table needs all rows for its widths: those come as terms)."""
         engine = sparql.OxEngine(load(path), PREFIXES)
         bound = sparql.bind(q, params, engine, prefixes)
-        return sparql.stream(engine.execute(q, bound), min(caps) if caps else None)
+        messages = sparql.stream(engine.execute(q, bound), min(caps) if caps else None, raw=True)
+        head = next(messages)
+        yield head
+        if head[0] != "select" or fmt not in ("csv", "tsv", "json"):
+            yield from ((m[0], [tuple(sparql.portable(t) for t in r) for r in m[1]]) if m[0] == "rows" else m
+                        for m in messages)
+            return
+        cut = []
+        def batches():
+            for m in messages:
+                if m[0] == "rows":
+                    yield (dict(zip(head[1], r)) for r in m[1])
+                else:
+                    cut.append(m)
+        for chunk in stream_results(batches(), head[1], fmt, prefixes, full):
+            yield ("text", chunk)
+        yield from cut
 
     out = Output(iter(()))
 
@@ -85,6 +103,8 @@ def query_file_stream(path: str | Path, name_or_text: str, params: dict[str, Any
             for msg in messages:
                 if msg[0] == "rows":
                     yield [tuple(sparql.ox_term(t) for t in r) for r in msg[1]]
+                elif msg[0] == "text":
+                    yield msg[1]
                 elif msg[0] == "cut" and (limit is None or (max_rows is not None and max_rows < limit)):
                     out.notices.append(f"{q.label}: stopped at {msg[1]} rows (--max-rows {max_rows}); "
                                        "the query has more: raise --max-rows, or add LIMIT or a filter")
@@ -92,8 +112,11 @@ def query_file_stream(path: str | Path, name_or_text: str, params: dict[str, Any
             triples = [ox.Triple(*t) for b in batches() for t in b]
             yield ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
             return
+        if fmt in ("csv", "tsv", "json"):
+            yield from batches()  # formatted in the worker
+            return
         variables = head[1]
-        yield from stream_results((( dict(zip(variables, r)) for r in b) for b in batches()), variables, fmt,
+        yield from stream_results(((dict(zip(variables, r)) for r in b) for b in batches()), variables, fmt,
                                   prefixes, full)
 
     out.chunks = chunks()

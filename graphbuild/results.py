@@ -13,11 +13,16 @@ from .errors import QueryError
 FORMATS = ("table", "csv", "tsv", "json", "md")
 
 
+_OX = {"NamedNode": "uri", "BlankNode": "bnode"}
+
+
 def parts(t) -> tuple[str, str, str | None, str | None] | None:
     """(kind, value, language, datatype) of an rdflib or pyoxigraph term; None for unbound."""
     if t is None:
         return None
     cls = type(t).__name__
+    if cls in _OX:  # the common case first: pyoxigraph IRIs
+        return _OX[cls], t.value, None, None
     if cls in ("URIRef", "NamedNode"):
         return "uri", getattr(t, "value", None) if cls == "NamedNode" else str(t), None, None
     if cls in ("BNode", "BlankNode"):
@@ -45,13 +50,18 @@ def _json_term(t) -> dict | None:
     return d
 
 
+def _csv_value(t) -> str:
+    p = parts(t)
+    return "" if p is None else p[1]
+
+
 def to_csv(rows: list[dict], variables: list[str]) -> str:
     """SPARQL 1.1 Query Results CSV: plain values, CRLF line ends."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(variables)
     for r in rows:
-        w.writerow(["" if parts(r.get(v)) is None else parts(r[v])[1] for v in variables])
+        w.writerow([_csv_value(r.get(v)) for v in variables])
     return buf.getvalue()
 
 

@@ -151,8 +151,8 @@ def find_entity(engine, value: str) -> tuple[Any | None, list[str]]:
 
 
 def to_term(value: Any, engine, prefixes: dict[str, str], q: Query | None = None, name: str = ""):
-    """A parameter value as a pyoxigraph term: an RDF term as it is; ``<iri>`` or an http(s)/urn/tag
-    URL as an IRI; ``prefix:local`` with a known prefix as an IRI; else the entity with that name or
+    """A parameter value as a pyoxigraph term: an RDF term as it is; ``"text"`` (in double quotes)
+    as that plain literal; ``<iri>`` or an http(s)/urn/tag URL as an IRI; ``prefix:local`` with a known prefix as an IRI; else the entity with that name or
     alias; else a plain literal (refused when the query's header says the parameter is an entity).
 
     Raises:
@@ -171,6 +171,8 @@ def to_term(value: Any, engine, prefixes: dict[str, str], q: Query | None = None
         raise QueryError(f"{label}: ?{name} cannot be bound to a blank node")
     s = str(value)
     iri = None
+    if len(s) >= 2 and s[0] == s[-1] == '"':  # "..." forces a plain literal (a name, not its entity)
+        return ox.Literal(s[1:-1])
     if s.startswith("<") and s.endswith(">"):
         iri = s[1:-1]
     elif re.match(r"^(https?|urn|tag):\S+$", s):
@@ -200,9 +202,10 @@ def bind(q: Query, params: dict[str, Any], engine, prefixes: dict[str, str]) -> 
 
 
 # ------------------------------------------------------------------ streaming, caps, time
-def stream(answer: Answer, max_rows: int | None) -> Iterator[tuple]:
+def stream(answer: Answer, max_rows: int | None, raw: bool = False) -> Iterator[tuple]:
     """An answer as messages of plain data: ("select", variables) then ("rows", [row, ...]) batches
-    and ("cut", n) when ``max_rows`` stopped it; or ("ask", bool); or ("graph",) then triple batches."""
+    and ("cut", n) when ``max_rows`` stopped it; or ("ask", bool); or ("graph",) then triple batches.
+    Terms are portable (see :func:`portable`), or the engine's own with ``raw``."""
     if answer.kind == "ask":
         yield ("ask", answer.value)
         return
@@ -213,7 +216,7 @@ def stream(answer: Answer, max_rows: int | None) -> Iterator[tuple]:
             yield ("rows", batch)
             yield ("cut", n)
             return
-        batch.append(tuple(portable(t) for t in row))
+        batch.append(row if raw else tuple(portable(t) for t in row))
         n += 1
         if len(batch) >= BATCH:
             yield ("rows", batch)
