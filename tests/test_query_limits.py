@@ -218,3 +218,12 @@ def test_an_installed_wheel_carries_its_queries(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "graphbuild/data/queries/top_mentioned.rq" in names
     assert not any(n.startswith("queries/") or n.startswith("graphbuild/queries/") for n in names)
+
+
+def test_an_engine_failure_on_a_bad_query_is_one_line_naming_it(ttl):
+    memory = Graph().parse(str(ttl))
+    with pytest.raises(QueryError, match=r"^query text: (the query failed|SPARQL syntax error)") as e:
+        run_query(memory, "SELECT * WHERE { ?s nope:x ?o }")  # rdflib: an unknown prefix
+    assert "\n" not in str(e.value)
+    with pytest.raises(QueryError, match=r"^query text: SPARQL syntax error at line 1"):
+        run_query(read_graph(ttl), "SELECT * WHERE { ?s nope:x ?o }")
