@@ -12,15 +12,19 @@ engines, for any variable of the outermost group, projected or not. (A variable 
 a sub-SELECT is another variable, in SPARQL's scoping, and is not bound.)
 
 Time and size. With a ``timeout``, the query runs in a forked worker process that streams batches
-of rows back through a pipe; the parent kills it when the time is up, whatever the engine is
+of rows back through a pipe (length-prefixed pickles); the parent kills it when the time is up, whatever the engine is
 doing (pyoxigraph cannot be interrupted from Python). Without fork (Windows), or without a
 timeout, it runs in this process and the time is checked between rows. Rows past ``max_rows`` are
 never read: the answer says it was cut.
 """
 from __future__ import annotations
 
-import multiprocessing
+import os
 import pickle
+import select
+import signal
+import struct
+import sys
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -228,66 +232,111 @@ class RemoteTraceback(Exception):
     """The traceback of an exception raised in the query worker process."""
 
 
-def _child(produce: Callable[[], Iterable[tuple]], conn) -> None:
+def _send(fd: int, msg: tuple) -> None:
+    data = pickle.dumps(msg, protocol=pickle.HIGHEST_PROTOCOL)
+    data = struct.pack("!Q", len(data)) + data
+    while data:
+        data = data[os.write(fd, data):]
+
+
+def _child(produce: Callable[[], Iterable[tuple]], fd: int) -> None:
+    """The worker's whole life: run ``produce``, send its messages, never return to the caller."""
+    code = 0
     try:
-        for msg in produce():
-            conn.send(msg)
-        conn.send(("done",))
-    except BaseException as e:  # noqa: BLE001  (sent to the parent, which raises it)
         try:
-            exc = pickle.loads(pickle.dumps(e))
-        except Exception:  # noqa: BLE001  (an exception that does not pickle: its text)
-            exc = RuntimeError(f"{type(e).__name__}: {e}")
-        conn.send(("error", exc, traceback.format_exc()))
+            for msg in produce():
+                _send(fd, msg)
+            _send(fd, ("done",))
+        except BaseException as e:  # noqa: BLE001  (sent to the parent, which raises it)
+            try:
+                exc = pickle.loads(pickle.dumps(e))
+            except Exception:  # noqa: BLE001  (an exception that does not pickle: its text)
+                exc = RuntimeError(f"{type(e).__name__}: {e}")
+            _send(fd, ("error", exc, traceback.format_exc()))
+    except BaseException:  # noqa: BLE001  (the parent went away)
+        code = 1
     finally:
-        conn.close()
+        os._exit(code)
 
 
-def _fork_context():
-    try:
-        return multiprocessing.get_context("fork")
-    except ValueError:
-        return None
+class _Reader:
+    """Length-prefixed pickled messages from the worker's pipe, each read before a deadline."""
+
+    def __init__(self, fd: int, deadline: float, on_timeout: Callable[[], Exception]) -> None:
+        self.fd, self.deadline, self.on_timeout, self.buf = fd, deadline, on_timeout, bytearray()
+
+    def _fill(self, n: int) -> bool:
+        while len(self.buf) < n:
+            left = self.deadline - time.monotonic()
+            if left <= 0 or not select.select([self.fd], [], [], left)[0]:
+                raise self.on_timeout()
+            data = os.read(self.fd, max(1 << 16, n - len(self.buf)))
+            if not data:
+                return False
+            self.buf += data
+        return True
+
+    def message(self) -> tuple | None:
+        if not self._fill(8):
+            return None
+        (size,) = struct.unpack("!Q", self.buf[:8])
+        if not self._fill(8 + size):
+            return None
+        msg = pickle.loads(bytes(self.buf[8:8 + size]))
+        del self.buf[:8 + size]
+        return msg
 
 
 def supervised(produce: Callable[[], Iterable[tuple]], timeout: float | None, label: str) -> Iterator[tuple]:
-    """The messages of ``produce()``, run in a worker process killed after ``timeout`` seconds
-    (in this process, with the time checked between messages, when there is no timeout or no fork).
+    """The messages of ``produce()``, run in a forked worker process killed after ``timeout``
+    seconds (in this process, with the time checked between messages, when there is no timeout or
+    no ``os.fork``). A plain fork and a pipe, not ``multiprocessing``, whose import alone costs
+    more than a small query.
 
     Raises:
         QueryError: the time ran out, or the worker died (killed for memory, crashed).
         Exception: whatever ``produce`` raised, re-raised here (with the worker's traceback).
     """
-    ctx = _fork_context() if timeout is not None else None
     deadline = time.monotonic() + timeout if timeout is not None else None
-    if ctx is None:
+    if timeout is None or not hasattr(os, "fork"):
         for msg in produce():
             if deadline is not None and time.monotonic() > deadline:
                 raise QueryError(f"{label}: stopped after {timeout:g} s (--timeout)")
             yield msg
         return
-    receive, send = ctx.Pipe(duplex=False)
-    worker = ctx.Process(target=_child, args=(produce, send), daemon=True)
-    worker.start()
-    send.close()
+    read_fd, write_fd = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_fd)
+        _child(produce, write_fd)
+    os.close(write_fd)
+    reader = _Reader(read_fd, deadline, lambda: QueryError(
+        f"{label}: stopped after {timeout:g} s (--timeout); the query was still running"))
     try:
         while True:
-            left = deadline - time.monotonic()
-            if left <= 0 or not receive.poll(left):
-                raise QueryError(f"{label}: stopped after {timeout:g} s (--timeout); the query was still running")
-            try:
-                msg = receive.recv()
-            except EOFError:
-                worker.join(1)
-                raise QueryError(f"{label}: the query process ended unexpectedly (exit code {worker.exitcode}; "
-                                 "out of memory?)") from None
+            msg = reader.message()
+            if msg is None:
+                _, status = os.waitpid(pid, 0)
+                pid = 0
+                raise QueryError(f"{label}: the query process ended unexpectedly ({_status(status)}; out of memory?)")
             if msg[0] == "done":
                 return
             if msg[0] == "error":
                 raise msg[1] from RemoteTraceback(msg[2])
             yield msg
     finally:
-        receive.close()
-        if worker.is_alive():
-            worker.kill()
-        worker.join()
+        os.close(read_fd)
+        if pid:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            os.waitpid(pid, 0)
+
+
+def _status(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"killed by signal {os.WTERMSIG(status)}"
+    return f"exit code {os.WEXITSTATUS(status)}"
