@@ -146,15 +146,20 @@ def _print_summary(s: dict, written: list[Path], seconds: float) -> None:
 @click.option("--graph", type=click.Path(dir_okay=False), help="Graph file to query (default: output/graph.ttl).")
 @click.option("--feed", "feeds", multiple=True, help="Build from these feeds instead of reading a graph. Repeatable.")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="Bind a parameter: an IRI (<...> or http...), or a name/alias of an entity, or a value.")
+              help="Bind any variable of the query: an IRI (<...> or http...), a name/alias of an entity, "
+                   "\"text\" in double quotes for that literal, or a value.")
 @click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "md"]), default="table",
               show_default=True, help="Output format (csv/tsv/json are the SPARQL 1.1 results formats).")
 @click.option("--full", is_flag=True, help="Print whole IRIs instead of prefixed names.")
 @click.option("--limit", type=click.IntRange(min=0), help="Print at most this many rows.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
+              help="Stop the query after this many seconds (exit 1).")
+@click.option("--max-rows", type=click.IntRange(min=0), default=10_000, show_default=True,
+              help="Read at most this many rows, with a notice if there were more (0: no cap).")
 @click.option("--allow-update", is_flag=True, help="Allow INSERT/DELETE/LOAD/CLEAR/DROP (changes only the in-memory graph).")
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE clauses (lets the query reach the network).")
 @_errors
-def query(query, graph, feeds, params, fmt, full, limit, allow_update, allow_service):
+def query(query, graph, feeds, params, fmt, full, limit, timeout, max_rows, allow_update, allow_service):
     """Run a bundled query by name, a .rq file, or SPARQL text, on the last build.
 
     Example: graphbuild query people_by_organization --param org="BIDS" --format csv
@@ -166,17 +171,22 @@ def query(query, graph, feeds, params, fmt, full, limit, allow_update, allow_ser
         k, v = p.split("=", 1)
         kv[k.strip().lstrip("?")] = v
     if not feeds and not allow_update:  # a graph file: pyoxigraph alone, no rdflib to import
-        from .fastquery import query_file
+        from .fastquery import query_file_stream
         path = Path(graph) if graph else OUT / "graph.ttl"
         if not graph and not path.exists():
             raise click.ClickException(f"{path} not found: run 'graphbuild build' first, or pass --graph FILE or --feed FEED")
-        text, code = query_file(path, query, kv, fmt=fmt, full=full, limit=limit, allow_service=allow_service)
-        click.echo(text, nl=False)
-        sys.exit(code)
+        out = query_file_stream(path, query, kv, fmt=fmt, full=full, limit=limit, allow_service=allow_service,
+                                timeout=timeout, max_rows=max_rows or None)
+        for chunk in out.chunks:  # streamed: a large answer is never held whole
+            click.echo(chunk, nl=False)
+        for notice in out.notices:
+            click.echo(f"notice: {notice}", err=True)
+        sys.exit(out.code)
     from .queries import format_rows, run_query
 
     g = _graph(graph, feeds)
-    result = run_query(g, query, allow_update=allow_update, allow_service=allow_service, limit=limit, **kv)
+    result = run_query(g, query, allow_update=allow_update, allow_service=allow_service, limit=limit,
+                       timeout=None if allow_update else timeout, max_rows=max_rows or None, **kv)
     if isinstance(result, bool):
         click.echo("yes" if result else "no")
         sys.exit(0 if result else 1)
@@ -185,6 +195,9 @@ def query(query, graph, feeds, params, fmt, full, limit, allow_update, allow_ser
         click.echo(serialize(result, "ttl").decode("utf-8"), nl=False)
         return
     click.echo(format_rows(result, fmt, g, full), nl=False)
+    if result.cut is not None:
+        click.echo(f"notice: stopped at {result.cut} rows (--max-rows {max_rows}); the query has more: raise "
+                   "--max-rows, or add LIMIT or a filter", err=True)
 
 
 @cli.command(name="queries")

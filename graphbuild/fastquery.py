@@ -1,19 +1,20 @@
 """``graphbuild query`` on a graph file with pyoxigraph alone: the answers of :func:`run_query`
-on a built graph, without importing rdflib (whose import alone takes longer than the query)."""
+on a built graph, without importing rdflib (whose import alone takes longer than the query).
+The worker process (see :mod:`graphbuild.sparql`) loads the file, binds and runs the query and
+streams rows back; this process formats them as they come."""
 from __future__ import annotations
 
-import difflib
-import re
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pyoxigraph as ox
 
+from . import sparql
 from .errors import QueryError
-from .prefixes import PREFIXES, SCHEMA, minted_prefixes
-from .querydefs import check_params, check_safe, load_query, ox_syntax_error
-from .results import format_results
-from .text import name_key
+from .prefixes import PREFIXES, minted_prefixes
+from .querydefs import check_nesting, check_params, check_safe, load_query
+from .results import stream_results
 
 #: graph file extension -> format (read_graph uses it too)
 READ_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD,
@@ -39,59 +40,95 @@ def load(path: str | Path) -> ox.Store:
     return store
 
 
-def _entity(store: ox.Store, value: str) -> tuple[ox.NamedNode | None, list[str]]:
-    """(the entity named ``value``, all names for suggestions)."""
-    key, alias, names = name_key(value), None, []
-    q = f"SELECT ?s ?p ?n WHERE {{ VALUES ?p {{ <{SCHEMA}name> <{SCHEMA}alternateName> }} ?s ?p ?n }}"
-    for s, p, n in store.query(q):
-        names.append(n.value)
-        if isinstance(s, ox.NamedNode) and name_key(n.value) == key:
-            if p.value.endswith("/name"):
-                return s, names
-            alias = alias or s
-    return alias, names
+@dataclass
+class Output:
+    """What ``graphbuild query`` prints: text chunks as they come, then the exit code (1 for a
+    false ASK) and notices for stderr (a cut answer)."""
+
+    chunks: Iterator[str]
+    code: int = 0
+    notices: list[str] = field(default_factory=list)
 
 
-def _term(store: ox.Store, q, name: str, value: Any):
-    s = str(value)
-    if s.startswith("<") and s.endswith(">") and " " not in s:
-        return ox.NamedNode(s[1:-1])
-    if re.match(r"^(https?|urn|tag):\S+$", s):
-        return ox.NamedNode(s)
-    m = re.match(r"^([A-Za-z][\w-]*):([\w.-]+)$", s)
-    if m and m.group(1) in PREFIXES:
-        return ox.NamedNode(PREFIXES[m.group(1)] + m.group(2))
-    node, names = _entity(store, s)
-    if node is None and q.takes_entity(name):
-        near = difflib.get_close_matches(s, sorted(set(names)), n=3)
-        raise QueryError(f"No entity named {s!r} for ?{name}." + (f" Did you mean {', '.join(near)}?" if near else ""))
-    return node or ox.Literal(s)
+def query_file_stream(path: str | Path, name_or_text: str, params: dict[str, Any], *, fmt: str = "table",
+                      full: bool = False, limit: int | None = None, allow_service: bool = False,
+                      timeout: float | None = sparql.DEFAULT_TIMEOUT,
+                      max_rows: int | None = sparql.DEFAULT_MAX_ROWS) -> Output:
+    """Run a query on a graph file; the answer streams out of ``Output.chunks``.
+
+    Raises (while the chunks are read):
+        QueryError: as :func:`graphbuild.run_query`, and a query stopped by ``timeout``.
+    """
+    q = load_query(name_or_text)
+    check_safe(q.text, False, allow_service, q.label)
+    check_nesting(q)
+    check_params(q, params)
+    prefixes = {**PREFIXES, **minted_prefixes()}
+    caps = [x for x in (limit, max_rows) if x is not None]
+
+    def produce():
+        """In the worker: load, bind, run; CSV, TSV and JSON are formatted there too, so only
+        text crosses the pipe (a table needs all rows for its widths: those come as terms)."""
+        engine = sparql.OxEngine(load(path), PREFIXES)
+        bound = sparql.bind(q, params, engine, prefixes)
+        messages = sparql.stream(engine.execute(q, bound), min(caps) if caps else None, raw=True)
+        head = next(messages)
+        yield head
+        if head[0] != "select" or fmt not in ("csv", "tsv", "json"):
+            yield from ((m[0], [tuple(sparql.portable(t) for t in r) for r in m[1]]) if m[0] == "rows" else m
+                        for m in messages)
+            return
+        cut = []
+        def batches():
+            for m in messages:
+                if m[0] == "rows":
+                    yield (dict(zip(head[1], r)) for r in m[1])
+                else:
+                    cut.append(m)
+        for chunk in stream_results(batches(), head[1], fmt, prefixes, full):
+            yield ("text", chunk)
+        yield from cut
+
+    out = Output(iter(()))
+
+    def chunks() -> Iterator[str]:
+        messages = sparql.supervised(produce, timeout, q.label)
+        head = next(messages)
+        if head[0] == "ask":
+            out.code = 0 if head[1] else 1
+            yield "yes\n" if head[1] else "no\n"
+            return
+
+        def batches():
+            for msg in messages:
+                if msg[0] == "rows":
+                    yield [tuple(sparql.ox_term(t) for t in r) for r in msg[1]]
+                elif msg[0] == "text":
+                    yield msg[1]
+                elif msg[0] == "cut" and (limit is None or (max_rows is not None and max_rows < limit)):
+                    out.notices.append(f"{q.label}: stopped at {msg[1]} rows (--max-rows {max_rows}); "
+                                       "the query has more: raise --max-rows, or add LIMIT or a filter")
+        if head[0] == "graph":
+            triples = [ox.Triple(*t) for b in batches() for t in b]
+            yield ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
+            return
+        if fmt in ("csv", "tsv", "json"):
+            yield from batches()  # formatted in the worker
+            return
+        variables = head[1]
+        yield from stream_results(((dict(zip(variables, r)) for r in b) for b in batches()), variables, fmt,
+                                  prefixes, full)
+
+    out.chunks = chunks()
+    return out
 
 
-def query_file(path: str | Path, name_or_text: str, params: dict[str, Any], *, fmt: str = "table",
-               full: bool = False, limit: int | None = None, allow_service: bool = False) -> tuple[str, int]:
+def query_file(path: str | Path, name_or_text: str, params: dict[str, Any], **kwargs) -> tuple[str, int]:
     """Run a query on a graph file; returns (text to print, exit code: 1 for a false ASK).
 
     Raises:
         QueryError: as :func:`graphbuild.run_query`.
     """
-    q = load_query(name_or_text)
-    check_safe(q.text, False, allow_service)
-    check_params(q, params)
-    store = load(path)
-    subs = {ox.Variable(k): _term(store, q, k, v) for k, v in params.items() if v is not None}
-    try:
-        result = store.query(q.text, prefixes=PREFIXES, substitutions=subs)
-    except SyntaxError as e:
-        raise ox_syntax_error(q.text, e) from None
-    except (RuntimeError, ValueError, OSError) as e:
-        raise QueryError(f"{q.name}: the query failed ({str(e).splitlines()[0]})") from None
-    if isinstance(result, ox.QueryBoolean):
-        return ("yes\n", 0) if bool(result) else ("no\n", 1)
-    if isinstance(result, ox.QueryTriples):
-        out = ox.serialize(list(result), format=ox.RdfFormat.TURTLE, prefixes={**PREFIXES, **minted_prefixes()})
-        return out.decode("utf-8"), 0
-    variables = [v.value for v in result.variables]
-    rows = [dict(zip(variables, sol)) for sol in result]
-    rows = rows[:limit] if limit is not None else rows
-    return format_results(rows, variables, fmt, {**PREFIXES, **minted_prefixes()}, full), 0
+    out = query_file_stream(path, name_or_text, params, **kwargs)
+    text = "".join(out.chunks)
+    return text, out.code

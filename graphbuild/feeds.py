@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import IO
-from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -20,6 +19,7 @@ from .errors import FeedError
 from .html import html_blocks, resolve_href, safe_iri, strip_controls, text_blocks
 from .models import Author, Feed, FeedInfo, FeedItem, Problem
 from .text import squash
+from .urls import split
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +97,8 @@ def _rss_author(value: str) -> Author | None:
 
 
 def _is_web(url: str | None) -> bool:
-    return bool(url) and urlsplit(url).scheme in ("http", "https")
+    p = split(url) if url else None  # never raises on a malformed URL (e.g. an unclosed IPv6 host)
+    return p is not None and p.scheme in ("http", "https")
 
 
 def _content(el: etree._Element, fmt: str) -> tuple[str, etree._Element | None, str]:

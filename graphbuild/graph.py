@@ -15,12 +15,12 @@ from .feeds import Limits, parse_feed
 from .errors import FeedError
 from .models import Entity, Feed, FeedItem, Mention, Problem, Quote, Relation
 from .store import new_graph
-from .namespaces import (BASE_URI, GB, KIND_TYPES, OA, OWL, PROV, annotation_iri, entity_iri, feed_iri)
+from .namespaces import (BASE_URI, GB, KIND_TYPES, OA, OWL, PROV, annotation_iri, digest, entity_iri, feed_iri)
 from .curation import as_curation, curate
 from .resolve import Resolution, confidence, gazetteer_mentions, relations_of, resolve
 from .rules import load_rules
 from .sources import default_feed, open_source
-from .urls import is_web_iri, norm_url
+from .urls import clean_iri, norm_url, redact
 
 log = logging.getLogger(__name__)
 
@@ -133,9 +133,10 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
         mentions += gazetteer_mentions(items, curate(resolve(mentions, cur), cur, record=False))
     res = curate(resolve(mentions, cur), cur)
     rels = relations_of(res, relations)
-    g = to_graph(feeds, items, res, rels, base_uri)
-    warnings = [Problem("curation", w) for w in (res.curation.warnings if res.curation else ())]
-    return Build(g, feeds, res, rels, [p for f in feeds for p in f.problems] + warnings, items)
+    problems = [p for f in feeds for p in f.problems]
+    g = to_graph(feeds, items, res, rels, base_uri, problems)
+    problems += [Problem("curation", w) for w in (res.curation.warnings if res.curation else ())]
+    return Build(g, feeds, res, rels, problems, items)
 
 
 def build_graph(sources: Iterable[str | Path] | None = None, **kwargs) -> Graph:
@@ -149,17 +150,53 @@ class _Triples:
 
     Building rdflib terms and adding them one by one to rdflib's memory store costs ~25 us a
     triple; this path costs ~1 us, which is what keeps a 10k-post build within a few seconds.
+
+    :meth:`web` is the one door through which a link read from a feed (post link, citation, author
+    or sameAs URL, feed address) becomes an IRI; :meth:`iri` is for IRIs graphbuild mints itself.
     """
 
     def __init__(self) -> None:
         self.quads: list[ox.Quad] = []
         self._iris: dict[str, ox.NamedNode] = {}
+        self._web: dict[str, tuple[ox.NamedNode | None, str]] = {}
+        #: item (or feed) -> {link as read: what was done to it}, for one warning each
+        self.notes: dict[str, dict[str, str]] = {}
 
     def iri(self, value: str) -> ox.NamedNode:
         node = self._iris.get(value)
         if node is None:
             node = self._iris[value] = ox.NamedNode(value)
         return node
+
+    def web(self, url: str, where: str) -> ox.NamedNode | None:
+        """``url`` as an IRI (RFC 3987: percent-encoded where it may be, user info removed), or
+        None when it cannot be one; either way noted against ``where`` (an item or feed)."""
+        found = self._web.get(url)
+        if found is None:
+            iri, note = clean_iri(url)
+            node = None
+            if iri is not None:
+                try:
+                    node = self.iri(iri)
+                except ValueError as e:  # the IRI parser of the store is the final judge
+                    note = f"not a valid IRI ({e})"
+            found = self._web[url] = (node, note if node is not None else f"dropped: {note}")
+        if found[1]:
+            self.notes.setdefault(where, {})[url] = found[1]
+        return found[0]
+
+    def problems(self) -> list[Problem]:
+        """One warning per item or feed whose links were repaired or dropped, naming them."""
+        out = []
+        for where, notes in self.notes.items():
+            by_note: dict[str, list[str]] = {}
+            for url, note in notes.items():
+                by_note.setdefault(note, []).append(url)
+            parts = [f"{note}: " + ", ".join(repr(redact(u)[:100]) for u in urls[:3])
+                     + (f" and {len(urls) - 3} more" if len(urls) > 3 else "") for note, urls in by_note.items()]
+            out.append(Problem(redact(where), f"{len(notes)} link{'s' if len(notes) != 1 else ''} made valid "
+                               f"IRIs (RFC 3987) or dropped: {'; '.join(parts)}"))
+        return out
 
     def add(self, s: ox.NamedNode, p: ox.NamedNode, o) -> None:
         self.quads.append(ox.Quad(s, p, o))
@@ -187,13 +224,13 @@ KIND_NODES = {k: tuple(map(_n, types)) for k, (_, types) in KIND_TYPES.items()}
 RELATION_NODES = {k: _n(v) for k, v in RELATIONS.items()}
 
 
-def _add_evidence(t: _Triples, anno: ox.NamedNode, post: str, q: Quote, extractor: str) -> None:
+def _add_evidence(t: _Triples, anno: ox.NamedNode, post: ox.NamedNode, q: Quote, extractor: str) -> None:
     """One oa:Annotation per (post, quoted sentence, extractor); bodies are added by the caller."""
     target, selector = t.iri(f"{anno.value}-target"), t.iri(f"{anno.value}-selector")
     t.add(anno, TYPE, ANNOTATION)
     t.add(anno, HAS_TARGET, target)
     t.add(anno, EXTRACTOR, t.lit(extractor))
-    t.add(target, HAS_SOURCE, t.iri(post))
+    t.add(target, HAS_SOURCE, post)
     t.add(target, HAS_SELECTOR, selector)
     t.add(selector, TYPE, QUOTE_SELECTOR)
     t.add(selector, EXACT, t.lit(q.exact))
@@ -207,14 +244,27 @@ def _annotation(t: _Triples, seen: set, post: str, q: Quote, extractor: str, bas
     anno = t.iri(str(annotation_iri(post, q.exact, extractor, base_uri=base_uri)))
     if anno not in seen:
         seen.add(anno)
-        _add_evidence(t, anno, post, q, extractor)
+        _add_evidence(t, anno, _post_node(t, post, base_uri), q, extractor)
     return anno
 
 
-def _add_post(t: _Triples, item: FeedItem, feed: ox.NamedNode) -> None:
-    post = t.iri(item.link)
+def _post_node(t: _Triples, link: str, base_uri: str) -> ox.NamedNode:
+    """A post's IRI: its link, or, when the link cannot be an IRI, ``<base>post/<hash of the link>``
+    (so a post with a broken link keeps its mentions)."""
+    return t.web(link, link) or t.iri(f"{base_uri}post/{digest(link)}")
+
+
+def _feed_node(t: _Triples, iri: str, title: str, source: str, base_uri: str) -> ox.NamedNode:
+    """A feed's IRI: its own http(s) address if that can be an IRI, else one minted from its title."""
+    return (t.web(iri, source) if iri else None) or t.iri(str(feed_iri("", title, base_uri)))
+
+
+def _add_post(t: _Triples, item: FeedItem, feed: ox.NamedNode, base_uri: str) -> None:
+    post = _post_node(t, item.link, base_uri)
     t.add(post, TYPE, POSTING)
-    t.add(post, URL, t.lit(item.link, ANY_URI))
+    web = t.web(item.link, item.link)
+    if web is not None:
+        t.add(post, URL, t.lit(web.value, ANY_URI))
     t.add(post, HEADLINE, t.lit(item.title))
     t.add(post, IS_PART_OF, feed)
     if item.published:
@@ -223,14 +273,16 @@ def _add_post(t: _Triples, item: FeedItem, feed: ox.NamedNode) -> None:
         t.add(post, KEYWORDS, t.lit(c))
 
 
-def _add_citations(t: _Triples, item: FeedItem, posts: dict[str, str]) -> None:
+def _add_citations(t: _Triples, item: FeedItem, posts: dict[str, str], base_uri: str) -> None:
     own = norm_url(item.link)
-    post = t.iri(item.link)
+    post = _post_node(t, item.link, base_uri)
     for block in item.blocks:
         for link in block.links:
             key = norm_url(link.href)
-            if key != own and is_web_iri(link.href):
-                t.add(post, CITATION, t.iri(posts.get(key, link.href)))
+            if key != own:
+                cited = t.web(posts.get(key, link.href), item.link)
+                if cited is not None:
+                    t.add(post, CITATION, cited)
 
 
 def _add_entity(t: _Triples, e: Entity, seen: set, base_uri: str) -> None:
@@ -241,13 +293,15 @@ def _add_entity(t: _Triples, e: Entity, seen: set, base_uri: str) -> None:
     for a in sorted(e.aliases):
         t.add(node, ALT_NAME, t.lit(a))
     for u in sorted(e.urls):
-        if is_web_iri(u):
-            t.add(node, SAME_AS, t.iri(u))
+        where = next((m.post for m in e.mentions if u in m.urls), e.name)  # the item to warn about
+        same = t.web(u, where)
+        if same is not None:
+            t.add(node, SAME_AS, same)
     if e.posts:
         t.add(node, MENTION_COUNT, t.lit(str(len(e.posts)), INTEGER))
     t.add(node, CONFIDENCE, t.lit(f"{confidence(e):.2f}", DECIMAL))
     for m in e.mentions:
-        post = t.iri(m.post)
+        post = _post_node(t, m.post, base_uri)
         if not m.implicit:
             t.add(post, MENTIONS, node)
         if m.role == "author":
@@ -268,24 +322,34 @@ def _add_relation(t: _Triples, s: str, pred: str, o: str, r: Relation, seen: set
 
 
 def to_graph(feeds: list[Feed], items: list[FeedItem], res: Resolution,
-             relations: list[tuple[str, str, str, Relation]], base_uri: str = BASE_URI) -> Graph:
+             relations: list[tuple[str, str, str, Relation]], base_uri: str = BASE_URI,
+             problems: list[Problem] | None = None) -> Graph:
     """Posts, entities, mentions, relations and their provenance as an rdflib Graph.
 
     The Graph is backed by a pyoxigraph store (oxrdflib): the rdflib API as usual, bulk loading
-    and SPARQL at native speed.
+    and SPARQL at native speed. Every link read from a feed passes one check (:meth:`_Triples.web`);
+    one warning per item whose links were repaired or dropped is appended to ``problems``.
+
+    Raises:
+        FeedError: ``base_uri`` is not an absolute http(s) IRI.
     """
+    if clean_iri(base_uri) != (base_uri, ""):
+        raise FeedError(f"base URI {redact(base_uri)!r} is not an absolute http(s) IRI (--base-uri)")
     t = _Triples()
+    feed_nodes = {}
     for f in feeds:
-        node = t.iri(str(feed_iri(f.info.iri, f.info.title, base_uri)))
+        node = feed_nodes[f.info] = _feed_node(t, f.info.iri, f.info.title, f.info.source, base_uri)
         t.add(node, TYPE, DATA_FEED)
         if f.info.title:
             t.add(node, NAME, t.lit(f.info.title))
-        if f.info.link:
-            t.add(node, URL, t.lit(f.info.link, ANY_URI))
+        link = t.web(f.info.link, f.info.source) if f.info.link else None
+        if link is not None:
+            t.add(node, URL, t.lit(link.value, ANY_URI))
     posts = {norm_url(i.link): i.link for i in items}
     for item in items:
-        _add_post(t, item, t.iri(str(feed_iri(item.feed.iri, item.feed.title, base_uri))))
-        _add_citations(t, item, posts)
+        feed = feed_nodes.get(item.feed) or _feed_node(t, item.feed.iri, item.feed.title, item.feed.source, base_uri)
+        _add_post(t, item, feed, base_uri)
+        _add_citations(t, item, posts, base_uri)
     seen: set = set()
     for e in res.entities.values():
         _add_entity(t, e, seen, base_uri)
@@ -293,6 +357,8 @@ def to_graph(feeds: list[Feed], items: list[FeedItem], res: Resolution,
         _add_relation(t, str(entity_iri(s, base_uri)), pred, str(entity_iri(o, base_uri)), r, seen, base_uri)
     if res.curation:
         _add_curation(t, res.curation, res.entities, base_uri)
+    if problems is not None:
+        problems += t.problems()
     return new_graph(t.quads, base_uri)
 
 

@@ -1,83 +1,125 @@
-"""SPARQL questions: find and read ``queries/*.rq`` (with their headers), run them with bound
-parameters, refuse updates and SERVICE calls, and write answers in standard formats."""
+"""SPARQL questions on an rdflib Graph: bundled ``*.rq`` files (with their headers), files and text,
+with bound parameters, a time limit and a row cap, updates and SERVICE refused unless asked for, and
+answers in standard formats. Graphs on a pyoxigraph store are queried by pyoxigraph's engine, other
+rdflib Graphs by rdflib's; both go through :mod:`graphbuild.sparql` (one binding, one streaming)."""
 from __future__ import annotations
 
 import difflib
-import re
 from typing import Any, Iterable
 
-from pyparsing import ParseException
 from oxrdflib import OxigraphStore
-from rdflib import Graph, Literal, URIRef, Variable
-from rdflib.plugins.sparql import prepareQuery
+from pyparsing import ParseBaseException
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import SDO
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.algebra import ExpressionNotCoveredException
+from rdflib.plugins.sparql.sparql import SPARQLError
 
-from . import results
+from . import results, sparql
 from .errors import QueryError
 from .namespaces import PREFIXES
-from .querydefs import (HEADER_FIELDS, Query, _UPDATE, bundled, check_params, check_safe, load_query,
-                        ox_syntax_error, parse_header, query_dirs, strip_literals, syntax_error)
-from .text import name_key
+from .querydefs import (HEADER_FIELDS, Bound, Query, _UPDATE, bundled, check_nesting, check_params, check_safe,
+                        load_query, located_syntax_error, ox_syntax_error, parse_header, query_dirs, strip_literals)
 
 __all__ = ["HEADER_FIELDS", "Query", "bundled", "load_query", "parse_header", "query_dirs", "run_query",
            "format_rows", "describe_entity", "find_entity", "bind_value", "Rows"]
 
-def _syntax_error(text: str, e: ParseException, lineno: int | None = None, col: int | None = None) -> QueryError:
-    return syntax_error(text, lineno or e.lineno, col or e.col)
+XSD_STRING = sparql.XSD + "string"
+
+
+class RdflibEngine:
+    """rdflib's own SPARQL engine, for rdflib Graphs that are not on a pyoxigraph store."""
+
+    #: what rdflib raises for a query it cannot parse or answer. rdflib also raises plain
+    #: ``Exception`` for some bad queries (an unknown prefix, ...): those, and only those of
+    #: exactly that class, are a bad query too; every other exception is a bug and propagates.
+    ERRORS = (SPARQLError, ExpressionNotCoveredException)
+
+    def __init__(self, g: Graph) -> None:
+        self.g = g
+
+    def names(self):
+        for p in (SDO.name, SDO.alternateName):
+            for s, o in self.g.subject_objects(p):
+                yield s, p == SDO.name, str(o)
+
+    def _failed(self, q: Query, e: Exception) -> QueryError:
+        if not isinstance(e, self.ERRORS) and type(e) is not Exception:
+            raise e
+        return QueryError(f"{q.label}: the query failed ({sparql._first_line(e)})")
+
+    def execute(self, q: Query, bound: Bound) -> sparql.Answer:
+        try:
+            result = self.g.query(prepareQuery(bound.text, initNs=PREFIXES))
+        except ParseBaseException as e:
+            raise located_syntax_error(q, bound, e.lineno, e.col) from None
+        except Exception as e:  # narrowed in _failed: only rdflib's own errors become a QueryError
+            raise self._failed(q, e) from None
+        if result.type == "ASK":
+            return sparql.Answer("ask", value=bool(result.askAnswer))
+        if result.type in ("CONSTRUCT", "DESCRIBE"):
+            return sparql.Answer("graph", rows=iter(result.graph))
+        variables = [str(v) for v in result.vars]
+        return sparql.Answer("select", variables, self._guard(q, (tuple(r) for r in result)))
+
+    def _guard(self, q: Query, rows):
+        try:
+            yield from rows
+        except Exception as e:  # narrowed in _failed
+            raise self._failed(q, e) from None
+
+
+def engine_for(g: Graph):
+    """pyoxigraph's engine for a Graph on a pyoxigraph store (what build_graph and read_graph
+    return), rdflib's for any other Graph."""
+    if isinstance(g.store, OxigraphStore):
+        return sparql.OxEngine(g.store._inner, PREFIXES)
+    return RdflibEngine(g)
+
+
+def rdflib_term(p):
+    """A portable term (see :func:`graphbuild.sparql.portable`) as an rdflib term."""
+    if p is None:
+        return None
+    if p[0] == "uri":
+        return URIRef(p[1])
+    if p[0] == "bnode":
+        return BNode(p[1])
+    if p[3]:
+        return Literal(p[1], lang=p[3])
+    return Literal(p[1], datatype=URIRef(p[2]) if p[2] and p[2] != XSD_STRING else None)
 
 
 def prepare(q: Query):
-    """Parse a query once (raises QueryError with line and column on bad syntax)."""
+    """Parse a query once with rdflib (raises QueryError naming the query, line and column)."""
+    check_nesting(q)
     try:
         return prepareQuery(q.text, initNs=PREFIXES)
-    except ParseException as e:
-        raise _syntax_error(q.text, e) from None
-    except Exception as e:  # rdflib raises assorted errors for bad algebra
-        raise QueryError(f"SPARQL error in {q.name}: {e}") from None
+    except ParseBaseException as e:
+        raise located_syntax_error(q, Bound(q.text), e.lineno, e.col) from None
+    except Exception as e:  # narrowed: only rdflib's own errors become a QueryError
+        raise RdflibEngine(Graph())._failed(q, e) from None
 
 
 def find_entity(g: Graph, value: str) -> URIRef | None:
     """The entity whose name or alias is ``value`` (case, accents and punctuation ignored)."""
-    key = name_key(value)
-    best = None
-    for p in (SDO.name, SDO.alternateName):
-        for s, o in g.subject_objects(p):
-            if name_key(str(o)) == key and isinstance(s, URIRef):
-                if p == SDO.name:
-                    return s
-                best = best or s
-    return best
+    node, _ = sparql.find_entity(engine_for(g), value)
+    return rdflib_term(sparql.portable(node))
 
 
 def bind_value(g: Graph, value: Any) -> URIRef | Literal:
     """A parameter value as an RDF term: ``<iri>``/http(s) URL -> IRI; an entity name -> its IRI;
-    else a plain literal. Never pasted into the query text."""
-    if isinstance(value, (URIRef, Literal)):
-        return value
-    s = str(value)
-    if s.startswith("<") and s.endswith(">") and " " not in s:
-        return URIRef(s[1:-1])
-    if re.match(r"^(https?|urn|tag):\S+$", s):
-        return URIRef(s)
-    m = re.match(r"^([A-Za-z][\w-]*):([\w.-]+)$", s)
-    if m:
-        ns = dict(g.namespaces()).get(m.group(1)) or PREFIXES.get(m.group(1))
-        if ns:
-            return URIRef(str(ns) + m.group(2))
-    return find_entity(g, s) or Literal(s)
+    else a plain literal. Bound as a value (a VALUES block of serialised terms), never pasted."""
+    return rdflib_term(sparql.portable(sparql.to_term(value, engine_for(g), _prefixes(g))))
 
 
-def _bind(g: Graph, q: Query, name: str, value: Any) -> URIRef | Literal:
-    term = bind_value(g, value)
-    if isinstance(term, Literal) and q.takes_entity(name):
-        near = difflib.get_close_matches(str(value), sorted({str(o) for o in g.objects(None, SDO.name)}), n=3)
-        hint = f" Did you mean {', '.join(near)}?" if near else ""
-        raise QueryError(f"No entity named {str(value)!r} for ?{name}.{hint}")
-    return term
+def _prefixes(g: Graph) -> dict[str, str]:
+    return {**PREFIXES, **{p: str(ns) for p, ns in g.namespaces() if p}}
 
 
 def run_query(g: Graph, name_or_text: str, *, allow_update: bool = False, allow_service: bool = False,
-              limit: int | None = None, **params: Any):
+              limit: int | None = None, timeout: float | None = None, max_rows: int | None = None,
+              **params: Any):
     """Run a bundled query (by name), a ``.rq`` file or SPARQL text on ``g``.
 
     Graphs from :func:`graphbuild.build_graph` and :func:`graphbuild.read_graph` live in a
@@ -88,42 +130,53 @@ def run_query(g: Graph, name_or_text: str, *, allow_update: bool = False, allow_
         name_or_text: query name, path or text.
         allow_update, allow_service: opt in to updates / remote SERVICE calls (refused by default).
         limit: keep at most this many rows.
-        **params: values for the query's parameters, bound as values (``initBindings``).
+        timeout: stop the query after this many seconds (it then runs in a worker process that
+            is killed; see :mod:`graphbuild.sparql`). None: no limit.
+        max_rows: read at most this many rows; ``Rows.cut`` says how many were kept if it cut.
+        **params: values for any variable of the query's WHERE clause, projected or not, bound as
+            values (a VALUES block of serialised RDF terms), never pasted into the query.
     Returns:
         SELECT: a list of dicts (variable -> rdflib term or None); ASK: a bool;
         CONSTRUCT/DESCRIBE: a Graph.
     Raises:
-        QueryError: unknown query or parameter, missing required parameter, bad or refused SPARQL.
+        QueryError: unknown query or parameter, missing required parameter, bad, refused, too deeply
+            nested or timed-out SPARQL; the message names the query.
     """
     q = load_query(name_or_text)
-    check_safe(q.text, allow_update, allow_service)
+    check_safe(q.text, allow_update, allow_service, q.label)
+    check_nesting(q)
     if allow_update and _UPDATE.search(strip_literals(q.text)):
         try:
             g.update(q.text)
-        except ParseException as e:
-            raise _syntax_error(q.text, e) from None
+        except ParseBaseException as e:
+            raise located_syntax_error(q, Bound(q.text), e.lineno, e.col) from None
         except SyntaxError as e:
-            raise ox_syntax_error(q.text, e) from None
+            raise ox_syntax_error(q, Bound(q.text), e) from None
         return True
     check_params(q, params)
-    bindings = {Variable(k): _bind(g, q, k, v) for k, v in params.items() if v is not None}
-    native = isinstance(g.store, OxigraphStore)
-    try:
-        result = g.query(q.text if native else prepare(q), initNs=PREFIXES, initBindings=bindings)
-    except SyntaxError as e:
-        raise ox_syntax_error(q.text, e) from None
-    except QueryError:
-        raise
-    except Exception as e:
-        raise QueryError(f"{q.name}: the query failed ({str(e).splitlines()[0] if str(e) else type(e).__name__})") from None
-    if result.type == "ASK":
-        return bool(result.askAnswer)
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
-        return result.graph
-    variables = [str(v) for v in result.vars]
-    rows = [{v: row[i] for i, v in enumerate(variables)} for row in result]
-    rows = rows[:limit] if limit is not None else rows
-    return Rows(rows, variables)
+    engine = engine_for(g)
+    bound = sparql.bind(q, params, engine, _prefixes(g))
+    caps = [x for x in (limit, max_rows) if x is not None]
+    cap = min(caps) if caps else None
+    messages = sparql.supervised(lambda: sparql.stream(engine.execute(q, bound), cap), timeout, q.label)
+    head = next(messages)
+    if head[0] == "ask":
+        return head[1]
+    rows, cut = [], None
+    for msg in messages:
+        if msg[0] == "rows":
+            rows += [tuple(rdflib_term(t) for t in r) for r in msg[1]]
+        elif msg[0] == "cut":
+            cut = msg[1] if limit is None or (max_rows is not None and max_rows < limit) else None
+    if head[0] == "graph":
+        out = Graph()
+        for t in rows:
+            out.add(t)
+        return out
+    variables = head[1]
+    answer = Rows([dict(zip(variables, r)) for r in rows], variables)
+    answer.cut = cut
+    return answer
 
 
 class Rows(list):
@@ -132,6 +185,8 @@ class Rows(list):
     def __init__(self, rows: Iterable[dict], variables: list[str]) -> None:
         super().__init__(rows)
         self.vars = variables
+        #: the number of rows kept when ``max_rows`` cut the answer, else None
+        self.cut: int | None = None
 
     def to_dataframe(self):
         """A pandas DataFrame of the answers (needs pandas installed)."""

@@ -1,5 +1,6 @@
-"""Query files and text, with no RDF library: find ``queries/*.rq``, read their headers, refuse
-updates and SERVICE calls, and word syntax errors. Shared by both ways of running a query."""
+"""Query files and text, with no RDF library: find the bundled ``*.rq`` files, read their headers,
+refuse updates, SERVICE calls and deep nesting, find where a query's WHERE clause opens (for bound
+parameters), and word errors. Shared by both engines (rdflib and pyoxigraph)."""
 from __future__ import annotations
 
 import difflib
@@ -21,6 +22,13 @@ class Query:
     text: str
     path: Path | None = None
     header: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """How errors name the query: the file as given, the bundled name, or "query text"."""
+        if self.path is not None and self.path.parent not in query_dirs():
+            return str(self.path)
+        return self.name if self.name != "<text>" else "query text"
 
     @property
     def title(self) -> str:
@@ -50,9 +58,8 @@ class Query:
 
 
 def query_dirs() -> list[Path]:
-    """Where bundled queries live: the repository's ``queries/`` or the installed copy."""
-    here = Path(__file__).resolve().parent
-    return [p for p in (here.parent / "queries", here / "queries") if p.is_dir()]
+    """Where bundled queries live: ``graphbuild/data/queries`` of the graphbuild that runs."""
+    return [Path(__file__).resolve().parent / "data" / "queries"]
 
 
 def parse_header(text: str) -> dict[str, str]:
@@ -115,28 +122,147 @@ def strip_literals(text: str) -> str:
     return re.sub(r"#[^\n]*", "", text)
 
 
-def check_safe(text: str, allow_update: bool, allow_service: bool) -> None:
+#: deepest nesting of ( [ { a query may have; rdflib's parser runs out of Python stack near 25
+#: levels and pyoxigraph's crashes the process near 5,000, so deeper queries are refused up front
+MAX_NESTING = 20
+
+_TOKEN = re.compile(r"""
+  (?P<ws>\s+)
+| (?P<comment>\#[^\n]*)
+| (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
+            |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+| (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+| (?P<open>[({\[])
+| (?P<close>[)}\]])
+| (?P<word>[A-Za-z_][\w-]*)
+| (?P<other>.)
+""", re.X | re.S)
+
+
+def tokens(text: str):
+    """(kind, start, end) of the query's tokens, as SPARQL's grammar splits them (strings, IRIs and
+    comments whole, so brackets and keywords inside them count for nothing). Linear time."""
+    for m in _TOKEN.finditer(text):
+        yield m.lastgroup, m.start(), m.end()
+
+
+def _line_col(text: str, pos: int) -> tuple[int, int]:
+    return text.count("\n", 0, pos) + 1, pos - (text.rfind("\n", 0, pos) + 1) + 1
+
+
+def check_nesting(q: Query) -> None:
+    """Refuse a query nested deeper than MAX_NESTING brackets (before any parser sees it).
+
+    Raises:
+        QueryError: naming the query, the depth, and the line and column where it passes the limit.
+    """
+    depth = 0
+    for kind, start, _ in tokens(q.text):
+        if kind == "open":
+            depth += 1
+            if depth > MAX_NESTING:
+                line, col = _line_col(q.text, start)
+                raise QueryError(f"{q.label}: nested more than {MAX_NESTING} brackets deep at line {line}, column "
+                                 f"{col}; refused (split the query, or flatten the expression)")
+        elif kind == "close":
+            depth = max(0, depth - 1)
+
+
+def where_opens(text: str) -> int | None:
+    """Index just after the ``{`` that opens the query's WHERE clause (after a CONSTRUCT template,
+    outside strings, IRIs, comments and projection expressions); None if there is none."""
+    depth, form, template = 0, None, False
+    for kind, start, end in tokens(text):
+        if kind in ("ws", "comment"):
+            continue
+        word = text[start:end].upper() if kind == "word" else None
+        if form is None:
+            if depth == 0 and word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+                form, template = word, word == "CONSTRUCT"
+            depth += kind == "open"
+            depth -= kind == "close"
+            continue
+        if template and depth == 0 and word == "WHERE":
+            template = False  # CONSTRUCT WHERE { ... }: the short form
+        elif kind == "open":
+            if depth == 0 and text[start] == "{" and not template:
+                return end
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+            if depth == 0 and template and text[start] == "}":
+                template = False
+    return None
+
+
+@dataclass
+class Bound:
+    """A query's text with its parameters joined in as a VALUES block at the start of the WHERE
+    clause, and where that block sits (so error positions can be given in the text as written)."""
+
+    text: str
+    at: int = -1
+    length: int = 0
+
+    def position(self, line: int, col: int) -> tuple[int, int]:
+        """A (line, column) of the bound text as a position in the original text."""
+        if self.at < 0:
+            return line, col
+        at_line, at_col = _line_col(self.text, self.at)
+        if line == at_line and col > at_col:
+            col = max(at_col, col - self.length)
+        return line, col
+
+
+def bind_values(q: Query, terms: dict[str, str]) -> Bound:
+    """Join ``terms`` (variable -> the term in N-Triples syntax, as an RDF library wrote it) into the
+    query as ``VALUES (?a ?b) { (<...> "...") }`` at the start of its WHERE clause: the values are
+    joined with every solution of the outermost group, whether the variables are projected or not.
+
+    Raises:
+        QueryError: the query has no WHERE clause to bind in, or a variable name is not a name.
+    """
+    if not terms:
+        return Bound(q.text)
+    bad = [k for k in terms if not re.fullmatch(r"[A-Za-z0-9_]+", k)]
+    if bad:
+        raise QueryError(f"{q.label}: {bad[0]!r} is not a variable name")
+    at = where_opens(q.text)
+    if at is None:
+        raise QueryError(f"{q.label}: the query has no WHERE clause, so it takes no parameters")
+    block = f" VALUES ({' '.join('?' + k for k in terms)}) {{ ({' '.join(terms.values())}) }} "
+    return Bound(q.text[:at] + block + q.text[at:], at, len(block))
+
+
+def check_safe(text: str, allow_update: bool, allow_service: bool, label: str = "query text") -> None:
     body = strip_literals(text)
     if not allow_update and _UPDATE.search(body):
-        raise QueryError("update operations (INSERT, DELETE, LOAD, CLEAR, DROP, ...) are refused; "
+        raise QueryError(f"{label}: update operations (INSERT, DELETE, LOAD, CLEAR, DROP, ...) are refused; "
                          "pass allow_update=True (--allow-update) to run them")
     if not allow_service and re.search(r"\bSERVICE\b", body, re.I):
-        raise QueryError("SERVICE clauses (remote endpoints) are refused; pass allow_service=True "
+        raise QueryError(f"{label}: SERVICE clauses (remote endpoints) are refused; pass allow_service=True "
                          "(--allow-service) to let the query reach the network")
 
 
-def syntax_error(text: str, lineno: int, col: int) -> QueryError:
-    """A syntax error as one line: where, the line, and the text near the column."""
+def syntax_error(text: str, lineno: int, col: int, label: str = "query text") -> QueryError:
+    """A syntax error as one line: which query, where, the line, and the text near the column."""
     lines = text.splitlines() or [""]
     line = lines[lineno - 1] if 0 < lineno <= len(lines) else ""
-    return QueryError(f"SPARQL syntax error at line {lineno}, column {col}: {line.strip()!r} "
+    return QueryError(f"{label}: SPARQL syntax error at line {lineno}, column {col}: {line.strip()!r} "
                       f"(near {line[max(0, col - 1):col + 20]!r})")
 
 
-def ox_syntax_error(text: str, e: SyntaxError) -> QueryError:
+def located_syntax_error(q: Query, bound: Bound, line: int, col: int) -> QueryError:
+    """A parser's error position in the bound text, reported in the query as written."""
+    return syntax_error(q.text, *bound.position(line, col), label=q.label)
+
+
+def ox_syntax_error(q: Query, bound: Bound, e: SyntaxError) -> QueryError:
     """pyoxigraph's "error at L:C: ..." as our one-line message."""
     m = re.search(r"at (\d+):(\d+)", str(e))
-    return syntax_error(text, int(m.group(1)), int(m.group(2))) if m else QueryError(f"SPARQL syntax error: {e}")
+    if m:
+        return located_syntax_error(q, bound, int(m.group(1)), int(m.group(2)))
+    return QueryError(f"{q.label}: SPARQL syntax error: {str(e).splitlines()[0] if str(e) else e!r}")
 
 
 def declared_params(q: Query) -> set[str]:
@@ -146,20 +272,18 @@ def declared_params(q: Query) -> set[str]:
     return set(re.findall(r"[?$](\w+)", strip_literals(q.text)))
 
 
-
-
 def check_params(q: Query, params: dict) -> None:
     """Refuse parameters the query does not take and required ones that are missing.
 
     Raises:
-        QueryError: naming the valid parameters.
+        QueryError: naming the query and the valid parameters.
     """
     declared = declared_params(q)
     unknown = sorted(set(params) - declared)
     if unknown:
         valid = ", ".join(sorted(declared)) or "none"
-        raise QueryError(f"Unknown parameter {', '.join(unknown)} for {q.name}. Valid: {valid}")
+        raise QueryError(f"{q.label}: Unknown parameter {', '.join(unknown)}. Valid: {valid}")
     missing = [p for p in q.required if params.get(p) is None]
     if missing:
-        raise QueryError(f"{q.name} needs {', '.join('?' + p for p in missing)}: pass "
+        raise QueryError(f"{q.label} needs {', '.join('?' + p for p in missing)}: pass "
                          + " ".join(f"--param {p}=..." for p in missing) + f" ({q.header.get('params', '')})")

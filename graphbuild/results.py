@@ -13,11 +13,16 @@ from .errors import QueryError
 FORMATS = ("table", "csv", "tsv", "json", "md")
 
 
+_OX = {"NamedNode": "uri", "BlankNode": "bnode"}
+
+
 def parts(t) -> tuple[str, str, str | None, str | None] | None:
     """(kind, value, language, datatype) of an rdflib or pyoxigraph term; None for unbound."""
     if t is None:
         return None
     cls = type(t).__name__
+    if cls in _OX:  # the common case first: pyoxigraph IRIs
+        return _OX[cls], t.value, None, None
     if cls in ("URIRef", "NamedNode"):
         return "uri", getattr(t, "value", None) if cls == "NamedNode" else str(t), None, None
     if cls in ("BNode", "BlankNode"):
@@ -45,10 +50,9 @@ def _json_term(t) -> dict | None:
     return d
 
 
-def to_json(rows: list[dict], variables: list[str]) -> str:
-    """SPARQL 1.1 Query Results JSON."""
-    bindings = [{k: _json_term(v) for k, v in r.items() if v is not None} for r in rows]
-    return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}, ensure_ascii=False, indent=1)
+def _csv_value(t) -> str:
+    p = parts(t)
+    return "" if p is None else p[1]
 
 
 def to_csv(rows: list[dict], variables: list[str]) -> str:
@@ -57,7 +61,7 @@ def to_csv(rows: list[dict], variables: list[str]) -> str:
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(variables)
     for r in rows:
-        w.writerow(["" if parts(r.get(v)) is None else parts(r[v])[1] for v in variables])
+        w.writerow([_csv_value(r.get(v)) for v in variables])
     return buf.getvalue()
 
 
@@ -117,15 +121,35 @@ def to_table(rows: list[dict], variables: list[str], prefixes: dict[str, str] | 
     return "\n".join(out) + "\n"
 
 
+def stream_results(batches, variables: list[str], fmt: str = "table", prefixes: dict[str, str] | None = None,
+                   full: bool = False):
+    """Answers as text chunks, one per batch of rows: CSV, TSV and JSON are written as the rows come
+    (memory stays flat however many there are); a table or Markdown needs every row for its widths."""
+    if fmt not in FORMATS:
+        raise QueryError(f"Unknown format {fmt!r}. Available: {', '.join(FORMATS)}")
+    if fmt in ("md", "table"):
+        rows = [r for b in batches for r in b]
+        yield to_table(rows, variables, prefixes, full, markdown=fmt == "md")
+        return
+    if fmt == "json":
+        yield '{"head": {"vars": ' + json.dumps(variables) + '}, "results": {"bindings": ['
+        sep = "\n"
+        for b in batches:
+            for r in b:
+                yield sep + json.dumps({k: _json_term(v) for k, v in r.items() if v is not None}, ensure_ascii=False)
+                sep = ",\n"
+        yield "\n]}}\n"
+        return
+    first = True
+    for b in batches:
+        text = (to_csv if fmt == "csv" else to_tsv)(list(b), variables)
+        yield text if first else text.split("\r\n" if fmt == "csv" else "\n", 1)[1]
+        first = False
+    if first:
+        yield (to_csv if fmt == "csv" else to_tsv)([], variables)
+
+
 def format_results(rows: list[dict], variables: list[str], fmt: str = "table",
                    prefixes: dict[str, str] | None = None, full: bool = False) -> str:
     """Answers in ``table``, ``csv``, ``tsv``, ``json`` or ``md``."""
-    if fmt == "json":
-        return to_json(rows, variables) + "\n"
-    if fmt == "csv":
-        return to_csv(rows, variables)
-    if fmt == "tsv":
-        return to_tsv(rows, variables)
-    if fmt in ("md", "table"):
-        return to_table(rows, variables, prefixes, full, markdown=fmt == "md")
-    raise QueryError(f"Unknown format {fmt!r}. Available: {', '.join(FORMATS)}")
+    return "".join(stream_results([rows], variables, fmt, prefixes, full))

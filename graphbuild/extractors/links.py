@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 from typing import Iterator
-from urllib.parse import urlsplit
 
 from ..models import Block, FeedItem, Link, Mention, Relation
 from ..names import (HANDLE, acronym_of, is_person_name, looks_like_name, org_or_project,
@@ -11,6 +10,7 @@ from ..names import (HANDLE, acronym_of, is_person_name, looks_like_name, org_or
 from ..rules import Rule
 from ..rules import match_url
 from ..text import clean_name, name_key, quote_at
+from ..urls import split
 
 DESCRIPTION = "links matched by URL rules (author pages, GitHub, LinkedIn, ORCID, ...) -> entities"
 NAME = "links"
@@ -119,12 +119,14 @@ HOST_NOISE = frozenset("www www2 m en docs doc blog blogs news app apps web site
                        "readthedocs vercel pages herokuapp".split())
 
 
+_NOT_WEB = split("")
+
+
 def site_candidates(url: str) -> list[tuple[str, str, bool]]:
     """(id, identifying URL, is a host label) a link's text may name: the labels of its host, then its path
     segments ("visualstudio" for code.visualstudio.com, "rstudio" for /products/open-source/rstudio/)."""
-    try:
-        p = urlsplit(url)
-    except ValueError:
+    p = split(url)
+    if p is None:
         return []
     host = (p.hostname or "").lower()
     root = f"{p.scheme}://{p.netloc}/"
@@ -143,7 +145,7 @@ def site_mention(item: FeedItem, block: Block, link: Link) -> Mention | None:
     organisation or person with that site as its homepage."""
     raw = block.text[link.start:link.end]
     name, aliases = _link_text(raw)
-    if name.startswith("@") or urlsplit(link.href).scheme not in ("http", "https"):
+    if name.startswith("@") or (split(link.href) or _NOT_WEB).scheme not in ("http", "https"):
         return None
     parts = [p for p in re.split(r"\s+[-–—:|]\s+", clean_name(raw)) if p and p != name]
     for part in parts:  # "Open Research Funders Group - Open and Equitable Model Funding Program"

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import re
 from typing import Iterator
-from urllib.parse import urlsplit
 
 from ..models import FeedItem, Mention
 from ..text import name_key, quote_at
-from ..urls import host
+from ..urls import host, split
 
 DESCRIPTION = "the feed's publisher (from the feed title and address) where a post names it -> Organization"
 NAME = "publisher"
@@ -33,8 +32,8 @@ def publisher_name(title: str, link: str | None) -> str | None:
 
 
 def site_root(link: str | None) -> str | None:
-    h = urlsplit(link or "")
-    return f"{h.scheme}://{h.netloc}/" if h.scheme in ("http", "https") and h.netloc else None
+    h = split(link or "")
+    return f"{h.scheme}://{h.netloc}/" if h and h.scheme in ("http", "https") and h.netloc else None
 
 
 def extract(item: FeedItem, context=None) -> Iterator[Mention]:
