@@ -74,11 +74,11 @@ def cli():
 
 @cli.command()
 @click.argument("sources", nargs=-1)
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=str(OUT), show_default=True,
+@click.option("--out", "out_dir", type=click.Path(), default=str(OUT), show_default=True,
               help="Folder for graph.ttl, graph.html and report.md.")
-@click.option("--rules", multiple=True, type=click.Path(exists=True, dir_okay=False),
+@click.option("--rules", multiple=True, type=click.Path(),
               help="Extra URL rules (TOML), consulted before the bundled ones. Repeatable.")
-@click.option("--curation", type=click.Path(dir_okay=False), default=None,
+@click.option("--curation", type=click.Path(), default=None,
               help="Your corrections (TOML: drop, type, merge, split, alias; see docs/curation.md).")
 @click.option("--base-uri", default=None, help="Base of minted entity IRIs.")
 @click.option("--no-html", is_flag=True, help="Do not write graph.html.")
@@ -88,7 +88,7 @@ def cli():
 @click.option("--max-items", type=click.IntRange(min=1), default=100_000, show_default=True, help="Items read per feed.")
 @click.option("--max-description-bytes", type=click.IntRange(min=1), default=10 * 2**20, show_default=True,
               help="Largest post body; a larger post is skipped with a warning.")
-@click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
+@click.option("--cache-dir", type=click.Path(), default=None,
               help="Cache for fetched feeds (conditional GET). Default: ~/.cache/graphbuild/http.")
 @click.option("--no-cache", is_flag=True, help="Do not cache fetched feeds.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors and warnings.")
@@ -143,14 +143,14 @@ def _print_summary(s: dict, written: list[Path], seconds: float) -> None:
 
 @cli.command()
 @click.argument("query")
-@click.option("--graph", type=click.Path(dir_okay=False), help="Graph file to query (default: output/graph.ttl).")
+@click.option("--graph", type=click.Path(), help="Graph file to query (default: output/graph.ttl).")
 @click.option("--feed", "feeds", multiple=True, help="Build from these feeds instead of reading a graph. Repeatable.")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind any variable of the query: an IRI (<...> or http...), a name/alias of an entity, "
                    "\"text\" in double quotes for that literal, or a value.")
 @click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "md"]), default="table",
               show_default=True, help="Output format (csv/tsv/json are the SPARQL 1.1 results formats).")
-@click.option("--full", is_flag=True, help="Print whole IRIs instead of prefixed names.")
+@click.option("--full", is_flag=True, help="Print whole IRIs instead of prefixed names, and long values uncut.")
 @click.option("--limit", type=click.IntRange(min=0), help="Print at most this many rows.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
               help="Stop the query after this many seconds (exit 1).")
@@ -185,7 +185,7 @@ def query(query, graph, feeds, params, fmt, full, limit, timeout, max_rows, allo
     from .queries import format_rows, run_query
 
     g = _graph(graph, feeds)
-    result = run_query(g, query, allow_update=allow_update, allow_service=allow_service, limit=limit,
+    result = run_query(g, query, allow_update=allow_update, allow_service=allow_service, limit=limit, terms=True,
                        timeout=None if allow_update else timeout, max_rows=max_rows or None, **kv)
     if isinstance(result, bool):
         click.echo("yes" if result else "no")
@@ -212,16 +212,16 @@ def list_queries():
     qs = bundled()
     width = max((len(n) for n in qs), default=0)
     for name, q in qs.items():
-        params = " ".join("?" + p for p in q.params)
+        params = " ".join("?" + p + (":" + "|".join(q.allowed(p)) if q.allowed(p) else "") for p in q.params)
         click.echo(f"{name.ljust(width)}  {q.title}" + (f"  [{params}]" if params else ""))
 
 
 @cli.command()
 @click.option("-f", "--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "trig", "graphml"]),
               default="ttl", show_default=True, help="Output format.")
-@click.option("--graph", type=click.Path(dir_okay=False), help="Graph file to export (default: output/graph.ttl).")
+@click.option("--graph", type=click.Path(), help="Graph file to export (default: output/graph.ttl).")
 @click.option("--feed", "feeds", multiple=True, help="Build from these feeds instead. Repeatable.")
-@click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False),
+@click.option("-o", "--out", "out_path", type=click.Path(),
               help="File to write (default: beside the graph read: output/graph.<format>, or "
                    "DIR/NAME.<format> for --graph DIR/NAME.ttl; - for stdout).")
 @_errors
@@ -241,12 +241,12 @@ def export(fmt, graph, feeds, out_path):
 
 
 @cli.command()
-@click.option("--graph", type=click.Path(dir_okay=False), help="Graph file (default: output/graph.ttl).")
+@click.option("--graph", type=click.Path(), help="Graph file (default: output/graph.ttl).")
 @click.option("--feed", "feeds", multiple=True, help="Build from these feeds instead. Repeatable.")
 @click.option("--focus", help="Name, alias or IRI of a node: draw only its neighbourhood.")
 @click.option("--depth", type=click.IntRange(min=1), default=2, show_default=True, help="Steps from --focus.")
 @click.option("--max-nodes", type=click.IntRange(min=1), default=None, help="Most mentioned entities to draw at most.")
-@click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False), default=None,
+@click.option("-o", "--out", "out_path", type=click.Path(), default=None,
               help="Page to write (default: beside the graph read: output/graph.html, output/ego-NAME.html "
                    "with --focus; DIR/G.html for --graph DIR/G.ttl).")
 @_errors
@@ -275,7 +275,7 @@ def viz(graph, feeds, focus, depth, max_nodes, out_path):
 
 @cli.command()
 @click.argument("name")
-@click.option("--graph", type=click.Path(dir_okay=False), help="Graph file (default: output/graph.ttl).")
+@click.option("--graph", type=click.Path(), help="Graph file (default: output/graph.ttl).")
 @click.option("--feed", "feeds", multiple=True, help="Build from these feeds instead. Repeatable.")
 @_errors
 def explain(name, graph, feeds):
@@ -304,10 +304,10 @@ def explain(name, graph, feeds):
 
 
 @cli.command()
-@click.option("--graph", type=click.Path(dir_okay=False), help="Graph file (default: output/graph.ttl).")
+@click.option("--graph", type=click.Path(), help="Graph file (default: output/graph.ttl).")
 @click.option("--feed", "feeds", multiple=True, help="Build from these feeds instead. Repeatable.")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="List at most this many.")
-@click.option("--write-curation", "skeleton", type=click.Path(dir_okay=False),
+@click.option("--write-curation", "skeleton", type=click.Path(),
               help="Also write a curation skeleton for the listed entities to this file.")
 @click.option("--force", is_flag=True, help="Let --write-curation overwrite an existing file.")
 @_errors
@@ -328,12 +328,12 @@ def review(graph, feeds, limit, skeleton, force):
 
 
 @cli.command()
-@click.argument("graph_file", required=False, type=click.Path(dir_okay=False))
+@click.argument("graph_file", required=False, type=click.Path())
 def validate(graph_file):
     """Check a graph against the SHACL shapes of graphbuild's public contract (pySHACL).
 
     GRAPH_FILE defaults to output/graph.ttl. Exit 0 when it conforms; 1 with one violation a
-    line (focus node, path, message); 2 on a usage error (no such file, not RDF).
+    line (focus node, path, message), or when the file cannot be read as RDF.
 
     Example: graphbuild validate output/graph.ttl
     """
@@ -347,7 +347,7 @@ def validate(graph_file):
     try:
         g = read_graph(path)
     except ExportError as e:
-        raise click.BadParameter(str(e), param_hint="GRAPH_FILE") from None
+        raise click.ClickException(str(e)) from None
     violations = validate_graph(g)
     for v in violations:
         click.echo(str(v))

@@ -185,6 +185,8 @@ def read_graph(path: str | Path) -> Graph:
                  for q in ox.parse(path=str(path), format=fmt)]
     except FileNotFoundError:
         raise ExportError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ExportError(f"{path}: is a folder, not a graph file") from None
     except (SyntaxError, ValueError, OSError) as e:
         raise ExportError(f"{path}: cannot read as {fmt.name} ({str(e).splitlines()[0][:200]})") from None
     return new_graph(quads)

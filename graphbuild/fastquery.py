@@ -35,6 +35,8 @@ def load(path: str | Path) -> ox.Store:
                         to_graph=ox.DefaultGraph())
     except FileNotFoundError:
         raise QueryError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise QueryError(f"{path}: is a folder, not a graph file") from None
     except (SyntaxError, ValueError, OSError) as e:
         raise QueryError(f"{path}: cannot read ({str(e).splitlines()[0][:200]})") from None
     return store

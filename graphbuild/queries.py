@@ -119,7 +119,7 @@ def _prefixes(g: Graph) -> dict[str, str]:
 
 def run_query(g: Graph, name_or_text: str, *, allow_update: bool = False, allow_service: bool = False,
               limit: int | None = None, timeout: float | None = None, max_rows: int | None = None,
-              **params: Any):
+              terms: bool = False, **params: Any):
     """Run a bundled query (by name), a ``.rq`` file or SPARQL text on ``g``.
 
     Graphs from :func:`graphbuild.build_graph` and :func:`graphbuild.read_graph` live in a
@@ -133,10 +133,13 @@ def run_query(g: Graph, name_or_text: str, *, allow_update: bool = False, allow_
         timeout: stop the query after this many seconds (it then runs in a worker process that
             is killed; see :mod:`graphbuild.sparql`). None: no limit.
         max_rows: read at most this many rows; ``Rows.cut`` says how many were kept if it cut.
+        terms: give SELECT values as rdflib terms (``URIRef``, ``Literal``) instead of plain Python
+            values (IRIs as ``str``, numbers as ``int``/``float``/``Decimal``, dates as
+            ``datetime``/``date``, other literals as ``str``).
         **params: values for any variable of the query's WHERE clause, projected or not, bound as
             values (a VALUES block of serialised RDF terms), never pasted into the query.
     Returns:
-        SELECT: a list of dicts (variable -> rdflib term or None); ASK: a bool;
+        SELECT: a list of dicts (variable -> plain value, or rdflib term with ``terms=True``, or None); ASK: a bool;
         CONSTRUCT/DESCRIBE: a Graph.
     Raises:
         QueryError: unknown query or parameter, missing required parameter, bad, refused, too deeply
@@ -174,9 +177,22 @@ def run_query(g: Graph, name_or_text: str, *, allow_update: bool = False, allow_
             out.add(t)
         return out
     variables = head[1]
-    answer = Rows([dict(zip(variables, r)) for r in rows], variables)
+    term_rows = [dict(zip(variables, r)) for r in rows]
+    answer = Rows(term_rows if terms else [{v: plain(t) for v, t in r.items()} for r in term_rows], variables)
+    answer.terms = term_rows
     answer.cut = cut
     return answer
+
+
+def plain(t: Any) -> Any:
+    """An rdflib term as a plain Python value: IRIs and blank nodes as ``str``, literals through
+    ``toPython()`` (an ill-typed or unknown datatype stays its lexical ``str``)."""
+    if t is None:
+        return None
+    if isinstance(t, Literal):
+        v = t.toPython()
+        return str(t) if isinstance(v, Literal) else v
+    return str(t)
 
 
 class Rows(list):
@@ -187,6 +203,8 @@ class Rows(list):
         self.vars = variables
         #: the number of rows kept when ``max_rows`` cut the answer, else None
         self.cut: int | None = None
+        #: the same rows with rdflib terms (what the SPARQL result formats are written from)
+        self.terms: list[dict] = list(self)
 
     def to_dataframe(self):
         """A pandas DataFrame of the answers (needs pandas installed)."""
@@ -194,8 +212,7 @@ class Rows(list):
             import pandas as pd
         except ImportError:
             raise QueryError("to_dataframe() needs pandas: pip install pandas") from None
-        return pd.DataFrame([{k: (None if v is None else v.toPython()) for k, v in r.items()} for r in self],
-                            columns=self.vars)
+        return pd.DataFrame([{k: plain(v) for k, v in r.items()} for r in self], columns=self.vars)
 
 
 # ------------------------------------------------------------------ output formats
@@ -207,7 +224,7 @@ def short(t, g: Graph | None, full: bool = False) -> str:
 def format_rows(rows: Rows, fmt: str = "table", g: Graph | None = None, full: bool = False) -> str:
     """Answers in ``table``, ``csv``, ``tsv``, ``json`` or ``md`` (prefixes from ``g``)."""
     prefixes = {p: str(ns) for p, ns in g.namespaces() if p} if g is not None else None
-    return results.format_results(rows, rows.vars, fmt, prefixes, full)
+    return results.format_results(rows.terms, rows.vars, fmt, prefixes, full)
 
 
 def _confidence(g: Graph, node: URIRef) -> float | None:
@@ -234,7 +251,7 @@ def describe_entity(g: Graph, name: str) -> dict:
         near = difflib.get_close_matches(name, sorted({str(o) for o in g.objects(None, SDO.name)}), n=3)
         raise QueryError(f"No entity named {name!r}." + (f" Did you mean {', '.join(near)}?" if near else ""))
     posts: dict[str, dict] = {}
-    for r in run_query(g, "where_said", entity=node):
+    for r in run_query(g, "where_said", entity=node, terms=True):
         post = str(r["post"])
         entry = posts.setdefault(post, {"post": post, "headline": str(g.value(URIRef(post), SDO.headline) or post),
                                         "date": str(g.value(URIRef(post), SDO.datePublished) or "")[:10],
@@ -248,7 +265,7 @@ def describe_entity(g: Graph, name: str) -> dict:
             entry["quotes"].append((quote, how))
     rels = [("->" if r["subject"] == node else "<-", short(r["relation"], g),
              str(r["objectName"] if r["subject"] == node else r["subjectName"]), str(r["quote"] or ""))
-            for r in run_query(g, "relations") if node in (r["subject"], r["object"])]
+            for r in run_query(g, "relations", terms=True) if node in (r["subject"], r["object"])]
     return {"iri": str(node), "name": str(g.value(node, SDO.name) or node),
             "types": sorted(short(t, g) for t in g.objects(node, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"))),
             "aliases": sorted(str(a) for a in g.objects(node, SDO.alternateName)),

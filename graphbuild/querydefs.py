@@ -52,6 +52,12 @@ class Query:
         """Parameters the header does not call optional."""
         return [p for p, d in self.param_specs.items() if "optional" not in d.lower()]
 
+    def allowed(self, param: str) -> list[str]:
+        """The values the header allows for a parameter (``?type (one of schema:Person, doap:Project)``),
+        as prefixed names; empty when any value goes."""
+        m = re.search(r"\bone of\s+([^;)]*)", self.param_specs.get(param, ""))
+        return re.findall(r"\b[a-z][\w-]*:[A-Za-z]\w*", m.group(1)) if m else []
+
     def takes_entity(self, param: str) -> bool:
         """Does the header say this parameter may be given as an entity's name?"""
         return "name" in self.param_specs.get(param, "").lower()
@@ -109,7 +115,9 @@ def load_query(name_or_text: str) -> Query:
         except OSError as e:
             raise QueryError(f"{p}: cannot read query ({e.strerror or e})") from None
         return Query(p.stem, text, p, parse_header(text))
-    if re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE|INSERT|DELETE|LOAD|CLEAR|DROP|PREFIX)\b", name_or_text, re.I):
+    if not re.fullmatch(r"[\w.-]+", name_or_text.strip()):
+        # not a name: spaces, braces or ?variables make it SPARQL text, so a typo in a keyword
+        # ("SELEC ?s WHERE {...}") gets the parser's syntax error, not "Unknown query"
         return Query("<text>", name_or_text)
     near = difflib.get_close_matches(name_or_text, list(qs), n=3, cutoff=0.4)
     hint = f" Did you mean {', '.join(near)}?" if near else ""

@@ -103,20 +103,32 @@ def short(t, prefixes: dict[str, str] | None, full: bool = False) -> str:
     return p[1]
 
 
+#: widest column of a text table (literals past it are cut, unless --full; IRIs never are)
+MAX_CELL = 60
+
+
 def to_table(rows: list[dict], variables: list[str], prefixes: dict[str, str] | None = None, full: bool = False,
              markdown: bool = False) -> str:
-    """An aligned text table (or a Markdown table) of the answers."""
+    """An aligned text table (or a Markdown table) of the answers.
+
+    Columns are at most ``MAX_CELL`` characters wide: a longer literal is cut with "…" (never with
+    ``full``); an IRI is never cut, so it can be copied, and runs past its column instead.
+    """
     cells = [[short(r.get(v), prefixes, full).replace("\n", " ") for v in variables] for r in rows]
+    iri = [[(parts(r.get(v)) or ("",))[0] == "uri" for v in variables] for r in rows]
     if markdown:
         esc = lambda s: s.replace("|", "\\|")
         out = ["| " + " | ".join(variables) + " |", "|" + "|".join("---" for _ in variables) + "|"]
         out += ["| " + " | ".join(esc(c) for c in row) + " |" for row in cells]
         return "\n".join(out) + "\n"
-    widths = [min(60, max([len(v)] + [len(c[i]) for c in cells])) for i, v in enumerate(variables)]
-    fit = lambda s, w: s if len(s) <= w else s[: w - 1] + "…"
-    out = ["  ".join(fit(v, w).ljust(w) for v, w in zip(variables, widths)).rstrip(),
+    cap = None if full else MAX_CELL
+    widths = [max([len(v)] + [len(c[i]) for c in cells]) for i, v in enumerate(variables)]
+    widths = [w if cap is None else min(cap, w) for w in widths]
+    fit = lambda s, w, keep: s if keep or len(s) <= w else s[: w - 1] + "…"
+    out = ["  ".join(v.ljust(w) for v, w in zip(variables, widths)).rstrip(),
            "  ".join("-" * w for w in widths)]
-    out += ["  ".join(fit(c, w).ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
+    out += ["  ".join(fit(c, w, keep).ljust(w) for c, w, keep in zip(row, widths, flags)).rstrip()
+            for row, flags in zip(cells, iri)]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out) + "\n"
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import re
 import select
 import signal
 import struct
@@ -154,6 +155,31 @@ def find_entity(engine, value: str) -> tuple[Any | None, list[str]]:
     return alias, names
 
 
+def _spelling(s: str) -> str:
+    """A value's key for matching allowed values: case, British/American -s/-z, plural ignored."""
+    s = s.strip().strip("<>").lower().replace("organis", "organiz")
+    s = re.split(r"[#/:]", s)[-1]
+    return {"people": "person"}.get(s, s[:-1] if s.endswith("s") and len(s) > 3 else s)
+
+
+def one_of(value: str, allowed: list[str], prefixes: dict[str, str], label: str) -> str:
+    """``value`` as one of the ``allowed`` prefixed names, accepting the obvious spellings: the prefixed
+    name, the full IRI, or the local name in any case, singular or plural, ``organisation`` or
+    ``organization`` ("Person", "people", "organisations" -> ``schema:Person``, ``schema:Organization``).
+
+    Raises:
+        QueryError: the value is none of them (the message lists them).
+    """
+    for a in allowed:
+        p, local = a.split(":", 1)
+        if value.strip() in (a, f"<{prefixes.get(p, '')}{local}>", f"{prefixes.get(p, '')}{local}"):
+            return a
+    hits = [a for a in allowed if _spelling(a) == _spelling(value)]
+    if len(hits) == 1:
+        return hits[0]
+    raise QueryError(f"{label} must be one of {', '.join(allowed)} (got {value[:80]!r})")
+
+
 def to_term(value: Any, engine, prefixes: dict[str, str], q: Query | None = None, name: str = ""):
     """A parameter value as a pyoxigraph term: an RDF term as it is; ``"text"`` (in double quotes)
     as that plain literal; ``<iri>`` or an http(s)/urn/tag URL as an IRI; ``prefix:local`` with a known prefix as an IRI; else the entity with that name or
@@ -175,6 +201,8 @@ def to_term(value: Any, engine, prefixes: dict[str, str], q: Query | None = None
         raise QueryError(f"{label}: ?{name} cannot be bound to a blank node")
     s = str(value)
     iri = None
+    if q is not None and q.allowed(name):
+        s = one_of(s, q.allowed(name), prefixes, f"{label}: ?{name}")
     if len(s) >= 2 and s[0] == s[-1] == '"':  # "..." forces a plain literal (a name, not its entity)
         return ox.Literal(s[1:-1])
     if s.startswith("<") and s.endswith(">"):

