@@ -229,7 +229,8 @@ def export(fmt, graph, feeds, out_path):
 @click.option("--graph", type=click.Path(dir_okay=False), help="Graph file (default: output/graph.ttl).")
 @click.option("--feed", "feeds", multiple=True, help="Build from these feeds instead. Repeatable.")
 @click.option("--focus", help="Name, alias or IRI of a node: draw only its neighbourhood.")
-@click.option("--depth", type=click.IntRange(min=1), default=2, show_default=True, help="Steps from --focus.")
+@click.option("--depth", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Steps from --focus (1: the focus and what it is directly tied to).")
 @click.option("--max-nodes", type=click.IntRange(min=1), default=None, help="Most mentioned entities to draw at most.")
 @click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False), default=None,
               help="Page to write (default: beside the graph read: output/graph.html, output/ego-NAME.html "
@@ -238,7 +239,7 @@ def export(fmt, graph, feeds, out_path):
 def viz(graph, feeds, focus, depth, max_nodes, out_path):
     """Write the interactive page (one self-contained HTML file that works offline).
 
-    Example: graphbuild viz --focus "Jenny Wong" --depth 2
+    Example: graphbuild viz --focus "Jenny Wong"
     """
     from .queries import find_entity
     from .text import slugify
@@ -254,7 +255,7 @@ def viz(graph, feeds, focus, depth, max_nodes, out_path):
             raise click.ClickException(f"No entity named {focus!r}; try 'graphbuild query top_mentioned'")
         center = str(center)
     net = to_pyvis(g, focus=center, depth=depth, max_nodes=max_nodes or MAX_NODES)
-    write_html(net, path, *page_heading(g, focus or ""))
+    write_html(net, path, *page_heading(g, center or ""))
     click.echo(f"wrote: {path}")
 
 

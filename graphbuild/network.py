@@ -32,6 +32,8 @@ Q_MENTIONS = PREFIXES + """SELECT ?post ?e ?exact WHERE { ?post schema:mentions 
 Q_STATEMENTS = PREFIXES + """SELECT ?s ?p ?o ?post ?exact WHERE {
   ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
   OPTIONAL { ?a oa:hasBody ?st ; oa:hasTarget ?t . ?t oa:hasSource ?post ; oa:hasSelector/oa:exact ?exact } }"""
+Q_ANALYSIS = PREFIXES + """SELECT ?s ?c ?name ?rank WHERE { ?s gb:community ?c ; gb:pageRank ?rank .
+  OPTIONAL { ?c schema:name ?name } }"""
 Q_CITES = PREFIXES + """SELECT ?s ?o WHERE { ?s a schema:BlogPosting ; schema:citation ?o . ?o a schema:BlogPosting }"""
 
 
@@ -60,6 +62,12 @@ def _nodes(g: Graph, G: nx.MultiDiGraph, posts: bool) -> None:
             x for x in ("Person", "Organization", "Project", "Agent") if x in k)
         G.add_node(s, kind=kind, label=info[s][0], aliases=aliases.get(s, []), urls=same.get(s, []),
                    mentions=info[s][1])
+    communities = {}
+    for s, c, name, rank in _rows(g, Q_ANALYSIS):  # stored by the build's network analysis, if any
+        if s in G:
+            G.nodes[s].update(community=c, pagerank=float(rank))
+            communities[c] = name or c
+    G.graph["communities"] = dict(sorted(communities.items()))
     if posts:
         for s, name, date in sorted(_rows(g, Q_POSTS)):
             G.add_node(s, kind="Post", label=name or s, url=s, date=(date or "")[:10], aliases=[], urls=[s], mentions=0)
@@ -69,7 +77,8 @@ def to_networkx(g: Graph, posts: bool = True) -> nx.MultiDiGraph:
     """People, organisations, projects (and posts) as a networkx MultiDiGraph.
 
     Node attributes: ``kind``, ``label``, ``aliases``, ``urls``, ``mentions`` (number of posts);
-    posts also ``url``, ``date``. Edges: ``kind`` is ``mentions``, ``relation`` (with ``label``),
+    posts also ``url``, ``date``; entities of an analysed graph also ``community`` (IRI) and
+    ``pagerank`` (``G.graph["communities"]`` maps community IRIs to names). Edges: ``kind`` is ``mentions``, ``relation`` (with ``label``),
     ``citation`` or ``co-mention`` (``weight`` = shared posts); ``evidence`` lists (post, quote).
     Read with a few SPARQL queries, so a graph in a pyoxigraph store is read at native speed.
     """
