@@ -116,7 +116,8 @@ class Analysis:
             "brokers": (["name", "kind", "betweenness", "degree", "community"], brokers),
             "communities": (["id", "name", "size", "members"], comms),
             "bridges": (["community", "other community", "ties", "strongest"], bridges),
-            "rising": (["name", "kind", f"posts {before}..", f"posts {recent}..{newest}", "last month"], rising),
+            "rising": (["name", "kind", f"posts {before}..{_month_shift(recent, -1) if recent else ''}",
+                        f"posts {recent}..{newest}", "last month"], rising),
             "quiet": (["name", "kind", "posts", "last month"], quiet),
         }
 

@@ -80,6 +80,8 @@ def cli():
               help="Extra URL rules (TOML), consulted before the bundled ones. Repeatable.")
 @click.option("--base-uri", default=None, help="Base of minted entity IRIs.")
 @click.option("--no-html", is_flag=True, help="Do not write graph.html.")
+@click.option("--no-analysis", is_flag=True,
+              help="Do not add the network analysis (centrality, communities, trends) to the graph and report.")
 @click.option("--strict", is_flag=True, help=f"Exit {EXIT_WARNINGS} if any item was skipped or repaired (for CI).")
 @click.option("--max-feed-bytes", type=click.IntRange(min=1), default=512 * 2**20, show_default=True,
               help="Largest feed read (downloaded or decompressed).")
@@ -91,7 +93,7 @@ def cli():
 @click.option("--no-cache", is_flag=True, help="Do not cache fetched feeds.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors and warnings.")
 @_errors
-def build(sources, out_dir, rules, base_uri, no_html, strict, max_feed_bytes, max_items, max_description_bytes,
+def build(sources, out_dir, rules, base_uri, no_html, no_analysis, strict, max_feed_bytes, max_items, max_description_bytes,
           cache_dir, no_cache, quiet):
     """Build the graph from feeds (paths, - for stdin, http(s) URLs; default: the bundled 2i2c feed).
 
@@ -111,7 +113,7 @@ def build(sources, out_dir, rules, base_uri, no_html, strict, max_feed_bytes, ma
     gc.disable()  # the build allocates millions of small objects and frees none: skip cyclic GC passes
     try:
         b = run_build(list(sources) or None, rules=rules, base_uri=base_uri or BASE_URI, limits=limits,
-                      cache_dir=cache, keep_going=len(sources) > 1)
+                      cache_dir=cache, keep_going=len(sources) > 1, analysis=not no_analysis)
     finally:
         gc.enable()
     out = Path(out_dir)
@@ -257,6 +259,29 @@ def viz(graph, feeds, focus, depth, max_nodes, out_path):
     net = to_pyvis(g, focus=center, depth=depth, max_nodes=max_nodes or MAX_NODES)
     write_html(net, path, *page_heading(g, center or ""))
     click.echo(f"wrote: {path}")
+
+
+@cli.command()
+@click.option("--graph", type=click.Path(dir_okay=False), help="Graph file (default: output/graph.ttl).")
+@click.option("--feed", "feeds", multiple=True, help="Build from these feeds instead. Repeatable.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "md", "csv", "json"]), default="table",
+              show_default=True, help="Output format (csv: one table, chosen with --table).")
+@click.option("-t", "--table", "tables", multiple=True,
+              type=click.Choice(["hubs", "brokers", "communities", "bridges", "rising", "quiet"]),
+              help="Print only this table. Repeatable. Default: all.")
+@click.option("--limit", type=click.IntRange(min=0), default=10, show_default=True, help="Rows per table (0: all).")
+@_errors
+def analyze(graph, feeds, fmt, tables, limit):
+    """Network analysis: hubs, brokers, communities, bridges between them, who is rising or quiet.
+
+    Example: graphbuild analyze --table communities --format md
+    """
+    from .analysis import analyze as run_analysis
+    from .report import TABLES, render_analysis
+
+    if fmt == "csv" and len(tables) != 1:
+        raise click.UsageError("--format csv prints one table: choose it with --table")
+    click.echo(render_analysis(run_analysis(_graph(graph, feeds)), fmt, limit, tuple(tables) or TABLES), nl=False)
 
 
 @cli.command()

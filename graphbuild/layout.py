@@ -15,6 +15,7 @@ import numpy as np
 
 from .analysis import entity_graph
 from .namespaces import digest
+from .network import induced
 
 SEED = 7
 #: canvas units per node: a community of n members gets a disc of radius UNIT * sqrt(n)
@@ -90,7 +91,7 @@ def layout(G: nx.MultiDiGraph, community: dict[str, str], seed: int = SEED) -> d
         centres = np.zeros((len(names), 2))
     pos: dict[str, np.ndarray] = {}
     for c, centre, r in zip(names, centres, radii):
-        inner = _spring(H.subgraph(groups[c]), seed) if groups[c] else {}
+        inner = _spring(induced(H, groups[c]), seed) if groups[c] else {}
         # scale so that most members fill the disc; the few far-out ones are pulled to its edge
         dist = np.array([float(np.hypot(*p)) for p in inner.values()])
         spread = float(np.percentile(dist, 85)) if len(dist) > 1 else 1.0

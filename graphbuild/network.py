@@ -120,10 +120,24 @@ def co_mentions(mentioned: dict[str, list[str]]) -> list[tuple[str, str, int]]:
     return [(a, b, n) for (a, b), n in sorted(pairs.items())]
 
 
-def ego_graph(G: nx.MultiDiGraph, center: str, depth: int = 2) -> nx.MultiDiGraph:
+def induced(G: nx.Graph, nodes) -> nx.Graph:
+    """A copy of ``G`` cut to ``nodes``, in ``G``'s own node and edge order (``G.subgraph`` iterates
+    in set order, which changes with PYTHONHASHSEED and would make pages differ from run to run)."""
+    keep = set(nodes)
+    H = G.__class__()
+    H.graph.update(G.graph)
+    H.add_nodes_from((n, d) for n, d in G.nodes(data=True) if n in keep)
+    if G.is_multigraph():
+        H.add_edges_from((a, b, k, d) for a, b, k, d in G.edges(keys=True, data=True) if a in keep and b in keep)
+    else:
+        H.add_edges_from((a, b, d) for a, b, d in G.edges(data=True) if a in keep and b in keep)
+    return H
+
+
+def ego_graph(G: nx.MultiDiGraph, center: str, depth: int = 1) -> nx.MultiDiGraph:
     """The nodes within ``depth`` steps of ``center`` (edges in either direction)."""
     keep = nx.single_source_shortest_path_length(G.to_undirected(as_view=True), center, cutoff=depth)
-    return G.subgraph(keep).copy()
+    return induced(G, keep)
 
 
 def write_graphml(G: nx.MultiDiGraph, out: IO[bytes]) -> None:

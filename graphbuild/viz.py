@@ -21,7 +21,7 @@ from rdflib import Graph
 from .export import write_atomic
 from .analysis import communities_of
 from .layout import layout
-from .network import ego_graph, to_networkx
+from .network import ego_graph, induced, to_networkx
 from .urls import is_web_iri
 
 #: above this many entity nodes the page starts from the most mentioned ones
@@ -143,7 +143,7 @@ def to_pyvis(g: Graph | nx.MultiDiGraph, *, focus: str | None = None, depth: int
     if focus:
         G = ego_graph(G, focus, depth)
     keep, left_out = _select(G, max_nodes)
-    G = G.subgraph(keep)
+    G = induced(G, keep)
     posts = {n: d for n, d in G.nodes(data=True) if d["kind"] == "Post"}
     comms = _communities(G, keep, names)
     colour = {c["id"]: c["color"] for c in comms}
