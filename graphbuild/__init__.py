@@ -3,6 +3,7 @@
     import graphbuild
     g = graphbuild.build_graph(["feed.xml"])            # an rdflib Graph
     rows = graphbuild.run_query(g, "top_mentioned")    # list of dicts
+    a = graphbuild.analyze(g)                          # hubs, brokers, communities, trends
     graphbuild.write_html(graphbuild.to_pyvis(g), "g.html")
 """
 from __future__ import annotations
@@ -11,8 +12,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "build", "build_graph", "load_feeds", "parse_feed", "run_query", "export_graph", "serialize",
-    "read_graph", "to_networkx", "to_pyvis", "write_html", "show", "resolve", "GraphbuildError",
-    "FeedError", "QueryError", "ExportError", "UnknownExtractor", "RulesError", "CurationError",
+    "read_graph", "to_networkx", "analyze", "add_analysis", "to_pyvis", "write_html", "show", "resolve",
+    "GraphbuildError", "FeedError", "QueryError", "ExportError", "UnknownExtractor", "RulesError", "CurationError",
     "review_graph", "validate_graph", "load_curation",
 ]
 
@@ -29,7 +30,7 @@ def __getattr__(name: str):
     where = {
         "build": "graph", "build_graph": "graph", "load_feeds": "graph", "parse_feed": "feeds",
         "run_query": "queries", "export_graph": "export", "serialize": "export", "read_graph": "export",
-        "to_networkx": "network", "to_pyvis": "viz", "write_html": "viz", "show": "viz", "resolve": "resolve",
+        "to_networkx": "network", "analyze": "analysis", "add_analysis": "graph", "to_pyvis": "viz", "write_html": "viz", "show": "viz", "resolve": "resolve",
         "GraphbuildError": "errors", "FeedError": "errors", "QueryError": "errors", "ExportError": "errors",
         "UnknownExtractor": "errors", "RulesError": "errors", "CurationError": "errors",
         "review_graph": "review", "validate_graph": "validate", "load_curation": "curation",

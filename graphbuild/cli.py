@@ -82,6 +82,8 @@ def cli():
               help="Your corrections (TOML: drop, type, merge, split, alias; see docs/curation.md).")
 @click.option("--base-uri", default=None, help="Base of minted entity IRIs.")
 @click.option("--no-html", is_flag=True, help="Do not write graph.html.")
+@click.option("--no-analysis", is_flag=True,
+              help="Do not add the network analysis (centrality, communities, trends) to the graph and report.")
 @click.option("--strict", is_flag=True, help=f"Exit {EXIT_WARNINGS} if any item was skipped or repaired (for CI).")
 @click.option("--max-feed-bytes", type=click.IntRange(min=1), default=512 * 2**20, show_default=True,
               help="Largest feed read (downloaded or decompressed).")
@@ -93,8 +95,8 @@ def cli():
 @click.option("--no-cache", is_flag=True, help="Do not cache fetched feeds.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors and warnings.")
 @_errors
-def build(sources, out_dir, rules, curation, base_uri, no_html, strict, max_feed_bytes, max_items, max_description_bytes,
-          cache_dir, no_cache, quiet):
+def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, strict, max_feed_bytes, max_items,
+          max_description_bytes, cache_dir, no_cache, quiet):
     """Build the graph from feeds (paths, - for stdin, http(s) URLs; default: the bundled 2i2c feed).
 
     Example: graphbuild build feed.xml https://example.org/index.xml --out output
@@ -113,7 +115,7 @@ def build(sources, out_dir, rules, curation, base_uri, no_html, strict, max_feed
     gc.disable()  # the build allocates millions of small objects and frees none: skip cyclic GC passes
     try:
         b = run_build(list(sources) or None, rules=rules, base_uri=base_uri or BASE_URI, limits=limits,
-                      cache_dir=cache, keep_going=len(sources) > 1, curation=curation)
+                      cache_dir=cache, keep_going=len(sources) > 1, curation=curation, analysis=not no_analysis)
     finally:
         gc.enable()
     out = Path(out_dir)
@@ -244,7 +246,8 @@ def export(fmt, graph, feeds, out_path):
 @click.option("--graph", type=click.Path(), help="Graph file (default: output/graph.ttl).")
 @click.option("--feed", "feeds", multiple=True, help="Build from these feeds instead. Repeatable.")
 @click.option("--focus", help="Name, alias or IRI of a node: draw only its neighbourhood.")
-@click.option("--depth", type=click.IntRange(min=1), default=2, show_default=True, help="Steps from --focus.")
+@click.option("--depth", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Steps from --focus (1: the focus and what it is directly tied to).")
 @click.option("--max-nodes", type=click.IntRange(min=1), default=None, help="Most mentioned entities to draw at most.")
 @click.option("-o", "--out", "out_path", type=click.Path(), default=None,
               help="Page to write (default: beside the graph read: output/graph.html, output/ego-NAME.html "
@@ -253,7 +256,7 @@ def export(fmt, graph, feeds, out_path):
 def viz(graph, feeds, focus, depth, max_nodes, out_path):
     """Write the interactive page (one self-contained HTML file that works offline).
 
-    Example: graphbuild viz --focus "Jenny Wong" --depth 2
+    Example: graphbuild viz --focus "Jenny Wong"
     """
     from .queries import find_entity
     from .text import slugify
@@ -269,8 +272,31 @@ def viz(graph, feeds, focus, depth, max_nodes, out_path):
             raise click.ClickException(f"No entity named {focus!r}; try 'graphbuild query top_mentioned'")
         center = str(center)
     net = to_pyvis(g, focus=center, depth=depth, max_nodes=max_nodes or MAX_NODES)
-    write_html(net, path, *page_heading(g, focus or ""))
+    write_html(net, path, *page_heading(g, center or ""))
     click.echo(f"wrote: {path}")
+
+
+@cli.command()
+@click.option("--graph", type=click.Path(), help="Graph file (default: output/graph.ttl).")
+@click.option("--feed", "feeds", multiple=True, help="Build from these feeds instead. Repeatable.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "md", "csv", "json"]), default="table",
+              show_default=True, help="Output format (csv: one table, chosen with --table).")
+@click.option("-t", "--table", "tables", multiple=True,
+              type=click.Choice(["hubs", "brokers", "communities", "bridges", "rising", "quiet"]),
+              help="Print only this table. Repeatable. Default: all.")
+@click.option("--limit", type=click.IntRange(min=0), default=10, show_default=True, help="Rows per table (0: all).")
+@_errors
+def analyze(graph, feeds, fmt, tables, limit):
+    """Network analysis: hubs, brokers, communities, bridges between them, who is rising or quiet.
+
+    Example: graphbuild analyze --table communities --format md
+    """
+    from .analysis import analyze as run_analysis
+    from .report import TABLES, render_analysis
+
+    if fmt == "csv" and len(tables) != 1:
+        raise click.UsageError("--format csv prints one table: choose it with --table")
+    click.echo(render_analysis(run_analysis(_graph(graph, feeds)), fmt, limit, tuple(tables) or TABLES), nl=False)
 
 
 @cli.command()

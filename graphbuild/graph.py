@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -15,12 +15,16 @@ from .feeds import Limits, parse_feed
 from .errors import FeedError
 from .models import Entity, Feed, FeedItem, Mention, Problem, Quote, Relation
 from .store import new_graph
-from .namespaces import (BASE_URI, GB, KIND_TYPES, OA, OWL, PROV, annotation_iri, digest, entity_iri, feed_iri)
+from .namespaces import (BASE_URI, GB, KIND_TYPES, OA, OWL, PROV, annotation_iri, community_iri, digest, entity_iri,
+                         feed_iri)
 from .curation import as_curation, curate
 from .resolve import Resolution, confidence, gazetteer_mentions, relations_of, resolve
 from .rules import load_rules
 from .sources import default_feed, open_source
 from .urls import clean_iri, norm_url, redact
+
+if TYPE_CHECKING:
+    from .analysis import Analysis
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +56,8 @@ class Build:
     problems: list[Problem] = field(default_factory=list)
     #: the posts of the graph: every feed's items, each link once
     items: list[FeedItem] = field(default_factory=list)
+    #: the network analysis stored in the graph (None when built with ``analysis=False``)
+    analysis: Analysis | None = None
 
 
 def load_feeds(sources: Iterable[str | Path] | None = None, limits: Limits = Limits(),
@@ -110,7 +116,7 @@ def extract(items: Sequence[FeedItem], extractors: Iterable[str] | None = None,
 def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | None = None,
           extractors: Iterable[str] | None = None, rules: Iterable[str | Path] = (),
           base_uri: str = BASE_URI, gazetteer: bool = True, limits: Limits = Limits(),
-          cache_dir: Path | None = None, keep_going: bool = False, curation=None) -> Build:
+          cache_dir: Path | None = None, keep_going: bool = False, curation=None, analysis: bool = True) -> Build:
     """Run the whole pipeline and keep every stage's result (for reports and the CLI).
 
     Args:
@@ -122,6 +128,7 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
         gazetteer: also find unlinked mentions of the run's known names in every post.
         limits, cache_dir, keep_going: see :func:`load_feeds`.
         curation: a curation file (path) or :class:`graphbuild.curation.Curation` (docs/curation.md).
+        analysis: add the network analysis (hubs, brokers, communities, trends) to the graph.
     Raises:
         FeedError, UnknownExtractor, RulesError, CurationError.
     """
@@ -136,7 +143,12 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
     problems = [p for f in feeds for p in f.problems]
     g = to_graph(feeds, items, res, rels, base_uri, problems)
     problems += [Problem("curation", w) for w in (res.curation.warnings if res.curation else ())]
-    return Build(g, feeds, res, rels, problems, items)
+    found = None
+    if analysis:
+        from .analysis import analyze
+        found = analyze(g)
+        add_analysis(g, found, base_uri)
+    return Build(g, feeds, res, rels, problems, items, found)
 
 
 def build_graph(sources: Iterable[str | Path] | None = None, **kwargs) -> Graph:
@@ -214,12 +226,13 @@ def _n(term: URIRef) -> ox.NamedNode:
 (TYPE, ANNOTATION, HAS_TARGET, HAS_BODY, HAS_SOURCE, HAS_SELECTOR, QUOTE_SELECTOR, EXACT, PREFIX, SUFFIX,
  EXTRACTOR, STATEMENT, SUBJECT, PREDICATE, OBJECT, POSTING, URL, HEADLINE, IS_PART_OF, DATE, KEYWORDS,
  CITATION, NAME, ALT_NAME, SAME_AS, MENTION_COUNT, MENTIONS, AUTHOR, DATA_FEED, ANY_URI, DATE_TIME,
- INTEGER, CONFIDENCE, DECIMAL) = map(_n, (
+ INTEGER, CONFIDENCE, DECIMAL, COMMUNITY, IN_COMMUNITY, DEGREE, PAGERANK, BETWEENNESS, TREND) = map(_n, (
     RDF.type, OA.Annotation, OA.hasTarget, OA.hasBody, OA.hasSource, OA.hasSelector, OA.TextQuoteSelector,
     OA.exact, OA.prefix, OA.suffix, GB.extractor, RDF.Statement, RDF.subject, RDF.predicate, RDF.object,
     SDO.BlogPosting, SDO.url, SDO.headline, SDO.isPartOf, SDO.datePublished, SDO.keywords, SDO.citation,
     SDO.name, SDO.alternateName, SDO.sameAs, GB.mentionCount, SDO.mentions, SDO.author, SDO.DataFeed,
-    XSD.anyURI, XSD.dateTime, XSD.integer, GB.confidence, XSD.decimal))
+    XSD.anyURI, XSD.dateTime, XSD.integer, GB.confidence, XSD.decimal, GB.Community, GB.community, GB.degree,
+    GB.pageRank, GB.betweenness, GB.trend))
 KIND_NODES = {k: tuple(map(_n, types)) for k, (_, types) in KIND_TYPES.items()}
 RELATION_NODES = {k: _n(v) for k, v in RELATIONS.items()}
 
@@ -396,3 +409,33 @@ def _add_curation(t: _Triples, applied, entities: dict[str, Entity], base_uri: s
             t.add(stmt, PREDICATE, p)
             t.add(stmt, OBJECT, o)
             t.add(stmt, DERIVED_FROM, rules[f.rule])
+
+
+def add_analysis(g: Graph, a: Analysis, base_uri: str = BASE_URI) -> Graph:
+    """Store a network analysis (:func:`graphbuild.analysis.analyze`) in ``g`` as ``gb:`` triples:
+    each community (``gb:Community`` with a ``schema:name``), and per entity its ``gb:community``,
+    ``gb:degree``, ``gb:pageRank``, ``gb:betweenness`` and, if any, ``gb:trend``. Returns ``g``."""
+    t = _Triples()
+    iris = {}
+    for c in a.communities:
+        node = iris[c.id] = t.iri(str(community_iri(c.members[0], base_uri)))
+        t.add(node, TYPE, COMMUNITY)
+        t.add(node, NAME, t.lit(c.name))
+    for iri, e in a.entities.items():
+        node = t.iri(iri)
+        t.add(node, IN_COMMUNITY, iris[e.community])
+        t.add(node, DEGREE, t.lit(str(e.degree), INTEGER))
+        t.add(node, PAGERANK, t.lit(f"{e.pagerank:.6f}", DECIMAL))
+        t.add(node, BETWEENNESS, t.lit(f"{e.betweenness:.6f}", DECIMAL))
+        if e.trend:
+            t.add(node, TREND, t.lit(e.trend))
+    store = getattr(g.store, "_inner", None)
+    if isinstance(store, ox.Store):
+        store.bulk_extend(t.quads)
+    else:
+        from rdflib import Literal
+        term = lambda x: URIRef(x.value) if isinstance(x, ox.NamedNode) else Literal(
+            x.value, datatype=None if x.datatype.value.endswith("#string") else URIRef(x.datatype.value))
+        for q in t.quads:
+            g.add((term(q.subject), term(q.predicate), term(q.object)))
+    return g

@@ -31,6 +31,13 @@ class GB(DefinedNamespace):
     ruleText: URIRef  # rule -> the rule in one line
     ruleSource: URIRef  # rule -> file, table and line it was read from
     matched: URIRef  # rule -> number of entities it matched (0: a stale rule)
+    # network analysis (graphbuild/analysis.py), added by the build unless --no-analysis
+    Community: URIRef  # class: a community of entities (Louvain), named after its most central members
+    community: URIRef  # entity -> its gb:Community
+    degree: URIRef  # entity -> number of distinct entities it is tied to (co-mention or relation)
+    pageRank: URIRef  # entity -> PageRank in the entity network (xsd:decimal)
+    betweenness: URIRef  # entity -> betweenness centrality, how much it brokers between others (xsd:decimal)
+    trend: URIRef  # entity -> "rising" or "quiet" (mentions of the last 6 months against the 6 before)
 
 
 PREFIXES = _PREFIXES  # the fixed prefixes (graphbuild/prefixes.py)
@@ -55,6 +62,12 @@ def bind_prefixes(g: Graph, base_uri: str = BASE_URI) -> Graph:
 def entity_iri(key: str, base_uri: str = BASE_URI) -> URIRef:
     """IRI of a resolved entity: ``<base>person/jenny-wong`` for the key ``person/jenny-wong``."""
     return URIRef(base_uri + key)
+
+
+def community_iri(member: str, base_uri: str = BASE_URI) -> URIRef:
+    """IRI of a community, from the IRI of its most central member: ``<base>community/org-2i2c``."""
+    local = member[len(base_uri):] if member.startswith(base_uri) else digest(member)
+    return URIRef(f"{base_uri}community/{slugify(local)}")
 
 
 def digest(*parts: str, n: int = 16) -> str:

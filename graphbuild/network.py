@@ -32,6 +32,8 @@ Q_MENTIONS = PREFIXES + """SELECT ?post ?e ?exact WHERE { ?post schema:mentions 
 Q_STATEMENTS = PREFIXES + """SELECT ?s ?p ?o ?post ?exact WHERE {
   ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
   OPTIONAL { ?a oa:hasBody ?st ; oa:hasTarget ?t . ?t oa:hasSource ?post ; oa:hasSelector/oa:exact ?exact } }"""
+Q_ANALYSIS = PREFIXES + """SELECT ?s ?c ?name ?rank WHERE { ?s gb:community ?c ; gb:pageRank ?rank .
+  OPTIONAL { ?c schema:name ?name } }"""
 Q_CITES = PREFIXES + """SELECT ?s ?o WHERE { ?s a schema:BlogPosting ; schema:citation ?o . ?o a schema:BlogPosting }"""
 
 
@@ -60,6 +62,12 @@ def _nodes(g: Graph, G: nx.MultiDiGraph, posts: bool) -> None:
             x for x in ("Person", "Organization", "Project", "Agent") if x in k)
         G.add_node(s, kind=kind, label=info[s][0], aliases=aliases.get(s, []), urls=same.get(s, []),
                    mentions=info[s][1], confidence=info[s][2])
+    communities = {}
+    for s, c, name, rank in _rows(g, Q_ANALYSIS):  # stored by the build's network analysis, if any
+        if s in G:
+            G.nodes[s].update(community=c, pagerank=float(rank))
+            communities[c] = name or c
+    G.graph["communities"] = dict(sorted(communities.items()))
     if posts:
         for s, name, date in sorted(_rows(g, Q_POSTS)):
             G.add_node(s, kind="Post", label=name or s, url=s, date=(date or "")[:10], aliases=[], urls=[s], mentions=0)
@@ -70,7 +78,8 @@ def to_networkx(g: Graph, posts: bool = True) -> nx.MultiDiGraph:
 
     Node attributes: ``kind``, ``label``, ``aliases``, ``urls``, ``mentions`` (number of posts),
     ``confidence`` (gb:confidence, None when the graph has none);
-    posts also ``url``, ``date``. Edges: ``kind`` is ``mentions``, ``relation`` (with ``label``),
+    posts also ``url``, ``date``; entities of an analysed graph also ``community`` (IRI) and
+    ``pagerank`` (``G.graph["communities"]`` maps community IRIs to names). Edges: ``kind`` is ``mentions``, ``relation`` (with ``label``),
     ``citation`` or ``co-mention`` (``weight`` = shared posts); ``evidence`` lists (post, quote).
     Read with a few SPARQL queries, so a graph in a pyoxigraph store is read at native speed.
     """
@@ -112,10 +121,24 @@ def co_mentions(mentioned: dict[str, list[str]]) -> list[tuple[str, str, int]]:
     return [(a, b, n) for (a, b), n in sorted(pairs.items())]
 
 
-def ego_graph(G: nx.MultiDiGraph, center: str, depth: int = 2) -> nx.MultiDiGraph:
+def induced(G: nx.Graph, nodes) -> nx.Graph:
+    """A copy of ``G`` cut to ``nodes``, in ``G``'s own node and edge order (``G.subgraph`` iterates
+    in set order, which changes with PYTHONHASHSEED and would make pages differ from run to run)."""
+    keep = set(nodes)
+    H = G.__class__()
+    H.graph.update(G.graph)
+    H.add_nodes_from((n, d) for n, d in G.nodes(data=True) if n in keep)
+    if G.is_multigraph():
+        H.add_edges_from((a, b, k, d) for a, b, k, d in G.edges(keys=True, data=True) if a in keep and b in keep)
+    else:
+        H.add_edges_from((a, b, d) for a, b, d in G.edges(data=True) if a in keep and b in keep)
+    return H
+
+
+def ego_graph(G: nx.MultiDiGraph, center: str, depth: int = 1) -> nx.MultiDiGraph:
     """The nodes within ``depth`` steps of ``center`` (edges in either direction)."""
     keep = nx.single_source_shortest_path_length(G.to_undirected(as_view=True), center, cutoff=depth)
-    return G.subgraph(keep).copy()
+    return induced(G, keep)
 
 
 def write_graphml(G: nx.MultiDiGraph, out: IO[bytes]) -> None:

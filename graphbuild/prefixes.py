@@ -15,7 +15,7 @@ PREFIXES = {
 }
 #: default base of minted entity IRIs; ``.example`` never resolves (RFC 6761), so nobody's site is claimed
 BASE_URI = "https://graphbuild.example/id/"
-MINTED = ("agent", "annotation", "feed", "org", "person", "project")
+MINTED = ("agent", "annotation", "community", "feed", "org", "person", "project")
 
 
 def minted_prefixes(base_uri: str = BASE_URI) -> dict[str, str]:

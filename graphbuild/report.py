@@ -1,6 +1,7 @@
 """What a build did, for people: counts, the most mentioned, merges, ambiguities, skipped items."""
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 from .graph import Build
@@ -52,4 +53,51 @@ def render_report(b: Build) -> str:
     lines += [f"- {a}" for a in b.resolution.ambiguous] or ["None."]
     lines += ["", f"## Skipped or repaired ({len(b.problems)})", ""]
     lines += [f"- {p}" for p in b.problems] or ["None."]
+    if b.analysis is not None:
+        lines += ["", NETWORK_INTRO.strip(), "", render_analysis(b.analysis, "md", headings="###").rstrip()]
     return "\n".join(lines) + "\n"
+
+
+NETWORK_INTRO = """
+## Network
+
+The entities as a network (tied when a post names both, or the text states a relation), analysed
+with networkx; the same numbers are in the graph (`gb:pageRank`, `gb:betweenness`, `gb:community`,
+`gb:trend`, see docs/vocabulary.md) and `graphbuild analyze` prints them.
+"""
+TABLE_TITLES = {
+    "hubs": "Hubs: the most central (PageRank; degree = entities it is tied to)",
+    "brokers": "Brokers: on the most shortest paths between others (betweenness)",
+    "communities": "Communities (Louvain), named after their most central members",
+    "bridges": "Bridges: the strongest ties between communities",
+    "rising": "Rising: named in more posts in the last 6 months than in the 6 before",
+    "quiet": "Gone quiet: named in 2+ posts, none in the last 6 months",
+}
+TABLES = tuple(TABLE_TITLES)
+
+
+def _cell(v) -> str:
+    return f"{v:.4f}" if isinstance(v, float) else str(v)
+
+
+def render_analysis(a, fmt: str = "table", limit: int = 10, tables: tuple[str, ...] = TABLES,
+                    headings: str = "##") -> str:
+    """Tables of an :class:`graphbuild.analysis.Analysis` as text: ``table``, ``md``, ``csv`` or ``json``.
+
+    ``csv`` takes one table; ``json`` is an object of tables, each a list of row objects.
+    """
+    from rdflib import Literal
+
+    from .results import format_results
+
+    found = a.tables(limit)
+    if fmt == "json":
+        return json.dumps({t: [dict(zip(found[t][0], row)) for row in found[t][1]] for t in tables},
+                          ensure_ascii=False, indent=1) + "\n"
+    out = []
+    for t in tables:
+        cols, rows = found[t]
+        text = format_results([{c: Literal(_cell(v)) for c, v in zip(cols, row)} for row in rows], cols,
+                              "table" if fmt == "table" else fmt) if rows else "None.\n"
+        out.append(text if fmt == "csv" else f"{headings} {TABLE_TITLES[t]}\n\n{text}")
+    return "\n".join(out)

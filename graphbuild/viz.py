@@ -19,7 +19,9 @@ from pyvis.network import Network
 from rdflib import Graph
 
 from .export import write_atomic
-from .network import ego_graph, to_networkx
+from .analysis import communities_of
+from .layout import layout
+from .network import ego_graph, induced, to_networkx
 from .urls import is_web_iri
 
 #: above this many entity nodes the page starts from the most mentioned ones
@@ -27,26 +29,29 @@ MAX_NODES = 1000
 #: at most this many co-mention edges (the strongest) and posts listed on one card
 MAX_CO_EDGES = 4000
 MAX_CARD_POSTS = 50
-STYLE = {  # kind -> (colour, shape)
-    "Person": ("#4e79a7", "dot"),
-    "Organization": ("#f28e2b", "square"),
-    "Project": ("#59a14f", "triangle"),
-    "OrgProject": ("#b07aa1", "hexagon"),
-    "Agent": ("#9c9c9c", "dot"),
-    "Post": ("#cfcfcf", "box"),
-}
+#: above this many entities the first view shows communities as clusters that open on click
+CLUSTER_ABOVE = 300
+#: co-mention links drawn per node at first (its strongest); the page has a control for more
+DEFAULT_LINKS = 2
+#: labels: the most central HUBS always (where they do not cover each other), at most MAX_LABELS
+HUBS = 12
+MAX_LABELS = 150
+SHAPES = {"Person": "dot", "Organization": "square", "Project": "triangle", "OrgProject": "hexagon",
+          "Agent": "star", "Post": "diamond"}
 KIND_LABELS = {"Person": "Person", "Organization": "Organisation", "Project": "Project",
                "OrgProject": "Organisation & project", "Agent": "Person or organisation", "Post": "Post"}
+#: community colours, largest community first (Tableau 10 and two more); the rest share OTHER
+PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7",
+           "#9c755f", "#2f9e8f", "#8c6bb1", "#d37295"]
+OTHER, POST_COLOUR = "#a0a0a0", "#c8c8c8"
 OPTIONS = {
     "autoResize": True,
     "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": True},
-    "nodes": {"font": {"size": 14, "face": "system-ui, sans-serif"}, "scaling": {"min": 8, "max": 40}},
-    "edges": {"smooth": False, "color": {"inherit": False, "color": "#b8b8b8", "highlight": "#333333"},
-              "font": {"size": 10, "align": "middle"}},
-    "physics": {"solver": "forceAtlas2Based",
-                "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 90, "avoidOverlap": 0.2},
-                "stabilization": {"enabled": True, "iterations": 400, "updateInterval": 50, "fit": True},
-                "minVelocity": 1.0},
+    "nodes": {"font": {"size": 14, "face": "system-ui, sans-serif"}, "scaling": {"min": 8, "max": 40},
+              "borderWidth": 1},
+    "edges": {"smooth": False, "color": {"inherit": False, "color": "#c4c4c4", "highlight": "#333333"},
+              "font": {"size": 10, "align": "middle"}, "scaling": {"min": 1, "max": 6}},
+    "physics": False,  # laid out in Python (graphbuild/layout.py)
     "layout": {"improvedLayout": False, "randomSeed": 7},
 }
 
@@ -76,56 +81,100 @@ def _select(G: nx.MultiDiGraph, max_nodes: int) -> tuple[set[str], int]:
     return keep, len(ents) - max_nodes
 
 
-def to_pyvis(g: Graph | nx.MultiDiGraph, *, focus: str | None = None, depth: int = 2,
+def _tiers(co: list[tuple[int, str, str]], rank: dict[str, int]) -> dict[tuple[str, str], int]:
+    """Co-mention edge -> its tier: 1 if it is the strongest link of one of its ends, 2 if the
+    second strongest, ... (ties broken by the other end's centrality). The page draws tiers up to
+    the chosen number, so every node keeps its strongest links and the hairball thins out."""
+    mine: dict[str, list[tuple[int, int, str, str]]] = {}
+    for w, a, b in co:
+        mine.setdefault(a, []).append((-w, rank.get(b, 0), a, b))
+        mine.setdefault(b, []).append((-w, rank.get(a, 0), a, b))
+    tier: dict[tuple[str, str], int] = {}
+    for edges in mine.values():
+        for i, (_, _, a, b) in enumerate(sorted(edges), 1):
+            tier[(a, b)] = min(tier.get((a, b), i), i)
+    return tier
+
+
+def _communities(G: nx.MultiDiGraph, keep: set[str], names: dict[str, str]) -> list[dict]:
+    """The communities present on the page, largest first, with their colours."""
+    size: dict[str, int] = {}
+    for n in keep:
+        c = G.nodes[n].get("community")
+        if c is not None:
+            size[c] = size.get(c, 0) + 1
+    order = sorted(size, key=lambda c: (-size[c], names.get(c, c), c))
+    return [{"id": c, "name": names.get(c, c), "size": size[c],
+             "color": PALETTE[i] if i < len(PALETTE) and size[c] > 1 else OTHER} for i, c in enumerate(order)]
+
+
+def _node(G: nx.MultiDiGraph, n: str, posts: dict, colour: dict, rank: dict, xy: tuple[int, int]) -> dict:
+    d = G.nodes[n]
+    node: dict[str, Any] = {"id": n, "shape": SHAPES[d["kind"]], "kind": d["kind"], "aliases": d["aliases"],
+                            "links": _links(d["urls"]), "mentions": d["mentions"], "x": xy[0], "y": xy[1]}
+    if d["kind"] == "Post":
+        node.update(date=d.get("date", ""), url=n if is_web_iri(n) else "", value=2, color=POST_COLOUR,
+                    fullname=d["label"], rank=len(rank) + 1)
+    else:
+        node.update(value=max(1, d["mentions"]), posts=_posts_of(G, posts, n), fullname=d["label"],
+                    community=d.get("community", ""), color=colour.get(d.get("community"), OTHER),
+                    rank=rank[n], confidence=d.get("confidence"))
+    return node
+
+
+def to_pyvis(g: Graph | nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1,
              max_nodes: int = MAX_NODES, title: str = "") -> Network:
     """Build the pyvis Network for a graph (or a networkx graph from :func:`to_networkx`).
 
+    Nodes are laid out here (:func:`graphbuild.layout.layout`), coloured by community (the
+    graph's stored analysis, or one computed now), shaped by kind; co-mention edges carry a
+    ``tier`` (1 = the strongest link of one of its ends) that the page thins by.
+
     Args:
         g: the rdflib Graph or its networkx form.
-        focus: IRI of a node: keep only its neighbourhood of ``depth`` steps.
+        focus: IRI of a node: keep only its neighbourhood of ``depth`` steps (an ego page).
         max_nodes: above this many entities, keep the most mentioned ones (the page says so).
         title: the title bar text (default: the feeds' names).
     Returns:
-        A pyvis Network; ``net.graphbuild`` holds the page's extra data (legend, counts, title).
+        A pyvis Network; ``net.graphbuild`` holds the page's extra data (communities, counts, title).
     """
     G = to_networkx(g) if isinstance(g, Graph) else g
+    names = communities_of(G)
     if focus:
         G = ego_graph(G, focus, depth)
     keep, left_out = _select(G, max_nodes)
+    G = induced(G, keep)
     posts = {n: d for n, d in G.nodes(data=True) if d["kind"] == "Post"}
+    comms = _communities(G, keep, names)
+    colour = {c["id"]: c["color"] for c in comms}
+    ents = sorted((n for n in keep if n not in posts), key=lambda n: (-G.nodes[n]["pagerank"], -G.nodes[n]["mentions"], n))
+    rank = {n: i for i, n in enumerate(ents)}
+    pos = layout(G, {n: G.nodes[n]["community"] for n in ents})
     net = Network(height="100%", width="100%", directed=True, cdn_resources="local")
     net.options = OPTIONS
     for n in sorted(keep):
-        d = G.nodes[n]
-        colour, shape = STYLE[d["kind"]]
-        extra: dict[str, Any] = {"kind": d["kind"], "aliases": d["aliases"], "links": _links(d["urls"]),
-                                 "mentions": d["mentions"]}
-        if d["kind"] == "Post":
-            extra.update(date=d.get("date", ""), url=n if is_web_iri(n) else "", value=3,
-                         label=d["label"][:40] + ("…" if len(d["label"]) > 40 else ""), fullname=d["label"])
-        else:
-            extra.update(value=max(1, d["mentions"]), posts=_posts_of(G, posts, n), label=d["label"],
-                         fullname=d["label"], confidence=d.get("confidence"))
-        label = extra.pop("label")
-        net.add_node(n, label=label, shape=shape, color=colour, **extra)
-    co = sorted(((d.get("weight", 1), a, b) for a, b, d in G.edges(data=True)
-                 if d["kind"] == "co-mention" and a in keep and b in keep), reverse=True)
-    strong = {(a, b) for _, a, b in co[:MAX_CO_EDGES]}
+        net.nodes.append(_node(G, n, posts, colour, rank, pos[n]))
+        net.node_ids.append(n)
+        net.node_map[n] = net.nodes[-1]
+    co = sorted(((d.get("weight", 1), a, b) for a, b, d in G.edges(data=True) if d["kind"] == "co-mention"),
+                key=lambda x: (-x[0], x[1], x[2]))[:MAX_CO_EDGES]
+    tier = _tiers(co, rank)
     for i, (a, b, d) in enumerate(G.edges(data=True)):
-        if d["kind"] == "co-mention" and (a, b) not in strong:
+        if d["kind"] == "co-mention" and (a, b) not in tier:
             continue
-        if a in keep and b in keep:
-            # pyvis's add_edge scans every node and edge per call; its Edge record is used directly
-            e = Edge(a, b, True, id=f"e{i}", kind=d["kind"], label=d["label"] if d["kind"] == "relation" else "",
-                     relation=d["label"], value=d.get("weight", 1),
-                     evidence=[{"post": p if is_web_iri(p) else "", "quote": q} for p, q in d.get("evidence", [])]
-                     if d["kind"] != "mentions" else [])  # a mention's quotes are on the entity's card
-            if d["kind"] in ("co-mention", "mentions"):
-                e.options["arrows"] = ""
-            net.edges.append(e.options)
-    n_ents = sum(1 for n in keep if G.nodes[n]["kind"] != "Post")
-    net.graphbuild = {"title": title, "entities": n_ents, "posts": len(keep) - n_ents,
-                      "left_out": left_out, "focus": focus or ""}
+        # pyvis's add_edge scans every node and edge per call; its Edge record is used directly
+        e = Edge(a, b, True, id=f"e{i}", kind=d["kind"], label=d["label"] if d["kind"] == "relation" else "",
+                 relation=d["label"], value=d.get("weight", 1),
+                 evidence=[{"post": p if is_web_iri(p) else "", "quote": q} for p, q in d.get("evidence", [])]
+                 if d["kind"] != "mentions" else [])  # a mention's quotes are on the entity's card
+        if d["kind"] in ("co-mention", "mentions"):
+            e.options["arrows"] = ""
+        if d["kind"] == "co-mention":
+            e.options["tier"] = tier[(a, b)]
+        net.edges.append(e.options)
+    net.graphbuild = {"title": title, "entities": len(ents), "posts": len(posts), "left_out": left_out,
+                      "focus": focus or "", "communities": comms, "cluster": len(ents) > CLUSTER_ABOVE and not focus,
+                      "links": DEFAULT_LINKS, "hubs": HUBS, "maxLabels": MAX_LABELS}
     return net
 
 
@@ -142,14 +191,18 @@ def _asset(name: str) -> str:
 
 def page_heading(g: Graph, focus: str = "") -> tuple[str, str]:
     """The page's title and subtitle, read from the graph alone (so ``graphbuild viz`` on a graph
-    file makes the same heading as the build): the feeds' names, the number of posts, the newest date."""
+    file makes the same heading as the build): the feeds' names, the number of posts, the newest date.
+    ``focus`` (an entity's IRI or name) makes it an ego page's title: "network of NAME in FEEDS"."""
+    from rdflib import URIRef
     from rdflib.namespace import RDF, SDO
 
     feeds = sorted(str(g.value(f, SDO.name) or f) for f in set(g.subjects(RDF.type, SDO.DataFeed)))
     posts = set(g.subjects(RDF.type, SDO.BlogPosting))
     dates = [d for d in (g.value(p, SDO.datePublished) for p in posts) if d is not None]
     newest = f", newest post {max(str(d) for d in dates)[:10]}" if dates else ""
-    title = "graphbuild: " + (f"around {focus} in " if focus else "") + (", ".join(feeds) or "graph")
+    if focus and is_web_iri(focus):
+        focus = str(g.value(URIRef(focus), SDO.name) or g.value(URIRef(focus), SDO.headline) or focus)
+    title = "graphbuild: " + (f"network of {focus} in " if focus else "") + (", ".join(feeds) or "graph")
     subtitle = f"{len(posts)} post{'s' if len(posts) != 1 else ''} from {len(feeds)} feed{'s' if len(feeds) != 1 else ''}{newest}"
     return title, subtitle
 
@@ -159,8 +212,8 @@ def render_html(net: Network, title: str = "", subtitle: str = "") -> str:
     env = Environment(loader=PackageLoader("graphbuild", "templates"), autoescape=select_autoescape(["html"]))
     info = getattr(net, "graphbuild", {})
     data = {"nodes": net.nodes, "edges": net.edges, "options": net.options,
-            "styles": {k: {"color": c, "shape": s, "label": KIND_LABELS[k]} for k, (c, s) in STYLE.items()},
-            "kinds": list(STYLE),
+            "styles": {k: {"shape": s, "label": KIND_LABELS[k]} for k, s in SHAPES.items()},
+            "kinds": list(SHAPES),
             "info": info}
     vis_js = _asset("vis-network.min.js").replace("</script", "<\\/script")
     return env.get_template("graph.html").render(

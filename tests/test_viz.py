@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, need_tool
+from conftest import DATA, ROOT, need_tool
 from graphbuild.graph import build_graph
 from graphbuild.network import to_networkx
 from graphbuild.viz import render_html, to_pyvis, write_html
@@ -67,13 +67,85 @@ def test_page_is_self_contained(reference_graph):
     assert not re.search(r"<script[^>]*\ssrc=|<link[^>]*\shref=|<img[^>]*\ssrc=|@import", html)
 
 
-def test_datasets_hold_what_the_graph_says(ref_page, reference_graph):
-    G = to_networkx(reference_graph)
-    assert ref_page.js("window.graphbuild.nodes.length") == G.number_of_nodes()
-    assert ref_page.js("window.graphbuild.edges.length") == G.number_of_edges()
-    posts = sum(1 for _, d in G.nodes(data=True) if d["kind"] == "Post")
+def feed_items(path: Path) -> int:
+    """Posts in a feed file, counted from the XML itself (not by the code under test)."""
+    from lxml import etree
+    return len(etree.parse(str(path)).findall(".//item"))
+
+
+def typed_entities(g) -> int:
+    """Entities in the graph, counted by one SPARQL query (not by to_networkx or the page code)."""
+    q = """PREFIX schema: <https://schema.org/> PREFIX doap: <http://usefulinc.com/ns/doap#>
+    PREFIX foaf: <http://xmlns.com/foaf/0.1/> SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?t .
+    FILTER (?t IN (schema:Person, schema:Organization, doap:Project, foaf:Agent)) }"""
+    return int(next(iter(g.query(q)))[0])
+
+
+def boxes_overlap(a, b) -> bool:
+    return a["x"] < b["x"] + b["w"] and b["x"] < a["x"] + a["w"] and a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"]
+
+
+def assert_labels_fit(page, max_labels=150):
+    labels = page.js("window.graphbuild.labels()")
+    assert 0 < len(labels) <= max_labels
+    for i, a in enumerate(labels):
+        for b in labels[i + 1:]:
+            assert not boxes_overlap(a, b), (a["text"], b["text"])
+    return labels
+
+
+def test_datasets_hold_what_the_feed_says_and_posts_start_hidden(ref_page, reference_graph):
+    posts = feed_items(ROOT / "graphbuild" / "data" / "2i2c-community.xml")
     assert posts == 28
-    assert ref_page.js("window.graphbuild.nodes.get({filter: n => n.kind === 'Post'}).length") == 28
+    ents = typed_entities(reference_graph)
+    assert ref_page.js("window.graphbuild.nodes.get({filter: n => n.kind === 'Post'}).length") == posts
+    assert ref_page.js("window.graphbuild.nodes.length") == ents + posts
+    assert ref_page.js("window.graphbuild.nodeView.length") == ents  # posts: one toggle, off at first
+    assert ref_page.page.inner_text("label:has(#showPosts)").strip() == f"posts ({posts})"
+
+
+def test_page_opens_laid_out_from_python_positions(ref_page):
+    assert ref_page.js("window.graphbuild.network.physics.options.enabled") is False
+    moved = ref_page.js("""(() => { const g = window.graphbuild, pos = g.network.getPositions();
+        return g.nodeView.get().filter(n => typeof n.x !== 'number' || !pos[n.id]
+            || Math.abs(pos[n.id].x - n.x) > 0.5 || Math.abs(pos[n.id].y - n.y) > 0.5).length; })()""")
+    assert moved == 0
+    assert ref_page.js("window.graphbuild.nodes.get().every(n => Number.isFinite(n.x) && Number.isFinite(n.y))")
+
+
+def test_nodes_coloured_by_community_and_legend_explains_colour_shape_size(ref_page):
+    legend = ref_page.page.inner_text("#legend")
+    assert "Colour: community" in legend and "Shape: type" in legend and "Size: number of posts" in legend
+    # the community holding the most mentioned entity (2i2c, named in 18 of the 28 posts) is named after it
+    names = ref_page.js("[...document.querySelectorAll('#legend button.community')].map(b => b.textContent)")
+    assert any(n.split(",")[0] == "2i2c" or ", 2i2c" in n for n in names)
+    colours = ref_page.js("new Set(window.graphbuild.nodes.get({filter: n => n.kind !== 'Post'}).map(n => n.community)).size")
+    assert colours > 1
+
+
+def test_labels_only_where_they_fit_hubs_first(ref_page, reference_graph):
+    labels = assert_labels_fit(ref_page)
+    shown = {b["text"] for b in labels}
+    assert "2i2c" in shown  # the most mentioned entity of the feed (18 posts) is a hub: always labelled
+    visible = ref_page.js("window.graphbuild.nodeView.length")
+    assert len(labels) < visible  # not every node is labelled at the first zoom
+    # a node whose label is hidden at first gets it when zoomed in on
+    hidden_id = ref_page.js("""(() => { const g = window.graphbuild, on = new Set(g.labels().map(b => b.id));
+        return g.nodeView.get().filter(n => !on.has(n.id)).sort((a, b) => a.rank - b.rank)[0].id; })()""")
+    ref_page.js(f"""(() => {{ const g = window.graphbuild; g.network.moveTo({{position: g.network.getPosition({hidden_id!r}), scale: 6}});
+        g.network.redraw(); }})()""")
+    ref_page.page.wait_for_timeout(100)
+    assert hidden_id in {b["id"] for b in assert_labels_fit(ref_page)}
+    ref_page.js("window.graphbuild.network.fit({animation: false})")
+
+
+def test_co_mention_links_thinned_with_a_control_for_more(ref_page):
+    few = ref_page.js("window.graphbuild.edgeView.get({filter: e => e.kind === 'co-mention'}).length")
+    ref_page.page.select_option("#links", "0")
+    every = ref_page.js("window.graphbuild.edgeView.get({filter: e => e.kind === 'co-mention'}).length")
+    all_in_data = ref_page.js("window.graphbuild.edges.get({filter: e => e.kind === 'co-mention'}).length")
+    assert few < every == all_in_data
+    ref_page.page.select_option("#links", "2")
 
 
 def test_search_bids_focuses_berkeley_institute_and_card_lists_posts(ref_page):
@@ -88,6 +160,7 @@ def test_search_bids_focuses_berkeley_institute_and_card_lists_posts(ref_page):
     # linked, defined by its acronym and named in several posts: a confident node, shown on its card
     conf = ref_page.js(f"window.graphbuild.nodes.get({selected[0]!r}).confidence")
     assert 0.8 <= conf <= 1 and f"confidence {conf:.2f}" in card
+    assert "community:" in card
     # the BIDS mybinder post links the BIDS collaborator page (read in the feed)
     assert "BIDS joins the mybinder.org federation with help from 2i2c" in card
     links = ref_page.js("[...document.querySelectorAll('#card a')].map(a => a.href)")
@@ -107,13 +180,18 @@ def test_clicking_a_node_shows_its_card(ref_page):
     assert "Posts that mention it" in ref_page.page.inner_text("#card")
 
 
-def test_type_filter_and_posts_toggle(ref_page):
+def test_one_posts_toggle_and_type_filter(ref_page):
+    assert ref_page.js("document.querySelectorAll('input[data-kind=\"Post\"]').length") == 0
     before = ref_page.js("window.graphbuild.nodeView.length")
-    ref_page.page.uncheck("#showPosts")
-    assert ref_page.js("window.graphbuild.nodeView.length") == before - 28
-    kinds = ref_page.js("[...new Set(window.graphbuild.edgeView.get().map(e => e.kind))]")
-    assert "mentions" not in kinds and "co-mention" in kinds
     ref_page.page.check("#showPosts")
+    assert ref_page.js("window.graphbuild.nodeView.length") == before + 28
+    kinds = ref_page.js("[...new Set(window.graphbuild.edgeView.get().map(e => e.kind))]")
+    assert "mentions" in kinds and "co-mention" not in kinds
+    ref_page.page.uncheck("#showPosts")
+    assert ref_page.js("window.graphbuild.nodeView.length") == before
+    ref_page.page.uncheck('#legend input[data-kind="Project"]')
+    assert ref_page.js("window.graphbuild.nodeView.get({filter: n => n.kind === 'Project'}).length") == 0
+    ref_page.page.check('#legend input[data-kind="Project"]')
     ref_page.page.fill("#minMentions", "3")
     ref_page.page.dispatch_event("#minMentions", "input")
     assert all(n >= 3 for n in ref_page.js(
@@ -144,13 +222,123 @@ def test_large_graph_starts_from_the_most_mentioned(reference_graph):
     assert net.graphbuild["entities"] == 10 and net.graphbuild["left_out"] > 0
 
 
-def test_ego_network_page(reference_graph):
+GROUT_NEIGHBOURS = """PREFIX schema: <https://schema.org/>
+SELECT DISTINCT ?n WHERE { ?e schema:name "Jason Grout" .
+  { ?n schema:mentions ?e } UNION { ?p schema:mentions ?e , ?n . FILTER (?n != ?e) }
+  UNION { ?e ?rel ?n . ?st a <http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement> ; <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> ?e ; <http://www.w3.org/1999/02/22-rdf-syntax-ns#object> ?n }
+  UNION { ?n ?rel ?e . ?st a <http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement> ; <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> ?n ; <http://www.w3.org/1999/02/22-rdf-syntax-ns#object> ?e }
+  UNION { ?e schema:citation ?n . ?n a schema:BlogPosting } UNION { ?n schema:citation ?e } }"""
+
+
+def test_ego_page_of_the_readme_example_draws_the_focus_and_its_neighbours(browser, reference_graph, tmp_path):
     from graphbuild.queries import find_entity
-    center = str(find_entity(reference_graph, "Jenny Wong"))
-    net = to_pyvis(reference_graph, focus=center, depth=1)
-    ids = {n["id"] for n in net.nodes}
-    G = to_networkx(reference_graph).to_undirected()
-    assert center in ids and ids == {center} | set(G.neighbors(center))
+    from graphbuild.viz import page_heading
+    center = str(find_entity(reference_graph, "Jason Grout"))
+    expected = {center} | {str(r[0]) for r in reference_graph.query(GROUT_NEIGHBOURS)}
+    net = to_pyvis(reference_graph, focus=center)  # depth 1 by default
+    assert {n["id"] for n in net.nodes} == expected
+    title, subtitle = page_heading(reference_graph, center)
+    assert "Jason Grout" in title
+    page = Page(browser, write_html(net, tmp_path / "ego.html", title, subtitle))
+    assert page.errors == []
+    assert page.js("window.graphbuild.network.getSelectedNodes()") == [center]
+    assert page.page.inner_text("#card h2") == "Jason Grout"
+    assert "Jason Grout" in page.page.inner_text("#title")
+    # centred: the focus is drawn in the middle of the graph area
+    x, y, w, h = page.js(f"""(() => {{ const g = window.graphbuild, p = g.network.canvasToDOM(g.network.getPosition({center!r})),
+        c = document.getElementById('graph'); return [p.x, p.y, c.clientWidth, c.clientHeight]; }})()""")
+    assert abs(x - w / 2) < 3 and abs(y - h / 2) < 3
+    # highlighted: a thick border, its label drawn first
+    assert page.js(f"window.graphbuild.nodes.get({center!r}).borderWidth") >= 3
+    assert page.js("window.graphbuild.labels()[0].text") == "Jason Grout"
+    assert_labels_fit(page)
+    page.page.close()
+
+
+@pytest.fixture(scope="module")
+def big_feed(tmp_path_factory):
+    """A generated feed (benchmarks/gen_feed.py) big enough that communities start as clusters."""
+    import sys
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from gen_feed import generate
+    path = tmp_path_factory.mktemp("big") / "feed.xml"
+    path.write_text(generate(40, seed=5), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def big_page(browser, big_feed, tmp_path_factory):
+    g = build_graph([big_feed])
+    path = write_html(to_pyvis(g), tmp_path_factory.mktemp("bigpage") / "graph.html", title="big")
+    page = Page(browser, path)
+    yield page, g
+    page.page.close()
+
+
+def test_large_page_opens_with_communities_as_clusters(big_page, big_feed):
+    page, g = big_page
+    assert page.errors == [] and page.blocked == []
+    ents, posts = typed_entities(g), feed_items(big_feed)
+    assert posts == 40
+    assert page.js("window.graphbuild.nodes.length") == ents + posts
+    drawn = page.js("window.graphbuild.network.body.nodeIndices.length")
+    clusters = page.js("window.graphbuild.network.body.nodeIndices.filter(id => window.graphbuild.network.isCluster(id)).length")
+    assert clusters >= 2 and drawn < ents / 5
+    labels = assert_labels_fit(page)
+    assert all(b["id"].startswith("cluster:") for b in labels[:clusters])
+
+
+def test_clicking_a_cluster_opens_it(big_page):
+    page, _ = big_page
+    cid, x, y = page.js("""(() => { const g = window.graphbuild, n = g.network;
+        const id = n.body.nodeIndices.filter(i => n.isCluster(i))[0]; const p = n.canvasToDOM(n.getPosition(id));
+        const r = document.getElementById('graph').getBoundingClientRect(); return [id, r.left + p.x, r.top + p.y]; })()""")
+    inside = page.js(f"window.graphbuild.network.getNodesInCluster({cid!r}).length")
+    before = page.js("window.graphbuild.network.body.nodeIndices.length")
+    page.page.mouse.click(x, y)
+    assert page.js(f"window.graphbuild.network.isCluster({cid!r})") is False
+    assert page.js("window.graphbuild.network.body.nodeIndices.length") == before - 1 + inside
+    assert "Members, most central first" in page.page.inner_text("#card")
+    assert_labels_fit(page)
+
+
+def test_search_reaches_a_node_inside_a_cluster(big_page, big_feed):
+    import re
+    page, _ = big_page
+    page.page.click("#regroup")
+    # people linked to their author pages in the generated feed (read from the feed text)
+    from lxml import etree
+    html = " ".join(d.text or "" for d in etree.parse(str(big_feed)).iter("description"))
+    names = re.findall(r'/author/[a-z0-9-]+/">([A-Za-z ]+)</a>', html)
+    assert names
+    target = None
+    for name in dict.fromkeys(names):
+        nid = page.js(f"window.graphbuild.find({name!r})")
+        if nid and page.js(f"window.graphbuild.nodes.get({nid!r}).fullname") == name and \
+                page.js(f"window.graphbuild.network.clustering.findNode({nid!r}).length") > 1:
+            target = (name, nid)
+            break
+    assert target, "no person of the feed is inside a closed community"
+    page.page.fill("#search", target[0])
+    page.page.press("#search", "Enter")
+    assert page.js("window.graphbuild.network.getSelectedNodes()") == [target[1]]
+    assert page.js(f"window.graphbuild.network.clustering.findNode({target[1]!r}).length") == 1
+    assert page.page.inner_text("#card h2") == target[0]
+
+
+def test_outputs_are_the_same_whatever_the_hash_seed(tmp_path):
+    import os
+    import subprocess
+    import sys
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-m", "graphbuild", "build", "--out", str(out), "-q"], check=True, env=env)
+        subprocess.run([sys.executable, "-m", "graphbuild", "viz", "--graph", str(out / "graph.ttl"), "--focus",
+                        "Jason Grout", "--out", str(out / "ego.html")], check=True, env=env, capture_output=True)
+        outs.append({f: (out / f).read_bytes() for f in ("graph.ttl", "graph.html", "report.md", "ego.html")})
+    assert outs[0] == outs[1]
 
 
 def test_notebook_display_is_an_iframe_srcdoc(reference_graph):

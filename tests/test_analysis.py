@@ -1,0 +1,115 @@
+"""Network analysis on a network drawn by hand, so every expected value is read off the drawing."""
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from conftest import ROOT
+from graphbuild.analysis import analyze
+from graphbuild.cli import cli
+
+
+def hand_network() -> nx.MultiDiGraph:
+    """Two groups of four entities, each named together in their own posts, and one entity (Bea)
+    named in a post of each group: the only tie between the groups.
+
+        posts p1..p3 (2024-01..03):  A1 A2 A3 A4 (all four each time)
+        posts q1..q3 (2025-04..06):  B1 B2 B3 B4
+        post  r1     (2025-06):      A1 Bea      post r2 (2025-06): Bea B1
+        A4 is named only in p1..p3: quiet by 2025-06; B1..B4 appear only in the last months: rising
+    """
+    G = nx.MultiDiGraph()
+    posts = {"p1": ("2024-01-10", "A1 A2 A3 A4"), "p2": ("2024-02-10", "A1 A2 A3 A4"),
+             "p3": ("2024-03-10", "A1 A2 A3 A4"), "q1": ("2025-04-10", "B1 B2 B3 B4"),
+             "q2": ("2025-05-10", "B1 B2 B3 B4"), "q3": ("2025-06-10", "B1 B2 B3 B4"),
+             "r1": ("2025-06-11", "A1 Bea"), "r2": ("2025-06-12", "Bea B1")}
+    named = {}
+    for p, (date, ents) in posts.items():
+        G.add_node(p, kind="Post", label=p, date=date, aliases=[], urls=[], mentions=0)
+        for e in ents.split():
+            named.setdefault(e, []).append(p)
+    for e in sorted(named):
+        G.add_node(e, kind="Person", label=e, aliases=[], urls=[], mentions=len(named[e]))
+        for p in named[e]:
+            G.add_edge(p, e, kind="mentions", evidence=[])
+    pairs = {}
+    for p, (_, ents) in posts.items():
+        es = sorted(ents.split())
+        for i, a in enumerate(es):
+            for b in es[i + 1:]:
+                pairs[(a, b)] = pairs.get((a, b), 0) + 1
+    for (a, b), w in sorted(pairs.items()):
+        G.add_edge(a, b, kind="co-mention", weight=w, evidence=[])
+    return G
+
+
+@pytest.fixture(scope="module")
+def found():
+    return analyze(hand_network())
+
+
+def test_two_communities_each_named_after_its_members(found):
+    groups = sorted(sorted(c.members) for c in found.communities)
+    # Bea joins one side; the rest split as drawn
+    assert {"A1", "A2", "A3", "A4"} <= set(next(g for g in groups if "A2" in g))
+    assert {"B1", "B2", "B3", "B4"} <= set(next(g for g in groups if "B2" in g))
+    assert len(groups) == 2
+    for c in found.communities:
+        assert c.name.split(", ")[0] == c.members[0] and len(c.name.split(", ")) == 3
+
+
+def test_the_only_link_between_the_groups_is_the_top_broker(found):
+    brokers = found.ranked("betweenness")
+    assert brokers[0].name == "Bea"  # every path between the groups passes through Bea
+    assert {brokers[1].name, brokers[2].name} == {"A1", "B1"}  # the two who know Bea
+    assert found.entities["A2"].betweenness == 0
+
+
+def test_degree_and_pagerank(found):
+    assert found.entities["A1"].degree == 4  # A2 A3 A4 and Bea
+    assert found.entities["Bea"].degree == 2
+    assert found.entities["A2"].degree == 3
+    assert abs(sum(e.pagerank for e in found.entities.values()) - 1) < 1e-4
+
+
+def test_one_bridge_carried_by_bea(found):
+    assert len(found.bridges) == 1
+    ties = {frozenset(t[:2]) for t in found.bridges[0].ties}
+    assert ties & {frozenset(("A1", "Bea")), frozenset(("Bea", "B1"))}
+
+
+def test_trends(found):
+    rising = {e.name for e in found.rising()}
+    quiet = {e.name for e in found.quiet()}
+    assert {"B1", "B2", "B3", "B4"} <= rising  # 3 posts in 2025-04..06, none in the 6 months before
+    assert {"A2", "A3", "A4"} == quiet  # named in 2024 only; A1 is named again in 2025-06
+    assert "A1" not in rising  # one recent post: not enough to call it rising
+    assert found.entities["B1"].recent == 4 and found.entities["B1"].before == 0
+
+
+def test_analysis_is_stored_in_the_graph_and_queryable(reference_build):
+    from graphbuild.queries import run_query
+    rows = run_query(reference_build.graph, """PREFIX gb: <https://graphbuild.example/ns#>
+        PREFIX schema: <https://schema.org/> SELECT ?name ?c WHERE { ?e schema:name ?name ; gb:community ?c ;
+        gb:pageRank ?r ; gb:betweenness ?b ; gb:degree ?d } ORDER BY DESC(?r) LIMIT 1""")
+    assert str(rows[0]["name"]) == "2i2c"  # named in 18 of the feed's 28 posts
+    communities = run_query(reference_build.graph, """PREFIX gb: <https://graphbuild.example/ns#>
+        SELECT ?c WHERE { ?c a gb:Community }""")
+    assert len(communities) == len(reference_build.analysis.communities)
+
+
+def test_report_has_the_network_tables(reference_build):
+    from graphbuild.report import render_report
+    text = render_report(reference_build)
+    for heading in ("## Network", "### Hubs", "### Brokers", "### Communities", "### Bridges", "### Rising",
+                    "### Gone quiet"):
+        assert heading in text
+
+
+def test_analyze_command_formats(tmp_path):
+    r = CliRunner().invoke(cli, ["analyze", "--feed", str(ROOT / "graphbuild" / "data" / "2i2c-community.xml"), "-t", "hubs",
+                                 "-f", "csv", "--limit", "3"])
+    assert r.exit_code == 0, r.output
+    lines = r.output.strip().splitlines()
+    assert lines[0].startswith("name,kind,pagerank") and len(lines) == 4 and lines[1].startswith("2i2c,")
+    r = CliRunner().invoke(cli, ["analyze", "--feed", str(ROOT / "graphbuild" / "data" / "2i2c-community.xml"), "-f", "csv"])
+    assert r.exit_code == 2 and "--table" in r.output
