@@ -21,6 +21,7 @@ BUILTINS: dict[str, str] = {
     "publisher": "graphbuild.extractors.publisher",
     "orgs": "graphbuild.extractors.orgs",
     "people": "graphbuild.extractors.people",
+    "software": "graphbuild.extractors.software",
     "relations": "graphbuild.extractors.relations",
 }
 
