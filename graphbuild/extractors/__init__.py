@@ -22,6 +22,7 @@ BUILTINS: dict[str, str] = {
     "orgs": "graphbuild.extractors.orgs",
     "people": "graphbuild.extractors.people",
     "software": "graphbuild.extractors.software",
+    "lists": "graphbuild.extractors.lists",
     "relations": "graphbuild.extractors.relations",
 }
 
