@@ -20,7 +20,8 @@ from typing import Iterator
 
 from ..models import Block, FeedItem, Mention, Relation
 from ..names import COMMON_WORDS, NOT_NAMES, ORG_CUES, PROJECT_CUES, is_acronym, is_person_name, proper_phrases, split_defined
-from ..text import quote_at, sentence_spans
+from ..text import sentence_spans
+from .quotes import Quoter
 from .people import ROLE
 
 DESCRIPTION = "people and organisations in lists: labelled names, 'Name, Org' items, name runs, funders, first names"
@@ -38,14 +39,19 @@ def words() -> dict[str, frozenset[str]]:
     return {k: frozenset(v.split()) for k, v in data.items()}
 
 
+@lru_cache(maxsize=64)
+def _quoter(text: str) -> Quoter:
+    return Quoter(text)
+
+
 def _person(item: FeedItem, text: str, s: int, e: int, how: str, weak: bool = False) -> Mention:
-    return Mention(text[s:e], "Person", item.link, quote_at(text, s, e), f"{NAME}:{how}", weak=weak)
+    return Mention(text[s:e], "Person", item.link, _quoter(text)(s, e), f"{NAME}:{how}", weak=weak)
 
 
 def _org(item: FeedItem, text: str, s: int, e: int, how: str, weak: bool = False) -> Mention:
     name, aliases = split_defined(text[s:e])
     kind = "Project" if PROJECT_CUES.search(name) and not ORG_CUES.search(name) else "Organization"
-    return Mention(name, kind, item.link, quote_at(text, s, e), f"{NAME}:{how}", weak=weak, aliases=aliases)
+    return Mention(name, kind, item.link, _quoter(text)(s, e), f"{NAME}:{how}", weak=weak, aliases=aliases)
 
 
 def _is_role(seg: str) -> bool:
@@ -172,8 +178,8 @@ def _apposition(item: FeedItem, text: str, phrases) -> Iterator[Mention]:
     for s, e, phrase in phrases:
         if not _full_name(phrase):
             continue
-        m = re.match(r",\s+(?:the\s+|an?\s+|our\s+)?((?:[A-Z][\w-]*\s+){0,4})([A-Za-z-]+)", text[e:e + 80])
-        if m and ROLE.fullmatch(m.group(2)) and (m.group(1) or m.group(2)[0].isupper()):
+        m = re.match(r",\s+(?:the\s+|an?\s+|our\s+)?((?:[A-Z][\w-]*\s+){0,4}[A-Z][\w-]*)\b", text[e:e + 80])
+        if m and ROLE.search(m.group(1)):
             yield _person(item, text, s, e, "apposition")
 
 
@@ -199,14 +205,16 @@ def _funders(item: FeedItem, text: str, phrases) -> Iterator[Mention]:
             yield _org(item, text, s, e, "funders")
 
 
-def _first_names(item: FeedItem, text: str) -> Iterator[Mention]:
-    """"Nick and Ariel explored ...", "Madicken, Paul, and Dan worked ...": first names doing things."""
+def _first_names(item: FeedItem, text: str, li: bool, known_first: set[str]) -> Iterator[Mention]:
+    """"Nick and Ariel explored ...", "Madicken, Paul, and Dan worked ...": first names doing things.
+    One name alone ("Guen worked on ...") only in a list item or as the first name of someone the
+    post names in full ("Tests discussed below" is not a person)."""
     from .software import known
 
     verbs = words()["human_verbs"]
     for ss, _ in sentence_spans(text):
         m = re.compile(r"([A-Z][a-z]+)((?:(?:,\s+(?:and\s+)?|\s+and\s+)[A-Z][a-z]+)*)\s+(?:also\s+)?([a-z]+)\b").match(text, ss)
-        if not m or m.group(3) not in verbs:
+        if not m or m.group(3) not in verbs or not (m.group(2) or li or m.group(1) in known_first):
             continue
         for w in re.finditer(r"[A-Z][a-z]+", m.group(0)[:m.start(3) - m.start()]):
             low = w.group(0).lower()
@@ -218,6 +226,9 @@ def _first_names(item: FeedItem, text: str) -> Iterator[Mention]:
 
 def extract(item: FeedItem, context=None) -> Iterator[Mention | Relation]:
     lead: str | None = None
+    first = {a.name.split()[0] for a in item.authors if a.name.split()}
+    for block in item.blocks:
+        first |= {p.split()[0] for _, _, p in proper_phrases(block.text) if _full_name(p)}
     for block in item.blocks:
         text = block.text
         phrases = proper_phrases(text)
@@ -225,7 +236,7 @@ def extract(item: FeedItem, context=None) -> Iterator[Mention | Relation]:
         yield from _name_runs(item, text, phrases)
         yield from _apposition(item, text, phrases)
         yield from _funders(item, text, phrases)
-        yield from _first_names(item, text)
+        yield from _first_names(item, text, block.tag == "li", first)
         if block.tag == "li":
             yield from _list_item(item, block, lead)
         if text.rstrip().endswith(":"):

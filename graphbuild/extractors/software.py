@@ -13,20 +13,22 @@ them. A name from the list is a signal, never proof on its own:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from importlib.resources import files
 from typing import Iterator
 
 from ..models import Block, FeedItem, Mention
 from ..names import COMMON_WORDS, NOT_NAMES, is_person_name, proper_phrases
-from ..text import name_key, quote_at, sentence_spans
+from ..text import name_key, sentence_spans
+from .quotes import Quoter
 
 DESCRIPTION = "well-known software named without a link: PyPI names in code spans, install commands and prose"
 NAME = "software"
 
 #: a package-like token: letters/digits with inner - _ . separators (linear: each separator starts a group)
 TOKEN = re.compile(r"(?<![\w@/.#=-])[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*(?![\w/@-]|\.\w)")
-INSTALL = re.compile(r"\b(?:pip3?|conda|mamba|pixi|uv|pipx)\s+(?:install|add)\s+((?:-{1,2}[\w-]+(?:\s+\S+)?\s+)*)"
+INSTALL = re.compile(r"\b(?:pip3?|conda|mamba|pixi|uv|pipx)\s+(?:install|add)\s+((?:-{1,2}[\w-]+\s+)*)"
                      r"([A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*)")
 #: words after a name that say it is software: "the rdata package", "Redis server"
 WHAT = re.compile(r"^\s+(?:(?:Python|R|JavaScript|Julia|Rust|C|C\+\+)\s+)?(?:library|libraries|package|packages|"
@@ -34,8 +36,10 @@ WHAT = re.compile(r"^\s+(?:(?:Python|R|JavaScript|Julia|Rust|C|C\+\+)\s+)?(?:lib
                   r"command|CLI|tool|API|project|repository|repo)\b", re.I)
 #: only a package can be these: "the requests library", "the black formatter"
 PACKAGE_AFTER = re.compile(r"^\s+(?:(?:Python|R)\s+)?(?:library|package|module|linter|formatter|type checker|plugin)\b")
-#: words before a name that say it is an organisation, not its software: "at Google", "from Coiled"
-ORG_BEFORE = re.compile(r"\b(?:at|from|by|with|join(?:ed|s)?|of)\s+$", re.I)
+#: verbs before a tool written as code: "format with `black`", "run `isort`"
+TOOL_BEFORE = re.compile(r"\b(?:with|using|via|run|runs|running|use|uses|install|installs|installing)\s+$", re.I)
+#: words before a name that say it is an organisation, not its software: "works at X", "joined X"
+ORG_BEFORE = re.compile(r"\b(?:at|from|join(?:ed|s)?)\s+$", re.I)
 #: "something like fastparquet", "tools such as pyarrow": what follows is an example of something
 LIKE = re.compile(r"\b(?:like|such as|e\.g\.,?|including)\s+$")
 #: separators of a list of names: ", ", " or ", " and ", "/"
@@ -63,16 +67,15 @@ def _sentence_start(text: str, starts: list[int], s: int) -> bool:
     return not before or s in starts or before.endswith((":", "•", "-", "–", "—", "(", "\"", "“"))
 
 
-def _inside(spans, s: int, e: int) -> bool:
-    return any(a <= s and e <= b for a, b in spans)
+def _span_at(spans: list[tuple[int, int]], starts: list[int], s: int, e: int) -> tuple[int, int] | None:
+    """The span of ``spans`` (sorted, not overlapping) that holds ``[s, e)``, found by bisection."""
+    i = bisect_right(starts, s) - 1
+    return spans[i] if i >= 0 and spans[i][1] >= e else None
 
 
-def _code_token(block: Block, s: int, e: int) -> bool:
-    """The token is (nearly) all of a code span: ``<code>ruff</code>``, not ``<code>np.matrix</code>``."""
-    for a, b in block.code:
-        if a <= s and e <= b and not block.text[a:b].strip(" `'\"").replace(block.text[s:e], "").strip(" ,;:()[]"):
-            return True
-    return False
+def _code_token(text: str, span: tuple[int, int] | None, s: int, e: int) -> bool:
+    """The token is (nearly) all of its code span: ``<code>ruff</code>``, not ``<code>np.matrix</code>``."""
+    return bool(span) and not text[span[0]:span[1]].strip(" `'\"").replace(text[s:e], "").strip(" ,;:()[]")
 
 
 def _candidates(block: Block, table: dict[str, str]) -> list[tuple[int, int, str, int]]:
@@ -80,7 +83,10 @@ def _candidates(block: Block, table: dict[str, str]) -> list[tuple[int, int, str
     1 needs a strong neighbour in a list, 0 is not enough."""
     text = block.text
     starts = {s for s, _ in sentence_spans(text)}
-    in_link = [(l.start, l.end) for l in block.links]
+    links = sorted((l.start, l.end) for l in block.links)
+    link_starts = [a for a, _ in links]
+    code_spans = sorted(block.code)
+    code_starts = [a for a, _ in code_spans]
     capital_runs = {(s, e) for s, e, _ in proper_phrases(text)}
     out = []
     for m in TOKEN.finditer(text):
@@ -89,16 +95,17 @@ def _candidates(block: Block, table: dict[str, str]) -> list[tuple[int, int, str
         if tok.endswith((".", "-")) or "." in tok:
             continue  # "pyproject.toml", "scipy.stats": files and modules, not package names
         flag = table.get(name_key(tok))
-        if flag is None or len(tok) < 2 or _inside(in_link, s, e):
+        if flag is None or len(tok) < 2 or _span_at(links, link_starts, s, e):
             continue
-        code = _code_token(block, s, e)
+        code = _code_token(text, _span_at(code_spans, code_starts, s, e), s, e)
         if block.tag == "pre" and not code:
             continue  # code listings: only install commands (below)
         low = tok.lower()
         after = text[e:e + 40]
         cue = bool(WHAT.match(after)) or (flag == "c" and bool(LIKE.search(text[max(0, s - 12):s])))
         if code:
-            strength = 2 if (flag == "" or cue) and low not in NOT_NAMES else 1
+            tool = TOOL_BEFORE.search(text[max(0, s - 12):s])
+            strength = 2 if (flag == "" or cue or (tool and flag in ("w", "c"))) and low not in NOT_NAMES else 1
         elif len(tok) < 3:
             continue
         elif re.search(r"[a-z][A-Z]|^[A-Z]{2,}[a-z]", tok):  # NumPy, GeoPandas, hvPlot, PyTorch
@@ -125,34 +132,29 @@ def _candidates(block: Block, table: dict[str, str]) -> list[tuple[int, int, str
 def _listed(text: str, cands: list[tuple[int, int, str, int]]) -> list[tuple[int, int, str]]:
     """Names strong alone, plus weaker names listed next to a strong one ("pip or conda")."""
     keep = [c[3] == 2 for c in cands]
-    changed = True
-    while changed:
-        changed = False
-        for i in range(len(cands)):
-            if keep[i]:
-                continue
-            for j in (i - 1, i + 1):
-                if 0 <= j < len(cands) and keep[j]:
-                    a, b = (cands[j], cands[i]) if j < i else (cands[i], cands[j])
-                    if LIST_SEP.match(text[a[1]:b[0]]) and len(text[a[1]:b[0]]) <= 7:
-                        keep[i] = changed = True
-                        break
+    linked = [i > 0 and len(text[cands[i - 1][1]:c[0]]) <= 7 and bool(LIST_SEP.match(text[cands[i - 1][1]:c[0]]))
+              for i, c in enumerate(cands)]  # linked[i]: cands[i - 1] and cands[i] are listed together
+    for i in range(1, len(cands)):  # one sweep each way carries strength along a list
+        keep[i] = keep[i] or (keep[i - 1] and linked[i])
+    for i in range(len(cands) - 2, -1, -1):
+        keep[i] = keep[i] or (keep[i + 1] and linked[i + 1])
     return [(s, e, tok) for (s, e, tok, _), k in zip(cands, keep) if k]
 
 
 def block_mentions(item: FeedItem, block: Block, people: set[str]) -> Iterator[Mention]:
     table = known()
     text = block.text
+    quote_at = Quoter(text)
     for m in INSTALL.finditer(text):
         name = m.group(2).split("[")[0]
         if name.lower() not in NOT_NAMES and len(name) >= 2:
-            yield Mention(name, "Project", item.link, quote_at(text, m.start(2), m.end(2)), f"{NAME}:install")
+            yield Mention(name, "Project", item.link, quote_at(m.start(2), m.end(2)), f"{NAME}:install")
     if block.tag == "pre" and not block.code:
         return
     for s, e, tok in _listed(text, _candidates(block, table)):
         if tok in people:
             continue  # "Mike" is the person named in full in this post
-        yield Mention(tok, "Project", item.link, quote_at(text, s, e), f"{NAME}:known")
+        yield Mention(tok, "Project", item.link, quote_at(s, e), f"{NAME}:known")
 
 
 def _first_names(item: FeedItem) -> set[str]:
