@@ -110,8 +110,9 @@ def test_items_after_an_organisations_lead_in():
 
 
 def test_runs_of_names_are_people():
-    html = "<p>Corrections welcome! Ada Quist, Bram Olsen, Cleo Varga, Dora Finch and so many more.</p>"
-    assert names(run(lists, html)[0], "Person") == ["Ada Quist", "Bram Olsen", "Cleo Varga", "Dora Finch"]
+    html = "<p>Corrections welcome! Ada Quist, Bram Olsen, Cleo Varga, Joost van Buren, Dora Finch and so many more.</p>"
+    assert names(run(lists, html)[0], "Person") == ["Ada Quist", "Bram Olsen", "Cleo Varga", "Dora Finch",
+                                                    "Joost van Buren"]
     # two names need a label word before them
     assert names(run(lists, "<p>Blue Yonder and Red Dawn.</p>")[0]) == []
     assert names(run(lists, "<p>organised by collaborators Ada Quist and Bram Olsen.</p>")[0]) == ["Ada Quist", "Bram Olsen"]

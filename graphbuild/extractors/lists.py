@@ -163,9 +163,29 @@ def _full_name(s: str) -> bool:
     return len(s.split()) >= 2 and is_person_name(s)
 
 
+PARTICLE = re.compile(r"\s+(?:van|von|de|da|del|der|den|di|du|la|le|ter|ten)(?:\s+(?:der|den|de|la|le))?\s+")
+
+
+def _name_parts(text: str, phrases) -> list[tuple[int, int, str]]:
+    """Phrases split at commas ("Ann Lee, Bo" -> two), a name put back together across a lower-case
+    particle ("Bo" + " van " + "Dijk")."""
+    parts: list[tuple[int, int, str]] = []
+    for s, e, ph in phrases:
+        pos = s
+        for piece in ph.split(", "):
+            at = text.find(piece, pos)
+            pos = at + len(piece)
+            prev = parts[-1] if parts else None
+            if prev and PARTICLE.fullmatch(text[prev[1]:at]):
+                parts[-1] = (prev[0], pos, text[prev[0]:pos])
+            else:
+                parts.append((at, pos, piece))
+    return parts
+
+
 def _name_runs(item: FeedItem, text: str, phrases) -> Iterator[Mention]:
     """Three or more people's names in a row: a list of people."""
-    for run in _runs(text, phrases, _full_name):
+    for run in _runs(text, _name_parts(text, phrases), _full_name):
         before = text[max(0, run[0][0] - 40):run[0][0]].lower()
         labelled = any(w in words()["person_labels"] for w in re.findall(r"[a-z-]+", before))
         if len(run) >= 3 or (len(run) == 2 and labelled):

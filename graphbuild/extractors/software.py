@@ -87,7 +87,13 @@ def _candidates(block: Block, table: dict[str, str]) -> list[tuple[int, int, str
     link_starts = [a for a, _ in links]
     code_spans = sorted(block.code)
     code_starts = [a for a, _ in code_spans]
-    capital_runs = {(s, e) for s, e, _ in proper_phrases(text)}
+    capital_runs = set()
+    for s, e, ph in proper_phrases(text):  # "SciPy, Numba" reads as one run: each part stands alone
+        pos = s
+        for piece in ph.split(", "):
+            at = text.find(piece, pos)
+            pos = at + len(piece)
+            capital_runs.add((at, pos))
     out = []
     for m in TOKEN.finditer(text):
         s, e = m.start(), m.end()
