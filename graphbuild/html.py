@@ -12,6 +12,8 @@ BLOCK_TAGS = frozenset(
     "p li h1 h2 h3 h4 h5 h6 blockquote td th dt dd figcaption caption pre div section article "
     "header footer aside ul ol dl table tr figure details summary main nav address hr".split()
 )
+#: inline tags whose text is code: their spans are kept in Block.code
+CODE_TAGS = frozenset("code kbd samp tt".split())
 SKIP_TAGS = frozenset("script style template noscript iframe object embed svg math head title".split())
 _WS = re.compile(r"\s+")
 _UNSAFE = re.compile(r"[\s<>\"{}|\\^`\x00-\x1f\x7f]")
@@ -28,6 +30,7 @@ class _Builder:
         self.parts: list[str] = []
         self.size = 0
         self.links: list[Link] = []
+        self.code: list[tuple[int, int]] = []
         self.tag = "p"
 
     def add(self, s: str | None) -> None:
@@ -50,8 +53,13 @@ class _Builder:
                 for l in self.links
                 if l.end - lead > 0 and l.start - lead < len(text)
             )
-            self.blocks.append(Block(text, links, self.tag))
-        self.parts, self.size, self.links, self.tag = [], 0, [], tag
+            code = tuple(
+                (max(0, s - lead), min(len(text), e - lead))
+                for s, e in self.code
+                if e - lead > 0 and s - lead < len(text) and e > s
+            )
+            self.blocks.append(Block(text, links, self.tag, code))
+        self.parts, self.size, self.links, self.code, self.tag = [], 0, [], [], tag
 
 
 def _is_permalink(a: etree._Element) -> bool:
@@ -80,7 +88,7 @@ def _walk(root: etree._Element, b: _Builder) -> int:
                 b.flush(tag)
             if tag in ("br", "sup", "sub"):
                 b.add(" ")  # "LEAP-Pangeo<sup>1</sup>" is a name and a footnote mark, not "LEAP-Pangeo1"
-            if tag == "a":
+            if tag == "a" or tag in CODE_TAGS:
                 link_at[el] = (b.size, len(b.blocks))
             b.add(el.text)
             continue
@@ -93,6 +101,10 @@ def _walk(root: etree._Element, b: _Builder) -> int:
                 href = resolve_href(b.base, el.get("href", ""))
                 if href and len(b.blocks) == n_blocks:
                     b.links.append(Link(href, start, b.size))
+            elif tag in CODE_TAGS and el in link_at:
+                start, n_blocks = link_at.pop(el)
+                if len(b.blocks) == n_blocks:
+                    b.code.append((start, b.size))
             if tag in BLOCK_TAGS:
                 b.flush("p")
         if el is not root:

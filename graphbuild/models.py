@@ -27,6 +27,8 @@ class Block:
     text: str
     links: tuple[Link, ...] = ()
     tag: str = "p"
+    #: (start, end) of each inline code span (``<code>``, ``<kbd>``, ``<samp>``, ``<tt>``) in ``text``
+    code: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ def test_extractor_yields_nothing_for_an_empty_item(name):
 
 @pytest.fixture(scope="module")
 def items(sample_items, reference_build):
-    return list(sample_items) + reference_build.items[:8]
+    return list(sample_items) + list(reference_build.items)  # every extractor finds something in the whole feed
 
 
 @pytest.mark.parametrize("name", extractors.names())

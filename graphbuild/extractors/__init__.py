@@ -21,6 +21,8 @@ BUILTINS: dict[str, str] = {
     "publisher": "graphbuild.extractors.publisher",
     "orgs": "graphbuild.extractors.orgs",
     "people": "graphbuild.extractors.people",
+    "software": "graphbuild.extractors.software",
+    "lists": "graphbuild.extractors.lists",
     "relations": "graphbuild.extractors.relations",
     "roles": "graphbuild.extractors.roles",
 }

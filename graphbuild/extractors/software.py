@@ -1,0 +1,180 @@
+"""Well-known software named without a link: popular PyPI project names (graphbuild/data/software.tsv,
+derived from a public download ranking, see graphbuild/data/NOTICE) weighed with how the post writes
+them. A name from the list is a signal, never proof on its own:
+
+- written as code (``<code>flake8</code>``) or installed (``pip install lintquarto``): software;
+- in its own spelling with inner capitals ("NumPy", "GeoPandas", "hvPlot"): software;
+- capitalised inside a sentence and standing alone ("with Matplotlib"), or in lower case ("numpy",
+  "pyarrow"), when the name is not an English word or proper noun;
+- an English word ("requests", "black", "Sphinx", "Redis") only with more context: code, "the X
+  library", an install command, or listed together with software found by the rules above
+  ("Celery/Airflow/Luigi", "pip or conda", "Linters: flake8, pylint, ruff").
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from functools import lru_cache
+from importlib.resources import files
+from typing import Iterator
+
+from ..models import Block, FeedItem, Mention
+from ..names import COMMON_WORDS, NOT_NAMES, is_person_name, proper_phrases
+from ..text import name_key, sentence_spans
+from .quotes import Quoter
+
+DESCRIPTION = "well-known software named without a link: PyPI names in code spans, install commands and prose"
+NAME = "software"
+
+#: a package-like token: letters/digits with inner - _ . separators (linear: each separator starts a group)
+TOKEN = re.compile(r"(?<![\w@/.#=-])[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*(?![\w/@-]|\.\w)")
+INSTALL = re.compile(r"\b(?:pip3?|conda|mamba|pixi|uv|pipx)\s+(?:install|add)\s+((?:-{1,2}[\w-]+\s+)*)"
+                     r"([A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*)")
+#: words after a name that say it is software: "the rdata package", "Redis server"
+WHAT = re.compile(r"^\s+(?:(?:Python|R|JavaScript|Julia|Rust|C|C\+\+)\s+)?(?:library|libraries|package|packages|"
+                  r"module|toolkit|framework|plugin|extension|linter|formatter|type checker|backend|server|"
+                  r"command|CLI|tool|API|project|repository|repo)\b", re.I)
+#: only a package can be these: "the requests library", "the black formatter"
+PACKAGE_AFTER = re.compile(r"^\s+(?:(?:Python|R)\s+)?(?:library|package|module|linter|formatter|type checker|plugin)\b")
+#: verbs before a tool written as code: "format with `black`", "run `isort`"
+TOOL_BEFORE = re.compile(r"\b(?:with|using|via|run|runs|running|use|uses|install|installs|installing)\s+$", re.I)
+#: words before a name that say it is an organisation, not its software: "works at X", "joined X"
+ORG_BEFORE = re.compile(r"\b(?:at|from|join(?:ed|s)?)\s+$", re.I)
+#: "something like fastparquet", "tools such as pyarrow": what follows is an example of something
+LIKE = re.compile(r"\b(?:like|such as|e\.g\.,?|including)\s+$")
+#: separators of a list of names: ", ", " or ", " and ", "/"
+LIST_SEP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+|/)\s*$")
+
+
+@lru_cache(maxsize=1)
+def known() -> dict[str, str]:
+    """Name key -> flag ("" neither, "w" English word, "n" English proper noun) of the bundled list."""
+    out: dict[str, str] = {}
+    text = files("graphbuild").joinpath("data/software.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        name, _, flag = line.partition("\t")
+        k = name_key(name)
+        if k and k not in out:
+            out[k] = flag.strip()
+    return out
+
+
+def _sentence_start(text: str, starts: list[int], s: int) -> bool:
+    """Is ``text[s]`` the first word of a sentence or of a labelled part ("Linters: ...")?"""
+    before = text[:s].rstrip()
+    return not before or s in starts or before.endswith((":", "•", "-", "–", "—", "(", "\"", "“"))
+
+
+def _span_at(spans: list[tuple[int, int]], starts: list[int], s: int, e: int) -> tuple[int, int] | None:
+    """The span of ``spans`` (sorted, not overlapping) that holds ``[s, e)``, found by bisection."""
+    i = bisect_right(starts, s) - 1
+    return spans[i] if i >= 0 and spans[i][1] >= e else None
+
+
+def _code_token(text: str, span: tuple[int, int] | None, s: int, e: int) -> bool:
+    """The token is (nearly) all of its code span: ``<code>ruff</code>``, not ``<code>np.matrix</code>``."""
+    return bool(span) and not text[span[0]:span[1]].strip(" `'\"").replace(text[s:e], "").strip(" ,;:()[]")
+
+
+def _candidates(block: Block, table: dict[str, str]) -> list[tuple[int, int, str, int]]:
+    """(start, end, name, strength) of each listed name in a block: strength 2 is enough alone,
+    1 needs a strong neighbour in a list, 0 is not enough."""
+    text = block.text
+    starts = {s for s, _ in sentence_spans(text)}
+    links = sorted((l.start, l.end) for l in block.links)
+    link_starts = [a for a, _ in links]
+    code_spans = sorted(block.code)
+    code_starts = [a for a, _ in code_spans]
+    capital_runs = set()
+    for s, e, ph in proper_phrases(text):  # "SciPy, Numba" reads as one run: each part stands alone
+        pos = s
+        for piece in ph.split(", "):
+            at = text.find(piece, pos)
+            pos = at + len(piece)
+            capital_runs.add((at, pos))
+    out = []
+    for m in TOKEN.finditer(text):
+        s, e = m.start(), m.end()
+        tok = m.group(0)
+        if tok.endswith((".", "-")) or "." in tok:
+            continue  # "pyproject.toml", "scipy.stats": files and modules, not package names
+        flag = table.get(name_key(tok))
+        if flag is None or len(tok) < 2 or _span_at(links, link_starts, s, e):
+            continue
+        code = _code_token(text, _span_at(code_spans, code_starts, s, e), s, e)
+        if block.tag == "pre" and not code:
+            continue  # code listings: only install commands (below)
+        low = tok.lower()
+        after = text[e:e + 40]
+        cue = bool(WHAT.match(after)) or (flag == "c" and bool(LIKE.search(text[max(0, s - 12):s])))
+        if code:
+            tool = TOOL_BEFORE.search(text[max(0, s - 12):s])
+            strength = 2 if (flag == "" or cue or (tool and flag in ("w", "c"))) and low not in NOT_NAMES else 1
+        elif len(tok) < 3:
+            continue
+        elif re.search(r"[a-z][A-Z]|^[A-Z]{2,}[a-z]", tok):  # NumPy, GeoPandas, hvPlot, PyTorch
+            strength = 2 if flag not in ("w", "c") or tok[0].islower() or re.search(r"[a-z][A-Z]", tok) else 1
+        elif tok.isupper():
+            continue  # acronyms: orgs as often as software
+        elif tok[0].isupper():
+            if _sentence_start(text, starts, s) or (s, e) not in capital_runs or low in NOT_NAMES \
+                    or low in COMMON_WORDS or ORG_BEFORE.search(text[max(0, s - 12):s]):
+                strength = 2 if cue and flag == "" else 0
+            else:
+                strength = 2 if flag == "" or cue else 1
+        else:
+            if low in NOT_NAMES:
+                continue
+            strong_cue = bool(PACKAGE_AFTER.match(after))
+            strength = 2 if (flag == "" and (len(tok) >= 4 or re.search(r"\d", tok))) or (cue and flag != "w") \
+                or strong_cue else 1
+            if low in COMMON_WORDS and not strong_cue:
+                strength = 1  # a common noun ("requests") only when listed next to software
+        if strength:
+            out.append((s, e, tok, strength))
+    return out
+
+
+def _listed(text: str, cands: list[tuple[int, int, str, int]]) -> list[tuple[int, int, str]]:
+    """Names strong alone, plus weaker names listed next to a strong one ("pip or conda")."""
+    keep = [c[3] == 2 for c in cands]
+    linked = [i > 0 and len(text[cands[i - 1][1]:c[0]]) <= 7 and bool(LIST_SEP.match(text[cands[i - 1][1]:c[0]]))
+              for i, c in enumerate(cands)]  # linked[i]: cands[i - 1] and cands[i] are listed together
+    for i in range(1, len(cands)):  # one sweep each way carries strength along a list
+        keep[i] = keep[i] or (keep[i - 1] and linked[i])
+    for i in range(len(cands) - 2, -1, -1):
+        keep[i] = keep[i] or (keep[i + 1] and linked[i + 1])
+    return [(s, e, tok) for (s, e, tok, _), k in zip(cands, keep) if k]
+
+
+def block_mentions(item: FeedItem, block: Block, people: set[str]) -> Iterator[Mention]:
+    table = known()
+    text = block.text
+    quote_at = Quoter(text)
+    for m in INSTALL.finditer(text):
+        name = m.group(2).split("[")[0]
+        if name.lower() not in NOT_NAMES and len(name) >= 2:
+            yield Mention(name, "Project", item.link, quote_at(m.start(2), m.end(2)), f"{NAME}:install")
+    if block.tag == "pre" and not block.code:
+        return
+    for s, e, tok in _listed(text, _candidates(block, table)):
+        if tok in people:
+            continue  # "Mike" is the person named in full in this post
+        yield Mention(tok, "Project", item.link, quote_at(s, e), f"{NAME}:known")
+
+
+def _first_names(item: FeedItem) -> set[str]:
+    names = {a.name for a in item.authors}
+    for b in item.blocks:
+        for _, _, p in proper_phrases(b.text):
+            if len(p.split()) >= 2 and is_person_name(p):
+                names.add(p)
+    return {w for n in names for w in n.split()}
+
+
+def extract(item: FeedItem, context=None) -> Iterator[Mention]:
+    people = _first_names(item)
+    for block in item.blocks:
+        yield from block_mentions(item, block, people)
