@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 from .models import Quote
@@ -22,14 +23,22 @@ def squash(s: str) -> str:
 
 def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Return the (start, end) of the sentence of ``text`` that contains ``text[start:end]``."""
-    s, e = 0, len(text)
+    starts, ends, closes = _sentence_ends(text)
+    i = bisect_right(ends, start)  # the sentence ends before ``start``
+    j = bisect_left(starts, end, i)  # the first one after ``end``
+    return (ends[i - 1] if i else 0), (closes[j] if j < len(starts) else len(text))
+
+
+@lru_cache(maxsize=256)
+def _sentence_ends(text: str) -> tuple[list[int], list[int], list[int]]:
+    """Starts, ends and closing offsets of every sentence end of ``text``, found once per text:
+    quoting every mention of a block then costs a binary search, not a scan of the block."""
+    starts, ends, closes = [], [], []
     for m in _SENT_END.finditer(text):
-        if m.end() <= start:
-            s = m.end()
-        elif m.start() >= end:
-            e = m.start() + (1 if m.group(0)[:1] in "\"”’)" else 0)
-            break
-    return s, e
+        starts.append(m.start())
+        ends.append(m.end())
+        closes.append(m.start() + (1 if m.group(0)[:1] in "\"”’)" else 0))
+    return starts, ends, closes
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

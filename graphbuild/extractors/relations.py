@@ -6,6 +6,7 @@ mentions; a relation whose ends name nothing known is dropped."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from typing import Iterator
 
 from ..models import Block, FeedItem, Mention, Relation
@@ -20,7 +21,7 @@ CUES = [
     (r"(?:has been invited to join|(?:has |have |will )?join(?:s|ed|ing)?(?: as)?|elected to|serv(?:es|ing) on|"
      r"(?:is |are |was )?(?:a |an )?members? of|part of)", "memberOf", "forward"),
     (r"(?:(?:is |are |was |were )?(?:generously )?(?:funded|supported|sponsored) by|(?:received|receives|receiving) "
-     r"(?:\$[\d.,]+\s*\w*|funding|a grant|support|grants?) from|(?:a )?grant from|funding from)", "funder", "forward"),
+     r"(?:\$[\d.,]++\s*\w*|funding|a grant|support|grants?) from|(?:a )?grant from|funding from)", "funder", "forward"),
     (r"(?:is |are )?(?:financially )?(?:supporting|funding|sponsoring)", "funder", "backward"),
     (r"(?:is |are )?(?:housed|based|hosted|incubated) (?:at|by|in)", "affiliation", "forward"),
     (r"(?:ran|runs|organi[sz]ed|organi[sz]es|hosted|hosts|led|leads|convened|convenes)(?: a| an)?", "organizer", "backward"),
@@ -52,12 +53,24 @@ def _end(item, text, s, e, p) -> Mention:
     return _mention(item, text, s, e, p, "Person" if is_person_name(p) else "Organization")
 
 
+def _last_ending_by(phrases: list, starts: list[int], cs: int) -> tuple[int, int, str] | None:
+    """The last phrase (in start order) that ends by ``cs``: only phrases starting by ``cs`` can,
+    and of those only the few that straddle ``cs`` are skipped."""
+    for k in range(bisect_right(starts, cs) - 1, -1, -1):
+        if phrases[k][1] <= cs:
+            return phrases[k]
+    return None
+
+
 def sentence_relations(item: FeedItem, text: str, ss: int, se: int, publisher: str | None,
-                       block_phrases: list) -> Iterator[Mention | Relation]:
+                       block_phrases: list, block_starts: list[int] | None = None) -> Iterator[Mention | Relation]:
     sent = text[ss:se]
     if not ANY_CUE.search(sent):
         return
-    phrases = [x for x in block_phrases if ss <= x[0] and x[1] <= se]
+    # the block's phrases are sorted by start: find this sentence's by binary search, not a scan
+    starts = block_starts if block_starts is not None else [x[0] for x in block_phrases]
+    phrases = [x for x in block_phrases[bisect_left(starts, ss):bisect_right(starts, se)] if x[1] <= se]
+    starts = [x[0] for x in phrases]
     q = quote_at(text, ss, se)
     m = MEMBERS_OF.search(sent)
     if m:
@@ -73,13 +86,13 @@ def sentence_relations(item: FeedItem, text: str, ss: int, se: int, publisher: s
     for rx, pred, direction in CUE_RX:
         for cm in rx.finditer(sent):
             cs, ce = ss + cm.start(), ss + cm.end()
-            before = [x for x in phrases if x[1] <= cs]
-            after = [x for x in phrases if x[0] >= ce and x[0] - ce <= 3]
-            if not after:
+            last = _last_ending_by(phrases, starts, cs)
+            j = bisect_left(starts, ce)  # the first phrase at or after the cue's end
+            if j == len(phrases) or starts[j] - ce > 3:
                 continue
-            obj = _end(item, text, *after[0])
-            if before and cs - before[-1][1] <= 60 and not WE.search(text[before[-1][1]:cs]):
-                subj = _end(item, text, *before[-1])
+            obj = _end(item, text, *phrases[j])
+            if last and cs - last[1] <= 60 and not WE.search(text[last[1]:cs]):
+                subj = _end(item, text, *last)
             elif publisher and WE.search(text[max(ss, cs - 25):cs]):
                 subj = _mention(item, text, cs, ce, publisher)
             else:
@@ -102,8 +115,9 @@ def sentence_relations(item: FeedItem, text: str, ss: int, se: int, publisher: s
 def block_relations(item: FeedItem, block: Block, publisher: str | None) -> Iterator[Mention | Relation]:
     text = block.text
     phrases = _block_phrases(text)
+    starts = [x[0] for x in phrases]
     for ss, se in sentence_spans(text):
-        yield from sentence_relations(item, text, ss, se, publisher, phrases)
+        yield from sentence_relations(item, text, ss, se, publisher, phrases, starts)
 
 
 def extract(item: FeedItem, context=None) -> Iterator[Mention | Relation]:
