@@ -90,8 +90,14 @@ def unslug(slug: str) -> str:
 def clean_name(s: str) -> str:
     """Trim a surface form: white space, quotes, trailing punctuation, a leading 'the'."""
     s = squash(s).strip(" \t\"'“”‘’`*_:;,.!?[]{}")
-    while s.endswith(")") and s.count("(") < s.count(")") or s.startswith("(") and s.count("(") > s.count(")"):
-        s = s[:-1] if s.endswith(")") else s[1:]
+    # drop unbalanced outer parentheses, counting once (a count per character dropped was quadratic)
+    i, j, opens, closes = 0, len(s), s.count("("), s.count(")")
+    while i < j and (s[j - 1] == ")" and opens < closes or s[i] == "(" and opens > closes):
+        if s[j - 1] == ")":
+            j, closes = j - 1, closes - 1
+        else:
+            i, opens = i + 1, opens - 1
+    s = s[i:j]
     if s.startswith("(") and s.endswith(")"):
         s = s[1:-1]
     return re.sub(r"^the\s+(?=[A-Z0-9])", "", s)  # "the JupyterHub team"; "The Carpentries" keeps its The

@@ -77,6 +77,11 @@ def _org(item, text, s, e, name, how, weak=True) -> Mention:
     return Mention(name, kind, item.link, quote_at(text, s, e), f"{NAME}:{how}", weak=weak)
 
 
+#: "Julia Kent of NSF NCAR"; the name ends where a white-space run starts (or is the first
+#: character), so the run is not tried again from each of its characters
+GLUED = re.compile(r"^(.+?)(?:(?<!\s)|(?<=^\s))\s+(?:of|at)\s+(?:the\s+)?(.+)$")
+
+
 def _listed_after(text: str, last_end: int, s: int) -> bool:
     """Is ``text[last_end:s]`` a list separator (", ", " and ")? Matched in place: a slice from a
     name far back would copy the block between them for every name."""
@@ -101,7 +106,7 @@ def block_mentions(item: FeedItem, block: Block, publisher: str | None = None) -
                 yield o
                 yield Relation(p, "worksFor", o, item.link, p.quote, f"{NAME}:role")
             continue
-        glued = re.match(r"^(.+?)\s+(?:of|at)\s+(?:the\s+)?(.+)$", phrase)
+        glued = GLUED.match(phrase)
         if glued and is_person_name(glued.group(1)) and not is_person_name(glued.group(2)):
             # "Julia Kent of NSF NCAR" reads as one capitalised run
             pe = s + len(glued.group(1))
