@@ -17,7 +17,9 @@ import time
 from typing import Callable, TypeVar
 
 T = TypeVar("T")
-#: CPU seconds the extractors may spend on one item (``--item-budget``; 0 or None: no limit)
+#: CPU seconds the extractors may spend on one item (``--item-budget``; 0 or None: no limit), and as
+#: much again per million characters beyond the first million: linear extraction costs about 0.7 s
+#: per million characters (docs/performance.md), so no post is dropped for its length alone
 DEFAULT_ITEM_BUDGET = 2.0
 
 

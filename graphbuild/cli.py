@@ -67,8 +67,8 @@ def cli():
 @click.option("--max-description-bytes", type=click.IntRange(min=1), default=10 * 2**20, show_default=True,
               help="Largest post body; a larger post is skipped with a warning.")
 @click.option("--item-budget", type=click.FloatRange(min=0), default=DEFAULT_ITEM_BUDGET, show_default=True, metavar="SECONDS",
-              help="CPU time the extractors may spend on one post; a post that needs more keeps no mentions, "
-                   "with a warning. 0: no limit.")
+              help="CPU time the extractors may spend on one post (per MB of text, for longer posts); a post "
+                   "that needs more keeps no mentions, with a warning. 0: no limit.")
 @click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
               help="Cache for fetched feeds (conditional GET). Default: ~/.cache/graphbuild/http.")
 @click.option("--no-cache", is_flag=True, help="Do not cache fetched feeds.")

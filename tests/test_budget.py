@@ -111,14 +111,14 @@ def test_a_whole_build_of_adversarial_posts_abandons_nothing():
 SLOW = "https://lab.example/slow"
 
 
-def _slow_module(kind: str) -> types.ModuleType:
-    """An extractor that never ends on the post called SLOW: a Python loop, or a regex that backtracks
+def _slow_module(kind: str, on: str = SLOW) -> types.ModuleType:
+    """An extractor that never ends on the post ``on``: a Python loop, or a regex that backtracks
     for ever (the pattern that used to hang orgs.py)."""
     mod = types.ModuleType(f"slow_{kind}")
     mod.DESCRIPTION = "test: never ends on one post"
 
     def extract(item, context=None):
-        if item.link == SLOW:
+        if item.link == on:
             if kind == "loop":
                 while True:
                     pass
@@ -172,3 +172,41 @@ def test_the_budget_does_not_change_the_reference_build(reference_build):
     unlimited = build(item_budget=0)
     assert serialize(unlimited.graph, "ttl") == serialize(reference_build.graph, "ttl")
     assert not [p for p in reference_build.problems if "abandoned" in p.reason]
+
+
+def test_the_command_line_warns_names_the_post_and_goes_on(tmp_path, data_dir, monkeypatch):
+    from click.testing import CliRunner
+
+    from graphbuild.cli import cli
+
+    monkeypatch.setitem(extractors._registry, "slow", _slow_module("loop", on="https://lab.example.org/blog/ada-joins/"))
+    args = ["build", str(data_dir / "rss2.xml"), "--out", str(tmp_path), "--no-html", "--item-budget", "0.5"]
+    r = CliRunner().invoke(cli, args)
+    assert r.exit_code == 0, r.output
+    assert "warning: https://lab.example.org/blog/ada-joins/: extraction took more than 0.5 s" in r.output
+    assert "ada-joins" in (tmp_path / "report.md").read_text() and (tmp_path / "graph.ttl").exists()
+    assert CliRunner().invoke(cli, args + ["--strict"]).exit_code == 3
+
+
+def test_a_long_post_gets_the_budget_per_million_characters(monkeypatch):
+    """0.2 s per post, per million characters beyond: a 3-million-character post may spend 0.6 s."""
+    def burning(seconds):
+        mod = types.ModuleType("burn")
+        mod.DESCRIPTION = "test: spends CPU time"
+
+        def extract(item, context=None):
+            t = time.process_time()
+            while time.process_time() - t < seconds:
+                pass
+            return iter(())
+        mod.extract = extract
+        return mod
+
+    item = replace(adversarial_item("x"), blocks=(Block("Alpha beta. " * 250_000),))  # 3,000,000 characters
+    for seconds, kept in ((0.35, True), (0.9, False)):
+        monkeypatch.setitem(extractors._registry, "burn", burning(seconds))
+        problems = []
+        list(extractors.run_extractors([item], ["burn"], extractors.Context(), 0.2, problems))
+        assert (not problems) == kept, (seconds, problems)
+        if not kept:
+            assert "more than 0.6 s" in problems[0].reason

@@ -70,9 +70,10 @@ def run_extractors(items: Iterable[FeedItem], extractors: Iterable[str] | None =
                    problems: list[Problem] | None = None) -> Iterator[Mention | Relation]:
     """Run the chosen extractors (default: all registered) over every item.
 
-    With a ``budget`` (CPU seconds per item, see :mod:`graphbuild.budget`), an item whose extraction
-    spends more is abandoned whole: none of its mentions or relations are kept, and a Problem naming
-    it is appended to ``problems``.
+    With a ``budget`` (CPU seconds per item, see :mod:`graphbuild.budget`; an item of more than a
+    million characters of text gets that much per million), an item whose extraction spends more is
+    abandoned whole: none of its mentions or relations are kept, and a Problem naming it is appended
+    to ``problems``.
     """
     mods = [get(n) for n in (extractors if extractors is not None else names())]
     context = context or Context()
@@ -81,10 +82,11 @@ def run_extractors(items: Iterable[FeedItem], extractors: Iterable[str] | None =
             for mod in mods:
                 yield from mod.extract(item, context)
             continue
-        out = within(budget, lambda: [x for mod in mods for x in mod.extract(item, context)])
+        limit = budget * max(1.0, sum(len(b.text) for b in item.blocks) / 1e6)
+        out = within(limit, lambda: [x for mod in mods for x in mod.extract(item, context)])
         if out is None:
             if problems is not None:
-                problems.append(Problem(item.link, f"extraction took more than {budget:g} s of CPU time; abandoned "
+                problems.append(Problem(item.link, f"extraction took more than {limit:.3g} s of CPU time; abandoned "
                                                    "for this item (the post is kept, without mentions; see --item-budget)"))
             continue
         yield from out
