@@ -49,6 +49,7 @@ ADVERSARIAL = {
     "a run of apostrophes": _cut("A'" * 6000),
     "a URL with thousands of segments": "https://github.com/" + _cut("a/" * 6000),
     "a host with thousands of labels": "https://" + _cut("a." * 6000) + "org/x",
+    "a path with thousands of segments on an unknown site": "https://lab.example/" + _cut("ab/" * 4000),
     "lots of acronyms": _cut("NASA BIDS NSF NCAR " * 600),
     "repeated Name (Org)": _cut("Jane Doe (ACME), " * 700),
     "repeated Name of Org": _cut("Jane Doe of the University of Xyz and " * 300),
