@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .budget import DEFAULT_ITEM_BUDGET
 from .errors import GraphbuildError
 
 OUT = Path("output")
@@ -90,13 +91,16 @@ def cli():
 @click.option("--max-items", type=click.IntRange(min=1), default=100_000, show_default=True, help="Items read per feed.")
 @click.option("--max-description-bytes", type=click.IntRange(min=1), default=10 * 2**20, show_default=True,
               help="Largest post body; a larger post is skipped with a warning.")
+@click.option("--item-budget", type=click.FloatRange(min=0), default=DEFAULT_ITEM_BUDGET, show_default=True, metavar="SECONDS",
+              help="CPU time the extractors may spend on one post (per MB of text, for longer posts); a post "
+                   "that needs more keeps no mentions, with a warning. 0: no limit.")
 @click.option("--cache-dir", type=click.Path(), default=None,
               help="Cache for fetched feeds (conditional GET). Default: ~/.cache/graphbuild/http.")
 @click.option("--no-cache", is_flag=True, help="Do not cache fetched feeds.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors and warnings.")
 @_errors
 def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, strict, max_feed_bytes, max_items,
-          max_description_bytes, cache_dir, no_cache, quiet):
+          max_description_bytes, item_budget, cache_dir, no_cache, quiet):
     """Build the graph from feeds (paths, - for stdin, http(s) URLs; default: the bundled 2i2c feed).
 
     Example: graphbuild build feed.xml https://example.org/index.xml --out output
@@ -115,7 +119,8 @@ def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, str
     gc.disable()  # the build allocates millions of small objects and frees none: skip cyclic GC passes
     try:
         b = run_build(list(sources) or None, rules=rules, base_uri=base_uri or BASE_URI, limits=limits,
-                      cache_dir=cache, keep_going=len(sources) > 1, curation=curation, analysis=not no_analysis)
+                      cache_dir=cache, keep_going=len(sources) > 1, curation=curation, analysis=not no_analysis,
+                      item_budget=item_budget)
     finally:
         gc.enable()
     out = Path(out_dir)

@@ -80,12 +80,17 @@ def parse_date(value: str) -> datetime | None:
     return dt
 
 
+_MAIL_NAME = re.compile(r"^(\S[^\s@]*+@\S+)\s*\((.+)\)$")
+
+
 def _rss_author(value: str) -> Author | None:
     """``jane@example.org (Jane Doe)``, ``Jane Doe <jane@…>`` or a plain name."""
     value = squash(value)
     if not value:
         return None
-    m = re.match(r"^(\S+@\S+)\s*\((.+)\)$", value)
+    # "[^\s@]*+": the address's first "@" only, and only a value ending in ")" is tried (the value is
+    # squashed): "\S+@\S+" retried every "@" against every "(" (quadratic in a long author field)
+    m = _MAIL_NAME.match(value) if value.endswith(")") else None
     if m:
         return Author(squash(m.group(2)), email=m.group(1))
     name, addr = email.utils.parseaddr(value)

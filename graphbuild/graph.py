@@ -11,6 +11,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SDO, XSD
 
 from . import extractors as registry
+from .budget import DEFAULT_ITEM_BUDGET
 from .feeds import Limits, parse_feed
 from .errors import FeedError
 from .models import Entity, Feed, FeedItem, Mention, Problem, Quote, Relation
@@ -102,12 +103,14 @@ def _dedupe_items(feeds: list[Feed]) -> list[FeedItem]:
 
 
 def extract(items: Sequence[FeedItem], extractors: Iterable[str] | None = None,
-            rules: Iterable[str | Path] = ()) -> tuple[list[Mention], list[Relation]]:
-    """Run the extractors over ``items``; returns (mentions, relations)."""
+            rules: Iterable[str | Path] = (), item_budget: float | None = None,
+            problems: list[Problem] | None = None) -> tuple[list[Mention], list[Relation]]:
+    """Run the extractors over ``items``; returns (mentions, relations). An item whose extraction
+    spends more than ``item_budget`` CPU seconds is abandoned, with a Problem in ``problems``."""
     ctx = registry.Context(load_rules(rules))
     mentions: list[Mention] = []
     relations: list[Relation] = []
-    for out in registry.run_extractors(items, extractors, ctx):
+    for out in registry.run_extractors(items, extractors, ctx, item_budget, problems):
         (relations if isinstance(out, Relation) else mentions).append(out)
     mentions += [m for r in relations for m in (r.subject, r.object)]
     return mentions, relations
@@ -116,7 +119,8 @@ def extract(items: Sequence[FeedItem], extractors: Iterable[str] | None = None,
 def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | None = None,
           extractors: Iterable[str] | None = None, rules: Iterable[str | Path] = (),
           base_uri: str = BASE_URI, gazetteer: bool = True, limits: Limits = Limits(),
-          cache_dir: Path | None = None, keep_going: bool = False, curation=None, analysis: bool = True) -> Build:
+          cache_dir: Path | None = None, keep_going: bool = False, curation=None, analysis: bool = True,
+          item_budget: float | None = DEFAULT_ITEM_BUDGET) -> Build:
     """Run the whole pipeline and keep every stage's result (for reports and the CLI).
 
     Args:
@@ -129,13 +133,18 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
         limits, cache_dir, keep_going: see :func:`load_feeds`.
         curation: a curation file (path) or :class:`graphbuild.curation.Curation` (docs/curation.md).
         analysis: add the network analysis (hubs, brokers, communities, trends) to the graph.
+        item_budget: CPU seconds the extractors may spend on one item; an item that needs more is
+            abandoned with a warning (the post stays, without mentions). None or 0: no limit.
     Raises:
         FeedError, UnknownExtractor, RulesError, CurationError.
     """
     cur = as_curation(curation)
     feeds = feeds if feeds is not None else load_feeds(sources, limits, cache_dir, keep_going)
     items = _dedupe_items(feeds)
-    mentions, relations = extract(items, extractors, rules)
+    overruns: list[Problem] = []
+    mentions, relations = extract(items, extractors, rules, item_budget, overruns)
+    for p in overruns:  # each warning goes with the feed of its item
+        next(f for f in feeds if any(i.link == p.where for i in f.items)).problems.append(p)
     if gazetteer:
         mentions += gazetteer_mentions(items, curate(resolve(mentions, cur), cur, record=False))
     res = curate(resolve(mentions, cur), cur)

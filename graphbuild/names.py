@@ -117,7 +117,7 @@ def org_or_project(s: str) -> str:
     return ""
 
 
-_PAREN = re.compile(r"^(?P<a>[^()]+?)\s*\((?:the\s+)?(?P<b>[^()]+)\)$", re.I)
+_PAREN = re.compile(r"^(?P<a>[^()]*[^()\s])\s*\((?:the\s+)?(?P<b>[^()]+)\)$", re.I)  # linear: "a" greedy, ends on a non-space
 
 
 @lru_cache(maxsize=65536)
@@ -193,10 +193,14 @@ def trim_phrase(s: str) -> str:
     return " ".join(words).strip(" ,")
 
 
+#: "(?<!\s)": try a white-space run from its start only, not again from each of its characters
+_AND = re.compile(r"(?<!\s)\s+(and|&)\s+")
+
+
 def _split_and(phrase: str) -> list[str]:
     """"eScience Institute and NOAA Fisheries" -> two names; "Code for Science and Society" stays one
     (an "and" joins one name when only the part after it carries an organisation cue)."""
-    parts = re.split(r"\s+(and|&)\s+", phrase)
+    parts = _AND.split(phrase)
     out = [parts[0]]
     for i in range(1, len(parts), 2):
         joiner, nxt = parts[i], parts[i + 1]

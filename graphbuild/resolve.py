@@ -468,6 +468,41 @@ def _gazetteer_forms(res: Resolution) -> dict[str, str]:
 
 _ITEM = r"(?:[A-Z][\w.+-]*[\w+](?:\s+[A-Z][\w.+-]*[\w+]){0,3}|[a-z][a-z0-9]*(?:-[a-z0-9]+)+)"
 _LIST = re.compile(rf"{_ITEM}(?:,\s+{_ITEM})+,?\s+(?:and|or|as well as)\s+(?:the\s+)?{_ITEM}")
+# _LIST, matched in linear time (see _list_spans): the comma-separated items before the conjunction
+# as an atomic group, then the rest; and the runs that a failed start rules out
+_LIST_AT = re.compile(rf"(?>{_ITEM}(?:,\s+{_ITEM})+)(?P<rest>,?\s+(?:and|or|as well as)\s+(?:the\s+)?{_ITEM})?")
+_LETTER = re.compile(r"[A-Za-z]")
+_RUN = re.compile(r"[\w.+-]*")
+_LOWER_RUN = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*-?")
+_AFTER_ITEM = re.compile(r",|\s+(?:and|or|as well as)\b")
+_BEFORE_ITEM = re.compile(r"(?:, |and |or |the |as well as )$")
+
+
+def _list_spans(text: str):
+    """(start, end) of each match of ``_LIST.finditer(text)``, found in linear time.
+
+    ``_LIST.finditer`` retries the pattern at every letter: inside one long word, or along one long
+    list without a conjunction, each retry rescans the same characters (quadratic). The items before
+    the conjunction are fixed by the commas, so a start that failed after matching them up to ``b``
+    rules out every start before ``b``; a start at a capital rules out the rest of its word (a later
+    start there matches a subset of what it could), a lower-case start the rest of its lower-case run.
+    """
+    pos = 0
+    while True:
+        m = _LETTER.search(text, pos)
+        if not m:
+            return
+        p = m.start()
+        m = _LIST_AT.match(text, p)
+        if m and m.group("rest") is not None:
+            yield p, m.end()
+            pos = m.end()
+        elif m:
+            pos = m.end()  # every start before the end of these items fails the same way
+        elif text[p].isupper():
+            pos = max(p + 1, _RUN.match(text, p).end())
+        else:
+            pos = max(p + 1, _LOWER_RUN.match(text, p).end())
 
 
 def list_mentions(items, res: Resolution, forms: dict[str, str]) -> list[Mention]:
@@ -480,21 +515,22 @@ def list_mentions(items, res: Resolution, forms: dict[str, str]) -> list[Mention
         for block in item.blocks:
             if ", " not in block.text or not re.search(r"\b(?:and|or|as well as) ", block.text):
                 continue
-            for m in _LIST.finditer(block.text):
-                parts = [(p.start(), p.end(), p.group(0)) for p in re.finditer(_ITEM, m.group(0))]
+            for m_start, m_end in _list_spans(block.text):
+                parts = [(p.start(), p.end(), p.group(0)) for p in re.finditer(_ITEM, block.text[m_start:m_end])]
                 known = [res.entities[forms[p]].kind for _, _, p in parts if p in forms]
                 kinds = set(known)
                 if len(known) < 2 or len(kinds) != 1 or len(known) == len(parts):
                     continue
                 kind = kinds.pop()
-                text = m.group(0)
+                text = block.text[m_start:m_end]
                 # "VS Code for the Web, Cline": a list starting inside a longer name starts after it
-                tail = bool(re.search(r"\b(?:for|the|a|an|of|to|in|on|at)\s+$", block.text[max(0, m.start() - 6):m.start()]))
+                tail = bool(re.search(r"\b(?:for|the|a|an|of|to|in|on|at)\s+$", block.text[max(0, m_start - 6):m_start]))
                 for s, e, p in parts:
-                    delimited = ((s == 0 and not tail) or re.search(r"(?:, |and |or |the |as well as )$", text[:s])) and \
-                        (e == len(text) or re.match(r",|\s+(?:and|or|as well as)\b", text[e:]))
+                    # (the last 12 characters hold any match of the pattern ending before ``s``)
+                    delimited = ((s == 0 and not tail) or _BEFORE_ITEM.search(text[max(0, s - 12):s])) and \
+                        (e == len(text) or _AFTER_ITEM.match(text, e))
                     if delimited and p not in forms and p.lower() not in ("and", "or", "the"):
-                        at = m.start() + s
+                        at = m_start + s
                         out.append(Mention(p, kind, item.link, quote_at(block.text, at, at + len(p)), "gazetteer:list"))
     return out
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 from .models import Quote
@@ -22,14 +23,22 @@ def squash(s: str) -> str:
 
 def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Return the (start, end) of the sentence of ``text`` that contains ``text[start:end]``."""
-    s, e = 0, len(text)
+    starts, ends, closes = _sentence_ends(text)
+    i = bisect_right(ends, start)  # the sentence ends before ``start``
+    j = bisect_left(starts, end, i)  # the first one after ``end``
+    return (ends[i - 1] if i else 0), (closes[j] if j < len(starts) else len(text))
+
+
+@lru_cache(maxsize=256)
+def _sentence_ends(text: str) -> tuple[list[int], list[int], list[int]]:
+    """Starts, ends and closing offsets of every sentence end of ``text``, found once per text:
+    quoting every mention of a block then costs a binary search, not a scan of the block."""
+    starts, ends, closes = [], [], []
     for m in _SENT_END.finditer(text):
-        if m.end() <= start:
-            s = m.end()
-        elif m.start() >= end:
-            e = m.start() + (1 if m.group(0)[:1] in "\"”’)" else 0)
-            break
-    return s, e
+        starts.append(m.start())
+        ends.append(m.end())
+        closes.append(m.start() + (1 if m.group(0)[:1] in "\"”’)" else 0))
+    return starts, ends, closes
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -81,8 +90,14 @@ def unslug(slug: str) -> str:
 def clean_name(s: str) -> str:
     """Trim a surface form: white space, quotes, trailing punctuation, a leading 'the'."""
     s = squash(s).strip(" \t\"'“”‘’`*_:;,.!?[]{}")
-    while s.endswith(")") and s.count("(") < s.count(")") or s.startswith("(") and s.count("(") > s.count(")"):
-        s = s[:-1] if s.endswith(")") else s[1:]
+    # drop unbalanced outer parentheses, counting once (a count per character dropped was quadratic)
+    i, j, opens, closes = 0, len(s), s.count("("), s.count(")")
+    while i < j and (s[j - 1] == ")" and opens < closes or s[i] == "(" and opens > closes):
+        if s[j - 1] == ")":
+            j, closes = j - 1, closes - 1
+        else:
+            i, opens = i + 1, opens - 1
+    s = s[i:j]
     if s.startswith("(") and s.endswith(")"):
         s = s[1:-1]
     return re.sub(r"^the\s+(?=[A-Z0-9])", "", s)  # "the JupyterHub team"; "The Carpentries" keeps its The

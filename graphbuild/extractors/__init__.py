@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Callable, Iterable, Iterator
 
+from ..budget import within
 from ..errors import UnknownExtractor
-from ..models import FeedItem, Mention, Relation
+from ..models import FeedItem, Mention, Problem, Relation
 from ..rules import Rule, load_rules
 
 #: the built-in extractors, in the order they run: name -> module
@@ -68,13 +69,30 @@ def describe() -> list[tuple[str, str]]:
 
 
 def run_extractors(items: Iterable[FeedItem], extractors: Iterable[str] | None = None,
-                   context: Context | None = None) -> Iterator[Mention | Relation]:
-    """Run the chosen extractors (default: all registered) over every item."""
+                   context: Context | None = None, budget: float | None = None,
+                   problems: list[Problem] | None = None) -> Iterator[Mention | Relation]:
+    """Run the chosen extractors (default: all registered) over every item.
+
+    With a ``budget`` (CPU seconds per item, see :mod:`graphbuild.budget`; an item of more than a
+    million characters of text gets that much per million), an item whose extraction spends more is
+    abandoned whole: none of its mentions or relations are kept, and a Problem naming it is appended
+    to ``problems``.
+    """
     mods = [get(n) for n in (extractors if extractors is not None else names())]
     context = context or Context()
     for item in items:
-        for mod in mods:
-            yield from mod.extract(item, context)
+        if not budget:
+            for mod in mods:
+                yield from mod.extract(item, context)
+            continue
+        limit = budget * max(1.0, sum(len(b.text) for b in item.blocks) / 1e6)
+        out = within(limit, lambda: [x for mod in mods for x in mod.extract(item, context)])
+        if out is None:
+            if problems is not None:
+                problems.append(Problem(item.link, f"extraction took more than {limit:.3g} s of CPU time; abandoned "
+                                                   "for this item (the post is kept, without mentions; see --item-budget)"))
+            continue
+        yield from out
 
 
 Extract = Callable[[FeedItem, Context], Iterable[Mention | Relation]]

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from functools import partial
+from typing import Callable, Iterator
 
 from ..models import Block, FeedItem, Link, Mention, Relation
 from ..names import (HANDLE, acronym_of, is_person_name, looks_like_name, org_or_project,
@@ -122,22 +123,28 @@ HOST_NOISE = frozenset("www www2 m en docs doc blog blogs news app apps web site
 _NOT_WEB = split("")
 
 
-def site_candidates(url: str) -> list[tuple[str, str, bool]]:
+def site_candidates(url: str) -> list[tuple[str, Callable[[], str], bool]]:
     """(id, identifying URL, is a host label) a link's text may name: the labels of its host, then its path
-    segments ("visualstudio" for code.visualstudio.com, "rstudio" for /products/open-source/rstudio/)."""
+    segments ("visualstudio" for code.visualstudio.com, "rstudio" for /products/open-source/rstudio/).
+    The URL comes as a function that builds it: building the URL of every prefix of a path of
+    thousands of segments up front took time and memory quadratic in its length."""
     p = split(url)
     if p is None:
         return []
     host = (p.hostname or "").lower()
     root = f"{p.scheme}://{p.netloc}/"
-    out = [(label, root, True) for label in host.split(".") if label not in HOST_NOISE and not label.isdigit()]
-    path = ""
-    for seg in [x for x in p.path.split("/") if x]:
-        path += "/" + seg
+    out = [(label, partial(str, root), True) for label in host.split(".")
+           if label not in HOST_NOISE and not label.isdigit()]
+    segs = [x for x in p.path.split("/") if x]
+    for i, seg in enumerate(segs):
         stem = re.sub(r"\.(?:html?|php|aspx?)$", "", seg)
         if stem and stem not in HOST_NOISE and not stem.isdigit():
-            out.append((stem, f"{root.rstrip('/')}{path}", False))
+            out.append((stem, partial(_prefix, root.rstrip("/"), segs, i + 1), False))
     return out
+
+
+def _prefix(root: str, segs: list[str], n: int) -> str:
+    return root + "".join("/" + s for s in segs[:n])
 
 
 def site_mention(item: FeedItem, block: Block, link: Link) -> Mention | None:
@@ -159,27 +166,31 @@ def site_mention(item: FeedItem, block: Block, link: Link) -> Mention | None:
             found = window_matching(name, name_key(ident)) if is_host and len(ident) >= 3 else None
             if found and all(w[:1].isupper() or w[:1].isdigit() for w in found.split()) and not is_person_name(found):
                 return Mention(found, org_or_project(found) or "Project", item.link,
-                               quote_at(block.text, link.start, link.end), f"{NAME}:site", (url,))
+                               quote_at(block.text, link.start, link.end), f"{NAME}:site", (url(),))
         return None
     for ident, url, is_host in site_candidates(link.href):
         person = is_person_name(name) and name_key(name) == name_key(ident)  # a personal homepage
         if person or (not is_person_name(name) and names_id(name, ident, partial=is_host)):
             kind = "Person" if person else org_or_project(name) or "Project"
             return Mention(name, kind, item.link, quote_at(block.text, link.start, link.end), f"{NAME}:site",
-                           (url,), aliases=aliases)
+                           (url(),), aliases=aliases)
     words = name.split()
     for ident, url, is_host in site_candidates(link.href):
+        if not is_host or len(words) < 2:
+            continue
         kid = name_key(ident)
         # the leading words that spell the start of the id: "Scientific Python Developer Summit" ->
-        # scientific-python.org is "Scientific Python", not "Scientific"
-        n = max((i for i in range(1, len(words)) if kid.startswith(name_key(" ".join(words[:i])))), default=1)
+        # scientific-python.org is "Scientific Python", not "Scientific" (a few words at most: a long
+        # link text must not make this quadratic)
+        n = max((i for i in range(1, min(len(words), 8)) if kid.startswith(name_key(" ".join(words[:i])))),
+                default=1)
         first = " ".join(words[:n]) if words else ""
         kf = name_key(first)
         if is_host and len(name.split()) > 1 and PROPER.search(first) and len(kf) >= 3 and kid.startswith(kf) \
                 and len(kf) * 5 >= len(kid) * 3 and not is_person_name(name):
             # "MyST Document Engine" -> mystmd.org: the site is named by the first word
             return Mention(first, org_or_project(first) or "Project", item.link,
-                           quote_at(block.text, link.start, link.end), f"{NAME}:site", (url,))
+                           quote_at(block.text, link.start, link.end), f"{NAME}:site", (url(),))
     return None
 
 

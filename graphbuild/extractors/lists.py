@@ -120,7 +120,7 @@ def _list_item(item: FeedItem, block: Block, lead: str | None) -> Iterator[Menti
                 yield _org(item, text, at, at + len(seg.rstrip(" .")), "lead")
         return
     segs = [s.strip() for s in head.split(",")]
-    names = [n.strip() for n in re.split(r"\s+(?:and|&)\s+", segs[0])]
+    names = [n.strip() for n in re.split(r"(?<!\s)\s+(?:and|&)\s+", segs[0])]  # (?<!\s): linear in space runs
     if not names or not all(len(n.split()) >= 2 and is_person_name(n) for n in names):
         return
     rest = [s for s in segs[1:] if s]

@@ -40,11 +40,19 @@ def _kind(phrase: str) -> str | None:
     return None
 
 
+# these are matched at a position of the block (``rx.match(text, pos)``), never on a slice
+# ``text[pos:]``: slicing the rest of the block for every phrase made long blocks quadratic
+DEFINED = re.compile(r"\s*\(([^()]{2,15})\)")
+LISTED = re.compile(r"\s*\(([^()]{2,120})\)")
+EXPANDED = re.compile(r"\s*\((?:the\s+)?([^()]{5,90})\)")
+LIST_SEP = re.compile(r",?\s+(?:and|or|&)\s+|,\s+")
+
+
 def _definition(text: str, end: int) -> tuple[str, int] | None:
     """An acronym right after a phrase: "... (BIDS)" -> ("BIDS", end of the parenthesis)."""
-    m = re.match(r"\s*\(([^()]{2,15})\)", text[end:])
+    m = DEFINED.match(text, end)
     if m and is_acronym(m.group(1)):
-        return m.group(1).strip(), end + m.end()
+        return m.group(1).strip(), m.end()
     return None
 
 
@@ -55,11 +63,11 @@ PLURAL_CLASS = re.compile(r"\b(?:Centers|Centres|Labs|Laboratories|Institutes|Un
 def _class_list(item: FeedItem, text: str, start: int, end: int, phrase: str) -> Iterator[Mention | Relation]:
     """"NASA Data Centers (NSIDC, ORNL, ASDC, PO.DAAC)": each listed acronym is an organisation
     that is part of the phrase's owner (its first word, when that is a name: "NASA")."""
-    m = re.match(r"\s*\(([^()]{2,120})\)", text[end:])
+    m = LISTED.match(text, end)
     items = [x.strip() for x in re.split(r",\s*|\s+and\s+", m.group(1))] if m else []
     if len(items) < 2 or not all(is_acronym(x) for x in items):
         return
-    q = quote_at(text, start, end + m.end())
+    q = quote_at(text, start, m.end())
     head = phrase.split()[0]
     parent = Mention(head, "Organization", item.link, q, f"{NAME}:list") if is_acronym(head) else None
     if parent:
@@ -90,15 +98,17 @@ def _examples(item: FeedItem, text: str) -> Iterator[Mention]:
             name = it.group(0).rstrip(".")
             if name.lower() not in NOT_NAMES:
                 yield Mention(name, kind, item.link, quote_at(text, it.start(), it.end()), f"{NAME}:examples")
-            sep = re.match(r",?\s+(?:and|or|&)\s+|,\s+", text[it.end():])
+            sep = LIST_SEP.match(text, it.end())
             if not sep:
                 break
-            pos = it.end() + sep.end()
+            pos = sep.end()
 
 
 def _thanked(item: FeedItem, block: Block) -> Iterator[Mention]:
     """An acknowledgements list item naming an organisation: "NASA SMCE for providing $2k funding"."""
-    m = re.match(r"^((?:[A-Z][\w.&-]*\s?){1,6}?)\s+for\s+(?:providing|supporting|hosting|funding|their|the|a|an)\b",
+    # ``[\w.&-]*+`` is possessive: a word is one token, never split at each capital in every way
+    # (the backtracking pattern ran for minutes on one 5,000-character name)
+    m = re.match(r"^((?:[A-Z][\w.&-]*+\s?){1,6}?)\s+for\s+(?:providing|supporting|hosting|funding|their|the|a|an)\b",
                  block.text)
     if block.tag == "li" and m:
         name = m.group(1).strip()
@@ -163,7 +173,7 @@ def block_mentions(item: FeedItem, block: Block) -> Iterator[Mention | Relation]
             yield Mention(phrase, "Project", item.link, q, f"{NAME}:project", weak=True)
         elif is_acronym(phrase) and len(words) == 1:
             # "ACR (the Long Name)"
-            m = re.match(r"\s*\((?:the\s+)?([^()]{5,90})\)", text[end:])
+            m = EXPANDED.match(text, end)
             if m and acronym_of(phrase, m.group(1)) and (_kind(m.group(1)) or "") != "":
                 yield Mention(m.group(1).strip(), _kind(m.group(1)), item.link, q, f"{NAME}:acronym",
                               aliases=(phrase,))

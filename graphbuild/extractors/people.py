@@ -20,24 +20,30 @@ ROLE = re.compile(r"\b(?:Director|Lead|Manager|Officers?|Chair|President|Founder
                   r"Scientist|Researcher|Professor|Coordinator|Maintainer|Fellow|Editor|Advocate|Architect|"
                   r"Developer|Designer|Analyst|Librarian|Postdoc|Student|Head)s?\b")
 LISTING = re.compile(r"\s[-–—]\s$")
+# matched at a position of the block (``rx.match(text, pos)``), never on a slice ``text[pos:]``:
+# slicing the rest of the block for every name made long blocks quadratic
+ORG_PAREN = re.compile(r"\s*\(([^()]{2,60})\)")
+ORG_PREP = re.compile(r"(?:\s+et al\.?)?\s+(?:of|from|at)\s+(?:the\s+)?")
+ACK_FOR = re.compile(r"\s+for\s+(?:being|providing|leading|organi[sz]ing|hosting|supporting|their|his|her|the|a|an)\b")
+ROLE_NEXT = re.compile(r"\s*(?:&|and)\s*")
+LIST_SEP = re.compile(r",?\s+(?:and|&)\s+|,\s+")
+APPOSITION = re.compile(r"\s*,\s+(?:our|the|a|an)\s+[a-z]")
 
 
 def _org_after(text: str, end: int) -> tuple[str, int, int] | None:
     """The proper name in "Name (Org)" or "Name of/from Org" right after ``end``."""
-    m = re.match(r"\s*\(([^()]{2,60})\)", text[end:]) or \
-        re.match(r"(?:\s+et al\.?)?\s+(?:of|from|at)\s+(?:the\s+)?", text[end:])
+    m = ORG_PAREN.match(text, end)
+    if m:
+        # "(Example Labs; Widgetry, Gadgetry)": a list of affiliations names its first one here
+        inner = re.split(r"\s*[;,]\s*", m.group(1).strip())[0].strip()
+        start = m.start(1) + m.group(1).index(inner) if inner else 0
+        return (inner, start, start + len(inner)) if inner[:1].isupper() and not is_person_name(inner) else None
+    m = ORG_PREP.match(text, end)
     if not m:
         return None
-    if m.re.pattern.startswith(r"\s*\("):
-        # "(Example Labs; NumPy, SciPy)": a list of affiliations names its first one here
-        first = re.split(r"\s*[;,]\s*", m.group(1).strip())[0]
-        inner = first.strip()
-        start = end + m.start(1) + m.group(1).index(inner) if inner else 0
-        return (inner, start, start + len(inner)) if inner[:1].isupper() and not is_person_name(inner) else None
-    rest = text[end + m.end():]
-    for s, e, phrase in proper_phrases(rest[:80]):
+    for s, e, phrase in proper_phrases(text[m.end():m.end() + 80]):
         if s == 0 and not is_person_name(phrase):
-            return phrase, end + m.end(), end + m.end() + e
+            return phrase, m.end(), m.end() + e
         break
     return None
 
@@ -83,10 +89,24 @@ def _org(item, text, s, e, name, how, weak=True) -> Mention:
     return Mention(name, kind, item.link, quote_at(text, s, e), f"{NAME}:{how}", weak=weak)
 
 
+#: "Julia Kent of NSF NCAR"; the name ends where a white-space run starts (or is the first
+#: character), so the run is not tried again from each of its characters
+GLUED = re.compile(r"^(.+?)(?:(?<!\s)|(?<=^\s))\s+(?:of|at)\s+(?:the\s+)?(.+)$")
+
+
+def _listed_after(text: str, last_end: int, s: int) -> bool:
+    """Is ``text[last_end:s]`` a list separator (", ", " and ")? Matched in place: a slice from a
+    name far back would copy the block between them for every name."""
+    if last_end < 0 or last_end > s:  # no person yet: ``text[-10:s]``, as the slice always read it
+        return bool(LIST_SEP.fullmatch(text[last_end:s]))
+    return bool(LIST_SEP.fullmatch(text, last_end, s))
+
+
 def block_mentions(item: FeedItem, block: Block, publisher: str | None = None) -> Iterator[Mention | Relation]:
     text = block.text
     last_end = -10  # end of the last person taken from a listing or acknowledgement
     phrases = proper_phrases(text)
+    ack: dict[tuple[int, int], bool] = {}  # sentence span -> does it thank or acknowledge?
     for i, (s, e, phrase) in enumerate(phrases):
         role = _split_role(phrase)
         if role:
@@ -102,7 +122,7 @@ def block_mentions(item: FeedItem, block: Block, publisher: str | None = None) -
                 yield o
                 yield Relation(p, "worksFor", o, item.link, p.quote, f"{NAME}:role")
             continue
-        glued = re.match(r"^(.+?)\s+(?:of|at)\s+(?:the\s+)?(.+)$", phrase)
+        glued = GLUED.match(phrase)
         if glued and is_person_name(glued.group(1)) and not is_person_name(glued.group(2)):
             # "Julia Kent of NSF NCAR" reads as one capitalised run
             pe = s + len(glued.group(1))
@@ -128,19 +148,19 @@ def block_mentions(item: FeedItem, block: Block, publisher: str | None = None) -
             yield o
             yield Relation(p, "affiliation", o, item.link, p.quote, f"{NAME}:affiliation")
             continue
-        if block.tag == "li" and s == 0 and re.match(r"\s+for\s+(?:being|providing|leading|organi[sz]ing|"
-                                                      r"hosting|supporting|their|his|her|the|a|an)\b", text[e:]):
+        if block.tag == "li" and s == 0 and ACK_FOR.match(text, e):
             # an acknowledgements list: "Shawn Polson for being the community champion"
             yield _person(item, text, s, e, phrase, "acknowledgement")
             last_end = e
             continue
         nxt = phrases[i + 1] if i + 1 < len(phrases) else None
-        if nxt and re.fullmatch(r"\s*(?:&|and)\s*", text[e:nxt[0]]) and _split_role(nxt[2]):
+        if nxt and ROLE_NEXT.fullmatch(text, e, nxt[0]) and _split_role(nxt[2]):
             # "Liz Vu & Josh Greenberg Program Officers"
             yield _person(item, text, s, e, phrase, "role")
             continue
         ss, se = sentence_span(text, s, e)
-        sentence = text[ss:se]
+        if (ss, se) not in ack:  # one search per sentence, not one per name in it
+            ack[ss, se] = bool(ACK.search(text[ss:se]))
         before = text[max(ss, s - 40):s]
         if publisher and re.search(r"\bour own\s+$|\bour (?:[A-Z][\w-]* ){1,4}(?:[A-Z][\w-]*),\s+$", before):
             # "our own Jim Colliander", "our People Operations Lead, April Johnson": the publisher's people
@@ -152,8 +172,8 @@ def block_mentions(item: FeedItem, block: Block, publisher: str | None = None) -
             continue
         if block.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
             continue  # a heading is a title, not a sentence that thanks or lists people
-        if ACK.search(sentence) or LISTING.search(text[max(0, s - 3):s]) or re.search(r"\bour own\s+$|\bby\s+$", before) \
-                or re.fullmatch(r",?\s+(?:and|&)\s+|,\s+", text[last_end:s]) or re.match(r"\s*,\s+(?:our|the|a|an)\s+[a-z]", text[e:]):
+        if ack[ss, se] or LISTING.search(text[max(0, s - 3):s]) or re.search(r"\bour own\s+$|\bby\s+$", before) \
+                or _listed_after(text, last_end, s) or APPOSITION.match(text, e):
             yield _person(item, text, s, e, phrase, "context")
             last_end = e
 

@@ -14,7 +14,7 @@ from ..urls import host, split
 
 DESCRIPTION = "the feed's publisher (from the feed title and address) where a post names it -> Organization"
 NAME = "publisher"
-_SEP = re.compile(r"\s+[|·•—–:-]\s+|\s+::\s+")
+_SEP = re.compile(r"(?<!\s)(?:\s+[|·•—–:-]\s+|\s+::\s+)")  # a white-space run is tried from its start only
 _GENERIC = re.compile(r"\b(?:blog|news|feed|posts?|articles?|updates?|weblog|rss|atom|community|home)\b", re.I)
 
 

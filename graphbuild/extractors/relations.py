@@ -6,6 +6,7 @@ mentions; a relation whose ends name nothing known is dropped."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from typing import Iterator
 
 from ..models import Block, FeedItem, Mention, Relation
@@ -22,7 +23,7 @@ CUES = [
     (r"(?:(?:is |are |was |were )?(?:now )?(?:a )?fiscally sponsored (?:project|program|programme|organi[sz]ation) of|"
      r"fiscal (?:host|sponsor),?|(?:is |are |was |were )?(?:generously )?sponsored by)", "sponsor", "forward"),
     (r"(?:(?:is |are |was |were )?(?:generously )?(?:funded|supported) by|(?:received|receives|receiving) "
-     r"(?:\$[\d.,]+\s*\w*|funding|a grant|support|grants?) from|(?:a )?grant from|funding from|(?:a )?grant (?:by|of))", "funder", "forward"),
+     r"(?:\$[\d.,]++\s*\w*|funding|a grant|support|grants?) from|(?:a )?grant from|funding from|(?:a )?grant (?:by|of))", "funder", "forward"),
     (r"(?:is |are |was |were )?(?:operated|maintained|run|published|developed) by", "maintainer", "forward"),
     (r"(?:is |are )?(?:financially )?(?:supporting|funding|sponsoring)", "funder", "backward"),
     (r"(?:is |are )?(?:housed|based|hosted|incubated) (?:at|by|in)", "affiliation", "forward"),
@@ -73,11 +74,15 @@ UNIT_TAIL = re.compile(r"\s+(?:leadership|steering|advisory|executive|editorial|
 
 
 def sentence_relations(item: FeedItem, text: str, ss: int, se: int, publisher: str | None,
-                       block_phrases: list, subject: str | None = None) -> Iterator[Mention | Relation]:
+                       block_phrases: list, subject: str | None = None,
+                       block_starts: list[int] | None = None) -> Iterator[Mention | Relation]:
     sent = text[ss:se]
     if not ANY_CUE.search(sent):
         return
-    phrases = [x for x in block_phrases if ss <= x[0] and x[1] <= se]
+    # the block's phrases are sorted by start: find this sentence's by binary search, not a scan
+    starts = block_starts if block_starts is not None else [x[0] for x in block_phrases]
+    phrases = [x for x in block_phrases[bisect_left(starts, ss):bisect_right(starts, se)] if x[1] <= se]
+    starts = [x[0] for x in phrases]
     q = quote_at(text, ss, se)
     m = MEMBERS_OF.search(sent)
     if m:
@@ -159,8 +164,9 @@ def block_relations(item: FeedItem, block: Block, publisher: str | None,
                     subject: str | None = None) -> Iterator[Mention | Relation]:
     text = block.text
     phrases = _block_phrases(text)
+    starts = [x[0] for x in phrases]
     for ss, se in sentence_spans(text):
-        yield from sentence_relations(item, text, ss, se, publisher, phrases, subject)
+        yield from sentence_relations(item, text, ss, se, publisher, phrases, subject, starts)
 
 
 def extract(item: FeedItem, context=None) -> Iterator[Mention | Relation]:
