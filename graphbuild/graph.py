@@ -210,7 +210,8 @@ def _annotation(t: _Triples, seen: set, post: str, q: Quote, extractor: str, bas
 def _add_post(t: _Triples, item: FeedItem, feed: ox.NamedNode) -> None:
     post = t.iri(item.link)
     t.add(post, TYPE, POSTING)
-    t.add(post, URL, t.lit(item.link, ANY_URI))
+    if not item.minted:  # a minted IRI (item without a web link) is no page's address
+        t.add(post, URL, t.lit(item.link, ANY_URI))
     t.add(post, HEADLINE, t.lit(item.title))
     t.add(post, IS_PART_OF, feed)
     if item.published:
