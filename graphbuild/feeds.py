@@ -402,7 +402,7 @@ def _item(el: etree._Element, fmt: str, feed: FeedInfo, n: int, limits: Limits, 
     prev = guids.get(guid) if guid else None
     if guid and prev is None:
         guids[guid] = (n, title, content, link or "")
-    elif prev is not None and prev[2] != content and prev[3] != (link or ""):
+    elif prev is not None and prev[2] != content and not (link and prev[3] == link):
         notes.append(f"same guid {guid[:80]!r} as item {prev[0]} {prev[1][:60]!r} but different content; "
                      "both kept as different posts")
     if link:
