@@ -263,13 +263,16 @@ def _markup(kind: str, value) -> str:
 
 # ------------------------------------------------------------------ authors
 def _rss_author(value: str) -> Author | None:
-    """``jane@example.org (Jane Doe)``, ``Jane Doe <jane@…>`` or a plain name."""
+    """``jane@example.org (Jane Doe)``, ``Jane Doe (jane@…)``, ``Jane Doe <jane@…>`` or a plain name."""
     value = squash(value)
     if not value:
         return None
     m = re.match(r"^(\S+@\S+)\s*\((.+)\)$", value)
     if m:
         return Author(squash(m.group(2)), email=m.group(1))
+    m = re.match(r"^(.+?)\s*\((\S+@\S+)\)$", value)
+    if m:  # Jane Doe (jane@example.org)
+        return Author(squash(m.group(1)), email=m.group(2))
     name, addr = email.utils.parseaddr(value)
     if addr and "@" in addr and name:
         return Author(squash(name), email=addr)
@@ -279,12 +282,12 @@ def _rss_author(value: str) -> Author | None:
 
 
 def _atom_person(p: etree._Element, own: frozenset[str], doc_base: str) -> Author | None:
-    """An Atom person; its ``uri`` (0.3: ``url``) resolved against the base in scope on that element."""
+    """An Atom person; its ``uri`` (0.3: ``url`` or ``homepage``) resolved against the base in scope on that element."""
     k = _Kids(p, own)
     name = _text(k.first("name"))
     if not name:
         return None
-    uri_el = k.first("uri", "url")
+    uri_el = k.first("uri", "url", "homepage")
     uri = _resolve(uri_el, _text(uri_el), doc_base) if uri_el is not None else None
     return Author(name, uri if _is_web(uri) else None, _text(k.first("email")) or None)
 
@@ -396,7 +399,7 @@ def _item(el: etree._Element, fmt: str, feed: FeedInfo, n: int, limits: Limits, 
     if not (raw.link or guid or raw.date or len(el) or (el.text or "").strip()):
         raise FeedError("an empty item (no element or text in it); skipped")
     if title or raw.date or html.strip():
-        content = digest(title, raw.date, squash(html)[:100_000])
+        content = digest(title, raw.date, squash(html[:100_000]))
     else:  # only an author, a category, an enclosure ...: the item's whole canonical XML
         content = digest(etree.tostring(el, method="c14n").decode("utf-8", "replace"))
     prev = guids.get(guid) if guid else None

@@ -226,3 +226,9 @@ def test_nul_bytes_inside_an_item_name_the_item_and_line():
     [p] = f.problems
     assert p.where == "nul.xml item 2 'Broken' (line 4)"
     assert p.reason == "removed 1 bytes that XML forbids (NUL or control characters) at line 5"
+
+
+def test_rss_author_name_then_email_in_parentheses():
+    f = parse_feed(rss("<item><title>A</title><link>https://blog.example.org/a</link>"
+                       "<author>Example Editor (editor@example.org)</author></item>"), "auth.xml")
+    assert f.items[0].authors[0].name == "Example Editor" and f.items[0].authors[0].email == "editor@example.org"
