@@ -26,7 +26,7 @@ from lxml import etree
 from .errors import FeedError
 from .html import html_blocks, resolve_href, safe_iri, strip_controls, text_blocks
 from .models import Author, Feed, FeedInfo, FeedItem, Problem
-from .namespaces import BASE_URI, digest, feed_iri
+from .namespaces import BASE_URI, digest
 from .text import squash
 from .xmlscan import ByteScan, describe
 
@@ -119,7 +119,6 @@ class _Kids:
 
 
 # ------------------------------------------------------------------ dates
-_MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
 
 
 def parse_date(value: str) -> datetime | None:

@@ -18,7 +18,6 @@ the test fails (it must run in CI), it does not skip.
 import ast
 import re
 import time
-from pathlib import Path
 
 import pytest
 from lxml import etree
