@@ -159,3 +159,22 @@ def test_patterns_stay_linear_on_hostile_text(html):
         t = time.perf_counter()
         list(mod.extract(item(html), Context()))
         assert time.perf_counter() - t < 20  # quadratic work on these inputs would take minutes
+
+
+@pytest.mark.parametrize("html, expected", [
+    # a link whose whole text is a listed name, to a site no link rule knows (docs of another project)
+    ("<p>Files are read through <a href='https://docs.example.org/io/fs.html'>httpx’s</a> client.</p>", ["httpx"]),
+    # names joined by slashes: each part stands alone
+    ("<p>It runs next to FastAPI/Bokeh/Pydantic services.</p>", ["Bokeh", "FastAPI", "Pydantic"]),
+])
+def test_linked_and_slashed_software(html, expected):
+    assert names(run(software, html)[0], "Project") == expected
+
+
+@pytest.mark.parametrize("html", [
+    "<p>Read <a href='https://docs.example.org/'>the flask guide</a> first.</p>",  # more than the name
+    "<p>Choose input/output and and/or, or C/C++.</p>",                           # words, not names
+    "<p>See https://example.org/Bokeh/Pydantic for details.</p>",                  # a URL path
+])
+def test_links_and_slashes_that_are_not_software(html):
+    assert names(run(software, html)[0]) == []

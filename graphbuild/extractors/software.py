@@ -46,6 +46,28 @@ LIKE = re.compile(r"\b(?:like|such as|e\.g\.,?|including)\s+$")
 LIST_SEP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+|/)\s*$")
 
 
+#: a run of names joined by slashes, "Celery/Airflow/Luigi" (no URL: no dot, colon or slash before it)
+SLASHED = re.compile(r"(?<![\w@/.:#=-])[A-Za-z][A-Za-z0-9]*(?:/[A-Za-z][A-Za-z0-9]*)+(?![\w@.:-]|/\w)")
+#: what may follow a name inside its link text: a possessive, closing punctuation
+LINK_REST = re.compile(r"^(?:['’]s?)?[\s.,;:!?)]*$")
+
+
+def _tokens(text: str) -> list[tuple[int, int, str, bool]]:
+    """(start, end, token, in a slash list) of every package-like token, the parts of slash lists
+    ("Kubernetes/Yarn") included; a slash between two letters is no part of a path or URL there."""
+    out = [(m.start(), m.end(), m.group(0), False) for m in TOKEN.finditer(text)]
+    for m in SLASHED.finditer(text):
+        parts = m.group(0).split("/")
+        if len(parts) > 6 or not all(p[:1].isupper() for p in parts):
+            continue  # "and/or", "input/output": words; a path
+        pos = m.start()
+        for p in parts:
+            out.append((pos, pos + len(p), p, True))
+            pos += len(p) + 1
+    out.sort()
+    return out
+
+
 @lru_cache(maxsize=1)
 def known() -> dict[str, str]:
     """Name key -> flag ("" neither, "w" English word, "n" English proper noun) of the bundled list."""
@@ -95,13 +117,19 @@ def _candidates(block: Block, table: dict[str, str]) -> list[tuple[int, int, str
             pos = at + len(piece)
             capital_runs.add((at, pos))
     out = []
-    for m in TOKEN.finditer(text):
-        s, e = m.start(), m.end()
-        tok = m.group(0)
+    for s, e, tok, slashed in _tokens(text):
         if tok.endswith((".", "-")) or "." in tok:
             continue  # "pyproject.toml", "scipy.stats": files and modules, not package names
         flag = table.get(name_key(tok))
-        if flag is None or len(tok) < 2 or _span_at(links, link_starts, s, e):
+        if flag is None or len(tok) < 2:
+            continue
+        link = _span_at(links, link_starts, s, e)
+        if link:
+            # a link whose whole text is a listed name that is no English word ("pyarrow’s" to the
+            # docs of a differently named project): the link rules may not know its address
+            if flag == "" and LINK_REST.match(text[e:link[1]]) and not text[link[0]:s].strip() \
+                    and tok.lower() not in NOT_NAMES and tok.lower() not in COMMON_WORDS:
+                out.append((s, e, tok, 2))
             continue
         code = _code_token(text, _span_at(code_spans, code_starts, s, e), s, e)
         if block.tag == "pre" and not code:
@@ -118,6 +146,8 @@ def _candidates(block: Block, table: dict[str, str]) -> list[tuple[int, int, str
             strength = 2 if flag not in ("w", "c") or tok[0].islower() or re.search(r"[a-z][A-Z]", tok) else 1
         elif tok.isupper():
             continue  # acronyms: orgs as often as software
+        elif tok[0].isupper() and slashed:
+            strength = 2 if flag == "" and low not in NOT_NAMES and low not in COMMON_WORDS else 1
         elif tok[0].isupper():
             if _sentence_start(text, starts, s) or (s, e) not in capital_runs or low in NOT_NAMES \
                     or low in COMMON_WORDS or ORG_BEFORE.search(text[max(0, s - 12):s]):
