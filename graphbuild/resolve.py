@@ -48,6 +48,8 @@ class _Clusters:
         self.urls = [{norm_url(u) for u in m.urls} for m in mentions]
         # weak mentions (a name in a loose pattern) do not vote on what a thing is
         self.kinds = [Counter({m.kind: kind_weight(m)}) for m in mentions]
+        #: does the cluster hold a mention whose kind is evidence, not a guess (see kind_weight)?
+        self.sure = [kind_weight(m) >= 1.0 for m in mentions]
         #: (mention index, mention index, why they are one thing) for every merge of two forms
         self.reasons: list[tuple[int, int, str]] = []
 
@@ -67,6 +69,7 @@ class _Clusters:
             self.tags[a] |= self.tags[b]
         self.urls[a] |= self.urls[b]
         self.kinds[a] += self.kinds[b]
+        self.sure[a] = self.sure[a] or self.sure[b]
         if reason:
             self.reasons.append((i, j, reason))
         return True
@@ -81,8 +84,8 @@ class _Clusters:
         host without a URL in common (two author pages, two LinkedIn profiles)."""
         a, b = self.find(i), self.find(j)
         ga, gb = self.kind_group(a), self.kind_group(b)
-        if ga and gb and ga != gb:
-            return True
+        if ga and gb and ga != gb and (self.sure[a] or not self.sure[b]) and (self.sure[b] or not self.sure[a]):
+            return True  # (a kind only guessed does not stand against a kind shown)
         ua, ub = self.urls[a], self.urls[b]
         if ua & ub:
             return False
@@ -106,6 +109,8 @@ def kind_weight(m: Mention) -> float:
         return 0.01
     if m.extractor == "links:site" and m.kind == "Project" and not org_or_project(m.name):
         return 0.5
+    if m.extractor == "links:site" and m.kind == "Person":
+        return 0.5  # a site named like a person ("Jane Doe" -> janedoe.org) may be a company's
     return 1.0
 
 
@@ -115,9 +120,15 @@ def _names(m: Mention) -> list[str]:
     return forms + [f[4:] for f in forms if f.startswith("The ") and len(f) > 6] + \
         [f[1:] for f in forms if f.startswith("@") and len(f) > 3] + \
         [f[:-8] for f in forms if f.endswith(" Project") and len(f) > 11] + \
+        [f[8:] for f in forms if f.startswith("Project ") and len(f) > 11] + \
+        [c for f in forms if (c := _COMPANY.sub("", f)) != f and len(c) >= 3] + \
+        ([w[0] + " " + w[-1] for f in forms if len(w := f.split()) >= 3 and w[1][:1].isupper()]
+         if m.kind == PERSON and not m.weak else []) + \
         [h for f in forms for h in _host_forms(f)]
 
 
+#: legal endings of company names: "Example Inc." is "Example"
+_COMPANY = re.compile(r",?\s+(?:Inc|Ltd|LLC|GmbH|Corp)\.?$")
 _HOST_NAME = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:org|io|com|net|dev|app|ai)$", re.I)
 
 

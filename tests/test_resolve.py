@@ -102,3 +102,30 @@ def test_package_names_built_on_a_known_project():
                       b'</item></channel></rss>', "p.xml")
     names = {e.name for e in build(feeds=[feed]).resolution.entities.values()}
     assert "jupyterhub-simulator" in names and "jupyterhub-based" not in names and "jupyterhub-org" not in names
+
+
+def test_a_programme_written_with_and_without_project():
+    res = resolve([m("Project Frobnia", "Project"), m("Frobnia", "Project", post="https://b.example/2")])
+    assert keys(res) == [["Frobnia", "Project Frobnia"]]
+
+
+def test_a_company_with_and_without_its_legal_ending():
+    res = resolve([m("Quuxcorp, Inc."), m("Quuxcorp", post="https://b.example/2"), m("Quuxcorp Labs")])
+    assert keys(res) == [["Quuxcorp", "Quuxcorp, Inc."], ["Quuxcorp Labs"]]
+
+
+def test_a_person_with_and_without_a_middle_name():
+    res = resolve([m("Ada Byron Lovelace", "Person"), m("Ada Lovelace", "Person", post="https://b.example/2"),
+                   m("Ada Smith", "Person")])
+    assert keys(res) == [["Ada Byron Lovelace", "Ada Lovelace"], ["Ada Smith"]]
+
+
+def test_a_site_named_like_a_person_joins_the_thing_of_that_name():
+    # "Frob Works" -> frobworks.org reads like a personal homepage; the text calls it a project elsewhere
+    site = Mention("Frob Works", "Person", "https://b.example/1", Q, "links:site", ("https://frobworks.org/",))
+    res = resolve([site, m("frob-works", "Project", post="https://b.example/2")])
+    [e] = res.entities.values()
+    assert e.kind == "Project"
+    # a person shown as one (a byline) still stays apart from a project of the same name
+    res = resolve([m("Frob Works", "Person"), m("frob-works", "Project", post="https://b.example/2")])
+    assert len(res.entities) == 2
