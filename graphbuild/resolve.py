@@ -122,6 +122,7 @@ def _names(m: Mention) -> list[str]:
         [f[:-8] for f in forms if f.endswith(" Project") and len(f) > 11] + \
         [f[8:] for f in forms if f.startswith("Project ") and len(f) > 11] + \
         [c for f in forms if (c := _COMPANY.sub("", f)) != f and len(c) >= 3] + \
+        ([c for f in forms if (c := _VERSION.sub("", f)) != f and len(c) >= 3] if m.kind == "Project" else []) + \
         ([w[0] + " " + w[-1] for f in forms if len(w := f.split()) >= 3 and w[1][:1].isupper()]
          if m.kind == PERSON and not m.weak else []) + \
         [h for f in forms for h in _host_forms(f)]
@@ -129,6 +130,8 @@ def _names(m: Mention) -> list[str]:
 
 #: legal endings of company names: "Example Inc." is "Example"
 _COMPANY = re.compile(r",?\s+(?:Inc|Ltd|LLC|GmbH|Corp)\.?$")
+#: a release after a project's name: "Example 4.7" is "Example" (one number alone may be part of it)
+_VERSION = re.compile(r"\s+v?\d+(?:\.\d+)+$")
 _HOST_NAME = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:org|io|com|net|dev|app|ai)$", re.I)
 
 

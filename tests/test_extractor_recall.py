@@ -178,3 +178,11 @@ def test_linked_and_slashed_software(html, expected):
 ])
 def test_links_and_slashes_that_are_not_software(html):
     assert names(run(software, html)[0]) == []
+
+
+def test_package_installers_named_in_prose_are_software():
+    ms, _ = run(software, "<p>Readers set it up with pip or conda in a minute.</p>")
+    assert names(ms, "Project") == ["conda", "pip"]
+    # a short installer name alone needs company: "pip" by itself is left to other signals
+    ms, _ = run(software, "<p>The pip of the fruit.</p>")
+    assert names(ms) == []

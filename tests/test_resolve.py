@@ -129,3 +129,9 @@ def test_a_site_named_like_a_person_joins_the_thing_of_that_name():
     # a person shown as one (a byline) still stays apart from a project of the same name
     res = resolve([m("Frob Works", "Person"), m("frob-works", "Project", post="https://b.example/2")])
     assert len(res.entities) == 2
+
+
+def test_a_release_number_after_a_project_name():
+    res = resolve([m("Frobnia 4.7", "Project"), m("Frobnia", "Project", post="https://b.example/2"),
+                   m("Frobnia 2030", "Project")])
+    assert keys(res) == [["Frobnia", "Frobnia 4.7"], ["Frobnia 2030"]]

@@ -28,7 +28,9 @@ NAME = "software"
 
 #: a package-like token: letters/digits with inner - _ . separators (linear: each separator starts a group)
 TOKEN = re.compile(r"(?<![\w@/.#=-])[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*(?![\w/@-]|\.\w)")
-INSTALL = re.compile(r"\b(?:pip3?|conda|mamba|pixi|uv|pipx)\s+(?:install|add)\s+((?:-{1,2}[\w-]+\s+)*)"
+#: the package installers an install command starts with: software themselves ("with pip or conda")
+INSTALLERS = ("pip", "pip3", "conda", "mamba", "micromamba", "pixi", "uv", "pipx")
+INSTALL = re.compile(r"\b(?:pip3?|conda|mamba|micromamba|pixi|uv|pipx)\s+(?:install|add)\s+((?:-{1,2}[\w-]+\s+)*)"
                      r"([A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*)")
 #: words after a name that say it is software: "the rdata package", "Redis server"
 WHAT = re.compile(r"^\s+(?:(?:Python|R|JavaScript|Julia|Rust|C|C\+\+)\s+)?(?:library|libraries|package|packages|"
@@ -80,6 +82,8 @@ def known() -> dict[str, str]:
         k = name_key(name)
         if k and k not in out:
             out[k] = flag.strip()
+    for name in INSTALLERS:
+        out[name] = ""  # no English word in a post about software ("pip" and "conda" install packages)
     return out
 
 
