@@ -47,7 +47,7 @@ def test_blocks_keep_code_span_positions():
     # lower case, not an English word
     ("<p>The client uses httpx and validates with pydantic.</p>", ["httpx", "pydantic"]),
     # an English word listed next to software is software
-    ("<p>Install it with pip or mamba, or with requests and httpx if you must.</p>", ["httpx", "requests"]),
+    ("<p>Install it with pip or mamba, or with requests and httpx if you must.</p>", ["httpx", "mamba", "pip", "requests"]),
     # "the X library"
     ("<p>We parse responses with the requests library.</p>", ["requests"]),
     # English words glued together need more: alone no, after "like" yes
