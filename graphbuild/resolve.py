@@ -121,6 +121,7 @@ def _names(m: Mention) -> list[str]:
         [f[1:] for f in forms if f.startswith("@") and len(f) > 3] + \
         [f[:-8] for f in forms if f.endswith(" Project") and len(f) > 11] + \
         [f[8:] for f in forms if f.startswith("Project ") and len(f) > 11] + \
+        [c for f in forms if (c := _POSSESSIVE.sub(" ", f)) != f] + \
         [c for f in forms if (c := _COMPANY.sub("", f)) != f and len(c) >= 3] + \
         ([c for f in forms if (c := _VERSION.sub("", f)) != f and len(c) >= 3] if m.kind == "Project" else []) + \
         ([w[0] + " " + w[-1] for f in forms if len(w := f.split()) >= 3 and w[1][:1].isupper()]
@@ -128,6 +129,8 @@ def _names(m: Mention) -> list[str]:
         [h for f in forms for h in _host_forms(f)]
 
 
+#: a possessive inside a name: "Example’s Steering Council" is "Example Steering Council"
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s\s+(?=[A-Z])")
 #: legal endings of company names: "Example Inc." is "Example"
 _COMPANY = re.compile(r",?\s+(?:Inc|Ltd|LLC|GmbH|Corp)\.?$")
 #: a release after a project's name: "Example 4.7" is "Example" (one number alone may be part of it)

@@ -186,3 +186,15 @@ def test_package_installers_named_in_prose_are_software():
     # a short installer name alone needs company: "pip" by itself is left to other signals
     ms, _ = run(software, "<p>The pip of the fruit.</p>")
     assert names(ms) == []
+
+
+@pytest.mark.parametrize("html, expected", [
+    # a name with inner capitals nobody lists: software when listed next to software, or "the X library"
+    ("<p>We compared numpy and FrobStore for the benchmark.</p>", ["FrobStore", "numpy"]),
+    ("<p>The tables come from the QuuxBase library.</p>", ["QuuxBase"]),
+    # alone in prose it is left to other signals (a method, a class, a surname)
+    ("<p>The data goes through a DataFrame in FrobStore first.</p>", []),
+    ("<p>Thanks to Ann McEwen and numpy.</p>", ["numpy"]),
+])
+def test_inner_capitals_next_to_software(html, expected):
+    assert names(run(software, html)[0], "Project") == expected

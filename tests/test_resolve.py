@@ -135,3 +135,9 @@ def test_a_release_number_after_a_project_name():
     res = resolve([m("Frobnia 4.7", "Project"), m("Frobnia", "Project", post="https://b.example/2"),
                    m("Frobnia 2030", "Project")])
     assert keys(res) == [["Frobnia", "Frobnia 4.7"], ["Frobnia 2030"]]
+
+
+def test_a_possessive_inside_a_name():
+    res = resolve([m("Frobnia’s Steering Council"), m("Frobnia Steering Council", post="https://b.example/2"),
+                   m("Frobnia Steering")])
+    assert keys(res) == [["Frobnia Steering"], ["Frobnia Steering Council", "Frobnia’s Steering Council"]]

@@ -48,6 +48,8 @@ LIKE = re.compile(r"\b(?:like|such as|e\.g\.,?|including)\s+$")
 LIST_SEP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+|/)\s*$")
 
 
+#: a name spelled with inner capitals, which no English word is: "FrobDB", "QuuxLab" (not "McEwen")
+CAMEL = re.compile(r"^(?!(?:Mc|Mac|De|Di|La|Le|Van|Von|O)[A-Z])[A-Z][a-z]+(?:[A-Z][a-z]*|[A-Z]{2,})[A-Za-z]*$")
 #: a run of names joined by slashes, "Celery/Airflow/Luigi" (no URL: no dot, colon or slash before it)
 SLASHED = re.compile(r"(?<![\w@/.:#=-])[A-Za-z][A-Za-z0-9]*(?:/[A-Za-z][A-Za-z0-9]*)+(?![\w@.:-]|/\w)")
 #: what may follow a name inside its link text: a possessive, closing punctuation
@@ -125,6 +127,10 @@ def _candidates(block: Block, table: dict[str, str]) -> list[tuple[int, int, str
         if tok.endswith((".", "-")) or "." in tok:
             continue  # "pyproject.toml", "scipy.stats": files and modules, not package names
         flag = table.get(name_key(tok))
+        if flag is None and CAMEL.match(tok) and block.tag != "pre" and not _span_at(code_spans, code_starts, s, e) \
+                and not _span_at(links, link_starts, s, e) and not _sentence_start(text, starts, s):
+            out.append((s, e, tok, 2 if WHAT.match(text[e:e + 40]) else 1))
+            continue
         if flag is None or len(tok) < 2:
             continue
         link = _span_at(links, link_starts, s, e)
