@@ -124,6 +124,7 @@ def _names(m: Mention) -> list[str]:
         [c for f in forms if (c := _POSSESSIVE.sub(" ", f)) != f] + \
         [c for f in forms if (c := _COMPANY.sub("", f)) != f and len(c) >= 3] + \
         ([c for f in forms if (c := _VERSION.sub("", f)) != f and len(c) >= 3] if m.kind == "Project" else []) + \
+        ([_TITLE.sub("", f) for f in forms if _TITLE.match(f)] if m.kind == PERSON else []) + \
         ([w[0] + " " + w[-1] for f in forms if len(w := f.split()) >= 3 and w[1][:1].isupper()]
          if m.kind == PERSON and not m.weak else []) + \
         [h for f in forms for h in _host_forms(f)]
@@ -131,6 +132,8 @@ def _names(m: Mention) -> list[str]:
 
 #: a possessive inside a name: "Example’s Steering Council" is "Example Steering Council"
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s\s+(?=[A-Z])")
+#: a title before a person's name: "Dr. Ada Lovelace" is "Ada Lovelace"
+_TITLE = re.compile(r"^(?:Dr|Prof|Professor|Mr|Ms|Mrs|Mx)\.?\s+(?=[A-Z])")
 #: legal endings of company names: "Example Inc." is "Example"
 _COMPANY = re.compile(r",?\s+(?:Inc|Ltd|LLC|GmbH|Corp)\.?$")
 #: a release after a project's name: "Example 4.7" is "Example" (one number alone may be part of it)

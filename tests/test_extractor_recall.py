@@ -198,3 +198,15 @@ def test_package_installers_named_in_prose_are_software():
 ])
 def test_inner_capitals_next_to_software(html, expected):
     assert names(run(software, html)[0], "Project") == expected
+
+
+@pytest.mark.parametrize("html, expected", [
+    # a full name doing what people do, or with a title before it, needs no list around it
+    ("<p>Orla Quist showed how the plots are made.</p>", ["Orla Quist"]),
+    ("<p>The palette was introduced by Prof. Benno Tarrant last year.</p>", ["Benno Tarrant"]),
+    # a capitalised pair doing nothing human, or a phrase with a possessive, is left alone
+    ("<p>Open Widgets showed no change.</p>", []),  # a common word: no person's name
+    ("<p>Read Orla Quist’s Bridges Report first.</p>", []),
+])
+def test_full_names_doing_things(html, expected):
+    assert names(run(lists, html)[0], "Person") == expected

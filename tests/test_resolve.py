@@ -141,3 +141,8 @@ def test_a_possessive_inside_a_name():
     res = resolve([m("Frobnia’s Steering Council"), m("Frobnia Steering Council", post="https://b.example/2"),
                    m("Frobnia Steering")])
     assert keys(res) == [["Frobnia Steering"], ["Frobnia Steering Council", "Frobnia’s Steering Council"]]
+
+
+def test_a_title_before_a_persons_name():
+    res = resolve([m("Dr. Orla Quist", "Person"), m("Orla Quist", "Person", post="https://b.example/2")])
+    assert keys(res) == [["Dr. Orla Quist", "Orla Quist"]]
