@@ -557,8 +557,9 @@ def list_mentions(items, res: Resolution, forms: dict[str, str]) -> list[Mention
 
 _PACKAGE = re.compile(r"(?<![\w@/.-])([a-z][a-z0-9]*)((?:-[a-z0-9]+)+)(?![\w/-]|\.\w)")
 #: second halves of hyphenated words that describe, not name: "jupyter-based", "cloud-native"
-_DESCRIBING = frozenset("based like style friendly specific native powered related enabled compatible aware "
-                        "centric first only ready driven focused oriented heavy light wide level side".split())
+_DESCRIBING = frozenset("""based like style friendly specific native powered related enabled compatible aware
+                        centric first only ready driven focused oriented heavy light wide level side compliant centered centred
+                        led owned agnostic independent""".split())
 
 
 def package_mentions(items, res: Resolution) -> list[Mention]:
@@ -571,9 +572,12 @@ def package_mentions(items, res: Resolution) -> list[Mention]:
     out = []
     for item in items:
         for block in item.blocks:
+            if block.tag == "pre":
+                continue  # a code listing: option names and keys ("example-version:"), not packages
             for m in _PACKAGE.finditer(block.text):
                 rest = m.group(2).strip("-").split("-")
-                if m.group(1) in stems and rest[-1] not in _DESCRIBING and name_key(m.group(0)) not in known:
+                if m.group(1) in stems and rest[-1] not in _DESCRIBING and not rest[-1].isdigit() \
+                        and name_key(m.group(0)) not in known:
                     out.append(Mention(m.group(0), "Project", item.link, quote_at(block.text, m.start(), m.end()),
                                        "gazetteer:package"))
     return out

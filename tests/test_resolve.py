@@ -104,6 +104,19 @@ def test_package_names_built_on_a_known_project():
     assert "jupyterhub-simulator" in names and "jupyterhub-based" not in names and "jupyterhub-org" not in names
 
 
+def test_package_shaped_words_that_are_not_packages():
+    from graphbuild.feeds import parse_feed
+    from graphbuild.graph import build
+    feed = parse_feed(b'<rss version="2.0"><channel><title>t</title><item><title>x</title><link>https://e.example/1</link>'
+                      b'<description>&lt;p&gt;&lt;a href="https://frobnia.example/"&gt;Frobnia&lt;/a&gt; is '
+                      b'frobnia-compliant and community-centered; see frobnia-4521 and frobnia-cli.&lt;/p&gt;'
+                      b'&lt;pre&gt;with:\n  frobnia-version: 3&lt;/pre&gt;</description>'
+                      b'</item></channel></rss>', "p.xml")
+    names = {e.name for e in build(feeds=[feed]).resolution.entities.values()}
+    assert "frobnia-cli" in names
+    assert not names & {"frobnia-compliant", "frobnia-4521", "frobnia-version"}
+
+
 def test_a_programme_written_with_and_without_project():
     res = resolve([m("Project Frobnia", "Project"), m("Frobnia", "Project", post="https://b.example/2")])
     assert keys(res) == [["Frobnia", "Project Frobnia"]]
