@@ -181,3 +181,8 @@ def test_affiliation_with_a_hub_is_with_a_project():
     ms, rs = run(people, "<p>Julius Busecke et al. of the LEAP-Pangeo hub wrote it.</p>")
     assert ("Julius Busecke", "affiliation", "LEAP-Pangeo") in rs
     assert [m.kind for m in ms if m.name == "LEAP-Pangeo"] == ["Project"]
+
+
+def test_a_phrase_after_is_a_describes_rather_than_names():
+    ms, _ = run(orgs, "<p>Frobnia is a Community Library for Widgets, funded by the Quux Foundation.</p>")
+    assert names(ms) == ["Quux Foundation"]
