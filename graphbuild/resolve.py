@@ -124,6 +124,7 @@ def _names(m: Mention) -> list[str]:
         [c for f in forms if (c := _POSSESSIVE.sub(" ", f)) != f] + \
         [c for f in forms if (c := _COMPANY.sub("", f)) != f and len(c) >= 3] + \
         ([c for f in forms if (c := _VERSION.sub("", f)) != f and len(c) >= 3] if m.kind == "Project" else []) + \
+        ([f.split(".")[0] for f in forms if _MODULE.match(f) and not _HOST_NAME.match(f)] if m.kind == "Project" else []) + \
         ([_TITLE.sub("", f) for f in forms if _TITLE.match(f)] if m.kind == PERSON else []) + \
         ([w[0] + " " + w[-1] for f in forms if len(w := f.split()) >= 3 and w[1][:1].isupper()]
          if m.kind == PERSON and not m.weak else []) + \
@@ -134,6 +135,10 @@ def _names(m: Mention) -> list[str]:
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s\s+(?=[A-Z])")
 #: a title before a person's name: "Dr. Ada Lovelace" is "Ada Lovelace"
 _TITLE = re.compile(r"^(?:Dr|Prof|Professor|Mr|Ms|Mrs|Mx)\.?\s+(?=[A-Z])")
+#: a module path: "example.sub.func" is a part of the package "example"
+_MODULE = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)+$")
+#: an owner's acronym before a project's name: "NSF ExampleCube" is "ExampleCube"
+_OWNER_ACRONYM = re.compile(r"^[A-Z]{2,6}\s+(?=\S*[a-z])\S+(?:\s+\S+)?$")
 #: legal endings of company names: "Example Inc." is "Example"
 _COMPANY = re.compile(r",?\s+(?:Inc|Ltd|LLC|GmbH|Corp)\.?$")
 #: a release after a project's name: "Example 4.7" is "Example" (one number alone may be part of it)
@@ -164,6 +169,33 @@ def _merge_by_url(c: _Clusters) -> None:
                 first[u] = i
 
 
+_REPO_ID = re.compile(r"^(?:github\.com|gitlab\.com)/[^/]+/([^/]+)$")
+_DOCS_ID = re.compile(r"^([a-z0-9-]+)\.readthedocs\.io(?:/|$)")
+
+
+def _merge_by_repository(c: _Clusters) -> None:
+    """A repository and a documentation site of one name are one project: github.com/owner/example_kit
+    and example-kit.readthedocs.io (names compared without case and punctuation; never two repositories,
+    which may share a name under two owners)."""
+    repos: dict[str, set[int]] = defaultdict(set)
+    docs: dict[str, list[int]] = defaultdict(list)
+    for i, m in enumerate(c.m):
+        if m.kind not in ("Project", "OrgProject"):
+            continue
+        for u in c.urls[i]:
+            r, d = _REPO_ID.match(u), _DOCS_ID.match(u)
+            if r and len(name_key(r.group(1))) >= 5:
+                repos[name_key(r.group(1))].add(i)
+            elif d and len(name_key(d.group(1))) >= 5:
+                docs[name_key(d.group(1))].append(i)
+    for k, idx in docs.items():
+        roots = {c.find(i) for i in repos.get(k, ())}
+        if len(roots) == 1:
+            for i in idx:
+                if not c.conflict(next(iter(roots)), i):
+                    c.union(next(iter(roots)), i, "a repository and a documentation site of the same name")
+
+
 def _merge_by_name(c: _Clusters, ambiguous: set[str]) -> None:
     by_key: dict[str, list[int]] = defaultdict(list)
     for i, m in enumerate(c.m):
@@ -180,6 +212,26 @@ def _merge_by_name(c: _Clusters, ambiguous: set[str]) -> None:
                 continue
             c.union(idx[0], i, "same name" if name_key(c.m[i].name) == name_key(c.m[idx[0]].name)
                     else "alias given in the text")
+
+
+def _merge_owner_prefix(c: _Clusters) -> None:
+    """"NSF ExampleCube" -> "ExampleCube": an owner's acronym before the name of the one project of the
+    run with that name (before an organisation's name it names a unit of it, see _units_of_organisations)."""
+    projects: dict[str, set[int]] = defaultdict(set)
+    for i, m in enumerate(c.m):
+        if m.kind == "Project" and not m.weak:
+            projects[name_key(m.name)].add(i)
+    for i, m in enumerate(c.m):
+        if m.kind != "Project" or not _OWNER_ACRONYM.match(m.name):
+            continue
+        rest = m.name.split(" ", 1)[1]
+        roots = {c.find(j) for j in projects.get(name_key(rest), ())}
+        if len(roots) != 1:
+            continue
+        root = next(iter(roots))
+        k = c.kinds[root]
+        if k.get("Project", 0) > k.get("Organization", 0) + k.get("OrgProject", 0) and not c.conflict(root, i):
+            c.union(root, i, f"{rest} with its owner's acronym before it")
 
 
 def _merge_short_forms(c: _Clusters) -> None:
@@ -264,6 +316,9 @@ def _handle_spells(handle: str, person: str) -> bool:
     return h.startswith(first) and len(h) - len(first) >= 3 and last.startswith(h[len(first):])
 
 
+_PERSONAL_SITE = re.compile(r"^([a-z0-9-]+)\.(?:github|gitlab)\.io$", re.I)
+
+
 def _merge_handles(c: _Clusters) -> None:
     """"@adalove" -> "Ada Lovelace" when the handle spells the name of exactly one person named in full
     in the same post; "@example_dev" -> "Example" when, without its ending, it is a thing's name there."""
@@ -275,8 +330,20 @@ def _merge_handles(c: _Clusters) -> None:
         elif m.kind != PERSON and not m.implicit and not m.name.startswith("@"):
             for n in _names(m):
                 things[(m.post, name_key(n))].add(i)
+    everyone = {i for ids in people.values() for i in ids}
     for i, m in enumerate(c.m):
         handles = [n for n in (m.name, *m.aliases) if n.startswith("@")]
+        site = _PERSONAL_SITE.match(m.name)
+        if site and m.kind != PERSON:
+            # "ajoe.github.io": a personal site, named by its owner's handle
+            for scope, where in ((people.get(m.post, ()), "the same post"), (everyone, "the feed")):
+                roots = {c.find(j) for j in scope if _handle_spells(site.group(1), c.m[j].name)}
+                if len(roots) == 1 and c.union(next(iter(roots)), i, f"site {m.name} spells the name of the one "
+                                               f"such person in {where}"):
+                    c.kinds[c.find(i)][m.kind] = 0  # the site's guessed kind does not outvote the person
+                if roots:
+                    break
+            continue
         if m.kind not in ("Agent", PERSON) or not handles:
             continue
         h = handles[0]
@@ -326,7 +393,9 @@ def resolve(mentions: Iterable[Mention], keep_apart=None) -> Resolution:
     c = _Clusters(ms, keep_apart)
     ambiguous: set[str] = set()
     _merge_by_url(c)
+    _merge_by_repository(c)
     _merge_by_name(c, ambiguous)
+    _merge_owner_prefix(c)
     _merge_short_forms(c)
     _merge_abbreviations(c)
     _merge_handles(c)

@@ -159,3 +159,36 @@ def test_a_possessive_inside_a_name():
 def test_a_title_before_a_persons_name():
     res = resolve([m("Dr. Orla Quist", "Person"), m("Orla Quist", "Person", post="https://b.example/2")])
     assert keys(res) == [["Dr. Orla Quist", "Orla Quist"]]
+
+
+def test_a_module_path_is_part_of_its_package():
+    res = resolve([m("frobkit.sub.run", "Project"), m("Frobkit", "Project", post="https://b.example/2")])
+    assert keys(res) == [["Frobkit", "frobkit.sub.run"]]
+    # a person's dotted name is no module path
+    res = resolve([m("frobkit.sub.run", "Person"), m("Frobkit", "Project", post="https://b.example/2")])
+    assert len(res.entities) == 2
+
+
+def test_an_owners_acronym_before_a_project_name():
+    res = resolve([m("QRX WidgetCube", "Project"), m("Widget Cube", "Project", post="https://b.example/2")])
+    assert keys(res) == [["QRX WidgetCube", "Widget Cube"]]
+    # before an organisation's name it names a unit of it: kept apart
+    res = resolve([m("QRX Widgetorg", "Project"), m("Widgetorg", "Organization", post="https://b.example/2")])
+    assert len(res.entities) == 2
+
+
+def test_a_repository_and_documentation_site_of_one_name():
+    res = resolve([m("frob system Kit", "Project", urls=["https://github.com/someone/frobsystem_kit"]),
+                   m("fsk", "Project", post="https://b.example/2", urls=["https://frobsystem-kit.readthedocs.io/"])])
+    assert keys(res) == [["frob system Kit", "fsk"]]
+    # two repositories of one name under two owners stay apart
+    res = resolve([m("Team compass", "Project", urls=["https://github.com/one/team-compass-x"]),
+                   m("compass", "Project", post="https://b.example/2", urls=["https://github.com/two/team-compass-x"])])
+    assert len(res.entities) == 2
+
+
+def test_a_personal_site_spelling_the_name_of_the_one_person():
+    res = resolve([m("Orla Quist", "Person"), m("oquist.github.io", "Project", post="https://b.example/2",
+                                                 urls=["https://oquist.github.io/"])])
+    [e] = res.entities.values()
+    assert e.kind == "Person" and e.name == "Orla Quist"
