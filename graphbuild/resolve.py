@@ -594,6 +594,20 @@ def _list_spans(text: str):
             pos = max(p + 1, _LOWER_RUN.match(text, p).end())
 
 
+def _trimmed(start: int, item: str) -> tuple[int, int, str]:
+    """A list item without a leading sentence opener: "Including Example Labs" is "Example Labs"."""
+    from .names import trim_phrase
+
+    words = item.split()
+    if len(words) < 2:
+        return start, start + len(item), item
+    name = trim_phrase(item)
+    if not name or not item.endswith(name):
+        return start, start + len(item), item
+    at = start + len(item) - len(name)
+    return at, at + len(name), name
+
+
 def list_mentions(items, res: Resolution, forms: dict[str, str]) -> list[Mention]:
     """Names listed together with known things of one kind are of that kind: in "Grafana, Prometheus,
     nginx-ingress as well as the cluster-autoscaler", two known projects make the others projects."""
@@ -605,20 +619,21 @@ def list_mentions(items, res: Resolution, forms: dict[str, str]) -> list[Mention
             if ", " not in block.text or not re.search(r"\b(?:and|or|as well as) ", block.text):
                 continue
             for m_start, m_end in _list_spans(block.text):
-                parts = [(p.start(), p.end(), p.group(0)) for p in re.finditer(_ITEM, block.text[m_start:m_end])]
-                known = [res.entities[forms[p]].kind for _, _, p in parts if p in forms]
+                items = [(p.start(), p.end(), p.group(0)) for p in re.finditer(_ITEM, block.text[m_start:m_end])]
+                known = [res.entities[forms[p]].kind for _, _, p in items if p in forms]
                 kinds = set(known)
-                if len(known) < 2 or len(kinds) != 1 or len(known) == len(parts):
+                if len(known) < 2 or len(kinds) != 1 or len(known) == len(items):
                     continue
                 kind = kinds.pop()
                 text = block.text[m_start:m_end]
                 # "VS Code for the Web, Cline": a list starting inside a longer name starts after it
                 tail = bool(re.search(r"\b(?:for|the|a|an|of|to|in|on|at)\s+$", block.text[max(0, m_start - 6):m_start]))
-                for s, e, p in parts:
+                for s, e, p in items:
                     # (the last 12 characters hold any match of the pattern ending before ``s``)
                     delimited = ((s == 0 and not tail) or _BEFORE_ITEM.search(text[max(0, s - 12):s])) and \
                         (e == len(text) or _AFTER_ITEM.match(text, e))
-                    if delimited and p not in forms and p.lower() not in ("and", "or", "the"):
+                    s, e, p = _trimmed(s, p)  # "Including Example Labs" is "Example Labs"
+                    if delimited and p and p not in forms and p.lower() not in ("and", "or", "the"):
                         at = m_start + s
                         out.append(Mention(p, kind, item.link, quote_at(block.text, at, at + len(p)), "gazetteer:list"))
     return out

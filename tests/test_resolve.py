@@ -192,3 +192,14 @@ def test_a_personal_site_spelling_the_name_of_the_one_person():
                                                  urls=["https://oquist.github.io/"])])
     [e] = res.entities.values()
     assert e.kind == "Person" and e.name == "Orla Quist"
+
+
+def test_a_listed_name_loses_its_sentence_opener():
+    from graphbuild.feeds import parse_feed
+    from graphbuild.graph import build
+    feed = parse_feed(b'<rss version="2.0"><channel><title>t</title><item><title>x</title><link>https://e.example/1</link>'
+                      b'<description>&lt;p&gt;See &lt;a href="https://frobco.example/"&gt;Frobco&lt;/a&gt; and '
+                      b'&lt;a href="https://quuxly.example/"&gt;Quuxly&lt;/a&gt;.&lt;/p&gt;&lt;p&gt;Companies build on it. '
+                      b'Including Zentrix Data, Frobco and Quuxly.&lt;/p&gt;</description></item></channel></rss>', "l.xml")
+    names = {e.name for e in build(feeds=[feed]).resolution.entities.values()}
+    assert "Zentrix Data" in names and "Including Zentrix Data" not in names
