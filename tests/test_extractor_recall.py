@@ -210,3 +210,11 @@ def test_inner_capitals_next_to_software(html, expected):
 ])
 def test_full_names_doing_things(html, expected):
     assert names(run(lists, html)[0], "Person") == expected
+
+
+def test_a_name_written_singular_and_plural_is_a_class_of_things():
+    # "pydantic" is on the list; "PyWidget"/"PyWidgets" is written as a class of things
+    ms, _ = run(software, "<p>A PyWidget holds values. PyWidgets nest, and pydantic checks them.</p>")
+    assert names(ms) == ["pydantic"]
+    ms, _ = run(software, "<p>We compared numpy and PyWidgets for the benchmark.</p>")
+    assert names(ms) == ["PyWidgets", "numpy"]

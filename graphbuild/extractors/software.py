@@ -50,6 +50,7 @@ LIST_SEP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+|/)\s*$")
 
 #: a name spelled with inner capitals, which no English word is: "FrobDB", "QuuxLab" (not "McEwen")
 CAMEL = re.compile(r"^(?!(?:Mc|Mac|De|Di|La|Le|Van|Von|O)[A-Z])[A-Z][a-z]+(?:[A-Z][a-z]*|[A-Z]{2,})[A-Za-z]*$")
+CAMEL_WORD = re.compile(r"(?<![\w-])[A-Z]?[a-z]+[A-Z][A-Za-z]*\b")
 #: a run of names joined by slashes, "Celery/Airflow/Luigi" (no URL: no dot, colon or slash before it)
 SLASHED = re.compile(r"(?<![\w@/.:#=-])[A-Za-z][A-Za-z0-9]*(?:/[A-Za-z][A-Za-z0-9]*)+(?![\w@.:-]|/\w)")
 #: what may follow a name inside its link text: a possessive, closing punctuation
@@ -189,7 +190,14 @@ def _listed(text: str, cands: list[tuple[int, int, str, int]]) -> list[tuple[int
     return [(s, e, tok) for (s, e, tok, _), k in zip(cands, keep) if k]
 
 
-def block_mentions(item: FeedItem, block: Block, people: set[str]) -> Iterator[Mention]:
+def _plural_nouns(item: FeedItem) -> set[str]:
+    """Names with inner capitals the post writes both singular and plural ("DataTree", "DataTrees"):
+    a class of things (a concept, a type), not the name of one product."""
+    seen = {m.group(0) for b in item.blocks for m in CAMEL_WORD.finditer(b.text)}
+    return {w for w in seen if w + "s" in seen} | {w + "s" for w in seen if w + "s" in seen}
+
+
+def block_mentions(item: FeedItem, block: Block, people: set[str], plural: frozenset[str] = frozenset()) -> Iterator[Mention]:
     table = known()
     text = block.text
     quote_at = Quoter(text)
@@ -200,8 +208,8 @@ def block_mentions(item: FeedItem, block: Block, people: set[str]) -> Iterator[M
     if block.tag == "pre" and not block.code:
         return
     for s, e, tok in _listed(text, _candidates(block, table)):
-        if tok in people:
-            continue  # "Mike" is the person named in full in this post
+        if tok in people or tok in plural:
+            continue  # "Mike" is the person named in full in this post; "DataTrees" a class of things
         yield Mention(tok, "Project", item.link, quote_at(s, e), f"{NAME}:known")
 
 
@@ -216,5 +224,6 @@ def _first_names(item: FeedItem) -> set[str]:
 
 def extract(item: FeedItem, context=None) -> Iterator[Mention]:
     people = _first_names(item)
+    plural = frozenset(_plural_nouns(item))
     for block in item.blocks:
-        yield from block_mentions(item, block, people)
+        yield from block_mentions(item, block, people, plural)
