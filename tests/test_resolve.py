@@ -13,6 +13,15 @@ def keys(res):
     return sorted(sorted({x.name for x in e.mentions}) for e in res.entities.values())
 
 
+def built(description: bytes) -> dict:
+    """Entity name -> kind after a whole build of one post whose escaped HTML is ``description``."""
+    from graphbuild.feeds import parse_feed
+    from graphbuild.graph import build
+    feed = parse_feed(b'<rss version="2.0"><channel><title>t</title><item><title>x</title><link>https://e.example/1</link>'
+                      b'<description>' + description + b'</description></item></channel></rss>', "p.xml")
+    return {e.name: e.kind for e in build(feeds=[feed]).resolution.entities.values()}
+
+
 def test_shared_url_merges_different_names():
     res = resolve([m("BIDS", urls=["https://bids.example/"]), m("Berkeley Institute", urls=["http://www.bids.example"])])
     assert keys(res) == [["BIDS", "Berkeley Institute"]]
@@ -81,38 +90,24 @@ def test_an_acronym_before_an_organisations_name_is_a_unit_of_it():
 
 
 def test_names_listed_with_known_projects_are_projects():
-    from graphbuild.feeds import parse_feed
-    from graphbuild.graph import build
-    feed = parse_feed(b'<rss version="2.0"><channel><title>t</title><item><title>x</title><link>https://e.example/1</link>'
-                      b'<description>&lt;p&gt;We use &lt;a href="https://grafana.com/"&gt;Grafana&lt;/a&gt; and '
-                      b'&lt;a href="https://prometheus.io/"&gt;Prometheus&lt;/a&gt;.&lt;/p&gt;&lt;p&gt;We upgraded '
-                      b'Grafana, Prometheus, nginx-ingress as well as the cluster-autoscaler. VS Code for the Web, '
-                      b'Cline, and OpenRouter.&lt;/p&gt;</description></item></channel></rss>', "l.xml")
-    names = {e.name: e.kind for e in build(feeds=[feed]).resolution.entities.values()}
+    names = built(b'&lt;p&gt;We use &lt;a href="https://grafana.com/"&gt;Grafana&lt;/a&gt; and '
+                  b'&lt;a href="https://prometheus.io/"&gt;Prometheus&lt;/a&gt;.&lt;/p&gt;&lt;p&gt;We upgraded '
+                  b'Grafana, Prometheus, nginx-ingress as well as the cluster-autoscaler. VS Code for the Web, '
+                  b'Cline, and OpenRouter.&lt;/p&gt;')
     assert names.get("nginx-ingress") == names.get("cluster-autoscaler") == "Project"
     assert "Web" not in names
 
 
 def test_package_names_built_on_a_known_project():
-    from graphbuild.feeds import parse_feed
-    from graphbuild.graph import build
-    feed = parse_feed(b'<rss version="2.0"><channel><title>t</title><item><title>x</title><link>https://e.example/1</link>'
-                      b'<description>&lt;p&gt;&lt;a href="https://jupyterhub.example/"&gt;JupyterHub&lt;/a&gt; runs '
-                      b'jupyterhub-simulator, a jupyterhub-based tool, and see jupyterhub-org/repo.&lt;/p&gt;</description>'
-                      b'</item></channel></rss>', "p.xml")
-    names = {e.name for e in build(feeds=[feed]).resolution.entities.values()}
+    names = built(b'&lt;p&gt;&lt;a href="https://jupyterhub.example/"&gt;JupyterHub&lt;/a&gt; runs '
+                  b'jupyterhub-simulator, a jupyterhub-based tool, and see jupyterhub-org/repo.&lt;/p&gt;')
     assert "jupyterhub-simulator" in names and "jupyterhub-based" not in names and "jupyterhub-org" not in names
 
 
 def test_package_shaped_words_that_are_not_packages():
-    from graphbuild.feeds import parse_feed
-    from graphbuild.graph import build
-    feed = parse_feed(b'<rss version="2.0"><channel><title>t</title><item><title>x</title><link>https://e.example/1</link>'
-                      b'<description>&lt;p&gt;&lt;a href="https://frobnia.example/"&gt;Frobnia&lt;/a&gt; is '
+    names = set(built(b'&lt;p&gt;&lt;a href="https://frobnia.example/"&gt;Frobnia&lt;/a&gt; is '
                       b'frobnia-compliant and community-centered; see frobnia-4521 and frobnia-cli.&lt;/p&gt;'
-                      b'&lt;pre&gt;with:\n  frobnia-version: 3&lt;/pre&gt;</description>'
-                      b'</item></channel></rss>', "p.xml")
-    names = {e.name for e in build(feeds=[feed]).resolution.entities.values()}
+                      b'&lt;pre&gt;with:\n  frobnia-version: 3&lt;/pre&gt;'))
     assert "frobnia-cli" in names
     assert not names & {"frobnia-compliant", "frobnia-4521", "frobnia-version"}
 
@@ -195,11 +190,7 @@ def test_a_personal_site_spelling_the_name_of_the_one_person():
 
 
 def test_a_listed_name_loses_its_sentence_opener():
-    from graphbuild.feeds import parse_feed
-    from graphbuild.graph import build
-    feed = parse_feed(b'<rss version="2.0"><channel><title>t</title><item><title>x</title><link>https://e.example/1</link>'
-                      b'<description>&lt;p&gt;See &lt;a href="https://frobco.example/"&gt;Frobco&lt;/a&gt; and '
-                      b'&lt;a href="https://quuxly.example/"&gt;Quuxly&lt;/a&gt;.&lt;/p&gt;&lt;p&gt;Companies build on it. '
-                      b'Including Zentrix Data, Frobco and Quuxly.&lt;/p&gt;</description></item></channel></rss>', "l.xml")
-    names = {e.name for e in build(feeds=[feed]).resolution.entities.values()}
+    names = built(b'&lt;p&gt;See &lt;a href="https://frobco.example/"&gt;Frobco&lt;/a&gt; and '
+                  b'&lt;a href="https://quuxly.example/"&gt;Quuxly&lt;/a&gt;.&lt;/p&gt;&lt;p&gt;Companies build on it. '
+                  b'Including Zentrix Data, Frobco and Quuxly.&lt;/p&gt;')
     assert "Zentrix Data" in names and "Including Zentrix Data" not in names
