@@ -186,3 +186,8 @@ def test_affiliation_with_a_hub_is_with_a_project():
 def test_a_phrase_after_is_a_describes_rather_than_names():
     ms, _ = run(orgs, "<p>Frobnia is a Community Library for Widgets, funded by the Quux Foundation.</p>")
     assert names(ms) == ["Quux Foundation"]
+
+
+def test_a_full_name_signed_with_a_handle():
+    ms, _ = run(people, "<p>Loved the sprint! — Orla Quist (@oquist_dev) July 14, 2023</p>")
+    assert [(m.name, m.kind, m.aliases) for m in ms] == [("Orla Quist", "Person", ("@oquist_dev",))]
