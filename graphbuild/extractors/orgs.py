@@ -150,8 +150,8 @@ def block_mentions(item: FeedItem, block: Block) -> Iterator[Mention | Relation]
         acr = _definition(text, end)
         if acr and acronym_of(acr[0], phrase):
             # "Berkeley Institute for Data Science (BIDS)": a definition names the thing for sure
-            yield Mention(phrase, kind or "Organization", item.link, q, f"{NAME}:acronym", aliases=(acr[0],),
-                          weak=kind is None)
+            yield Mention(phrase, kind or "Project", item.link, q, f"{NAME}:acronym", aliases=(acr[0],),
+                          weak=kind is None and (len(words) < 3 or acr[0].endswith("s")))
             continue
         owner = re.match(r"^(.+?)[’']s\s+(.+)$", phrase)
         if owner and _kind(owner.group(2)) == "Organization":
