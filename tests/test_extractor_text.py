@@ -203,3 +203,8 @@ def test_a_defined_name_without_a_cue_word_is_a_project_a_plural_acronym_a_class
 def test_a_code_of_conduct_is_a_document():
     from graphbuild.names import is_document
     assert is_document("Frobnia Code of Conduct") and not is_document("Frobnia Conduct Lab")
+
+
+def test_a_linked_role_at_a_place_names_the_place():
+    ms, _ = run(links, "<p>She was <a href='https://frobnia.org/'>Community Lead at Frobnia</a> for years.</p>")
+    assert [m.name for m in ms] == ["Frobnia"]
