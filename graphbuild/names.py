@@ -11,6 +11,8 @@ _WORD = r"[^\W\d_][\w'’.-]*"
 PERSON_NAME = re.compile(
     rf"^{_UP}[\w'’-]*\.?(?: (?:{_UP}\.|{_UP}[\w'’-]*|(?:van|von|de|da|del|der|di|du|la|le|bin|ibn|al)(?= {_UP}))){{1,3}}$"
 )
+#: a surname prefix written with a capital after it: "McEwen", "MacLeod", "DeWitt", "LaRue"
+SURNAME_PREFIX = re.compile(r"^(?:Mc|Mac|De|Di|Da|La|Le|Van|Von|Fitz)(?=[A-Z][a-z]+$)")
 HANDLE = re.compile(r"^@[A-Za-z0-9_][A-Za-z0-9_.-]{0,38}$")
 CODE_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*[a-z0-9]$", re.I)
 #: words that make a capitalised phrase an organisation
@@ -57,12 +59,13 @@ def is_person_name(s: str) -> bool:
     words = s.split()
     if words[0].lower().strip(".") in PLACE_HEADS:
         return False
-    if any(len(w) > 1 and w.isupper() for w in words):  # "NASA Earthdata", "NSF NCAR"
+    if any(len(w.rstrip(".")) > 1 and w.isupper() for w in words):  # "NASA Earthdata", "NSF NCAR"; not "J."
         return False
     if any(w.lower().strip(".") in COMMON_WORDS or (w.lower() in NOT_NAMES and w.lower() not in MONTHS)
            for w in words):
         return False
-    return not any(re.search(r"[a-z][A-Z]|\d", w) for w in words)  # "JupyterHub", "2i2c"
+    # "JupyterHub", "2i2c" are not people's names; "McEwen", "MacLeod", "DeWitt" are
+    return not any(re.search(r"\d", w) or re.search(r"[a-z][A-Z]", SURNAME_PREFIX.sub("", w)) for w in words)
 
 
 def is_document(s: str) -> bool:

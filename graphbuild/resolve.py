@@ -48,6 +48,8 @@ class _Clusters:
         self.urls = [{norm_url(u) for u in m.urls} for m in mentions]
         # weak mentions (a name in a loose pattern) do not vote on what a thing is
         self.kinds = [Counter({m.kind: kind_weight(m)}) for m in mentions]
+        #: does the cluster hold a mention whose kind is evidence, not a guess (see kind_weight)?
+        self.sure = [kind_weight(m) >= 1.0 for m in mentions]
         #: (mention index, mention index, why they are one thing) for every merge of two forms
         self.reasons: list[tuple[int, int, str]] = []
 
@@ -67,6 +69,7 @@ class _Clusters:
             self.tags[a] |= self.tags[b]
         self.urls[a] |= self.urls[b]
         self.kinds[a] += self.kinds[b]
+        self.sure[a] = self.sure[a] or self.sure[b]
         if reason:
             self.reasons.append((i, j, reason))
         return True
@@ -81,8 +84,8 @@ class _Clusters:
         host without a URL in common (two author pages, two LinkedIn profiles)."""
         a, b = self.find(i), self.find(j)
         ga, gb = self.kind_group(a), self.kind_group(b)
-        if ga and gb and ga != gb:
-            return True
+        if ga and gb and ga != gb and (self.sure[a] or not self.sure[b]) and (self.sure[b] or not self.sure[a]):
+            return True  # (a kind only guessed does not stand against a kind shown)
         ua, ub = self.urls[a], self.urls[b]
         if ua & ub:
             return False
@@ -106,6 +109,8 @@ def kind_weight(m: Mention) -> float:
         return 0.01
     if m.extractor == "links:site" and m.kind == "Project" and not org_or_project(m.name):
         return 0.5
+    if m.extractor == "links:site" and m.kind == "Person":
+        return 0.5  # a site named like a person ("Jane Doe" -> janedoe.org) may be a company's
     return 1.0
 
 
@@ -115,9 +120,29 @@ def _names(m: Mention) -> list[str]:
     return forms + [f[4:] for f in forms if f.startswith("The ") and len(f) > 6] + \
         [f[1:] for f in forms if f.startswith("@") and len(f) > 3] + \
         [f[:-8] for f in forms if f.endswith(" Project") and len(f) > 11] + \
+        [f[8:] for f in forms if f.startswith("Project ") and len(f) > 11] + \
+        [c for f in forms if (c := _POSSESSIVE.sub(" ", f)) != f] + \
+        [c for f in forms if (c := _COMPANY.sub("", f)) != f and len(c) >= 3] + \
+        ([c for f in forms if (c := _VERSION.sub("", f)) != f and len(c) >= 3] if m.kind == "Project" else []) + \
+        ([f.split(".")[0] for f in forms if _MODULE.match(f) and not _HOST_NAME.match(f)] if m.kind == "Project" else []) + \
+        ([_TITLE.sub("", f) for f in forms if _TITLE.match(f)] if m.kind == PERSON else []) + \
+        ([w[0] + " " + w[-1] for f in forms if len(w := f.split()) >= 3 and w[1][:1].isupper()]
+         if m.kind == PERSON and not m.weak else []) + \
         [h for f in forms for h in _host_forms(f)]
 
 
+#: a possessive inside a name: "Example’s Steering Council" is "Example Steering Council"
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s\s+(?=[A-Z])")
+#: a title before a person's name: "Dr. Ada Lovelace" is "Ada Lovelace"
+_TITLE = re.compile(r"^(?:Dr|Prof|Professor|Mr|Ms|Mrs|Mx)\.?\s+(?=[A-Z])")
+#: a module path: "example.sub.func" is a part of the package "example"
+_MODULE = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)+$")
+#: an owner's acronym before a project's name: "NSF ExampleCube" is "ExampleCube"
+_OWNER_ACRONYM = re.compile(r"^[A-Z]{2,6}\s+(?=\S*[a-z])\S+(?:\s+\S+)?$")
+#: legal endings of company names: "Example Inc." is "Example"
+_COMPANY = re.compile(r",?\s+(?:Inc|Ltd|LLC|GmbH|Corp)\.?$")
+#: a release after a project's name: "Example 4.7" is "Example" (one number alone may be part of it)
+_VERSION = re.compile(r"\s+v?\d+(?:\.\d+)+$")
 _HOST_NAME = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:org|io|com|net|dev|app|ai)$", re.I)
 
 
@@ -144,6 +169,33 @@ def _merge_by_url(c: _Clusters) -> None:
                 first[u] = i
 
 
+_REPO_ID = re.compile(r"^(?:github\.com|gitlab\.com)/[^/]+/([^/]+)$")
+_DOCS_ID = re.compile(r"^([a-z0-9-]+)\.readthedocs\.io(?:/|$)")
+
+
+def _merge_by_repository(c: _Clusters) -> None:
+    """A repository and a documentation site of one name are one project: github.com/owner/example_kit
+    and example-kit.readthedocs.io (names compared without case and punctuation; never two repositories,
+    which may share a name under two owners)."""
+    repos: dict[str, set[int]] = defaultdict(set)
+    docs: dict[str, list[int]] = defaultdict(list)
+    for i, m in enumerate(c.m):
+        if m.kind not in ("Project", "OrgProject"):
+            continue
+        for u in c.urls[i]:
+            r, d = _REPO_ID.match(u), _DOCS_ID.match(u)
+            if r and len(name_key(r.group(1))) >= 5:
+                repos[name_key(r.group(1))].add(i)
+            elif d and len(name_key(d.group(1))) >= 5:
+                docs[name_key(d.group(1))].append(i)
+    for k, idx in docs.items():
+        roots = {c.find(i) for i in repos.get(k, ())}
+        if len(roots) == 1:
+            for i in idx:
+                if not c.conflict(next(iter(roots)), i):
+                    c.union(next(iter(roots)), i, "a repository and a documentation site of the same name")
+
+
 def _merge_by_name(c: _Clusters, ambiguous: set[str]) -> None:
     by_key: dict[str, list[int]] = defaultdict(list)
     for i, m in enumerate(c.m):
@@ -160,6 +212,26 @@ def _merge_by_name(c: _Clusters, ambiguous: set[str]) -> None:
                 continue
             c.union(idx[0], i, "same name" if name_key(c.m[i].name) == name_key(c.m[idx[0]].name)
                     else "alias given in the text")
+
+
+def _merge_owner_prefix(c: _Clusters) -> None:
+    """"NSF ExampleCube" -> "ExampleCube": an owner's acronym before the name of the one project of the
+    run with that name (before an organisation's name it names a unit of it, see _units_of_organisations)."""
+    projects: dict[str, set[int]] = defaultdict(set)
+    for i, m in enumerate(c.m):
+        if m.kind == "Project" and not m.weak:
+            projects[name_key(m.name)].add(i)
+    for i, m in enumerate(c.m):
+        if m.kind != "Project" or not _OWNER_ACRONYM.match(m.name):
+            continue
+        rest = m.name.split(" ", 1)[1]
+        roots = {c.find(j) for j in projects.get(name_key(rest), ())}
+        if len(roots) != 1:
+            continue
+        root = next(iter(roots))
+        k = c.kinds[root]
+        if k.get("Project", 0) > k.get("Organization", 0) + k.get("OrgProject", 0) and not c.conflict(root, i):
+            c.union(root, i, f"{rest} with its owner's acronym before it")
 
 
 def _merge_short_forms(c: _Clusters) -> None:
@@ -244,6 +316,9 @@ def _handle_spells(handle: str, person: str) -> bool:
     return h.startswith(first) and len(h) - len(first) >= 3 and last.startswith(h[len(first):])
 
 
+_PERSONAL_SITE = re.compile(r"^([a-z0-9-]+)\.(?:github|gitlab)\.io$", re.I)
+
+
 def _merge_handles(c: _Clusters) -> None:
     """"@adalove" -> "Ada Lovelace" when the handle spells the name of exactly one person named in full
     in the same post; "@example_dev" -> "Example" when, without its ending, it is a thing's name there."""
@@ -255,8 +330,20 @@ def _merge_handles(c: _Clusters) -> None:
         elif m.kind != PERSON and not m.implicit and not m.name.startswith("@"):
             for n in _names(m):
                 things[(m.post, name_key(n))].add(i)
+    everyone = {i for ids in people.values() for i in ids}
     for i, m in enumerate(c.m):
         handles = [n for n in (m.name, *m.aliases) if n.startswith("@")]
+        site = _PERSONAL_SITE.match(m.name)
+        if site and m.kind != PERSON:
+            # "ajoe.github.io": a personal site, named by its owner's handle
+            for scope, where in ((people.get(m.post, ()), "the same post"), (everyone, "the feed")):
+                roots = {c.find(j) for j in scope if _handle_spells(site.group(1), c.m[j].name)}
+                if len(roots) == 1 and c.union(next(iter(roots)), i, f"site {m.name} spells the name of the one "
+                                               f"such person in {where}"):
+                    c.kinds[c.find(i)][m.kind] = 0  # the site's guessed kind does not outvote the person
+                if roots:
+                    break
+            continue
         if m.kind not in ("Agent", PERSON) or not handles:
             continue
         h = handles[0]
@@ -306,7 +393,9 @@ def resolve(mentions: Iterable[Mention], keep_apart=None) -> Resolution:
     c = _Clusters(ms, keep_apart)
     ambiguous: set[str] = set()
     _merge_by_url(c)
+    _merge_by_repository(c)
     _merge_by_name(c, ambiguous)
+    _merge_owner_prefix(c)
     _merge_short_forms(c)
     _merge_abbreviations(c)
     _merge_handles(c)
@@ -505,6 +594,20 @@ def _list_spans(text: str):
             pos = max(p + 1, _LOWER_RUN.match(text, p).end())
 
 
+def _trimmed(start: int, item: str) -> tuple[int, int, str]:
+    """A list item without a leading sentence opener: "Including Example Labs" is "Example Labs"."""
+    from .names import trim_phrase
+
+    words = item.split()
+    if len(words) < 2:
+        return start, start + len(item), item
+    name = trim_phrase(item)
+    if not name or not item.endswith(name):
+        return start, start + len(item), item
+    at = start + len(item) - len(name)
+    return at, at + len(name), name
+
+
 def list_mentions(items, res: Resolution, forms: dict[str, str]) -> list[Mention]:
     """Names listed together with known things of one kind are of that kind: in "Grafana, Prometheus,
     nginx-ingress as well as the cluster-autoscaler", two known projects make the others projects."""
@@ -516,20 +619,21 @@ def list_mentions(items, res: Resolution, forms: dict[str, str]) -> list[Mention
             if ", " not in block.text or not re.search(r"\b(?:and|or|as well as) ", block.text):
                 continue
             for m_start, m_end in _list_spans(block.text):
-                parts = [(p.start(), p.end(), p.group(0)) for p in re.finditer(_ITEM, block.text[m_start:m_end])]
-                known = [res.entities[forms[p]].kind for _, _, p in parts if p in forms]
+                items = [(p.start(), p.end(), p.group(0)) for p in re.finditer(_ITEM, block.text[m_start:m_end])]
+                known = [res.entities[forms[p]].kind for _, _, p in items if p in forms]
                 kinds = set(known)
-                if len(known) < 2 or len(kinds) != 1 or len(known) == len(parts):
+                if len(known) < 2 or len(kinds) != 1 or len(known) == len(items):
                     continue
                 kind = kinds.pop()
                 text = block.text[m_start:m_end]
                 # "VS Code for the Web, Cline": a list starting inside a longer name starts after it
                 tail = bool(re.search(r"\b(?:for|the|a|an|of|to|in|on|at)\s+$", block.text[max(0, m_start - 6):m_start]))
-                for s, e, p in parts:
+                for s, e, p in items:
                     # (the last 12 characters hold any match of the pattern ending before ``s``)
                     delimited = ((s == 0 and not tail) or _BEFORE_ITEM.search(text[max(0, s - 12):s])) and \
                         (e == len(text) or _AFTER_ITEM.match(text, e))
-                    if delimited and p not in forms and p.lower() not in ("and", "or", "the"):
+                    s, e, p = _trimmed(s, p)  # "Including Example Labs" is "Example Labs"
+                    if delimited and p and p not in forms and p.lower() not in ("and", "or", "the"):
                         at = m_start + s
                         out.append(Mention(p, kind, item.link, quote_at(block.text, at, at + len(p)), "gazetteer:list"))
     return out
@@ -537,8 +641,9 @@ def list_mentions(items, res: Resolution, forms: dict[str, str]) -> list[Mention
 
 _PACKAGE = re.compile(r"(?<![\w@/.-])([a-z][a-z0-9]*)((?:-[a-z0-9]+)+)(?![\w/-]|\.\w)")
 #: second halves of hyphenated words that describe, not name: "jupyter-based", "cloud-native"
-_DESCRIBING = frozenset("based like style friendly specific native powered related enabled compatible aware "
-                        "centric first only ready driven focused oriented heavy light wide level side".split())
+_DESCRIBING = frozenset("""based like style friendly specific native powered related enabled compatible aware
+                        centric first only ready driven focused oriented heavy light wide level side compliant centered centred
+                        led owned agnostic independent""".split())
 
 
 def package_mentions(items, res: Resolution) -> list[Mention]:
@@ -551,9 +656,12 @@ def package_mentions(items, res: Resolution) -> list[Mention]:
     out = []
     for item in items:
         for block in item.blocks:
+            if block.tag == "pre":
+                continue  # a code listing: option names and keys ("example-version:"), not packages
             for m in _PACKAGE.finditer(block.text):
                 rest = m.group(2).strip("-").split("-")
-                if m.group(1) in stems and rest[-1] not in _DESCRIBING and name_key(m.group(0)) not in known:
+                if m.group(1) in stems and rest[-1] not in _DESCRIBING and not rest[-1].isdigit() \
+                        and name_key(m.group(0)) not in known:
                     out.append(Mention(m.group(0), "Project", item.link, quote_at(block.text, m.start(), m.end()),
                                        "gazetteer:package"))
     return out

@@ -59,7 +59,8 @@ def test_title_case_common_nouns_are_not_people(phrase):
     assert not is_person_name(phrase)
 
 
-@pytest.mark.parametrize("phrase", ["Grace Hopper", "Ada Lovelace", "Rosalind Franklin"])
+@pytest.mark.parametrize("phrase", ["Grace Hopper", "Ada Lovelace", "Rosalind Franklin",
+                                    "Orla B. Quist", "Ann McQuist", "Bo MacTavish"])  # an initial, a prefix
 def test_people_are_still_people(phrase):
     assert is_person_name(phrase)
 
@@ -231,3 +232,8 @@ def test_confidence_grows_with_independent_signals():
                               m("TDL", post=POST2, extractor="gazetteer")])
     assert 0 < confidence(weak) < 0.3 < confidence(linked) <= 1
     assert confidence(linked) == round(1 - (1 - 0.55) * (1 - 0.45) * (1 - 0.05) * (1 - 0.1), 2)
+
+
+@pytest.mark.parametrize("phrase", ["Ann JupyterHub", "Widget DevOps", "NSF NCAR"])
+def test_inner_capitals_and_acronyms_are_still_not_people(phrase):
+    assert not is_person_name(phrase)

@@ -47,7 +47,7 @@ def test_blocks_keep_code_span_positions():
     # lower case, not an English word
     ("<p>The client uses httpx and validates with pydantic.</p>", ["httpx", "pydantic"]),
     # an English word listed next to software is software
-    ("<p>Install it with pip or mamba, or with requests and httpx if you must.</p>", ["httpx", "requests"]),
+    ("<p>Install it with pip or mamba, or with requests and httpx if you must.</p>", ["httpx", "mamba", "pip", "requests"]),
     # "the X library"
     ("<p>We parse responses with the requests library.</p>", ["requests"]),
     # English words glued together need more: alone no, after "like" yes
@@ -159,3 +159,62 @@ def test_patterns_stay_linear_on_hostile_text(html):
         t = time.perf_counter()
         list(mod.extract(item(html), Context()))
         assert time.perf_counter() - t < 20  # quadratic work on these inputs would take minutes
+
+
+@pytest.mark.parametrize("html, expected", [
+    # a link whose whole text is a listed name, to a site no link rule knows (docs of another project)
+    ("<p>Files are read through <a href='https://docs.example.org/io/fs.html'>httpx’s</a> client.</p>", ["httpx"]),
+    # names joined by slashes: each part stands alone
+    ("<p>It runs next to FastAPI/Bokeh/Pydantic services.</p>", ["Bokeh", "FastAPI", "Pydantic"]),
+])
+def test_linked_and_slashed_software(html, expected):
+    assert names(run(software, html)[0], "Project") == expected
+
+
+@pytest.mark.parametrize("html", [
+    "<p>Read <a href='https://docs.example.org/'>the flask guide</a> first.</p>",  # more than the name
+    "<p>Choose input/output and and/or, or C/C++.</p>",                           # words, not names
+    "<p>See https://example.org/Bokeh/Pydantic for details.</p>",                  # a URL path
+])
+def test_links_and_slashes_that_are_not_software(html):
+    assert names(run(software, html)[0]) == []
+
+
+def test_package_installers_named_in_prose_are_software():
+    ms, _ = run(software, "<p>Readers set it up with pip or conda in a minute.</p>")
+    assert names(ms, "Project") == ["conda", "pip"]
+    # a short installer name alone needs company: "pip" by itself is left to other signals
+    ms, _ = run(software, "<p>The pip of the fruit.</p>")
+    assert names(ms) == []
+
+
+@pytest.mark.parametrize("html, expected", [
+    # a name with inner capitals nobody lists: software when listed next to software, or "the X library"
+    ("<p>We compared numpy and FrobStore for the benchmark.</p>", ["FrobStore", "numpy"]),
+    ("<p>The tables come from the QuuxBase library.</p>", ["QuuxBase"]),
+    # alone in prose it is left to other signals (a method, a class, a surname)
+    ("<p>The data goes through a DataFrame in FrobStore first.</p>", []),
+    ("<p>Thanks to Ann McEwen and numpy.</p>", ["numpy"]),
+])
+def test_inner_capitals_next_to_software(html, expected):
+    assert names(run(software, html)[0], "Project") == expected
+
+
+@pytest.mark.parametrize("html, expected", [
+    # a full name doing what people do, or with a title before it, needs no list around it
+    ("<p>Orla Quist showed how the plots are made.</p>", ["Orla Quist"]),
+    ("<p>The palette was introduced by Prof. Benno Tarrant last year.</p>", ["Benno Tarrant"]),
+    # a capitalised pair doing nothing human, or a phrase with a possessive, is left alone
+    ("<p>Open Widgets showed no change.</p>", []),  # a common word: no person's name
+    ("<p>Read Orla Quist’s Bridges Report first.</p>", []),
+])
+def test_full_names_doing_things(html, expected):
+    assert names(run(lists, html)[0], "Person") == expected
+
+
+def test_a_name_written_singular_and_plural_is_a_class_of_things():
+    # "pydantic" is on the list; "PyWidget"/"PyWidgets" is written as a class of things
+    ms, _ = run(software, "<p>A PyWidget holds values. PyWidgets nest, and pydantic checks them.</p>")
+    assert names(ms) == ["pydantic"]
+    ms, _ = run(software, "<p>We compared numpy and PyWidgets for the benchmark.</p>")
+    assert names(ms) == ["PyWidgets", "numpy"]

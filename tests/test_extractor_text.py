@@ -181,3 +181,30 @@ def test_affiliation_with_a_hub_is_with_a_project():
     ms, rs = run(people, "<p>Julius Busecke et al. of the LEAP-Pangeo hub wrote it.</p>")
     assert ("Julius Busecke", "affiliation", "LEAP-Pangeo") in rs
     assert [m.kind for m in ms if m.name == "LEAP-Pangeo"] == ["Project"]
+
+
+def test_a_phrase_after_is_a_describes_rather_than_names():
+    ms, _ = run(orgs, "<p>Frobnia is a Community Library for Widgets, funded by the Quux Foundation.</p>")
+    assert names(ms) == ["Quux Foundation"]
+
+
+def test_a_full_name_signed_with_a_handle():
+    ms, _ = run(people, "<p>Loved the sprint! — Orla Quist (@oquist_dev) July 14, 2023</p>")
+    assert [(m.name, m.kind, m.aliases) for m in ms] == [("Orla Quist", "Person", ("@oquist_dev",))]
+
+
+def test_a_defined_name_without_a_cue_word_is_a_project_a_plural_acronym_a_class():
+    ms, _ = run(orgs, "<p>We joined the Quux Season of Widgets (QSoW) this year.</p>")
+    assert [(m.name, m.kind, m.weak) for m in ms] == [("Quux Season of Widgets", "Project", False)]
+    ms, _ = run(orgs, "<p>They rely on Conflict-free Widget Merge Types (CWMTs) for sync.</p>")
+    assert [m.weak for m in ms] == [True]
+
+
+def test_a_code_of_conduct_is_a_document():
+    from graphbuild.names import is_document
+    assert is_document("Frobnia Code of Conduct") and not is_document("Frobnia Conduct Lab")
+
+
+def test_a_linked_role_at_a_place_names_the_place():
+    ms, _ = run(links, "<p>She was <a href='https://frobnia.org/'>Community Lead at Frobnia</a> for years.</p>")
+    assert [m.name for m in ms] == ["Frobnia"]

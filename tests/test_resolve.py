@@ -13,6 +13,15 @@ def keys(res):
     return sorted(sorted({x.name for x in e.mentions}) for e in res.entities.values())
 
 
+def built(description: bytes) -> dict:
+    """Entity name -> kind after a whole build of one post whose escaped HTML is ``description``."""
+    from graphbuild.feeds import parse_feed
+    from graphbuild.graph import build
+    feed = parse_feed(b'<rss version="2.0"><channel><title>t</title><item><title>x</title><link>https://e.example/1</link>'
+                      b'<description>' + description + b'</description></item></channel></rss>', "p.xml")
+    return {e.name: e.kind for e in build(feeds=[feed]).resolution.entities.values()}
+
+
 def test_shared_url_merges_different_names():
     res = resolve([m("BIDS", urls=["https://bids.example/"]), m("Berkeley Institute", urls=["http://www.bids.example"])])
     assert keys(res) == [["BIDS", "Berkeley Institute"]]
@@ -81,24 +90,107 @@ def test_an_acronym_before_an_organisations_name_is_a_unit_of_it():
 
 
 def test_names_listed_with_known_projects_are_projects():
-    from graphbuild.feeds import parse_feed
-    from graphbuild.graph import build
-    feed = parse_feed(b'<rss version="2.0"><channel><title>t</title><item><title>x</title><link>https://e.example/1</link>'
-                      b'<description>&lt;p&gt;We use &lt;a href="https://grafana.com/"&gt;Grafana&lt;/a&gt; and '
-                      b'&lt;a href="https://prometheus.io/"&gt;Prometheus&lt;/a&gt;.&lt;/p&gt;&lt;p&gt;We upgraded '
-                      b'Grafana, Prometheus, nginx-ingress as well as the cluster-autoscaler. VS Code for the Web, '
-                      b'Cline, and OpenRouter.&lt;/p&gt;</description></item></channel></rss>', "l.xml")
-    names = {e.name: e.kind for e in build(feeds=[feed]).resolution.entities.values()}
+    names = built(b'&lt;p&gt;We use &lt;a href="https://grafana.com/"&gt;Grafana&lt;/a&gt; and '
+                  b'&lt;a href="https://prometheus.io/"&gt;Prometheus&lt;/a&gt;.&lt;/p&gt;&lt;p&gt;We upgraded '
+                  b'Grafana, Prometheus, nginx-ingress as well as the cluster-autoscaler. VS Code for the Web, '
+                  b'Cline, and OpenRouter.&lt;/p&gt;')
     assert names.get("nginx-ingress") == names.get("cluster-autoscaler") == "Project"
     assert "Web" not in names
 
 
 def test_package_names_built_on_a_known_project():
-    from graphbuild.feeds import parse_feed
-    from graphbuild.graph import build
-    feed = parse_feed(b'<rss version="2.0"><channel><title>t</title><item><title>x</title><link>https://e.example/1</link>'
-                      b'<description>&lt;p&gt;&lt;a href="https://jupyterhub.example/"&gt;JupyterHub&lt;/a&gt; runs '
-                      b'jupyterhub-simulator, a jupyterhub-based tool, and see jupyterhub-org/repo.&lt;/p&gt;</description>'
-                      b'</item></channel></rss>', "p.xml")
-    names = {e.name for e in build(feeds=[feed]).resolution.entities.values()}
+    names = built(b'&lt;p&gt;&lt;a href="https://jupyterhub.example/"&gt;JupyterHub&lt;/a&gt; runs '
+                  b'jupyterhub-simulator, a jupyterhub-based tool, and see jupyterhub-org/repo.&lt;/p&gt;')
     assert "jupyterhub-simulator" in names and "jupyterhub-based" not in names and "jupyterhub-org" not in names
+
+
+def test_package_shaped_words_that_are_not_packages():
+    names = set(built(b'&lt;p&gt;&lt;a href="https://frobnia.example/"&gt;Frobnia&lt;/a&gt; is '
+                      b'frobnia-compliant and community-centered; see frobnia-4521 and frobnia-cli.&lt;/p&gt;'
+                      b'&lt;pre&gt;with:\n  frobnia-version: 3&lt;/pre&gt;'))
+    assert "frobnia-cli" in names
+    assert not names & {"frobnia-compliant", "frobnia-4521", "frobnia-version"}
+
+
+def test_a_programme_written_with_and_without_project():
+    res = resolve([m("Project Frobnia", "Project"), m("Frobnia", "Project", post="https://b.example/2")])
+    assert keys(res) == [["Frobnia", "Project Frobnia"]]
+
+
+def test_a_company_with_and_without_its_legal_ending():
+    res = resolve([m("Quuxcorp, Inc."), m("Quuxcorp", post="https://b.example/2"), m("Quuxcorp Labs")])
+    assert keys(res) == [["Quuxcorp", "Quuxcorp, Inc."], ["Quuxcorp Labs"]]
+
+
+def test_a_person_with_and_without_a_middle_name():
+    res = resolve([m("Ada Byron Lovelace", "Person"), m("Ada Lovelace", "Person", post="https://b.example/2"),
+                   m("Ada Smith", "Person")])
+    assert keys(res) == [["Ada Byron Lovelace", "Ada Lovelace"], ["Ada Smith"]]
+
+
+def test_a_site_named_like_a_person_joins_the_thing_of_that_name():
+    # "Frob Works" -> frobworks.org reads like a personal homepage; the text calls it a project elsewhere
+    site = Mention("Frob Works", "Person", "https://b.example/1", Q, "links:site", ("https://frobworks.org/",))
+    res = resolve([site, m("frob-works", "Project", post="https://b.example/2")])
+    [e] = res.entities.values()
+    assert e.kind == "Project"
+    # a person shown as one (a byline) still stays apart from a project of the same name
+    res = resolve([m("Frob Works", "Person"), m("frob-works", "Project", post="https://b.example/2")])
+    assert len(res.entities) == 2
+
+
+def test_a_release_number_after_a_project_name():
+    res = resolve([m("Frobnia 4.7", "Project"), m("Frobnia", "Project", post="https://b.example/2"),
+                   m("Frobnia 2030", "Project")])
+    assert keys(res) == [["Frobnia", "Frobnia 4.7"], ["Frobnia 2030"]]
+
+
+def test_a_possessive_inside_a_name():
+    res = resolve([m("Frobnia’s Steering Council"), m("Frobnia Steering Council", post="https://b.example/2"),
+                   m("Frobnia Steering")])
+    assert keys(res) == [["Frobnia Steering"], ["Frobnia Steering Council", "Frobnia’s Steering Council"]]
+
+
+def test_a_title_before_a_persons_name():
+    res = resolve([m("Dr. Orla Quist", "Person"), m("Orla Quist", "Person", post="https://b.example/2")])
+    assert keys(res) == [["Dr. Orla Quist", "Orla Quist"]]
+
+
+def test_a_module_path_is_part_of_its_package():
+    res = resolve([m("frobkit.sub.run", "Project"), m("Frobkit", "Project", post="https://b.example/2")])
+    assert keys(res) == [["Frobkit", "frobkit.sub.run"]]
+    # a person's dotted name is no module path
+    res = resolve([m("frobkit.sub.run", "Person"), m("Frobkit", "Project", post="https://b.example/2")])
+    assert len(res.entities) == 2
+
+
+def test_an_owners_acronym_before_a_project_name():
+    res = resolve([m("QRX WidgetCube", "Project"), m("Widget Cube", "Project", post="https://b.example/2")])
+    assert keys(res) == [["QRX WidgetCube", "Widget Cube"]]
+    # before an organisation's name it names a unit of it: kept apart
+    res = resolve([m("QRX Widgetorg", "Project"), m("Widgetorg", "Organization", post="https://b.example/2")])
+    assert len(res.entities) == 2
+
+
+def test_a_repository_and_documentation_site_of_one_name():
+    res = resolve([m("frob system Kit", "Project", urls=["https://github.com/someone/frobsystem_kit"]),
+                   m("fsk", "Project", post="https://b.example/2", urls=["https://frobsystem-kit.readthedocs.io/"])])
+    assert keys(res) == [["frob system Kit", "fsk"]]
+    # two repositories of one name under two owners stay apart
+    res = resolve([m("Team compass", "Project", urls=["https://github.com/one/team-compass-x"]),
+                   m("compass", "Project", post="https://b.example/2", urls=["https://github.com/two/team-compass-x"])])
+    assert len(res.entities) == 2
+
+
+def test_a_personal_site_spelling_the_name_of_the_one_person():
+    res = resolve([m("Orla Quist", "Person"), m("oquist.github.io", "Project", post="https://b.example/2",
+                                                 urls=["https://oquist.github.io/"])])
+    [e] = res.entities.values()
+    assert e.kind == "Person" and e.name == "Orla Quist"
+
+
+def test_a_listed_name_loses_its_sentence_opener():
+    names = built(b'&lt;p&gt;See &lt;a href="https://frobco.example/"&gt;Frobco&lt;/a&gt; and '
+                  b'&lt;a href="https://quuxly.example/"&gt;Quuxly&lt;/a&gt;.&lt;/p&gt;&lt;p&gt;Companies build on it. '
+                  b'Including Zentrix Data, Frobco and Quuxly.&lt;/p&gt;')
+    assert "Zentrix Data" in names and "Including Zentrix Data" not in names

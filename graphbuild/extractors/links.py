@@ -194,10 +194,19 @@ def site_mention(item: FeedItem, block: Block, link: Link) -> Mention | None:
     return None
 
 
+#: a role title and "at" before a name: "Community Lead at Example", "Director of Example"
+ROLE_AT = re.compile(r"^(?:[A-Z][\w-]*\s+){0,3}?(?:Lead|Director|Manager|Officer|Engineer|Scientist|Fellow|Chair|"
+                     r"President|Founder|Head|Member|Developer|Maintainer|Researcher|Advisor|CEO|CTO)s?\s+"
+                     r"(?:at|of|for)\s+(?:the\s+)?(\S.*)$")
+
+
 def _link_text(text: str) -> tuple[str, tuple[str, ...]]:
     """A link text as (name, aliases): "Long Name (ACR)" defines an alias, "The X" is also "X",
     "April Johnson, a consultant" is "April Johnson"."""
     text = clean_name(text)
+    role = ROLE_AT.match(text)
+    if role and looks_like_name(role.group(1)):
+        text = role.group(1)  # "People Lead at Example": the link names the place, not the role
     first = text.split(", ")[0]
     if first != text and is_person_name(first):
         text = first

@@ -203,6 +203,24 @@ def _apposition(item: FeedItem, text: str, phrases) -> Iterator[Mention]:
             yield _person(item, text, s, e, "apposition")
 
 
+#: a title before a name ("Prof. ", "Dr ") and what follows a name that does something ("also wrote")
+TITLE_BEFORE = re.compile(r"\b([A-Z][a-z]{1,8})\.?\s+$")
+VERB_AFTER = re.compile(r"\s+(?:also\s+|then\s+)?([a-z]+)\b")
+
+
+def _doers(item: FeedItem, text: str, phrases) -> Iterator[Mention]:
+    """A full name that does what people do ("Ada Lovelace wrote ...") or has a title ("Prof. Ada
+    Lovelace"): a person, without any list or acknowledgement around it."""
+    verbs, titles = words()["human_verbs"], words()["person_titles"]
+    for s, e, phrase in phrases:
+        if not _full_name(phrase) or len(phrase.split()) > 3 or "’" in phrase or "'" in phrase:
+            continue
+        v = VERB_AFTER.match(text, e)
+        t = TITLE_BEFORE.search(text, max(0, s - 12), s)
+        if (v and v.group(1) in verbs) or (t and t.group(1).lower() in titles):
+            yield _person(item, text, s, e, "doer")
+
+
 def _funders(item: FeedItem, text: str, phrases) -> Iterator[Mention]:
     """Organisations listed after a cue about funding or support (within the 150 characters before)."""
     cues = words()["funding_cues"]
@@ -256,6 +274,7 @@ def extract(item: FeedItem, context=None) -> Iterator[Mention | Relation]:
         yield from _name_runs(item, text, phrases)
         yield from _apposition(item, text, phrases)
         yield from _funders(item, text, phrases)
+        yield from _doers(item, text, phrases)
         yield from _first_names(item, text, block.tag == "li", first)
         if block.tag == "li":
             yield from _list_item(item, block, lead)

@@ -26,6 +26,10 @@ COMPOUND = re.compile(r"^\s+(?:board|boards|page|pages|view|views|item|items|tem
                       r"settings|tab|tabs|card|cards|column|columns)\b")
 
 
+#: "is a", "as an" right before a phrase: a description of something, not a name
+DESCRIBED = re.compile(r"\b(?:is|are|was|were|as|becomes?|became)\s+an?\s+$")
+
+
 #: a role title before "of (the)": "Director of the", "Executive Director of", "Chair of the"
 ROLE_OF = re.compile(r"^(?:[A-Z][\w-]*\s+){0,3}?(?:Director|Lead|Manager|Officer|Chair|President|Founder|Co-Founder|"
                      r"Head|Dean|Professor|Member|Fellow|Coordinator|Editor)s?\s+(?:of|for|at)\s+(?:the\s+)?")
@@ -146,8 +150,8 @@ def block_mentions(item: FeedItem, block: Block) -> Iterator[Mention | Relation]
         acr = _definition(text, end)
         if acr and acronym_of(acr[0], phrase):
             # "Berkeley Institute for Data Science (BIDS)": a definition names the thing for sure
-            yield Mention(phrase, kind or "Organization", item.link, q, f"{NAME}:acronym", aliases=(acr[0],),
-                          weak=kind is None)
+            yield Mention(phrase, kind or "Project", item.link, q, f"{NAME}:acronym", aliases=(acr[0],),
+                          weak=kind is None and (len(words) < 3 or acr[0].endswith("s")))
             continue
         owner = re.match(r"^(.+?)[’']s\s+(.+)$", phrase)
         if owner and _kind(owner.group(2)) == "Organization":
@@ -159,6 +163,8 @@ def block_mentions(item: FeedItem, block: Block) -> Iterator[Mention | Relation]
             yield Relation(unit, "parentOrganization", parent, item.link, q, f"{NAME}:possessive")
             continue
         if kind and not is_person_name(phrase):
+            if DESCRIBED.search(text, max(0, start - 8), start):
+                continue  # "X is a Community Library for Y": what X is, not the name of another thing
             if not COMPOUND.match(text[end:end + 20]):  # "the GitHub Project board" is a board
                 # a heading that is only the phrase is a title ("Cost and Collaboration"): it needs
                 # another signal (a link, the same name in running text) to stand

@@ -27,6 +27,7 @@ ORG_PREP = re.compile(r"(?:\s+et al\.?)?\s+(?:of|from|at)\s+(?:the\s+)?")
 ACK_FOR = re.compile(r"\s+for\s+(?:being|providing|leading|organi[sz]ing|hosting|supporting|their|his|her|the|a|an)\b")
 ROLE_NEXT = re.compile(r"\s*(?:&|and)\s*")
 LIST_SEP = re.compile(r",?\s+(?:and|&)\s+|,\s+")
+HANDLE_PAREN = re.compile(r"\s*\((@[A-Za-z0-9_][A-Za-z0-9_.-]{0,38})\)")
 APPOSITION = re.compile(r"\s*,\s+(?:our|the|a|an)\s+[a-z]")
 
 
@@ -134,6 +135,12 @@ def block_mentions(item: FeedItem, block: Block, publisher: str | None = None) -
             yield Relation(p, "affiliation", o, item.link, p.quote, f"{NAME}:affiliation")
             continue
         if not is_person_name(phrase):
+            continue
+        handle = HANDLE_PAREN.match(text, e)
+        if handle and len(phrase.split()) >= 2:
+            # "Ada Lovelace (@adalove)": a person signing with her handle (an embedded post, a byline)
+            yield Mention(phrase, "Person", item.link, quote_at(text, s, handle.end()), f"{NAME}:handle",
+                          aliases=(handle.group(1),))
             continue
         org = _org_after(text, e)
         if org and _profile_link(block, org[1], org[2]):

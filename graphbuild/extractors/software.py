@@ -28,7 +28,9 @@ NAME = "software"
 
 #: a package-like token: letters/digits with inner - _ . separators (linear: each separator starts a group)
 TOKEN = re.compile(r"(?<![\w@/.#=-])[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*(?![\w/@-]|\.\w)")
-INSTALL = re.compile(r"\b(?:pip3?|conda|mamba|pixi|uv|pipx)\s+(?:install|add)\s+((?:-{1,2}[\w-]+\s+)*)"
+#: the package installers an install command starts with: software themselves ("with pip or conda")
+INSTALLERS = ("pip", "pip3", "conda", "mamba", "micromamba", "pixi", "uv", "pipx")
+INSTALL = re.compile(r"\b(?:pip3?|conda|mamba|micromamba|pixi|uv|pipx)\s+(?:install|add)\s+((?:-{1,2}[\w-]+\s+)*)"
                      r"([A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*)")
 #: words after a name that say it is software: "the rdata package", "Redis server"
 WHAT = re.compile(r"^\s+(?:(?:Python|R|JavaScript|Julia|Rust|C|C\+\+)\s+)?(?:library|libraries|package|packages|"
@@ -46,6 +48,31 @@ LIKE = re.compile(r"\b(?:like|such as|e\.g\.,?|including)\s+$")
 LIST_SEP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+|/)\s*$")
 
 
+#: a name spelled with inner capitals, which no English word is: "FrobDB", "QuuxLab" (not "McEwen")
+CAMEL = re.compile(r"^(?!(?:Mc|Mac|De|Di|La|Le|Van|Von|O)[A-Z])[A-Z][a-z]+(?:[A-Z][a-z]*|[A-Z]{2,})[A-Za-z]*$")
+CAMEL_WORD = re.compile(r"(?<![\w-])[A-Z]?[a-z]+[A-Z][A-Za-z]*\b")
+#: a run of names joined by slashes, "Celery/Airflow/Luigi" (no URL: no dot, colon or slash before it)
+SLASHED = re.compile(r"(?<![\w@/.:#=-])[A-Za-z][A-Za-z0-9]*(?:/[A-Za-z][A-Za-z0-9]*)+(?![\w@.:-]|/\w)")
+#: what may follow a name inside its link text: a possessive, closing punctuation
+LINK_REST = re.compile(r"^(?:['’]s?)?[\s.,;:!?)]*$")
+
+
+def _tokens(text: str) -> list[tuple[int, int, str, bool]]:
+    """(start, end, token, in a slash list) of every package-like token, the parts of slash lists
+    ("Kubernetes/Yarn") included; a slash between two letters is no part of a path or URL there."""
+    out = [(m.start(), m.end(), m.group(0), False) for m in TOKEN.finditer(text)]
+    for m in SLASHED.finditer(text):
+        parts = m.group(0).split("/")
+        if len(parts) > 6 or not all(p[:1].isupper() for p in parts):
+            continue  # "and/or", "input/output": words; a path
+        pos = m.start()
+        for p in parts:
+            out.append((pos, pos + len(p), p, True))
+            pos += len(p) + 1
+    out.sort()
+    return out
+
+
 @lru_cache(maxsize=1)
 def known() -> dict[str, str]:
     """Name key -> flag ("" neither, "w" English word, "n" English proper noun) of the bundled list."""
@@ -58,6 +85,8 @@ def known() -> dict[str, str]:
         k = name_key(name)
         if k and k not in out:
             out[k] = flag.strip()
+    for name in INSTALLERS:
+        out[name] = ""  # no English word in a post about software ("pip" and "conda" install packages)
     return out
 
 
@@ -95,13 +124,23 @@ def _candidates(block: Block, table: dict[str, str]) -> list[tuple[int, int, str
             pos = at + len(piece)
             capital_runs.add((at, pos))
     out = []
-    for m in TOKEN.finditer(text):
-        s, e = m.start(), m.end()
-        tok = m.group(0)
+    for s, e, tok, slashed in _tokens(text):
         if tok.endswith((".", "-")) or "." in tok:
             continue  # "pyproject.toml", "scipy.stats": files and modules, not package names
         flag = table.get(name_key(tok))
-        if flag is None or len(tok) < 2 or _span_at(links, link_starts, s, e):
+        if flag is None and CAMEL.match(tok) and block.tag != "pre" and not _span_at(code_spans, code_starts, s, e) \
+                and not _span_at(links, link_starts, s, e) and not _sentence_start(text, starts, s):
+            out.append((s, e, tok, 2 if WHAT.match(text[e:e + 40]) else 1))
+            continue
+        if flag is None or len(tok) < 2:
+            continue
+        link = _span_at(links, link_starts, s, e)
+        if link:
+            # a link whose whole text is a listed name that is no English word ("pyarrow’s" to the
+            # docs of a differently named project): the link rules may not know its address
+            if flag == "" and LINK_REST.match(text[e:link[1]]) and not text[link[0]:s].strip() \
+                    and tok.lower() not in NOT_NAMES and tok.lower() not in COMMON_WORDS:
+                out.append((s, e, tok, 2))
             continue
         code = _code_token(text, _span_at(code_spans, code_starts, s, e), s, e)
         if block.tag == "pre" and not code:
@@ -118,6 +157,8 @@ def _candidates(block: Block, table: dict[str, str]) -> list[tuple[int, int, str
             strength = 2 if flag not in ("w", "c") or tok[0].islower() or re.search(r"[a-z][A-Z]", tok) else 1
         elif tok.isupper():
             continue  # acronyms: orgs as often as software
+        elif tok[0].isupper() and slashed:
+            strength = 2 if flag == "" and low not in NOT_NAMES and low not in COMMON_WORDS else 1
         elif tok[0].isupper():
             if _sentence_start(text, starts, s) or (s, e) not in capital_runs or low in NOT_NAMES \
                     or low in COMMON_WORDS or ORG_BEFORE.search(text[max(0, s - 12):s]):
@@ -149,7 +190,14 @@ def _listed(text: str, cands: list[tuple[int, int, str, int]]) -> list[tuple[int
     return [(s, e, tok) for (s, e, tok, _), k in zip(cands, keep) if k]
 
 
-def block_mentions(item: FeedItem, block: Block, people: set[str]) -> Iterator[Mention]:
+def _plural_nouns(item: FeedItem) -> set[str]:
+    """Names with inner capitals the post writes both singular and plural ("DataTree", "DataTrees"):
+    a class of things (a concept, a type), not the name of one product."""
+    seen = {m.group(0) for b in item.blocks for m in CAMEL_WORD.finditer(b.text)}
+    return {w for w in seen if w + "s" in seen} | {w + "s" for w in seen if w + "s" in seen}
+
+
+def block_mentions(item: FeedItem, block: Block, people: set[str], plural: frozenset[str] = frozenset()) -> Iterator[Mention]:
     table = known()
     text = block.text
     quote_at = Quoter(text)
@@ -160,8 +208,8 @@ def block_mentions(item: FeedItem, block: Block, people: set[str]) -> Iterator[M
     if block.tag == "pre" and not block.code:
         return
     for s, e, tok in _listed(text, _candidates(block, table)):
-        if tok in people:
-            continue  # "Mike" is the person named in full in this post
+        if tok in people or tok in plural:
+            continue  # "Mike" is the person named in full in this post; "DataTrees" a class of things
         yield Mention(tok, "Project", item.link, quote_at(s, e), f"{NAME}:known")
 
 
@@ -176,5 +224,6 @@ def _first_names(item: FeedItem) -> set[str]:
 
 def extract(item: FeedItem, context=None) -> Iterator[Mention]:
     people = _first_names(item)
+    plural = frozenset(_plural_nouns(item))
     for block in item.blocks:
-        yield from block_mentions(item, block, people)
+        yield from block_mentions(item, block, people, plural)
