@@ -21,7 +21,7 @@ import re
 from typing import Iterator
 
 from ..models import Block, FeedItem, Mention, Relation
-from ..names import is_person_name, proper_phrases
+from ..names import ORG_CUES, is_person_name, proper_phrases
 from ..text import quote_at, sentence_spans
 from .roles import _first_name, _is_a_role, _Post, items_at, person_at
 
@@ -45,6 +45,9 @@ FOR_WHAT = re.compile(r",?\s+for\s+(?:(?:their|his|her|all)\s+)?(?:(?:help|work|
                       r"(?:with|on|to|in)\s+(?:the\s+)?")
 CONTRIBUTED = re.compile(r"\s*(?:[’']s|\s+has|\s+have|\s+had)?\s*(?:also\s+)?(?:contributed|worked)\s+(?:to|with|on)\s+")
 LIKE = re.compile(r"[^.;:!?]{0,160}?\b(?:including|like|such as)\s+(?:the\s+)?")
+#: last words that make a two-word name a thing, not a person ("Kelp Theme")
+THING_TAIL = re.compile(r"\s(?:Theme|Project|Library|Toolkit|Package|Podcast|Guide|Handbook|Framework|Plugin|"
+                        r"Extension|Action|App|Hub|Engine|Server|Client|Suite|Kit)$")
 PAIR = re.compile(r"(?<![\w’'-])([A-ZÀ-Þ][a-zà-ÿ’'-]+)(?=\s+([A-ZÀ-Þ][\w’'-]*))")
 FIRST = re.compile(r"[A-ZÀ-Þ][a-zà-ÿ’'-]+")
 SUBJ_PRONOUN = re.compile(r"(?:^|(?<=[.!?]\s))(?:She|He|They)(?=[’'\s])")
@@ -81,6 +84,13 @@ class _People:
                 if m.group(1) in seconds:
                     seconds[m.group(1)].add(m.group(2))
         self.by_first = {f: next(iter(ns)) for f, ns in firsts.items() if len(ns) == 1 and len(seconds[f]) == 1}
+        self.names = set(names)
+
+    def known(self, name: str) -> bool:
+        """A person the post names, in full or by a first name."""
+        if THING_TAIL.search(name) or ORG_CUES.search(name):
+            return False  # "Kelp Theme", "Ada Lab": looks like a person's name, names a thing
+        return name in self.names or name in self.by_first or name.split()[0] in self.by_first and is_person_name(name)
 
     def full(self, name: str) -> str | None:
         if is_person_name(name):
@@ -129,7 +139,7 @@ def _thing(text: str, pos: int, people: _People) -> tuple[int, int, str] | None:
     if ph:
         name = re.sub(r"[’']s$", "", ph[2])
         x = (pos, pos + len(name), name)
-    if people.full(x[2]) or x[2].islower() and "-" not in x[2] and "." not in x[2] and "_" not in x[2]:
+    if people.known(x[2]) or x[2].islower() and "-" not in x[2] and "." not in x[2] and "_" not in x[2]:
         return None  # a person, or a plain lower-case word
     return x
 
@@ -190,7 +200,7 @@ def _contributed(post: _Post, people: _People, text: str, subj: tuple[int, int, 
     if not like and things and _thing(text, pos, people) is None:
         return
     for x in things:
-        if people.full(x[2]) or x[2].lower() in ("a", "an", "the"):
+        if people.known(x[2]) or x[2].lower() in ("a", "an", "the"):
             continue
         yield from post.rel(post.m(text, *x, "Project"), "contributor", post.m(text, *subj, "Person", weak=False),
                             text, subj[0], x[1])
