@@ -258,19 +258,43 @@ MADE_VERB = re.compile(r"\s*(?:(?:also|then|first)\s+)?(developed|created|wrote|
 CREATE_VERBS = {"developed", "created", "wrote", "built", "prototyped", "started", "founded", "designed"}
 
 
+#: "JADE deployment and early Foo work": a work noun between two listed things
+WORK_AND = re.compile(r"\s+(?:deployment|work|support|integration|development|prototype|port|packaging)\s+(?:and|&)\s+"
+                      r"(?:(?:the\s+)?(?:original|early|initial|first|later)\s+)?")
+#: a name that is plainly a name even where no other extractor saw it: "JADE", "FooBar", "foo-bar"
+PLAIN_NAME = re.compile(r"[A-Z]{2,}[\w-]*|[A-Za-z]+[a-z][A-Z][\w-]*|[\w]+-[\w-]+")
+
+
 def _did(post: _Post, text: str, pos: int, person: Mention) -> Iterator[Mention | Relation]:
-    """": Developed Foo and Bar" after a role line: what the person made or worked on."""
-    v = MADE_VERB.match(text, pos)
-    if v:
-        pred = "creator" if v.group(1).lower() in CREATE_VERBS else "contributor"
-        names = items_at(text, v.end(), 4)
-    else:  # ": Foo + Bar support"
-        m = re.match(r"\s*", text[pos:])
-        names = items_at(text, pos + m.end(), 4)
-        names = names if names and re.match(r"\s+(?:support|integration|development|work)\b", text[names[-1][1]:]) else []
-        pred = "contributor"
-    for s, e, n in names:
-        yield from post.rel(post.m(text, s, e, n, "Project"), pred, person, text, 0, len(text))
+    """": Developed Foo and Bar" after a role line, sentence by sentence: what the person made or
+    worked on ("Provided data. Tuned Foo and Bar for speed." -> Foo and Bar)."""
+    for n_sent in range(4):
+        v = MADE_VERB.match(text, pos)
+        if v:
+            pred = "creator" if v.group(1).lower() in CREATE_VERBS else "contributor"
+            names = items_at(text, v.end(), 4)
+            while names and len(names) < 6:  # "JADE deployment and early Foo work"
+                w = WORK_AND.match(text, names[-1][1])
+                more = items_at(text, w.end(), 1) if w else []
+                if not more:
+                    break
+                names += more
+        elif n_sent == 0:  # ": Foo + Bar support"
+            m = re.match(r"\s*", text[pos:])
+            names = items_at(text, pos + m.end(), 4)
+            names = names if names and re.match(r"\s+(?:support|integration|development|work)\b", text[names[-1][1]:]) else []
+            pred = "contributor"
+        else:
+            names = []
+        for s, e, n in names:
+            # "early Foo work": work on Foo, not its making
+            p = "contributor" if re.match(r"\s+(?:work|support|integration)\b", text[e:e + 13]) else pred
+            yield from post.rel(post.m(text, s, e, n, "Project", weak=not PLAIN_NAME.fullmatch(n)), p, person,
+                                text, 0, len(text))
+        nxt = re.compile(r"[^.!?]{0,300}?[.!?]\s+(?=[A-Z])").match(text, pos)
+        if not nxt:
+            break
+        pos = nxt.end()
 
 
 def _apposition(post: _Post, text: str, s: int, e: int, name: str) -> Iterator[Mention | Relation]:
