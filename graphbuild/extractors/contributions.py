@@ -257,8 +257,48 @@ def block_relations(post: _Post, people: _People, block: Block) -> Iterator[Ment
                 yield from _contributed(post, people, text, (m.start(), m.end(), post.subject))
 
 
+#: "Pull requests submitted to Foo during the sprint", "Contributions to Foo:" before a list
+TO_TARGET = re.compile(r"\b(?:pull\s+requests?|PRs|contributions?|patches|commits)\s+(?:[a-z]+\s+){0,2}?(?:to|for)\s+(?:the\s+)?", re.I)
+#: a list item "Ada: fixed the docs" (or "ada Ada fixed the docs", a handle before the name)
+ITEM_NAME = re.compile(r"^\s*(?:([a-z][\w-]{1,38})\s+(?=[A-Z]))?([A-ZÀ-Þ][\w’'-]+(?:\s+[A-ZÀ-Þ][\w’'-]+){0,2})(?=\s*:|\s+[a-z])")
+
+
+def _contribution_list(post: _Post, people: _People, blocks) -> Iterator[Mention | Relation]:
+    """List items "Ada: fixed the docs" under a line saying what they contributed to."""
+    target = None
+    in_list = False
+    for b in blocks:
+        if b.tag != "li":
+            if in_list:
+                target = None
+            in_list = False
+            m = TO_TARGET.search(b.text) if len(b.text) <= 300 else None
+            x = next(iter(items_at(b.text, m.end(), 1)), None) if m else None
+            if x and not people.known(x[2]):
+                target = (b.text, x)
+            continue
+        in_list = True
+        if not target:
+            continue
+        m = ITEM_NAME.match(b.text)
+        if not m:
+            continue
+        name = m.group(2)
+        if m.group(1) and m.group(1).lower() != name.lower():
+            continue  # "foo Bar ...": a handle names the person only when it is their name
+        if not m.group(1) and not b.text[m.end():].lstrip().startswith(":"):
+            continue
+        full = people.full(name) or (name if _first_name(name) else None)
+        if not full:
+            continue
+        t_text, x = target
+        yield from post.rel(post.m(t_text, *x, "Project"), "contributor",
+                            post.m(b.text, m.start(2), m.end(2), full, "Person", weak=False), b.text, 0, len(b.text))
+
+
 def extract(item: FeedItem, context=None) -> Iterator[Mention | Relation]:
     post = _Credit(item)
     people = _People(item, post)
     for block in item.blocks:
         yield from block_relations(post, people, block)
+    yield from _contribution_list(post, people, item.blocks)
