@@ -50,6 +50,11 @@ INTRO = "<p>Present were Ingrid Solberg, Tomasz Wren and Hedda Quist.</p>"
      {("Quokka", "funder", o) for o in ("Harbor Trust", "Ellis B. Marlow Foundation", "Tidewater Labs", "Kelpworks")}),
     ("<p>Our sponsors fund the development of Wombat. Funders: Harbor Trust, Tidewater Labs.</p>",
      {("Wombat", "funder", "Harbor Trust"), ("Wombat", "funder", "Tidewater Labs")}),
+    # her package, her fellowship
+    (INTRO + "<p>Last spring, Hedda had submitted a package she’s been developing called Kelpmeter, which "
+     "helps with tides.</p>", {("Kelpmeter", "maintainer", "Hedda Quist")}),
+    ("<p>Tomasz Wren also received a Brine Research Software (BRS) fellowship to write lessons.</p>",
+     {("Tomasz Wren", "funder", "Brine Research Software fellowship")}),
     # list items "Name: what they did" under a line saying what the work went to
     ("<p>Pull requests submitted to kelpWare during the sprint:</p><ul><li>Ingrid: docs fixes</li>"
      "<li>tomw Tomw submitted an issue about fonts.</li><li>Kelp Harbor Trust: fixed a typo</li></ul>"
@@ -76,6 +81,9 @@ def test_credit_shapes(html, expected):
     "<p>We worked on Quokka all week. We’d like to acknowledge in particular: Harbor Trust.</p>",
     # she/he without a clear subject of the post
     "<p>She’s worked with projects like Brinefield and SaltWiki.</p>",
+    # a package without a name; a prize that is no fellowship, grant or award
+    "<p>Hedda Quist submitted a package she’s been developing to the review.</p>",
+    "<p>Tomasz Wren received a Brine Research Software mug.</p>",
     # a list of people with no line saying what they contributed to
     "<p>Our speakers:</p><ul><li>Ingrid: keynote</li><li>Tomasz: lightning talk</li></ul>",
     # "contributed to" something that is no name

@@ -206,6 +206,25 @@ def _contributed(post: _Post, people: _People, text: str, subj: tuple[int, int, 
                             text, subj[0], x[1])
 
 
+def _developing(post: _Post, people: _People, text: str, subj: tuple[int, int, str]) -> Iterator[Mention | Relation]:
+    """"Ada submitted a package she's been developing called Foo", "Ada received a Foo fellowship"."""
+    person = post.m(text, *subj, "Person", weak=False)
+    d = DEVELOPING.match(text, subj[1])
+    if d:
+        x = _thing(text, d.end(), people)
+        if x:
+            yield from post.rel(post.m(text, *x, "Project"), "maintainer", person, text, subj[0], x[1])
+        return
+    r = RECEIVED.match(text, subj[1])
+    ph = next((p for p in proper_phrases(text[r.end():r.end() + 80]) if p[0] == 0), None) if r else None
+    if ph and not people.known(ph[2]):
+        a = AWARD.match(text, r.end() + ph[1])
+        if a:
+            name = f"{ph[2]} {a.group(1)}"
+            x = post.m(text, r.end(), r.end() + a.end(), name, "Project", weak=False)
+            yield from post.rel(person, "funder", x, text, subj[0], r.end() + a.end())
+
+
 def _funder_list(post: _Post, text: str, spans: list[tuple[int, int]]) -> Iterator[Mention | Relation]:
     """Funders listed in the sentence after the one naming what they made possible."""
     for (ps, pe), (ss, se) in zip(spans, spans[1:]):
@@ -250,6 +269,7 @@ def block_relations(post: _Post, people: _People, block: Block) -> Iterator[Ment
             yield from _is_a_role(post, text, s, e, full)
         if full:
             yield from _contributed(post, people, text, (s, e, full))
+            yield from _developing(post, people, text, (s, e, full))
             seen.add(s)
     if post.subject:
         for m in SUBJ_PRONOUN.finditer(text):
@@ -257,6 +277,15 @@ def block_relations(post: _Post, people: _People, block: Block) -> Iterator[Ment
                 yield from _contributed(post, people, text, (m.start(), m.end(), post.subject))
 
 
+#: "Ada submitted a package she's been developing called Foo": her package
+DEVELOPING = re.compile(r"\s+(?:had\s+|has\s+|have\s+)?(?:also\s+)?(?:submitted|shared|presented|released|published|"
+                        r"introduced|showed)\s+(?:a|an|her|his|their)\s+(?:new\s+)?(?:package|library|tool|project)\s+"
+                        r"(?:that\s+)?(?:he|she|they)(?:[’']s|[’']ve|\s+has|\s+have|\s+had)\s+been\s+(?:developing|building|"
+                        r"writing|maintaining|working\s+on)\s*,?\s+(?:called|named)\s+")
+#: "Ada received a Foo Software (FS) fellowship": a named programme that funds her
+RECEIVED = re.compile(r"\s+(?:also\s+|recently\s+)?(?:received|won|was\s+awarded|has\s+been\s+awarded)\s+(?:a|an|the)\s+"
+                      r"(?:\d{4}\s+)?")
+AWARD = re.compile(r"(?:\s*\([^()]{1,15}\))?\s+(fellowship|grant|award|scholarship)\b")
 #: "Pull requests submitted to Foo during the sprint", "Contributions to Foo:" before a list
 TO_TARGET = re.compile(r"\b(?:pull\s+requests?|PRs|contributions?|patches|commits)\s+(?:[a-z]+\s+){0,2}?(?:to|for)\s+(?:the\s+)?", re.I)
 #: a list item "Ada: fixed the docs" (or "ada Ada fixed the docs", a handle before the name)
