@@ -91,3 +91,17 @@ def test_credit_shapes(html, expected):
 ])
 def test_no_credit(html):
     assert rels(html) == set()
+
+
+@pytest.mark.parametrize("html, expected", [
+    ("<p>I also added numbat backends in Quokka to a few modules.</p>", {("Quokka", "contributor", "Hedda Quist")}),
+    # the work went elsewhere: "to Y" belongs to another action
+    ("<p>I worked on many topics starting from migrating the Quokka build system to Wombat.</p>", set()),
+    # several authors: "I" is not known
+])
+def test_first_person_credit(html, expected):
+    assert rels(html, authors=["Hedda Quist"]) == expected
+
+
+def test_first_person_needs_one_author():
+    assert rels("<p>I also added numbat backends in Quokka.</p>", authors=["Hedda Quist", "Tomasz Wren"]) == set()

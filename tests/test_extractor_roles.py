@@ -132,6 +132,22 @@ def test_role_line_work(html, expected):
     assert rels(html) == expected
 
 
+@pytest.mark.parametrize("html, expected", [
+    ("<p>Using this in Quokka was risky, so we decided to create a new project for this, called KelpType.</p>",
+     {("KelpType", "creator", "Ines Moreau")}),
+    ("<p>Eventually, I managed to get a very small commit merged into the main branch of Wombat.</p>",
+     {("Wombat", "contributor", "Ines Moreau")}),
+    ("<p>I got accepted as a KelpCode contributor this year.</p>", {("Ines Moreau", "affiliation", "KelpCode")}),
+    ("<p>It has been a year since I started my journey as a Quokka Fellow.</p>",
+     {("Ines Moreau", "affiliation", "Quokka")}),
+    # no name after "called"; a commit that was not merged anywhere named
+    ("<p>We decided to create a new project for this.</p>", set()),
+    ("<p>I managed to get a very small commit reviewed.</p>", set()),
+])
+def test_first_person_made_and_merged(html, expected):
+    assert rels(html, authors=["Ines Moreau"]) == expected
+
+
 def test_pronoun_is_the_person_the_post_is_about():
     html = ("<p>Ines Moreau writes code.</p><p>Ines likes tea.</p><p>Ines also hikes.</p>"
             "<p>Within the Python world, she has been serving on the Quokka Steering Council.</p>")

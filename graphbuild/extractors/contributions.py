@@ -148,7 +148,10 @@ def _did(post: _Post, people: _People, text: str, ss: int, se: int) -> Iterator[
     """"Ada and Alan fixed an issue in foo-bar": people at the start of a sentence, a verb of work,
     and the thing worked on right after the verb or after "in/to"."""
     lead = re.compile(r"\s*(?:Then,?\s+|Also,?\s+|Finally,?\s+)?").match(text, ss)
-    who, end = people.listed(text, lead.end())
+    if text.startswith("I ", lead.end()) and post.author:
+        who, end = [(lead.end(), lead.end() + 1, post.author)], lead.end() + 1  # the post's one author
+    else:
+        who, end = people.listed(text, lead.end())
     if not who:
         return
     v = DID.match(text, end)
@@ -164,9 +167,11 @@ def _did(post: _Post, people: _People, text: str, ss: int, se: int) -> Iterator[
         return
     x = _thing(text, pos + len(re.match(r"(?:the\s+)?", text[pos:pos + 4]).group(0)), people)
     if not x:
-        window = text[pos:min(se, pos + 100)]
+        # "an issue in X": the place of the work in the same short clause, no other action in between
+        window = re.split(r"[,;:(]", text[pos:min(se, pos + 50)])[0]
         m = IN_THING.search(window)
-        x = _thing(text, pos + m.end(), people) if m else None
+        x = _thing(text, pos + m.end(), people) if m and not re.search(
+            r"[a-z]ing\s+(?:the|a|an|to|from|with|my|our|his|her|their)\b", window[:m.start()]) else None
     if not x or x[1] > se:
         return
     for p in who:
