@@ -65,6 +65,12 @@ class _Credit(_Post):
     def m(self, text, s, e, name, kind="Organization", weak=True) -> Mention:
         return Mention(name, kind, self.item.link, quote_at(text, s, e), NAME, weak=weak)
 
+    def rel(self, subj: Mention, pred: str, obj: Mention, text: str, s: int, e: int) -> Iterator[Mention | Relation]:
+        if subj.name != obj.name:
+            yield subj
+            yield obj
+            yield Relation(subj, pred, obj, self.item.link, quote_at(text, s, e), NAME)
+
 
 class _People:
     """The full names a post gives, by first name: a lone first name stands for the only person of
