@@ -55,6 +55,9 @@ INTRO = "<p>Present were Ingrid Solberg, Tomasz Wren and Hedda Quist.</p>"
      "helps with tides.</p>", {("Kelpmeter", "maintainer", "Hedda Quist")}),
     ("<p>Tomasz Wren also received a Brine Research Software (BRS) fellowship to write lessons.</p>",
      {("Tomasz Wren", "funder", "Brine Research Software fellowship")}),
+    # the publisher ("we") funded
+    ("<p>In 2024, with Harbor Trust funding secured, we hired a maintainer.</p>",
+     {("Example Lab", "funder", "Harbor Trust")}),
     # list items "Name: what they did" under a line saying what the work went to
     ("<p>Pull requests submitted to kelpWare during the sprint:</p><ul><li>Ingrid: docs fixes</li>"
      "<li>tomw Tomw submitted an issue about fonts.</li><li>Kelp Harbor Trust: fixed a typo</li></ul>"
@@ -84,6 +87,9 @@ def test_credit_shapes(html, expected):
     # a package without a name; a prize that is no fellowship, grant or award
     "<p>Hedda Quist submitted a package she’s been developing to the review.</p>",
     "<p>Tomasz Wren received a Brine Research Software mug.</p>",
+    # funding, but not of us; a person's name is no funder here
+    "<p>With Harbor Trust funding, Tomasz Wren hired a maintainer.</p>",
+    "<p>With Ingrid Solberg support, we hired a maintainer.</p>",
     # a list of people with no line saying what they contributed to
     "<p>Our speakers:</p><ul><li>Ingrid: keynote</li><li>Tomasz: lightning talk</li></ul>",
     # "contributed to" something that is no name

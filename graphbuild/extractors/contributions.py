@@ -236,6 +236,21 @@ def _developing(post: _Post, people: _People, text: str, subj: tuple[int, int, s
             yield from post.rel(person, "funder", x, text, subj[0], r.end() + a.end())
 
 
+def _with_funding(post: _Post, text: str) -> Iterator[Mention | Relation]:
+    """"With Harbor Trust funding secured, we ...": the feed's publisher is funded by Harbor Trust."""
+    if not post.publisher:
+        return
+    for m in WITH_FUNDING.finditer(text):
+        ph = next((p for p in proper_phrases(text[m.end():m.end() + 80]) if p[0] == 0), None)
+        if not ph or is_person_name(ph[2]):
+            continue
+        f = FUNDING_WE.match(text, m.end() + ph[1])
+        if f:
+            o = post.m(text, m.end(), m.end() + ph[1], ph[2], "Organization")
+            yield from post.rel(post.m(text, m.start(), m.end() + f.end(), post.publisher), "funder", o,
+                                text, m.start(), m.end() + f.end())
+
+
 def _funder_list(post: _Post, text: str, spans: list[tuple[int, int]]) -> Iterator[Mention | Relation]:
     """Funders listed in the sentence after the one naming what they made possible."""
     for (ps, pe), (ss, se) in zip(spans, spans[1:]):
@@ -272,6 +287,7 @@ def block_relations(post: _Post, people: _People, block: Block) -> Iterator[Ment
         yield from _did(post, people, text, ss, se)
     yield from _thanks(post, people, text)
     yield from _funder_list(post, text, spans)
+    yield from _with_funding(post, text)
     seen = set()
     for s, e, name in proper_phrases(text):
         full = people.full(name)
@@ -297,6 +313,9 @@ DEVELOPING = re.compile(r"\s+(?:had\s+|has\s+|have\s+)?(?:also\s+)?(?:submitted|
 RECEIVED = re.compile(r"\s+(?:also\s+|recently\s+)?(?:received|won|was\s+awarded|has\s+been\s+awarded)\s+(?:a|an|the)\s+"
                       r"(?:\d{4}\s+)?")
 AWARD = re.compile(r"(?:\s*\([^()]{1,15}\))?\s+(fellowship|grant|award|scholarship)\b")
+#: "With Harbor Trust funding secured, we hired": the publisher ("we") is funded
+WITH_FUNDING = re.compile(r"\b[Ww]ith\s+(?:the\s+)?(?=[A-Z])")
+FUNDING_WE = re.compile(r"\s+(?:funding|grants?|support)(?:\s+(?:secured|in\s+hand|confirmed))?\s*,\s+we\b")
 #: "Pull requests submitted to Foo during the sprint", "Contributions to Foo:" before a list
 TO_TARGET = re.compile(r"\b(?:pull\s+requests?|PRs|contributions?|patches|commits)\s+(?:[a-z]+\s+){0,2}?(?:to|for)\s+(?:the\s+)?", re.I)
 #: a list item "Ada: fixed the docs" (or "ada Ada fixed the docs", a handle before the name)
