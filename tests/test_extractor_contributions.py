@@ -43,6 +43,9 @@ INTRO = "<p>Present were Ingrid Solberg, Tomasz Wren and Hedda Quist.</p>"
     # a first name in the patterns written for full names
     (INTRO + "<p>Outside of work, Tomasz is a developer on the Numbat project.</p>",
      {("Numbat", "contributor", "Tomasz Wren")}),
+    # "contributed to" names right after it
+    ("<p>Ingrid Solberg has contributed to Quokka and Numbat.</p>",
+     {("Quokka", "contributor", "Ingrid Solberg"), ("Numbat", "contributor", "Ingrid Solberg")}),
     # a funder list naming its beneficiary in the sentence before
     ("<p>This would not have been possible without sponsors allowing our team to work on Quokka as part of "
      "their day jobs. We’d like to acknowledge in particular: the Harbor Trust, the Ellis B. Marlow Foundation, "
@@ -92,6 +95,8 @@ def test_credit_shapes(html, expected):
     "<p>With Ingrid Solberg support, we hired a maintainer.</p>",
     # a list of people with no line saying what they contributed to
     "<p>Our speakers:</p><ul><li>Ingrid: keynote</li><li>Tomasz: lightning talk</li></ul>",
+    # "like" that lists no projects
+    "<p>Ingrid Solberg has worked on problems that feel like Quokka puzzles.</p>",
     # "contributed to" something that is no name
     "<p>Ingrid Solberg has contributed to the discussion.</p>",
 ])

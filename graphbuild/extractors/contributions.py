@@ -44,7 +44,9 @@ FOR_WHAT = re.compile(r",?\s+for\s+(?:(?:their|his|her|all)\s+)?(?:(?:help|work|
                       r",?\s+for\s+(?:(?:their|his|her|all)\s+)?(?:help|work|contributions?|efforts?)\s+"
                       r"(?:with|on|to|in)\s+(?:the\s+)?")
 CONTRIBUTED = re.compile(r"\s*(?:[’']s|\s+has|\s+have|\s+had)?\s*(?:also\s+)?(?:contributed|worked)\s+(?:to|with|on)\s+")
-LIKE = re.compile(r"[^.;:!?]{0,160}?\b(?:including|like|such as)\s+(?:the\s+)?")
+#: "... to many projects in the stack, including A, B": the list must be one of projects or the like
+LIKE = re.compile(r"[^.;:!?]{0,120}?\b(?:projects?|packages?|libraries|tools|software|stack|ecosystem|repositories|"
+                  r"organi[sz]ations|communities)\b[^.;:!?]{0,80}?\b(?:including|like|such\s+as)\s+(?:the\s+)?")
 #: last words that make a two-word name a thing, not a person ("Kelp Theme")
 THING_TAIL = re.compile(r"\s(?:Theme|Project|Library|Toolkit|Package|Podcast|Guide|Handbook|Framework|Plugin|"
                         r"Extension|Action|App|Hub|Engine|Server|Client|Suite|Kit)$")
