@@ -15,6 +15,7 @@ from typing import Callable
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
 
 from .errors import ExportError
 from .namespaces import PREFIXES
@@ -23,7 +24,8 @@ from .namespaces import PREFIXES
 FORMATS = {
     "ttl": ("ttl", ox.RdfFormat.TURTLE),
     "nt": ("nt", ox.RdfFormat.N_TRIPLES),
-    "jsonld": ("jsonld", ox.RdfFormat.JSON_LD),
+    "jsonld": ("jsonld", ox.RdfFormat.JSON_LD),  # compacted, with the graph's prefixes as @context
+    "jsonld-expanded": ("jsonld", ox.RdfFormat.JSON_LD),  # expanded: full IRIs, no @context
     "trig": ("trig", ox.RdfFormat.TRIG),
     "graphml": ("graphml", None),
 }
@@ -95,9 +97,25 @@ def serialize(g: Graph, fmt: str = "ttl") -> bytes:
         triples = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
     prefixes = prefixes_of(g) if fmt in ("ttl", "trig", "jsonld") else None
     if fmt == "jsonld":
-        out = ox.serialize(triples, format=oxfmt)
-        return out
+        return _compact_jsonld(triples, prefixes)
+    if fmt == "jsonld-expanded":
+        return ox.serialize(triples, format=oxfmt)
     return _sorted_header(ox.serialize(triples, format=oxfmt, prefixes=prefixes))
+
+
+def _compact_jsonld(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
+    """Compacted JSON-LD: the graph's prefixes (schema.org, doap, oa, the project's own) as its
+    ``@context``, so keys read ``schema:name`` and IRIs ``person:ada-lovelace``. pyoxigraph writes
+    only expanded JSON-LD, so rdflib's writer compacts it, from the triples in their fixed order
+    (into rdflib's plain memory store, which keeps that order): the same graph, the same bytes."""
+    mem = Graph()
+    term = lambda x: (URIRef(x.value) if isinstance(x, ox.NamedNode) else BNode(x.value) if isinstance(x, ox.BlankNode)
+                      else Literal(x.value, lang=x.language, datatype=None if x.language
+                                   or x.datatype.value == str(XSD.string) else URIRef(x.datatype.value)))
+    for t in triples:
+        mem.add((term(t.subject), term(t.predicate), term(t.object)))
+    out = mem.serialize(format="json-ld", context=dict(prefixes), auto_compact=True, sort_keys=True, indent=1)
+    return out.encode("utf-8") + b"\n"
 
 
 def _sorted_header(data: bytes) -> bytes:
