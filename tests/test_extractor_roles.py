@@ -104,6 +104,50 @@ def test_funding_sponsorship_and_membership_cues(html, expected):
     assert expected in rels(html, relations)
 
 
+@pytest.mark.parametrize("html, expected", [
+    # a lower-case camel-case name as an end of a cue
+    ("<p>We are glad that kelpWare is now a fiscally sponsored project of Open Harbor Collective.</p>",
+     {("kelpWare", "sponsor", "Open Harbor Collective")}),
+    # "supporting mission-driven startups": a hyphenated adjective names nothing
+    ("<p>Hedda Quist runs a studio supporting mission-driven startups.</p>", set()),
+])
+def test_relation_cue_ends(html, expected):
+    assert rels(html, relations) == expected
+
+
+@pytest.mark.parametrize("html, expected", [
+    # what a role line's person did, sentence by sentence, and "X deployment and early Y work"
+    ("<ul><li>Omar Haddad, Staff, Northfield College: Provided data. Tuned Quokka and Numbat for speed.</li></ul>",
+     {("Omar Haddad", "worksFor", "Northfield College"), ("Quokka", "contributor", "Omar Haddad"),
+      ("Numbat", "contributor", "Omar Haddad")}),
+    ("<ul><li>Omar Haddad, Staff, Northfield College: Developed original KELP deployment and early "
+     "Wombat-Tide work.</li></ul>",
+     {("Omar Haddad", "worksFor", "Northfield College"), ("KELP", "creator", "Omar Haddad"),
+      ("Wombat-Tide", "contributor", "Omar Haddad")}),
+    # a later sentence without a verb of work adds nothing
+    ("<ul><li>Omar Haddad, Staff, Northfield College: Provided data. Quokka was fast.</li></ul>",
+     {("Omar Haddad", "worksFor", "Northfield College")}),
+])
+def test_role_line_work(html, expected):
+    assert rels(html) == expected
+
+
+@pytest.mark.parametrize("html, expected", [
+    ("<p>Using this in Quokka was risky, so we decided to create a new project for this, called KelpType.</p>",
+     {("KelpType", "creator", "Ines Moreau")}),
+    ("<p>Eventually, I managed to get a very small commit merged into the main branch of Wombat.</p>",
+     {("Wombat", "contributor", "Ines Moreau")}),
+    ("<p>I got accepted as a KelpCode contributor this year.</p>", {("Ines Moreau", "affiliation", "KelpCode")}),
+    ("<p>It has been a year since I started my journey as a Quokka Fellow.</p>",
+     {("Ines Moreau", "affiliation", "Quokka")}),
+    # no name after "called"; a commit that was not merged anywhere named
+    ("<p>We decided to create a new project for this.</p>", set()),
+    ("<p>I managed to get a very small commit reviewed.</p>", set()),
+])
+def test_first_person_made_and_merged(html, expected):
+    assert rels(html, authors=["Ines Moreau"]) == expected
+
+
 def test_pronoun_is_the_person_the_post_is_about():
     html = ("<p>Ines Moreau writes code.</p><p>Ines likes tea.</p><p>Ines also hikes.</p>"
             "<p>Within the Python world, she has been serving on the Quokka Steering Council.</p>")

@@ -26,6 +26,7 @@ BUILTINS: dict[str, str] = {
     "lists": "graphbuild.extractors.lists",
     "relations": "graphbuild.extractors.relations",
     "roles": "graphbuild.extractors.roles",
+    "contributions": "graphbuild.extractors.contributions",
 }
 
 _registry: dict[str, str | ModuleType] = dict(BUILTINS)

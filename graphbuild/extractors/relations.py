@@ -36,6 +36,8 @@ WE = re.compile(r"\b(?:we|our|us)\b", re.I)
 ORG_AT = re.compile(r"^\s*(?:\([^()]{1,15}\)\s*)?at\s+the\s+$")
 #: lower-case names worth relating: "mybinder.org", "nb-cli"
 CODE_NAMES = re.compile(r"(?<![\w@/.-])[a-z][a-z0-9]*(?:[.-][a-z0-9]+)+(?![\w-]|\.\w)")
+#: camel-case names that start lower-case: "fooBar", "pyThing"
+CAMEL_NAMES = re.compile(r"(?<![\w@/.-])[a-z]+[A-Z][A-Za-z0-9]*(?![\w-]|\.\w)")
 
 
 def _mention(item, text, s, e, name, kind="Organization", weak=True) -> Mention:
@@ -43,7 +45,8 @@ def _mention(item, text, s, e, name, kind="Organization", weak=True) -> Mention:
 
 
 def _block_phrases(text: str) -> list[tuple[int, int, str]]:
-    found = list(proper_phrases(text)) + [(m.start(), m.end(), m.group(0)) for m in CODE_NAMES.finditer(text)]
+    found = list(proper_phrases(text)) + [(m.start(), m.end(), m.group(0)) for rx in (CODE_NAMES, CAMEL_NAMES)
+                                          for m in rx.finditer(text)]
     return sorted(found)
 
 
@@ -99,8 +102,11 @@ def sentence_relations(item: FeedItem, text: str, ss: int, se: int, publisher: s
         for cm in rx.finditer(sent):
             cs, ce = ss + cm.start(), ss + cm.end()
             # "a two-year grant": a hyphenated adjective is no name
-            before = [x for x in phrases if x[1] <= cs and not (x[2][:1].islower() and re.match(r"\s+[a-z]", text[x[1]:x[1] + 2]))]
-            after = [x for x in phrases if x[0] >= ce]
+            before = [x for x in phrases if x[1] <= cs and not (re.fullmatch(r"[a-z]+-[a-z]+", x[2]) and
+                                                                 re.match(r"\s+[a-z]", text[x[1]:x[1] + 2]))]
+            # "supporting mission-driven startups": a hyphenated adjective is no name
+            after = [x for x in phrases if x[0] >= ce and not (direction == "backward" and re.fullmatch(
+                r"[a-z]+-[a-z]+", x[2]) and re.match(r"\s+[a-z]", text[x[1]:x[1] + 2]))]
             if not after or after[0][0] - ce > 3:
                 continue
             if not after:
@@ -115,7 +121,10 @@ def sentence_relations(item: FeedItem, text: str, ss: int, se: int, publisher: s
             beneficiary = [x for x in phrases if for_ and x[0] == objs[-1][1] + for_.end()]
             pron = before and PRONOUN.search(text[before[-1][1]:cs])
             if pred in ("funder", "sponsor") and beneficiary:
-                subj = _end(item, text, *beneficiary[0])
+                b = beneficiary[0]
+                # "in support of the Foo Bar project": a project, whatever its name looks like
+                subj = _mention(item, text, *b, "Project") if re.match(r"\s+(?:project|initiative|programme|program)\b",
+                                                                      text[b[1]:b[1] + 12]) else _end(item, text, *b)
             elif pred == "maintainer" and phrases and phrases[0][0] - ss <= 4 and phrases[0][0] < cs and \
                     re.match(r"\s+(?:is|was|are)\b", text[phrases[0][1]:phrases[0][1] + 5]):
                 subj = _end(item, text, *phrases[0])  # "Foo is a big computer operated by X"

@@ -61,7 +61,17 @@ I_AT = re.compile(r"\bI(?:[’']m|\s+am|\s+was|\s+have\s+been|\s+had\s+been)?\s+
                   r"|(?:a\s+)?part\s+of\s+)(?:the\s+)?", re.I)
 MY_AT = re.compile(r"\b(?:my|this)\s+(?:[\w-]+\s+){0,3}?(?:internship|fellowship|job|position|residency)\s+(?:at|with)\s+"
                    r"(?:the\s+)?", re.I)
-AS_A = re.compile(r"\b(?:I|I\s+started\s+[\w\s]{0,30}?)\s+as\s+(?:a|an|the)\s+(?=[A-Z])")
+AS_A = re.compile(r"\b(?:I|I\s+started\s+[\w\s]{0,30}?|I\s+(?:was|got|have\s+been)\s+(?:accepted|selected|chosen|hired))"
+                  r"\s+as\s+(?:a|an|the)\s+(?=[A-Z])")
+#: "we decided to create a new project for this, called Foo": the author made Foo
+WE_MADE = re.compile(r"\b(?:I|[Ww]e)\s+(?:decided\s+to\s+|then\s+|also\s+)?(?:create|created|start|started|build|built|"
+                     r"write|wrote)\s+(?:a|an)\s+(?:new\s+|separate\s+)?(?:project|package|library|tool)(?:\s+for\s+this)?"
+                     r",?\s+(?:called|named)\s+")
+#: "I managed to get a small commit merged into SciPy", "My first contribution was to a project called foo"
+I_MERGED = re.compile(r"\b(?:I\s+(?:managed\s+to\s+|finally\s+)?(?:get|got|had)\s+(?:a|an|my|\w+)\s+(?:[a-z]+\s+){0,2}?"
+                      r"(?:commits?|pull\s+requests?|PRs?|patch(?:es)?)\s+merged\s+(?:in|into|to)\s+(?:the\s+main\s+branch\s+of\s+)?|"
+                      r"[Mm]y\s+first\s+(?:contribution|commit|pull\s+request|PR)\s+was\s+(?:actually\s+)?to\s+"
+                      r"(?:a\s+project\s+called\s+)?)(?:the\s+)?")
 #: "Name is a developer on the Foo project", "Name is an active member of"
 IS_A_ROLE = re.compile(rf"\s+(?:is|was|has been)\s+(?:a|an|the)\s+(?:[a-z-]+\s+){{0,2}}?({ROLE_NOUN})\s+"
                        r"(on|for|at|with|of|in)\s+(?:the\s+)?", re.I)
@@ -258,19 +268,43 @@ MADE_VERB = re.compile(r"\s*(?:(?:also|then|first)\s+)?(developed|created|wrote|
 CREATE_VERBS = {"developed", "created", "wrote", "built", "prototyped", "started", "founded", "designed"}
 
 
+#: "JADE deployment and early Foo work": a work noun between two listed things
+WORK_AND = re.compile(r"\s+(?:deployment|work|support|integration|development|prototype|port|packaging)\s+(?:and|&)\s+"
+                      r"(?:(?:the\s+)?(?:original|early|initial|first|later)\s+)?")
+#: a name that is plainly a name even where no other extractor saw it: "JADE", "FooBar", "foo-bar"
+PLAIN_NAME = re.compile(r"[A-Z]{2,}[\w-]*|[A-Za-z]+[a-z][A-Z][\w-]*|[\w]+-[\w-]+")
+
+
 def _did(post: _Post, text: str, pos: int, person: Mention) -> Iterator[Mention | Relation]:
-    """": Developed Foo and Bar" after a role line: what the person made or worked on."""
-    v = MADE_VERB.match(text, pos)
-    if v:
-        pred = "creator" if v.group(1).lower() in CREATE_VERBS else "contributor"
-        names = items_at(text, v.end(), 4)
-    else:  # ": Foo + Bar support"
-        m = re.match(r"\s*", text[pos:])
-        names = items_at(text, pos + m.end(), 4)
-        names = names if names and re.match(r"\s+(?:support|integration|development|work)\b", text[names[-1][1]:]) else []
-        pred = "contributor"
-    for s, e, n in names:
-        yield from post.rel(post.m(text, s, e, n, "Project"), pred, person, text, 0, len(text))
+    """": Developed Foo and Bar" after a role line, sentence by sentence: what the person made or
+    worked on ("Provided data. Tuned Foo and Bar for speed." -> Foo and Bar)."""
+    for n_sent in range(4):
+        v = MADE_VERB.match(text, pos)
+        if v:
+            pred = "creator" if v.group(1).lower() in CREATE_VERBS else "contributor"
+            names = items_at(text, v.end(), 4)
+            while names and len(names) < 6:  # "JADE deployment and early Foo work"
+                w = WORK_AND.match(text, names[-1][1])
+                more = items_at(text, w.end(), 1) if w else []
+                if not more:
+                    break
+                names += more
+        elif n_sent == 0:  # ": Foo + Bar support"
+            m = re.match(r"\s*", text[pos:])
+            names = items_at(text, pos + m.end(), 4)
+            names = names if names and re.match(r"\s+(?:support|integration|development|work)\b", text[names[-1][1]:]) else []
+            pred = "contributor"
+        else:
+            names = []
+        for s, e, n in names:
+            # "early Foo work": work on Foo, not its making
+            p = "contributor" if re.match(r"\s+(?:work|support|integration)\b", text[e:e + 13]) else pred
+            yield from post.rel(post.m(text, s, e, n, "Project", weak=not PLAIN_NAME.fullmatch(n)), p, person,
+                                text, 0, len(text))
+        nxt = re.compile(r"[^.!?]{0,300}?[.!?]\s+(?=[A-Z])").match(text, pos)
+        if not nxt:
+            break
+        pos = nxt.end()
 
 
 def _apposition(post: _Post, text: str, s: int, e: int, name: str) -> Iterator[Mention | Relation]:
@@ -489,7 +523,7 @@ def _as_role(post: _Post, text: str, s: int, e: int, name: str) -> Iterator[Ment
 
 
 def _first_person(post: _Post, text: str) -> Iterator[Mention | Relation]:
-    if not post.author or not re.search(r"\bI\b|\bmy\b", text):
+    if not post.author or not re.search(r"\bI\b|\bmy\b|\b[Ww]e\b", text):
         return
     def me(at: int) -> Mention:
         return post.m(text, at, at + 1, post.author, "Person")
@@ -514,10 +548,20 @@ def _first_person(post: _Post, text: str) -> Iterator[Mention | Relation]:
         x = next(iter(items_at(text, m.end(), 1)), None)
         if x:
             yield from post.rel(me(m.start()), "worksFor", post.m(text, x[0], x[1], x[2]), text, m.start(), x[1])
+    for m in WE_MADE.finditer(text):
+        x = next(iter(items_at(text, m.end(), 1, loose=True)), None)
+        if x:
+            yield from post.rel(post.m(text, *x, "Project", weak=False), "creator", me(m.start()), text, m.start(), x[1])
+    for m in I_MERGED.finditer(text):
+        x = next(iter(items_at(text, m.end(), 1, loose=True)), None)
+        if x and (not x[2].islower() or "-" in x[2] or m.group(0).rstrip().endswith("called")):
+            yield from post.rel(post.m(text, *x, "Project"), "contributor", me(m.start()), text, m.start(), x[1])
     for m in AS_A.finditer(text):
         x = next((y for y in proper_phrases(text[m.end():m.end() + 80]) if y[0] == 0), None)
         if x:
-            role = re.match(rf"^(.+?)\s+{ROLE_NOUN}$", x[2])
+            role = re.match(rf"^(.+?)\s+(?i:{ROLE_NOUN})$", x[2])
+            if not role and re.compile(rf"\s+{ROLE_NOUN}\b").match(text, m.end() + x[1]):
+                role = re.match(r"(.+)", x[2])  # "as a GSoC contributor"
             if role and not is_person_name(role.group(1)):
                 at = m.end()
                 yield from post.rel(me(m.start()), "affiliation", post.m(text, at, at + len(role.group(1)), role.group(1)),
