@@ -76,7 +76,7 @@ def cli():
 @cli.command()
 @click.argument("sources", nargs=-1)
 @click.option("--out", "out_dir", type=click.Path(), default=str(OUT), show_default=True,
-              help="Folder for graph.ttl, graph.html and report.md.")
+              help="Folder for graph.ttl, graph.html, report.md and report.html.")
 @click.option("--rules", multiple=True, type=click.Path(),
               help="Extra URL rules (TOML), consulted before the bundled ones. Repeatable.")
 @click.option("--curation", type=click.Path(), default=None,
@@ -110,7 +110,8 @@ def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, str
     from .feeds import Limits
     from .graph import build as run_build
     from .namespaces import BASE_URI
-    from .report import render_report, summary
+    from .network import to_networkx
+    from .report import render_report, render_report_html, summary
     from .sources import default_cache_dir
 
     limits = Limits(max_feed_bytes, max_items, max_description_bytes)
@@ -124,11 +125,13 @@ def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, str
     finally:
         gc.enable()
     out = Path(out_dir)
+    G = to_networkx(b.graph)  # one networkx form for the HTML report and the page
     written = [write_atomic(out / "graph.ttl", serialize(b.graph, "ttl")),
-               write_atomic(out / "report.md", render_report(b).encode("utf-8"))]
+               write_atomic(out / "report.md", render_report(b).encode("utf-8")),
+               write_atomic(out / "report.html", render_report_html(b, G).encode("utf-8"))]
     if not no_html:
         from .viz import page_heading, to_pyvis, write_html
-        written.append(write_html(to_pyvis(b.graph), out / "graph.html", *page_heading(b.graph)))
+        written.append(write_html(to_pyvis(G), out / "graph.html", *page_heading(b.graph)))
     for p in b.problems:
         click.echo(f"warning: {p}", err=True)
     if not quiet:

@@ -205,8 +205,10 @@ def test_hostile_feed_runs_no_script_and_shows_text_literally(browser, tmp_path)
     path = write_html(to_pyvis(g), tmp_path / "xss.html", title="<script>alert('t')</script>")
     page = Page(browser, path)
     assert page.dialogs == [] and page.errors == [] and page.blocked == []
-    assert page.js("document.querySelectorAll('img, svg, b, iframe').length") == 0
-    assert page.js("document.scripts.length") == 3  # data, vis-network, the page's own code
+    # the only SVG is the charts panel's, written by graphbuild (feed text inside it escaped)
+    assert page.js("document.querySelectorAll('img, svg:not(.chart), b, iframe').length") == 0
+    assert page.js("document.querySelectorAll('#charts svg.chart').length") == 2
+    assert page.js("document.scripts.length") == 4  # data, cards' data, vis-network, the page's own code
     assert page.page.inner_text("#title") == "<script>alert('t')</script>"
     page.js("window.graphbuild.focus(window.graphbuild.find(\"<img src=x onerror=alert('creator')>\"))")
     assert page.page.inner_text("#card h2") == "<img src=x onerror=alert('creator')>"
@@ -350,3 +352,44 @@ def test_notebook_display_is_an_iframe_srcdoc(reference_graph):
         shown = show(reference_graph)
     html = shown._repr_html_()
     assert html == shown.data and html.startswith("<iframe srcdoc=") and "&lt;script" in html
+
+
+def test_charts_panel_shows_posts_and_mentions_per_month(browser, tmp_path):
+    """tests/data/charts.xml, read by hand: posts in 2024-01 (2), 2024-03 (1), 2024-04 (1); Ada Lovelace
+    named in both January posts and the March one, Mary Somerville in March and April."""
+    g = build_graph([DATA / "charts.xml"], analysis=False)
+    page = Page(browser, write_html(to_pyvis(g), tmp_path / "charts.html", title="charts"))
+    assert page.errors == [] and page.blocked == []
+    assert not page.page.is_visible("#charts svg.chart")  # a closed panel at first: the graph comes first
+    page.page.click("#chartsBox summary")
+    assert page.page.is_visible("#charts svg[data-chart=posts]") and page.page.is_visible("#charts svg[data-chart=mentions]")
+    bars = page.js("[...document.querySelectorAll('#charts rect.bar')].map(b => [b.dataset.month, +b.dataset.value])")
+    assert bars == [["2024-01", 2], ["2024-02", 0], ["2024-03", 1], ["2024-04", 1]]
+    heights = page.js("[...document.querySelectorAll('#charts rect.bar')].map(b => b.getBoundingClientRect().height)")
+    assert heights[0] > heights[2] == heights[3] > heights[1] == 0  # drawn to scale: January twice March
+    series = page.js("""Object.fromEntries([...document.querySelectorAll('#charts g.series')].map(s => [s.dataset.name,
+        [...s.querySelectorAll('circle.point')].map(c => [c.dataset.month, +c.dataset.value])]))""")
+    assert series["Ada Lovelace"] == [["2024-01", 2], ["2024-03", 1]]
+    assert series["Mary Somerville"] == [["2024-03", 1], ["2024-04", 1]]
+    assert list(series)[0] == "Ada Lovelace"  # the most mentioned first
+    assert "Ada Lovelace, 2024-01: 2 posts" in page.js("document.querySelector('#charts g.series circle title').textContent")
+    page.page.close()
+
+
+def test_report_html_has_the_charts_and_tables(browser, tmp_path):
+    from click.testing import CliRunner
+    from graphbuild.cli import cli
+    out = tmp_path / "out"
+    res = CliRunner().invoke(cli, ["build", str(DATA / "charts.xml"), "--out", str(out), "--no-html", "-q"])
+    assert res.exit_code == 0, res.output
+    assert (out / "report.md").exists() and (out / "report.html").exists()
+    page = browser.new_page()
+    page.goto((out / "report.html").as_uri())
+    bars = page.evaluate("[...document.querySelectorAll('#posts-chart rect.bar')].map(b => +b.dataset.value)")
+    assert bars == [2, 0, 1, 1]
+    names = page.evaluate("[...document.querySelectorAll('#mentions-chart g.series')].map(s => s.dataset.name)")
+    assert names[:2] == ["Ada Lovelace", "Mary Somerville"]
+    text = page.inner_text("body")
+    assert "Hubs: the most central" in text and "Communities (Louvain)" in text
+    assert page.evaluate("document.scripts.length") == 0  # a plain document: no script at all
+    page.close()
