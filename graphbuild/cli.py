@@ -227,23 +227,42 @@ def list_queries():
 
 
 @cli.command()
-@click.option("-f", "--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "trig", "graphml"]),
-              default="ttl", show_default=True, help="Output format.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "trig", "graphml", "gexf", "neo4j"]),
+              default="ttl", show_default=True,
+              help="Output format (gexf: Gephi, with the layout and communities; neo4j: a folder of CSV files "
+                   "for neo4j-admin database import).")
 @click.option("--graph", type=click.Path(), help="Graph file to export (default: output/graph.ttl).")
 @click.option("--feed", "feeds", multiple=True, help="Build from these feeds instead. Repeatable.")
 @click.option("-o", "--out", "out_path", type=click.Path(),
               help="File to write (default: beside the graph read: output/graph.<format>, or "
-                   "DIR/NAME.<format> for --graph DIR/NAME.ttl; - for stdout).")
+                   "DIR/NAME.<format> for --graph DIR/NAME.ttl; - for stdout); for neo4j a folder "
+                   "(default: output/neo4j).")
 @_errors
 def export(fmt, graph, feeds, out_path):
-    """Write the graph as Turtle, N-Triples, JSON-LD, TriG or GraphML.
+    """Write the graph as Turtle, N-Triples, JSON-LD, TriG, GraphML, GEXF (Gephi) or Neo4j import CSV.
 
-    Example: graphbuild export --format jsonld --out graph.jsonld
+    Example: graphbuild export --format gexf --out graph.gexf
     """
     from .export import export_graph, serialize
 
+    if fmt == "neo4j":
+        if out_path == "-":
+            raise click.UsageError("--format neo4j writes a folder of CSV files: name it with --out DIR")
+        from .netexport import write_neo4j
+        folder = Path(out_path) if out_path else _default_out(graph, feeds, "", "neo4j")
+        for p in write_neo4j(_graph(graph, feeds), folder):
+            click.echo(f"wrote: {p}")
+        return
     path = None if out_path == "-" else Path(out_path) if out_path else _default_out(graph, feeds, f".{fmt}")
     g = _graph(graph, feeds)
+    if fmt == "gexf":
+        from .netexport import to_gexf_graph, write_gexf
+        if path is None:
+            import networkx as nx
+            nx.write_gexf(to_gexf_graph(g), sys.stdout.buffer)
+        else:
+            click.echo(f"wrote: {write_gexf(g, path)}")
+        return
     if path is None:
         sys.stdout.buffer.write(serialize(g, fmt))
         return
