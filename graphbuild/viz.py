@@ -150,7 +150,8 @@ def to_pyvis(g: Graph | nx.MultiDiGraph, *, focus: str | None = None, depth: int
         G = ego_graph(G, focus, depth)
     charts = charts_html(G)  # of every post and entity in view (before the cap on entities)
     keep, left_out = _select(G, max_nodes)
-    G = induced(G, keep)
+    if left_out:
+        G = induced(G, keep)
     posts = {n: d for n, d in G.nodes(data=True) if d["kind"] == "Post"}
     comms = _communities(G, keep, names)
     colour = {c["id"]: c["color"] for c in comms}
@@ -217,11 +218,41 @@ def page_heading(g: Graph, focus: str = "") -> tuple[str, str]:
     return title, subtitle
 
 
+EDGE_KINDS = ["co-mention", "mentions", "relation", "citation"]
+#: node fields the page derives (shape from kind, size from mentions, a post's URL from its IRI)
+DERIVED = {"shape", "value", "url", "x", "y"}
+
+
+def _compact(nodes: list[dict], edges: list[dict]) -> tuple[list[dict], list[list]]:
+    """The page's data without repetition, so a big graph's page parses fast: a node leaves out
+    what the page derives and empty fields (position as ``xy``); an edge is a row
+    ``[from index, to index, kind index, value, tier, relation, evidence]`` (trailing empties cut)."""
+    index = {n["id"]: i for i, n in enumerate(nodes)}
+    out_nodes = []
+    for n in nodes:
+        c = {k: v for k, v in n.items() if k not in DERIVED and v not in (None, [], "")}
+        if n["kind"] == "Post":
+            c.pop("rank", None)
+            if n.get("links") == [n["id"]]:
+                c.pop("links")
+        c["xy"] = [n["x"], n["y"]]
+        out_nodes.append(c)
+    out_edges = []
+    for e in edges:
+        row = [index[e["from"]], index[e["to"]], EDGE_KINDS.index(e["kind"]), e.get("value", 1),
+               e.get("tier", 0), e.get("relation", ""), e.get("evidence", [])]
+        while row[-1] in (0, "", []) and len(row) > 3:
+            row.pop()
+        out_edges.append(row)
+    return out_nodes, out_edges
+
+
 def render_html(net: Network, title: str = "", subtitle: str = "") -> str:
     """The whole page as a string: vis-network, styles, data and code inlined."""
     env = Environment(loader=PackageLoader("graphbuild", "templates"), autoescape=select_autoescape(["html"]))
     info = getattr(net, "graphbuild", {})
-    data = {"nodes": net.nodes, "edges": net.edges, "options": net.options,
+    nodes, edges = _compact(net.nodes, net.edges)
+    data = {"nodes": nodes, "edges": edges, "edgeKinds": EDGE_KINDS, "options": net.options,
             "styles": {k: {"shape": s, "label": KIND_LABELS[k]} for k, s in SHAPES.items()},
             "kinds": list(SHAPES),
             "info": info}

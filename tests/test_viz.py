@@ -282,9 +282,9 @@ def test_large_page_opens_with_communities_as_clusters(big_page, big_feed):
     assert page.errors == [] and page.blocked == []
     ents, posts = typed_entities(g), feed_items(big_feed)
     assert posts == 40
-    assert page.js("window.graphbuild.nodes.length") == ents + posts
+    assert page.js("window.graphbuild.nodes.get({filter: n => !n.isCluster}).length") == ents + posts
     drawn = page.js("window.graphbuild.network.body.nodeIndices.length")
-    clusters = page.js("window.graphbuild.network.body.nodeIndices.filter(id => window.graphbuild.network.isCluster(id)).length")
+    clusters = page.js("window.graphbuild.network.body.nodeIndices.filter(id => window.graphbuild.isCluster(id)).length")
     assert clusters >= 2 and drawn < ents / 5
     labels = assert_labels_fit(page)
     assert all(b["id"].startswith("cluster:") for b in labels[:clusters])
@@ -293,12 +293,12 @@ def test_large_page_opens_with_communities_as_clusters(big_page, big_feed):
 def test_clicking_a_cluster_opens_it(big_page):
     page, _ = big_page
     cid, x, y = page.js("""(() => { const g = window.graphbuild, n = g.network;
-        const id = n.body.nodeIndices.filter(i => n.isCluster(i))[0]; const p = n.canvasToDOM(n.getPosition(id));
+        const id = n.body.nodeIndices.filter(i => g.isCluster(i))[0]; const p = n.canvasToDOM(n.getPosition(id));
         const r = document.getElementById('graph').getBoundingClientRect(); return [id, r.left + p.x, r.top + p.y]; })()""")
-    inside = page.js(f"window.graphbuild.network.getNodesInCluster({cid!r}).length")
+    inside = page.js(f"window.graphbuild.clusterMembers({cid!r}).length")
     before = page.js("window.graphbuild.network.body.nodeIndices.length")
     page.page.mouse.click(x, y)
-    assert page.js(f"window.graphbuild.network.isCluster({cid!r})") is False
+    assert page.js(f"window.graphbuild.network.body.nodeIndices.includes({cid!r})") is False
     assert page.js("window.graphbuild.network.body.nodeIndices.length") == before - 1 + inside
     assert "Members, most central first" in page.page.inner_text("#card")
     assert_labels_fit(page)
@@ -317,14 +317,14 @@ def test_search_reaches_a_node_inside_a_cluster(big_page, big_feed):
     for name in dict.fromkeys(names):
         nid = page.js(f"window.graphbuild.find({name!r})")
         if nid and page.js(f"window.graphbuild.nodes.get({nid!r}).fullname") == name and \
-                page.js(f"window.graphbuild.network.clustering.findNode({nid!r}).length") > 1:
+                page.js(f"window.graphbuild.inClosedCommunity({nid!r})"):
             target = (name, nid)
             break
     assert target, "no person of the feed is inside a closed community"
     page.page.fill("#search", target[0])
     page.page.press("#search", "Enter")
     assert page.js("window.graphbuild.network.getSelectedNodes()") == [target[1]]
-    assert page.js(f"window.graphbuild.network.clustering.findNode({target[1]!r}).length") == 1
+    assert page.js(f"window.graphbuild.inClosedCommunity({target[1]!r})") is False
     assert page.page.inner_text("#card h2") == target[0]
 
 
