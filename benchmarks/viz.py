@@ -112,7 +112,9 @@ def screenshots(ctx, tmp: Path) -> None:
     if dev:
         m = build_graph(dev + [ROOT / "graphbuild" / "data" / "2i2c-community.xml"])
         shoot(to_pyvis(m), page_heading(m), "graph-community.png",
-              "window.graphbuild.showCommunity(document.querySelector('#legend button.community').dataset.community)")
+              # a middle-sized community opened, the others still closed around it
+              "window.graphbuild.showCommunity(document.querySelectorAll('#legend button.community')[4].dataset.community);"
+              "window.graphbuild.network.fit()")
 
 
 def main() -> None:

@@ -20,10 +20,13 @@ ADA, MARY = "https://graphbuild.example/id/person/ada-lovelace", "https://graphb
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
+    from graphbuild.export import export_graph
+    from graphbuild.graph import build_graph
     out = tmp_path_factory.mktemp("exports")
+    graph = str(export_graph(build_graph([FEED]), out / "g.ttl"))  # built once, exported twice
     runner = CliRunner()
     for args in (["--format", "gexf", "--out", str(out / "g.gexf")], ["--format", "neo4j", "--out", str(out / "neo4j")]):
-        res = runner.invoke(cli, ["export", "--feed", FEED, *args])
+        res = runner.invoke(cli, ["export", "--graph", graph, *args])
         assert res.exit_code == 0, res.output
     return out
 
