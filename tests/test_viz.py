@@ -339,7 +339,7 @@ def test_outputs_are_the_same_whatever_the_hash_seed(tmp_path):
         subprocess.run([sys.executable, "-m", "graphbuild", "build", "--out", str(out), "-q"], check=True, env=env)
         subprocess.run([sys.executable, "-m", "graphbuild", "viz", "--graph", str(out / "graph.ttl"), "--focus",
                         "Jason Grout", "--out", str(out / "ego.html")], check=True, env=env, capture_output=True)
-        outs.append({f: (out / f).read_bytes() for f in ("graph.ttl", "graph.html", "report.md", "ego.html")})
+        outs.append({f: (out / f).read_bytes() for f in ("graph.ttl", "graph.html", "report.md", "report.html", "ego.html")})
     assert outs[0] == outs[1]
 
 
