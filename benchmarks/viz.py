@@ -60,14 +60,18 @@ def synthetic(n_nodes: int, seed: int = 3) -> nx.MultiDiGraph:
 
 def stabilisation(ctx, path: Path) -> tuple[float, int | None]:
     """Seconds from navigation to a laid-out page, and the labels drawn in the first view (None if
-    the page cannot tell)."""
+    the page cannot tell; "(N overlapping)" added if any two label boxes overlap)."""
     page = ctx.new_page()
     page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
     t = time.perf_counter()
     page.goto(path.as_uri())
     page.wait_for_function("window.graphbuild && window.graphbuild.state.stabilized", timeout=300_000)
     wall = time.perf_counter() - t
-    labels = page.evaluate("window.graphbuild.labels ? window.graphbuild.labels().length : null")
+    labels = page.evaluate("""(() => { if (!window.graphbuild.labels) return null;
+        const b = window.graphbuild.labels(); let over = 0;
+        for (let i = 0; i < b.length; i++) for (let j = i + 1; j < b.length; j++)
+            if (b[i].x < b[j].x + b[j].w && b[j].x < b[i].x + b[i].w && b[i].y < b[j].y + b[j].h && b[j].y < b[i].y + b[i].h) over++;
+        return b.length + (over ? ` (${over} overlapping)` : ""); })()""")
     page.close()
     return wall, labels
 
@@ -112,7 +116,9 @@ def screenshots(ctx, tmp: Path) -> None:
     if dev:
         m = build_graph(dev + [ROOT / "graphbuild" / "data" / "2i2c-community.xml"])
         shoot(to_pyvis(m), page_heading(m), "graph-community.png",
-              "window.graphbuild.showCommunity(document.querySelector('#legend button.community').dataset.community)")
+              # a middle-sized community opened, the others still closed around it
+              "window.graphbuild.showCommunity(document.querySelectorAll('#legend button.community')[4].dataset.community);"
+              "window.graphbuild.network.fit()")
 
 
 def main() -> None:

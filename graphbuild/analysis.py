@@ -202,13 +202,10 @@ def analyze(g: Graph | nx.MultiDiGraph, *, seed: int = SEED) -> Analysis:
     """
     G = to_networkx(g) if isinstance(g, Graph) else g
     H = entity_graph(G)
-    n = H.number_of_nodes()
-    rank = nx.pagerank(H, weight="weight") if H.number_of_edges() else {x: 1 / max(n, 1) for x in H}
-    m = H.number_of_edges()
+    n, m = H.number_of_nodes(), H.number_of_edges()
+    rank, comms = _rank_and_communities(H, seed)
     k = None if n * m <= BETWEENNESS_BUDGET else min(n, max(BETWEENNESS_MIN_SAMPLE, BETWEENNESS_BUDGET // m))
     between = nx.betweenness_centrality(H, k=k, seed=seed) if n > 2 else {x: 0.0 for x in H}
-    rank = {x: round(v, ROUND) for x, v in rank.items()}
-    comms = _communities(H, rank, seed)
     where = {m: c.id for c in comms for m in c.members}
     stats = {x: EntityStats(x, d["label"], d["kind"], d["mentions"], H.degree(x), rank[x],
                             round(between[x], ROUND), where[x]) for x, d in H.nodes(data=True)}
@@ -222,14 +219,24 @@ def analyze(g: Graph | nx.MultiDiGraph, *, seed: int = SEED) -> Analysis:
     return Analysis(stats, comms, _bridges(H, where), months, monthly, window)
 
 
+def _rank_and_communities(H: nx.Graph, seed: int) -> tuple[dict[str, float], list[Community]]:
+    """PageRank (rounded) and the Louvain communities of the entity graph ``H``."""
+    n = H.number_of_nodes()
+    rank = nx.pagerank(H, weight="weight") if H.number_of_edges() else {x: 1 / max(n, 1) for x in H}
+    rank = {x: round(v, ROUND) for x, v in rank.items()}
+    return rank, _communities(H, rank, seed)
+
+
 def communities_of(G: nx.MultiDiGraph, seed: int = SEED) -> dict[str, str]:
     """Community -> name, with ``community`` and ``pagerank`` set on every entity node of ``G``:
-    as stored in the graph by the build (read by ``to_networkx``), else computed now."""
+    as stored in the graph by the build (read by ``to_networkx``), else computed now (the same
+    numbers as :func:`analyze`, without its betweenness and trends, which the page does not need)."""
     ents = [d for _, d in G.nodes(data=True) if d["kind"] != "Post"]
     if all("community" in d and "pagerank" in d for d in ents) and G.graph.get("communities") is not None:
         return dict(G.graph["communities"])
-    a = analyze(G, seed=seed)
-    for iri, e in a.entities.items():
-        G.nodes[iri].update(community=e.community, pagerank=e.pagerank)
-    G.graph["communities"] = {c.id: c.name for c in a.communities}
+    rank, comms = _rank_and_communities(entity_graph(G), seed)
+    for c in comms:
+        for iri in c.members:
+            G.nodes[iri].update(community=c.id, pagerank=rank[iri])
+    G.graph["communities"] = {c.id: c.name for c in comms}
     return dict(G.graph["communities"])

@@ -76,7 +76,7 @@ def cli():
 @cli.command()
 @click.argument("sources", nargs=-1)
 @click.option("--out", "out_dir", type=click.Path(), default=str(OUT), show_default=True,
-              help="Folder for graph.ttl, graph.html and report.md.")
+              help="Folder for graph.ttl, graph.html, report.md and report.html.")
 @click.option("--rules", multiple=True, type=click.Path(),
               help="Extra URL rules (TOML), consulted before the bundled ones. Repeatable.")
 @click.option("--curation", type=click.Path(), default=None,
@@ -110,7 +110,8 @@ def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, str
     from .feeds import Limits
     from .graph import build as run_build
     from .namespaces import BASE_URI
-    from .report import render_report, summary
+    from .network import to_networkx
+    from .report import render_report, render_report_html, summary
     from .sources import default_cache_dir
 
     limits = Limits(max_feed_bytes, max_items, max_description_bytes)
@@ -124,11 +125,13 @@ def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, str
     finally:
         gc.enable()
     out = Path(out_dir)
+    G = to_networkx(b.graph)  # one networkx form for the HTML report and the page
     written = [write_atomic(out / "graph.ttl", serialize(b.graph, "ttl")),
-               write_atomic(out / "report.md", render_report(b).encode("utf-8"))]
+               write_atomic(out / "report.md", render_report(b).encode("utf-8")),
+               write_atomic(out / "report.html", render_report_html(b, G).encode("utf-8"))]
     if not no_html:
         from .viz import page_heading, to_pyvis, write_html
-        written.append(write_html(to_pyvis(b.graph), out / "graph.html", *page_heading(b.graph)))
+        written.append(write_html(to_pyvis(G), out / "graph.html", *page_heading(b.graph)))
     for p in b.problems:
         click.echo(f"warning: {p}", err=True)
     if not quiet:
@@ -229,24 +232,46 @@ def list_queries():
 
 
 @cli.command()
-@click.option("-f", "--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "jsonld-expanded", "trig", "graphml"]),
-              default="ttl", show_default=True, help="Output format.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "jsonld-expanded", "trig", "graphml",
+                                                        "gexf", "neo4j"]),
+              default="ttl", show_default=True,
+              help="Output format (jsonld: compacted with the graph's prefixes as @context, jsonld-expanded: full "
+                   "IRIs; gexf: Gephi, with the layout and communities; neo4j: a folder of CSV files for "
+                   "neo4j-admin database import).")
 @click.option("--graph", type=click.Path(), help="Graph file to export (default: output/graph.ttl).")
 @click.option("--feed", "feeds", multiple=True, help="Build from these feeds instead. Repeatable.")
 @click.option("-o", "--out", "out_path", type=click.Path(),
               help="File to write (default: beside the graph read: output/graph.<format>, or "
-                   "DIR/NAME.<format> for --graph DIR/NAME.ttl; - for stdout).")
+                   "DIR/NAME.<format> for --graph DIR/NAME.ttl; - for stdout); for neo4j a folder "
+                   "(default: output/neo4j).")
 @_errors
 def export(fmt, graph, feeds, out_path):
     """Write the graph as Turtle, N-Triples, JSON-LD (compacted with the graph's prefixes as its
-    @context; jsonld-expanded for full IRIs), TriG or GraphML.
+    @context; jsonld-expanded for full IRIs), TriG, GraphML, GEXF (Gephi) or Neo4j import CSV.
 
-    Example: graphbuild export --format jsonld --out graph.jsonld
+    Example: graphbuild export --format gexf --out graph.gexf
     """
     from .export import FORMATS, export_graph, serialize
 
-    path = None if out_path == "-" else Path(out_path) if out_path else _default_out(graph, feeds, f".{FORMATS[fmt][0]}")
+    if fmt == "neo4j":
+        if out_path == "-":
+            raise click.UsageError("--format neo4j writes a folder of CSV files: name it with --out DIR")
+        from .netexport import write_neo4j
+        folder = Path(out_path) if out_path else _default_out(graph, feeds, "", "neo4j")
+        for p in write_neo4j(_graph(graph, feeds), folder):
+            click.echo(f"wrote: {p}")
+        return
+    suffix = f".{FORMATS[fmt][0] if fmt in FORMATS else fmt}"  # jsonld-expanded -> .jsonld, gexf -> .gexf
+    path = None if out_path == "-" else Path(out_path) if out_path else _default_out(graph, feeds, suffix)
     g = _graph(graph, feeds)
+    if fmt == "gexf":
+        from .netexport import to_gexf_graph, write_gexf
+        if path is None:
+            import networkx as nx
+            nx.write_gexf(to_gexf_graph(g), sys.stdout.buffer)
+        else:
+            click.echo(f"wrote: {write_gexf(g, path)}")
+        return
     if path is None:
         sys.stdout.buffer.write(serialize(g, fmt))
         return

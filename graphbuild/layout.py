@@ -15,22 +15,45 @@ import numpy as np
 
 from .analysis import entity_graph
 from .namespaces import digest
-from .network import induced
 
 SEED = 7
 #: canvas units per node: a community of n members gets a disc of radius UNIT * sqrt(n)
 UNIT = 42.0
+#: a community of more members is laid out by its CORE most tied members (see _spring)
+CORE = 300
 
 
 def _spring(H: nx.Graph, seed: int) -> dict:
+    """Positions in about [-1, 1]² for a community's members. A big community (over CORE members)
+    is laid out by its CORE most tied members only; each of the others is put beside the members
+    it is tied to (a fixed offset from their mean), which costs one pass instead of a spring
+    layout of thousands of nodes (most of them named in a single post)."""
     if H.number_of_nodes() == 1:
         return {next(iter(H)): np.zeros(2)}
+    strength = dict(H.degree(weight="weight"))
+    order = sorted(H, key=lambda n: (-strength[n], n))
+    core = order[:CORE]
     # weights grow with shared posts; log-damped so one very strong tie does not collapse the rest
     W = nx.Graph()
-    W.add_nodes_from(H)
-    W.add_weighted_edges_from((a, b, 1 + math.log(w)) for a, b, w in H.edges(data="weight"))
-    iters = 50 if len(W) <= 1000 else 30
-    return nx.spring_layout(W, weight="weight", seed=seed, iterations=iters)
+    W.add_nodes_from(core)
+    inner = set(core)
+    W.add_weighted_edges_from((a, b, 1 + math.log(w)) for a, b, w in H.edges(data="weight") if a in inner and b in inner)
+    pos = nx.spring_layout(W, weight="weight", seed=seed, iterations=50, method="force")
+    if len(order) > CORE:
+        step = 2.0 / math.sqrt(len(order))  # about the spacing of nodes filling the square
+        rest = order[CORE:]
+        for _ in range(3):  # a member tied only to other outer members waits for them
+            later = []
+            for n in rest:
+                placed = [pos[m] for m in H[n] if m in pos]
+                if placed:
+                    pos[n] = np.mean(placed, axis=0) + _jitter(n, step * 3)
+                else:
+                    later.append(n)
+            rest = later
+        for n in rest:  # tied to nothing placed: on a ring around the community
+            pos[n] = _jitter(n, 1.0) / max(1e-9, float(np.hypot(*_jitter(n, 1.0)))) * 1.1
+    return pos
 
 
 def _separate(centres: np.ndarray, radii: np.ndarray, gap: float, rounds: int = 300) -> np.ndarray:
@@ -89,9 +112,16 @@ def layout(G: nx.MultiDiGraph, community: dict[str, str], seed: int = SEED) -> d
         centres = _separate(centres, radii, gap=UNIT)
     else:
         centres = np.zeros((len(names), 2))
+    subgraphs = {c: nx.Graph() for c in names}  # every community's own ties, in one pass over the edges
+    for c in names:
+        subgraphs[c].add_nodes_from(groups[c])
+    for a, b, w in H.edges(data="weight"):
+        ca = community.get(a, a)
+        if ca == community.get(b, b):
+            subgraphs[ca].add_edge(a, b, weight=w)
     pos: dict[str, np.ndarray] = {}
     for c, centre, r in zip(names, centres, radii):
-        inner = _spring(induced(H, groups[c]), seed) if groups[c] else {}
+        inner = _spring(subgraphs[c], seed) if groups[c] else {}
         # scale so that most members fill the disc; the few far-out ones are pulled to its edge
         dist = np.array([float(np.hypot(*p)) for p in inner.values()])
         spread = float(np.percentile(dist, 85)) if len(dist) > 1 else 1.0

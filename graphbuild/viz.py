@@ -20,6 +20,7 @@ from rdflib import Graph
 
 from .export import write_atomic
 from .analysis import communities_of
+from .charts import CSS as CHARTS_CSS, charts_html
 from .layout import layout
 from .network import ego_graph, induced, to_networkx
 from .urls import is_web_iri
@@ -60,15 +61,20 @@ def _links(urls: list[str]) -> list[str]:
     return [u for u in urls if is_web_iri(u)]
 
 
-def _posts_of(G: nx.MultiDiGraph, posts: dict[str, dict], node: str) -> list[dict]:
-    """Posts that mention ``node``, newest first, each with its quoted sentences."""
-    out = []
-    for p, _, d in G.in_edges(node, data=True):
-        if d.get("kind") == "mentions":
-            info = posts.get(p, {})
-            out.append({"url": p if is_web_iri(p) else "", "title": info.get("label", p),
-                        "date": info.get("date", ""), "quotes": [q for _, q in d.get("evidence", [])]})
-    return sorted(out, key=lambda x: (x["date"], x["title"]), reverse=True)[:MAX_CARD_POSTS]
+def _cards(G: nx.MultiDiGraph, posts: dict[str, dict], ents: list[str]) -> dict:
+    """The cards' posts and quotes as one compact table, read by the page only when a card opens:
+    ``posts`` lists [url, title, date] once each; ``of`` maps an entity to [[post index, quotes], ...],
+    newest first, at most MAX_CARD_POSTS."""
+    order = sorted(posts, key=lambda p: (posts[p].get("date", ""), posts[p].get("label", p), p), reverse=True)
+    index = {p: i for i, p in enumerate(order)}
+    of: dict[str, list] = {}
+    for n in ents:
+        mine = sorted(((index[p], [q for _, q in d.get("evidence", [])]) for p, _, d in G.in_edges(n, data=True)
+                       if d.get("kind") == "mentions" and p in index))
+        if mine:
+            of[n] = [[i, qs] for i, qs in mine[:MAX_CARD_POSTS]]
+    return {"posts": [[p if is_web_iri(p) else "", posts[p].get("label", p), posts[p].get("date", "")] for p in order],
+            "of": of}
 
 
 def _select(G: nx.MultiDiGraph, max_nodes: int) -> tuple[set[str], int]:
@@ -108,7 +114,7 @@ def _communities(G: nx.MultiDiGraph, keep: set[str], names: dict[str, str]) -> l
              "color": PALETTE[i] if i < len(PALETTE) and size[c] > 1 else OTHER} for i, c in enumerate(order)]
 
 
-def _node(G: nx.MultiDiGraph, n: str, posts: dict, colour: dict, rank: dict, xy: tuple[int, int]) -> dict:
+def _node(G: nx.MultiDiGraph, n: str, colour: dict, rank: dict, xy: tuple[int, int]) -> dict:
     d = G.nodes[n]
     node: dict[str, Any] = {"id": n, "shape": SHAPES[d["kind"]], "kind": d["kind"], "aliases": d["aliases"],
                             "links": _links(d["urls"]), "mentions": d["mentions"], "x": xy[0], "y": xy[1]}
@@ -116,7 +122,7 @@ def _node(G: nx.MultiDiGraph, n: str, posts: dict, colour: dict, rank: dict, xy:
         node.update(date=d.get("date", ""), url=n if is_web_iri(n) else "", value=2, color=POST_COLOUR,
                     fullname=d["label"], rank=len(rank) + 1)
     else:
-        node.update(value=max(1, d["mentions"]), posts=_posts_of(G, posts, n), fullname=d["label"],
+        node.update(value=max(1, d["mentions"]), fullname=d["label"],
                     community=d.get("community", ""), color=colour.get(d.get("community"), OTHER),
                     rank=rank[n], confidence=d.get("confidence"))
     return node
@@ -142,8 +148,10 @@ def to_pyvis(g: Graph | nx.MultiDiGraph, *, focus: str | None = None, depth: int
     names = communities_of(G)
     if focus:
         G = ego_graph(G, focus, depth)
+    charts = charts_html(G)  # of every post and entity in view (before the cap on entities)
     keep, left_out = _select(G, max_nodes)
-    G = induced(G, keep)
+    if left_out:
+        G = induced(G, keep)
     posts = {n: d for n, d in G.nodes(data=True) if d["kind"] == "Post"}
     comms = _communities(G, keep, names)
     colour = {c["id"]: c["color"] for c in comms}
@@ -153,7 +161,7 @@ def to_pyvis(g: Graph | nx.MultiDiGraph, *, focus: str | None = None, depth: int
     net = Network(height="100%", width="100%", directed=True, cdn_resources="local")
     net.options = OPTIONS
     for n in sorted(keep):
-        net.nodes.append(_node(G, n, posts, colour, rank, pos[n]))
+        net.nodes.append(_node(G, n, colour, rank, pos[n]))
         net.node_ids.append(n)
         net.node_map[n] = net.nodes[-1]
     co = sorted(((d.get("weight", 1), a, b) for a, b, d in G.edges(data=True) if d["kind"] == "co-mention"),
@@ -163,15 +171,18 @@ def to_pyvis(g: Graph | nx.MultiDiGraph, *, focus: str | None = None, depth: int
         if d["kind"] == "co-mention" and (a, b) not in tier:
             continue
         # pyvis's add_edge scans every node and edge per call; its Edge record is used directly
-        e = Edge(a, b, True, id=f"e{i}", kind=d["kind"], label=d["label"] if d["kind"] == "relation" else "",
-                 relation=d["label"], value=d.get("weight", 1),
-                 evidence=[{"post": p if is_web_iri(p) else "", "quote": q} for p, q in d.get("evidence", [])]
-                 if d["kind"] != "mentions" else [])  # a mention's quotes are on the entity's card
+        e = Edge(a, b, True, id=f"e{i}", kind=d["kind"], value=d.get("weight", 1))
+        if d["kind"] in ("relation", "citation"):
+            e.options["relation"] = d["label"]
+        if d["kind"] != "mentions" and d.get("evidence"):  # a mention's quotes are in the cards' table
+            e.options["evidence"] = [{"post": p if is_web_iri(p) else "", "quote": q} for p, q in d["evidence"]]
         if d["kind"] in ("co-mention", "mentions"):
             e.options["arrows"] = ""
         if d["kind"] == "co-mention":
             e.options["tier"] = tier[(a, b)]
         net.edges.append(e.options)
+    net.cards = _cards(G, posts, ents)
+    net.charts = charts
     net.graphbuild = {"title": title, "entities": len(ents), "posts": len(posts), "left_out": left_out,
                       "focus": focus or "", "communities": comms, "cluster": len(ents) > CLUSTER_ABOVE and not focus,
                       "links": DEFAULT_LINKS, "hubs": HUBS, "maxLabels": MAX_LABELS}
@@ -207,17 +218,49 @@ def page_heading(g: Graph, focus: str = "") -> tuple[str, str]:
     return title, subtitle
 
 
+EDGE_KINDS = ["co-mention", "mentions", "relation", "citation"]
+#: node fields the page derives (shape from kind, size from mentions, a post's URL from its IRI)
+DERIVED = {"shape", "value", "url", "x", "y"}
+
+
+def _compact(nodes: list[dict], edges: list[dict]) -> tuple[list[dict], list[list]]:
+    """The page's data without repetition, so a big graph's page parses fast: a node leaves out
+    what the page derives and empty fields (position as ``xy``); an edge is a row
+    ``[from index, to index, kind index, value, tier, relation, evidence]`` (trailing empties cut)."""
+    index = {n["id"]: i for i, n in enumerate(nodes)}
+    out_nodes = []
+    for n in nodes:
+        c = {k: v for k, v in n.items() if k not in DERIVED and v not in (None, [], "")}
+        if n["kind"] == "Post":
+            c.pop("rank", None)
+            if n.get("links") == [n["id"]]:
+                c.pop("links")
+        c["xy"] = [n["x"], n["y"]]
+        out_nodes.append(c)
+    out_edges = []
+    for e in edges:
+        row = [index[e["from"]], index[e["to"]], EDGE_KINDS.index(e["kind"]), e.get("value", 1),
+               e.get("tier", 0), e.get("relation", ""), e.get("evidence", [])]
+        while row[-1] in (0, "", []) and len(row) > 3:
+            row.pop()
+        out_edges.append(row)
+    return out_nodes, out_edges
+
+
 def render_html(net: Network, title: str = "", subtitle: str = "") -> str:
     """The whole page as a string: vis-network, styles, data and code inlined."""
     env = Environment(loader=PackageLoader("graphbuild", "templates"), autoescape=select_autoescape(["html"]))
     info = getattr(net, "graphbuild", {})
-    data = {"nodes": net.nodes, "edges": net.edges, "options": net.options,
+    nodes, edges = _compact(net.nodes, net.edges)
+    data = {"nodes": nodes, "edges": edges, "edgeKinds": EDGE_KINDS, "options": net.options,
             "styles": {k: {"shape": s, "label": KIND_LABELS[k]} for k, s in SHAPES.items()},
             "kinds": list(SHAPES),
             "info": info}
     vis_js = _asset("vis-network.min.js").replace("</script", "<\\/script")
     return env.get_template("graph.html").render(
         title=title or info.get("title") or "graphbuild", subtitle=subtitle, data=_json_for_script(data),
+        cards=_json_for_script(getattr(net, "cards", {"posts": [], "of": {}})),
+        charts=getattr(net, "charts", ""), charts_css=CHARTS_CSS,
         vis_js=vis_js, vis_css=_asset("vis-network.css"))
 
 

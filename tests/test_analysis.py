@@ -3,7 +3,6 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT
 from graphbuild.analysis import analyze
 from graphbuild.cli import cli
 
@@ -105,11 +104,12 @@ def test_report_has_the_network_tables(reference_build):
         assert heading in text
 
 
-def test_analyze_command_formats(tmp_path):
-    r = CliRunner().invoke(cli, ["analyze", "--feed", str(ROOT / "graphbuild" / "data" / "2i2c-community.xml"), "-t", "hubs",
-                                 "-f", "csv", "--limit", "3"])
+def test_analyze_command_formats(tmp_path, reference_graph):
+    from graphbuild.export import export_graph
+    graph = str(export_graph(reference_graph, tmp_path / "g.ttl"))  # the reference feed's graph, built once per session
+    r = CliRunner().invoke(cli, ["analyze", "--graph", graph, "-t", "hubs", "-f", "csv", "--limit", "3"])
     assert r.exit_code == 0, r.output
     lines = r.output.strip().splitlines()
     assert lines[0].startswith("name,kind,pagerank") and len(lines) == 4 and lines[1].startswith("2i2c,")
-    r = CliRunner().invoke(cli, ["analyze", "--feed", str(ROOT / "graphbuild" / "data" / "2i2c-community.xml"), "-f", "csv"])
+    r = CliRunner().invoke(cli, ["analyze", "--graph", graph, "-f", "csv"])
     assert r.exit_code == 2 and "--table" in r.output

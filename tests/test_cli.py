@@ -38,7 +38,7 @@ def test_version():
 def test_build_prints_a_summary_and_writes_files(built):
     out, text = built
     assert "posts: 28" in text and "triples:" in text and "most mentioned:" in text and "time:" in text
-    assert {p.name for p in out.iterdir()} == {"graph.ttl", "graph.html", "report.md"}
+    assert {p.name for p in out.iterdir()} == {"graph.ttl", "graph.html", "report.md", "report.html"}
     assert "# Build report" in (out / "report.md").read_text()
 
 

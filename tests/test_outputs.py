@@ -14,7 +14,7 @@ def fresh(tmp_path_factory):
     return out
 
 
-@pytest.mark.parametrize("name", ["graph.ttl", "graph.html", "report.md"])
+@pytest.mark.parametrize("name", ["graph.ttl", "graph.html", "report.md", "report.html"])
 def test_committed_output_is_not_stale(fresh, name):
     committed = ROOT / "output" / name
     assert committed.exists(), f"output/{name} is not committed: run 'graphbuild build' and commit it"

@@ -205,8 +205,10 @@ def test_hostile_feed_runs_no_script_and_shows_text_literally(browser, tmp_path)
     path = write_html(to_pyvis(g), tmp_path / "xss.html", title="<script>alert('t')</script>")
     page = Page(browser, path)
     assert page.dialogs == [] and page.errors == [] and page.blocked == []
-    assert page.js("document.querySelectorAll('img, svg, b, iframe').length") == 0
-    assert page.js("document.scripts.length") == 3  # data, vis-network, the page's own code
+    # the only SVG is the charts panel's, written by graphbuild (feed text inside it escaped)
+    assert page.js("document.querySelectorAll('img, svg:not(.chart), b, iframe').length") == 0
+    assert page.js("document.querySelectorAll('#charts svg.chart').length") == 2
+    assert page.js("document.scripts.length") == 4  # data, cards' data, vis-network, the page's own code
     assert page.page.inner_text("#title") == "<script>alert('t')</script>"
     page.js("window.graphbuild.focus(window.graphbuild.find(\"<img src=x onerror=alert('creator')>\"))")
     assert page.page.inner_text("#card h2") == "<img src=x onerror=alert('creator')>"
@@ -262,13 +264,13 @@ def big_feed(tmp_path_factory):
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from gen_feed import generate
     path = tmp_path_factory.mktemp("big") / "feed.xml"
-    path.write_text(generate(40, seed=5), encoding="utf-8")
+    path.write_text(generate(30, seed=5), encoding="utf-8")  # 30 posts: about 500 entities, over CLUSTER_ABOVE
     return path
 
 
 @pytest.fixture(scope="module")
 def big_page(browser, big_feed, tmp_path_factory):
-    g = build_graph([big_feed])
+    g = build_graph([big_feed], analysis=False)  # the page finds its communities itself
     path = write_html(to_pyvis(g), tmp_path_factory.mktemp("bigpage") / "graph.html", title="big")
     page = Page(browser, path)
     yield page, g
@@ -279,10 +281,10 @@ def test_large_page_opens_with_communities_as_clusters(big_page, big_feed):
     page, g = big_page
     assert page.errors == [] and page.blocked == []
     ents, posts = typed_entities(g), feed_items(big_feed)
-    assert posts == 40
-    assert page.js("window.graphbuild.nodes.length") == ents + posts
+    assert posts == 30
+    assert page.js("window.graphbuild.nodes.get({filter: n => !n.isCluster}).length") == ents + posts
     drawn = page.js("window.graphbuild.network.body.nodeIndices.length")
-    clusters = page.js("window.graphbuild.network.body.nodeIndices.filter(id => window.graphbuild.network.isCluster(id)).length")
+    clusters = page.js("window.graphbuild.network.body.nodeIndices.filter(id => window.graphbuild.isCluster(id)).length")
     assert clusters >= 2 and drawn < ents / 5
     labels = assert_labels_fit(page)
     assert all(b["id"].startswith("cluster:") for b in labels[:clusters])
@@ -291,12 +293,12 @@ def test_large_page_opens_with_communities_as_clusters(big_page, big_feed):
 def test_clicking_a_cluster_opens_it(big_page):
     page, _ = big_page
     cid, x, y = page.js("""(() => { const g = window.graphbuild, n = g.network;
-        const id = n.body.nodeIndices.filter(i => n.isCluster(i))[0]; const p = n.canvasToDOM(n.getPosition(id));
+        const id = n.body.nodeIndices.filter(i => g.isCluster(i))[0]; const p = n.canvasToDOM(n.getPosition(id));
         const r = document.getElementById('graph').getBoundingClientRect(); return [id, r.left + p.x, r.top + p.y]; })()""")
-    inside = page.js(f"window.graphbuild.network.getNodesInCluster({cid!r}).length")
+    inside = page.js(f"window.graphbuild.clusterMembers({cid!r}).length")
     before = page.js("window.graphbuild.network.body.nodeIndices.length")
     page.page.mouse.click(x, y)
-    assert page.js(f"window.graphbuild.network.isCluster({cid!r})") is False
+    assert page.js(f"window.graphbuild.network.body.nodeIndices.includes({cid!r})") is False
     assert page.js("window.graphbuild.network.body.nodeIndices.length") == before - 1 + inside
     assert "Members, most central first" in page.page.inner_text("#card")
     assert_labels_fit(page)
@@ -315,14 +317,14 @@ def test_search_reaches_a_node_inside_a_cluster(big_page, big_feed):
     for name in dict.fromkeys(names):
         nid = page.js(f"window.graphbuild.find({name!r})")
         if nid and page.js(f"window.graphbuild.nodes.get({nid!r}).fullname") == name and \
-                page.js(f"window.graphbuild.network.clustering.findNode({nid!r}).length") > 1:
+                page.js(f"window.graphbuild.inClosedCommunity({nid!r})"):
             target = (name, nid)
             break
     assert target, "no person of the feed is inside a closed community"
     page.page.fill("#search", target[0])
     page.page.press("#search", "Enter")
     assert page.js("window.graphbuild.network.getSelectedNodes()") == [target[1]]
-    assert page.js(f"window.graphbuild.network.clustering.findNode({target[1]!r}).length") == 1
+    assert page.js(f"window.graphbuild.inClosedCommunity({target[1]!r})") is False
     assert page.page.inner_text("#card h2") == target[0]
 
 
@@ -334,10 +336,13 @@ def test_outputs_are_the_same_whatever_the_hash_seed(tmp_path):
     for seed in ("1", "2"):
         out = tmp_path / seed
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        subprocess.run([sys.executable, "-m", "graphbuild", "build", "--out", str(out), "-q"], check=True, env=env)
-        subprocess.run([sys.executable, "-m", "graphbuild", "viz", "--graph", str(out / "graph.ttl"), "--focus",
-                        "Jason Grout", "--out", str(out / "ego.html")], check=True, env=env, capture_output=True)
-        outs.append({f: (out / f).read_bytes() for f in ("graph.ttl", "graph.html", "report.md", "ego.html")})
+        # both commands in one process per seed (one interpreter start and import instead of two)
+        both = ("from graphbuild.cli import cli\n"
+                f"cli.main(['build', '--out', {str(out)!r}, '-q'], standalone_mode=False)\n"
+                f"cli.main(['viz', '--graph', {str(out / 'graph.ttl')!r}, '--focus', 'Jason Grout', '--out', "
+                f"{str(out / 'ego.html')!r}], standalone_mode=False)\n")
+        subprocess.run([sys.executable, "-c", both], check=True, env=env, capture_output=True)
+        outs.append({f: (out / f).read_bytes() for f in ("graph.ttl", "graph.html", "report.md", "report.html", "ego.html")})
     assert outs[0] == outs[1]
 
 
@@ -350,3 +355,44 @@ def test_notebook_display_is_an_iframe_srcdoc(reference_graph):
         shown = show(reference_graph)
     html = shown._repr_html_()
     assert html == shown.data and html.startswith("<iframe srcdoc=") and "&lt;script" in html
+
+
+def test_charts_panel_shows_posts_and_mentions_per_month(browser, tmp_path):
+    """tests/data/charts.xml, read by hand: posts in 2024-01 (2), 2024-03 (1), 2024-04 (1); Ada Lovelace
+    named in both January posts and the March one, Mary Somerville in March and April."""
+    g = build_graph([DATA / "charts.xml"], analysis=False)
+    page = Page(browser, write_html(to_pyvis(g), tmp_path / "charts.html", title="charts"))
+    assert page.errors == [] and page.blocked == []
+    assert not page.page.is_visible("#charts svg.chart")  # a closed panel at first: the graph comes first
+    page.page.click("#chartsBox summary")
+    assert page.page.is_visible("#charts svg[data-chart=posts]") and page.page.is_visible("#charts svg[data-chart=mentions]")
+    bars = page.js("[...document.querySelectorAll('#charts rect.bar')].map(b => [b.dataset.month, +b.dataset.value])")
+    assert bars == [["2024-01", 2], ["2024-02", 0], ["2024-03", 1], ["2024-04", 1]]
+    heights = page.js("[...document.querySelectorAll('#charts rect.bar')].map(b => b.getBoundingClientRect().height)")
+    assert heights[0] > heights[2] == heights[3] > heights[1] == 0  # drawn to scale: January twice March
+    series = page.js("""Object.fromEntries([...document.querySelectorAll('#charts g.series')].map(s => [s.dataset.name,
+        [...s.querySelectorAll('circle.point')].map(c => [c.dataset.month, +c.dataset.value])]))""")
+    assert series["Ada Lovelace"] == [["2024-01", 2], ["2024-03", 1]]
+    assert series["Mary Somerville"] == [["2024-03", 1], ["2024-04", 1]]
+    assert list(series)[0] == "Ada Lovelace"  # the most mentioned first
+    assert "Ada Lovelace, 2024-01: 2 posts" in page.js("document.querySelector('#charts g.series circle title').textContent")
+    page.page.close()
+
+
+def test_report_html_has_the_charts_and_tables(browser, tmp_path):
+    from click.testing import CliRunner
+    from graphbuild.cli import cli
+    out = tmp_path / "out"
+    res = CliRunner().invoke(cli, ["build", str(DATA / "charts.xml"), "--out", str(out), "--no-html", "-q"])
+    assert res.exit_code == 0, res.output
+    assert (out / "report.md").exists() and (out / "report.html").exists()
+    page = browser.new_page()
+    page.goto((out / "report.html").as_uri())
+    bars = page.evaluate("[...document.querySelectorAll('#posts-chart rect.bar')].map(b => +b.dataset.value)")
+    assert bars == [2, 0, 1, 1]
+    names = page.evaluate("[...document.querySelectorAll('#mentions-chart g.series')].map(s => s.dataset.name)")
+    assert names[:2] == ["Ada Lovelace", "Mary Somerville"]
+    text = page.inner_text("body")
+    assert "Hubs: the most central" in text and "Communities (Louvain)" in text
+    assert page.evaluate("document.scripts.length") == 0  # a plain document: no script at all
+    page.close()
