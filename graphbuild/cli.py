@@ -168,9 +168,10 @@ def _print_summary(s: dict, written: list[Path], seconds: float) -> None:
 @click.option("--endpoint", metavar="URL", help="Run the query on this SPARQL 1.1 endpoint instead of a graph file "
                                                "(SELECT and ASK; see docs/serve.md).")
 @click.option("--user", help="User for --endpoint (password from $GRAPHBUILD_PASSWORD or ~/.netrc).")
+@click.option("--named-graph", metavar="IRI", help="With --endpoint: query this named graph (default-graph-uri).")
 @_errors
 def query(query, graph, feeds, params, fmt, full, limit, timeout, max_rows, allow_update, allow_service, endpoint,
-          user):
+          user, named_graph):
     """Run a bundled query by name, a .rq file, or SPARQL text, on the last build.
 
     Example: graphbuild query people_by_organization --param org="BIDS" --format csv
@@ -186,7 +187,7 @@ def query(query, graph, feeds, params, fmt, full, limit, timeout, max_rows, allo
             raise click.UsageError("--endpoint queries the remote graph: no --graph, --feed or --allow-update")
         from .remote import query_endpoint
         out = query_endpoint(endpoint, query, kv, fmt=fmt, full=full, limit=limit, allow_service=allow_service,
-                             timeout=timeout, max_rows=max_rows or None, user=user)
+                             timeout=timeout, max_rows=max_rows or None, user=user, default_graph=named_graph)
         for chunk in out.chunks:
             click.echo(chunk, nl=False)
         for notice in out.notices:

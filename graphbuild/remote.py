@@ -172,11 +172,16 @@ class RemoteEngine:
     """A SPARQL 1.1 Protocol endpoint as an engine of :mod:`graphbuild.sparql`: the same binding
     (entity names are looked up through the endpoint), answers parsed by pyoxigraph."""
 
-    def __init__(self, endpoint: str, client: Client, prefixes: dict[str, str] | None = None) -> None:
+    def __init__(self, endpoint: str, client: Client, prefixes: dict[str, str] | None = None,
+                 default_graph: str | None = None) -> None:
         self.endpoint, self.client, self.prefixes = endpoint, client, prefixes or PREFIXES
+        self.default_graph = default_graph
 
     def _post(self, text: str, label: str):
-        r = self.client.request("POST", self.endpoint, what=label, data={"query": self.with_prefixes(text)},
+        form = {"query": self.with_prefixes(text)}
+        if self.default_graph:
+            form["default-graph-uri"] = self.default_graph
+        r = self.client.request("POST", self.endpoint, what=label, data=form,
                                 headers={"Accept": "application/sparql-results+json"})
         try:
             return ox.parse_query_results(r.content, ox.QueryResultsFormat.JSON)
@@ -207,7 +212,7 @@ class RemoteEngine:
 
 def remote_answer(endpoint: str, name_or_text: str, params: dict[str, Any], *, allow_service: bool = False,
                   timeout: float | None = sparql.DEFAULT_TIMEOUT, user: str | None = None,
-                  auth: str = "auto") -> tuple[Query, sparql.Answer]:
+                  auth: str = "auto", default_graph: str | None = None) -> tuple[Query, sparql.Answer]:
     """A query checked, bound (as locally: :func:`graphbuild.sparql.bind`, names looked up through
     the endpoint) and run on a remote SPARQL 1.1 endpoint; SELECT and ASK only.
 
@@ -222,7 +227,7 @@ def remote_answer(endpoint: str, name_or_text: str, params: dict[str, Any], *, a
     prefixes = {**PREFIXES, **minted_prefixes()}
     client = Client(user=user, auth=auth, timeout=timeout or 3600.0, retries=1)
     try:
-        engine = RemoteEngine(endpoint, client, prefixes)
+        engine = RemoteEngine(endpoint, client, prefixes, default_graph)
         return q, engine.execute(q, sparql.bind(q, params, engine, prefixes))
     finally:
         client.close()
@@ -231,9 +236,11 @@ def remote_answer(endpoint: str, name_or_text: str, params: dict[str, Any], *, a
 def query_endpoint(endpoint: str, name_or_text: str, params: dict[str, Any], *, fmt: str = "table",
                    full: bool = False, limit: int | None = None, allow_service: bool = False,
                    timeout: float | None = sparql.DEFAULT_TIMEOUT, max_rows: int | None = sparql.DEFAULT_MAX_ROWS,
-                   user: str | None = None, auth: str = "auto"):
+                   user: str | None = None, auth: str = "auto", default_graph: str | None = None):
     """Run a bundled query, a ``.rq`` file or SPARQL text on a remote SPARQL 1.1 endpoint: the same
     checks, parameter binding and output as :func:`graphbuild.fastquery.query_file_stream`.
+    ``default_graph``: query this named graph (the protocol's ``default-graph-uri``), else the
+    endpoint's default graph (in Virtuoso all graphs; in Oxigraph only with --union-default-graph).
 
     Returns:
         a :class:`graphbuild.fastquery.Output` (chunks of text, exit code, notices).
@@ -244,7 +251,7 @@ def query_endpoint(endpoint: str, name_or_text: str, params: dict[str, Any], *, 
     from .results import stream_results
 
     q, answer = remote_answer(endpoint, name_or_text, params, allow_service=allow_service, timeout=timeout,
-                              user=user, auth=auth)
+                              user=user, auth=auth, default_graph=default_graph)
     caps = [x for x in (limit, max_rows) if x is not None]
     messages = sparql.stream(answer, min(caps) if caps else None, raw=True)
     head = next(messages)
