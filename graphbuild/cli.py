@@ -425,9 +425,11 @@ def extractors():
 @click.option("--timeout", type=click.FloatRange(min=1), default=30.0, show_default=True,
               help="Longest a query may run, in seconds.")
 @click.option("--cors", is_flag=True, help="Let web pages from any origin read the answers (Access-Control-Allow-Origin: *).")
+@click.option("--cache-mb", type=click.FloatRange(min=0), default=64, show_default=True,
+              help="Memory for answers kept by request (the graph is read-only; 0: none).")
 @click.option("--check", is_flag=True, help="Do not serve: tell whether a server is up at --bind (exit 0) or not (exit 1).")
 @_errors
-def serve(graph, bind, timeout, cors, check):
+def serve(graph, bind, timeout, cors, cache_mb, check):
     """Serve the graph as a read-only SPARQL endpoint (the Oxigraph server) with its pages.
 
     Prints the endpoint's URL when it is ready; Ctrl-C stops everything.
@@ -451,7 +453,8 @@ def serve(graph, bind, timeout, cors, check):
             return
         click.echo(f"down: {url}", err=True)
         sys.exit(1)
-    server = Server(Path(graph) if graph else OUT / "graph.ttl", bind, timeout=timeout, cors=cors).start()
+    server = Server(Path(graph) if graph else OUT / "graph.ttl", bind, timeout=timeout, cors=cors,
+                    cache_mb=cache_mb).start()
     click.echo(f"SPARQL endpoint: {server.endpoint}")
     click.echo(f"queries and page: {server.url}   (Ctrl-C to stop)")
     server.wait()

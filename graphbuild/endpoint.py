@@ -14,6 +14,9 @@ standard library's threading HTTP server) answers:
 - ``/graph.html``: the interactive page (made on first request); ``/health``: JSON, 200 when
   Oxigraph answers, else 503.
 
+Answers are cached by request (``cache_mb``, default 64 MB, least recently used out): the store
+is read-only, so a repeated question (a dashboard refreshing) is answered without running it again.
+
 CORS: off by default (a web page from another origin cannot read the answers); ``cors=True``
 (``--cors``) adds ``Access-Control-Allow-Origin: *`` to ``/query`` and ``/run`` answers and
 answers preflight requests.
@@ -106,8 +109,9 @@ class Server:
     """
 
     def __init__(self, graph, bind: str = DEFAULT_BIND, *, timeout: float = DEFAULT_TIMEOUT, cors: bool = False,
-                 page: bool = True) -> None:
+                 page: bool = True, cache_mb: float = 64) -> None:
         self.graph, self.timeout, self.cors, self.page = graph, timeout, cors, page
+        self.cache = _Cache(int(cache_mb * 2**20))
         self.host, self.port = parse_bind(bind)
         self.process: subprocess.Popen | None = None
         self.tmp: Path | None = None
@@ -304,6 +308,36 @@ def _html_table(name: str, params: dict, answer) -> str:
             f'<table><tr>{head}</tr>{"".join(body)}</table></html>')
 
 
+class _Cache:
+    """Answers kept by request (the store is read-only, so an answer never goes stale while the
+    server runs): least recently used first out, at most ``budget`` bytes, each at most 1/8 of it."""
+
+    def __init__(self, budget: int) -> None:
+        from collections import OrderedDict
+
+        self.budget, self.size, self.items, self.lock = budget, 0, OrderedDict(), threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            hit = self.items.get(key)
+            if hit is not None:
+                self.items.move_to_end(key)
+            return hit
+
+    def put(self, key, value: tuple[int, bytes, str]) -> None:
+        n = len(value[1]) + len(key[1])
+        if n > self.budget // 8:
+            return
+        with self.lock:
+            if key in self.items:
+                return
+            self.items[key] = value
+            self.size += n
+            while self.size > self.budget:
+                k, v = self.items.popitem(last=False)
+                self.size -= len(v[1]) + len(k[1])
+
+
 class _Proxy(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 256
@@ -399,6 +433,10 @@ def _handler(server: Server):
                 return self._refuse(403, str(e).split(";")[0] + ": this endpoint is read-only and does not "
                                     "call other endpoints")
             accept = self.headers.get("Accept") or RESULT_TYPES["json"]
+            key = ("query", form, accept)
+            hit = server.cache.get(key)
+            if hit is not None:
+                return self._send(hit[0], hit[1], hit[2], cors=True)
             try:
                 c = http.client.HTTPConnection(*server.upstream, timeout=server.timeout + 10)
                 c.request("POST", "/query", body=form, headers={"Content-Type": ctype, "Accept": accept})
@@ -407,13 +445,20 @@ def _handler(server: Server):
                 c.close()
             except OSError as e:
                 return self._refuse(502, f"the oxigraph server did not answer ({e})")
-            self._send(r.status, data, r.getheader("Content-Type") or "application/octet-stream", cors=True)
+            ctype = r.getheader("Content-Type") or "application/octet-stream"
+            if r.status == 200:
+                server.cache.put(key, (r.status, data, ctype))
+            self._send(r.status, data, ctype, cors=True)
 
         def _run(self, name: str, qs: dict) -> None:
             fmt = qs.pop("format", ["html"])[0]
             if fmt not in RESULT_TYPES:
                 return self._refuse(400, f"format must be one of {', '.join(RESULT_TYPES)}")
             params = {k: v[0] for k, v in qs.items() if v and v[0] != ""}
+            key = ("run", f"{name}?{sorted(params.items())}".encode("utf-8"), fmt)
+            hit = server.cache.get(key)
+            if hit is not None:
+                return self._send(*hit, cors=True)
             try:
                 from .querydefs import bundled
                 if name not in bundled():
@@ -421,6 +466,7 @@ def _handler(server: Server):
                 body = server.run(name, params, fmt)
             except GraphbuildError as e:
                 return self._refuse(400, str(e))
+            server.cache.put(key, (200, body, RESULT_TYPES[fmt]))
             self._send(200, body, RESULT_TYPES[fmt], cors=True)
 
     return Handler
