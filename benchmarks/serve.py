@@ -12,7 +12,7 @@ Targets (issue 12):
   serve    `top_mentioned` on a 1M-triple graph under 100 ms per request after warm-up, and 50
            concurrent clients for 30 s without an error.
 
-Virtuoso is started here on a temporary database (loopback ports, 1 GB of buffers); it needs
+Virtuoso is started here on a temporary database (loopback ports, 680 MB of buffers); it needs
 Debian's virtuoso-opensource.
 """
 from __future__ import annotations
@@ -32,6 +32,8 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+from test_serve import free_port, virtuoso_ini  # noqa: E402  (one Virtuoso set-up for tests and benchmark)
 BIN = Path(sys.executable).parent
 S = "https://schema.org/"
 TYPES = [f"<{S}Person>", f"<{S}Organization>", "<http://usefulinc.com/ns/doap#Project>"]
@@ -75,42 +77,6 @@ def generate(path: Path, triples: int, seed: int = 1) -> int:
     return n
 
 
-def free_port() -> int:
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-INI = """[Database]
-DatabaseFile = virtuoso.db
-ErrorLogFile = virtuoso.log
-LockFile = virtuoso.lck
-TransactionFile = virtuoso.trx
-xa_persistent_file = virtuoso.pxa
-Striping = 0
-TempStorage = TempDatabase
-[TempDatabase]
-DatabaseFile = virtuoso-temp.db
-TransactionFile = virtuoso-temp.trx
-[Parameters]
-ServerPort = 127.0.0.1:{sql}
-DisableUnixSocket = 1
-NumberOfBuffers = 85000
-MaxDirtyBuffers = 65000
-CheckpointInterval = 60
-DirsAllowed = .
-[HTTPServer]
-ServerPort = 127.0.0.1:{http}
-ServerRoot = .
-ServerThreads = 10
-MaxClientConnections = 10
-[SPARQL]
-ResultSetMaxRows = 1000000
-MaxQueryExecutionTime = 600
-"""
-
-
 def count(url: str, graph: str) -> int:
     r = requests.post(url, data={"query": f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"},
                       headers={"Accept": "text/csv"}, timeout=600)
@@ -120,7 +86,7 @@ def count(url: str, graph: str) -> int:
 def bench_push(nt: Path, n: int) -> list[tuple[str, str]]:
     folder = Path(tempfile.mkdtemp(prefix="bench-virtuoso-"))
     port = free_port()
-    (folder / "virtuoso.ini").write_text(INI.format(sql=free_port(), http=port))
+    (folder / "virtuoso.ini").write_text(virtuoso_ini(free_port(), port, buffers=85_000))  # 680 MB
     proc = subprocess.Popen([shutil.which("virtuoso-t") or "virtuoso-t", "+foreground", "+configfile", "virtuoso.ini"],
                             cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
@@ -155,11 +121,19 @@ def bench_push(nt: Path, n: int) -> list[tuple[str, str]]:
                         "https://bench.example/push", "--user", "dba", "-q"], check=True, env=env)
         repush = time.perf_counter() - t0
         got_repush = count(f"{base}/sparql", "https://bench.example/push")
+        t0 = time.perf_counter()
+        subprocess.run([str(BIN / "graphbuild"), "push", gsp, "--graph", str(nt), "--named-graph",
+                        "https://bench.example/push", "--user", "dba", "-q", "--update-url", "none"], check=True, env=env)
+        single = time.perf_counter() - t0
+        got_single = count(f"{base}/sparql", "https://bench.example/push")
         rows += [("curl --digest PUT into a new graph (one request)", f"{curl:.1f} s  ({got_curl} triples stored)"),
                  ("graphbuild push into a new graph (16 MB chunks + MOVE)", f"{push:.1f} s  ({got_push} triples stored)"),
                  ("curl --digest PUT replacing that graph", f"{curl2:.1f} s"),
                  ("graphbuild push replacing that graph", f"{repush:.1f} s  ({got_repush} triples stored)"),
-                 ("push / curl, new graph; replacing (target <= 1.5)", f"{push / curl:.2f}; {repush / curl2:.2f}")]
+                 ("graphbuild push --update-url none (one PUT, like curl; no swap)",
+                  f"{single:.1f} s  ({got_single} triples stored)"),
+                 ("push / curl, new graph; replacing; one PUT (target <= 1.5)",
+                  f"{push / curl:.2f}; {repush / curl2:.2f}; {single / curl2:.2f}")]
     finally:
         proc.terminate()
         proc.wait(30)
@@ -168,7 +142,6 @@ def bench_push(nt: Path, n: int) -> list[tuple[str, str]]:
 
 
 def bench_serve(nt: Path, seconds: float, clients: int) -> list[tuple[str, str]]:
-    sys.path.insert(0, str(ROOT))
     import graphbuild
 
     t0 = time.perf_counter()
