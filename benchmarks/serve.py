@@ -83,6 +83,15 @@ def count(url: str, graph: str) -> int:
     return int(r.text.splitlines()[1])
 
 
+def timed(cmd: list[str], **kw) -> float | str:
+    """Seconds the command took, or its error line."""
+    t0 = time.perf_counter()
+    r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, **kw)
+    if r.returncode:
+        return "failed: " + (r.stderr.strip().splitlines() or ["?"])[-1][:200]
+    return time.perf_counter() - t0
+
+
 def bench_push(nt: Path, n: int) -> list[tuple[str, str]]:
     folder = Path(tempfile.mkdtemp(prefix="bench-virtuoso-"))
     port = free_port()
@@ -99,41 +108,26 @@ def bench_push(nt: Path, n: int) -> list[tuple[str, str]]:
             except requests.ConnectionError:
                 time.sleep(0.2)
         gsp = f"{base}/sparql-graph-crud-auth"
-        t0 = time.perf_counter()
-        subprocess.run(["curl", "-sS", "-f", "--digest", "-u", "dba:dba", "-X", "PUT", "-H",
-                        "Content-Type: application/n-triples", "--data-binary", f"@{nt}",
-                        f"{gsp}?graph=https://bench.example/curl"], check=True, stdout=subprocess.DEVNULL)
-        curl = time.perf_counter() - t0
-        got_curl = count(f"{base}/sparql", "https://bench.example/curl")
         env = {**os.environ, "GRAPHBUILD_PASSWORD": "dba"}
-        t0 = time.perf_counter()
-        subprocess.run([str(BIN / "graphbuild"), "push", gsp, "--graph", str(nt), "--named-graph",
-                        "https://bench.example/push", "--user", "dba", "-q"], check=True, env=env)
-        push = time.perf_counter() - t0
-        got_push = count(f"{base}/sparql", "https://bench.example/push")
-        t0 = time.perf_counter()
-        subprocess.run(["curl", "-sS", "-f", "--digest", "-u", "dba:dba", "-X", "PUT", "-H",
-                        "Content-Type: application/n-triples", "--data-binary", f"@{nt}",
-                        f"{gsp}?graph=https://bench.example/curl"], check=True, stdout=subprocess.DEVNULL)
-        curl2 = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        subprocess.run([str(BIN / "graphbuild"), "push", gsp, "--graph", str(nt), "--named-graph",
-                        "https://bench.example/push", "--user", "dba", "-q"], check=True, env=env)
-        repush = time.perf_counter() - t0
-        got_repush = count(f"{base}/sparql", "https://bench.example/push")
-        t0 = time.perf_counter()
-        subprocess.run([str(BIN / "graphbuild"), "push", gsp, "--graph", str(nt), "--named-graph",
-                        "https://bench.example/push", "--user", "dba", "-q", "--update-url", "none"], check=True, env=env)
-        single = time.perf_counter() - t0
-        got_single = count(f"{base}/sparql", "https://bench.example/push")
-        rows += [("curl --digest PUT into a new graph (one request)", f"{curl:.1f} s  ({got_curl} triples stored)"),
-                 ("graphbuild push into a new graph (16 MB chunks + MOVE)", f"{push:.1f} s  ({got_push} triples stored)"),
-                 ("curl --digest PUT replacing that graph", f"{curl2:.1f} s"),
-                 ("graphbuild push replacing that graph", f"{repush:.1f} s  ({got_repush} triples stored)"),
-                 ("graphbuild push --update-url none (one PUT, like curl; no swap)",
-                  f"{single:.1f} s  ({got_single} triples stored)"),
-                 ("push / curl, new graph; replacing; one PUT (target <= 1.5)",
-                  f"{push / curl:.2f}; {repush / curl2:.2f}; {single / curl2:.2f}")]
+        curl = ["curl", "-sS", "-f", "--digest", "-u", "dba:dba", "-X", "PUT", "-H", "Content-Type: application/n-triples",
+                "--data-binary", f"@{nt}", f"{gsp}?graph=https://bench.example/curl"]
+        push = [str(BIN / "graphbuild"), "push", gsp, "--graph", str(nt), "--named-graph", "https://bench.example/push",
+                "--user", "dba", "-q"]
+        steps = [("curl --digest PUT into a new graph (one request)", curl, "curl"),
+                 ("graphbuild push into a new graph (16 MB chunks + MOVE)", push, "push"),
+                 ("curl --digest PUT replacing that graph", curl, "curl"),
+                 ("graphbuild push replacing that graph (chunks + MOVE)", push, "push"),
+                 ("graphbuild push --update-url none (one PUT like curl, no swap)", push + ["--update-url", "none"],
+                  "push")]
+        took = []
+        for label, cmd, graph in steps:
+            t = timed(cmd, env=env)
+            took.append(t)
+            stored = count(f"{base}/sparql", f"https://bench.example/{graph}")
+            rows.append((label, (f"{t:.1f} s" if isinstance(t, float) else t) + f"  ({stored} triples in the graph)"))
+        if all(isinstance(t, float) for t in took):
+            rows.append(("push / curl: new graph; replacing; one PUT (target <= 1.5)",
+                         f"{took[1] / took[0]:.2f}; {took[3] / took[2]:.2f}; {took[4] / took[2]:.2f}"))
     finally:
         proc.terminate()
         proc.wait(30)

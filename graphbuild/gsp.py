@@ -170,7 +170,8 @@ def push(source, url: str, *, named_graph: str | None = None, user: str | None =
     client = Client(user=user, password_env=password_env, auth=auth, timeout=timeout, retries=retries)
     try:
         if credentials(url, user, password_env) is not None:  # learn the auth scheme without a body
-            client.request("GET", url, params={"graph": target}, ok=(200, 204, 404),
+            probe = f"urn:graphbuild:push:{uuid.uuid4().hex}"  # an empty graph: nothing to download
+            client.request("GET", url, params={"graph": probe}, ok=(200, 204, 404),
                            headers={"Accept": NT}, what="push (sign-in)", stream=True).close()
         for i, (body, step) in enumerate(zip(parts, result.steps)):
             say(step)

@@ -310,6 +310,7 @@ class Faults:
         self.sleep = 0.0
         self.seen = 0
         self.status = 500
+        self.fail_update = False
 
 
 @pytest.fixture
@@ -323,6 +324,12 @@ def faulty(oxigraph_store):
 
         def _forward(self):
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if self.path.startswith("/update") and faults.fail_update:
+                self.send_response(500)
+                self.send_header("Content-Length", "17")
+                self.end_headers()
+                self.wfile.write(b"log limit passed\n")
+                return
             if self.path.startswith("/store") and self.command in ("PUT", "POST"):
                 faults.seen += 1
                 if faults.seen == faults.fail_at:
@@ -366,6 +373,18 @@ def test_500_mid_upload_leaves_the_old_graph_and_no_temporary_graph(oxigraph_sto
     assert r.exit_code == 1
     assert r.output.strip().count("\n") == 0
     assert "push chunk 3/" in r.output and "HTTP 500: disk exploded" in r.output
+    assert graph_count(f"{oxigraph_store}/query", g) == 1
+    assert not [x for x in graphs(f"{oxigraph_store}/query") if x.startswith("urn:graphbuild:push:")]
+
+
+def test_failed_swap_leaves_the_old_graph_and_no_temporary_graph(oxigraph_store, faulty, graph_file, tmp_path):
+    url, faults = faulty
+    g = "https://example.org/graphs/fail-move"
+    _seed(oxigraph_store, g, tmp_path)
+    faults.fail_update = True
+    r = run("push", f"{url}/store", "--graph", graph_file, "--named-graph", g, "-q")
+    assert r.exit_code == 1 and r.output.strip().count("\n") == 0
+    assert "push (MOVE into the named graph):" in r.output and "HTTP 500: log limit passed" in r.output
     assert graph_count(f"{oxigraph_store}/query", g) == 1
     assert not [x for x in graphs(f"{oxigraph_store}/query") if x.startswith("urn:graphbuild:push:")]
 
