@@ -266,6 +266,15 @@ def test_push_default_named_graph_is_the_feed(oxigraph_store, graph_file):
     assert feed not in graphs(f"{oxigraph_store}/query")  # a dry run sends nothing
 
 
+def test_python_push_of_an_rdflib_graph(oxigraph_store, graph_file):
+    import graphbuild
+
+    g = graphbuild.read_graph(graph_file)
+    r = graphbuild.push(g, f"{oxigraph_store}/store", named_graph="https://example.org/graphs/from-python")
+    assert (r.triples, r.chunks) == (len(g), 1)
+    assert graph_count(f"{oxigraph_store}/query", "https://example.org/graphs/from-python") == len(g)
+
+
 # ------------------------------------------------------------------ Virtuoso
 def test_virtuoso_digest_push_replaces_and_queries_answer_like_the_local_cli(virtuoso, graph_file, tmp_path):
     env = {"GRAPHBUILD_PASSWORD": VIRTUOSO_PASSWORD}
