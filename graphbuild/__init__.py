@@ -14,7 +14,7 @@ __all__ = [
     "build", "build_graph", "load_feeds", "parse_feed", "run_query", "export_graph", "serialize",
     "read_graph", "to_networkx", "analyze", "add_analysis", "to_pyvis", "write_html", "show", "resolve",
     "GraphbuildError", "FeedError", "QueryError", "ExportError", "UnknownExtractor", "RulesError", "CurationError",
-    "review_graph", "validate_graph", "load_curation",
+    "review_graph", "validate_graph", "load_curation", "push", "serve", "query_endpoint",
 ]
 
 
@@ -34,6 +34,7 @@ def __getattr__(name: str):
         "GraphbuildError": "errors", "FeedError": "errors", "QueryError": "errors", "ExportError": "errors",
         "UnknownExtractor": "errors", "RulesError": "errors", "CurationError": "errors",
         "review_graph": "review", "validate_graph": "validate", "load_curation": "curation",
+        "push": "gsp", "serve": "endpoint", "query_endpoint": "remote",
     }
     if name in where:
         return getattr(import_module(f".{where[name]}", __name__), name)

@@ -169,8 +169,13 @@ def _print_summary(s: dict, written: list[Path], seconds: float) -> None:
               help="Read at most this many rows, with a notice if there were more (0: no cap).")
 @click.option("--allow-update", is_flag=True, help="Allow INSERT/DELETE/LOAD/CLEAR/DROP (changes only the in-memory graph).")
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE clauses (lets the query reach the network).")
+@click.option("--endpoint", metavar="URL", help="Run the query on this SPARQL 1.1 endpoint instead of a graph file "
+                                               "(SELECT and ASK; see docs/serve.md).")
+@click.option("--user", help="User for --endpoint (password from $GRAPHBUILD_PASSWORD or ~/.netrc).")
+@click.option("--named-graph", metavar="IRI", help="With --endpoint: query this named graph (default-graph-uri).")
 @_errors
-def query(query, graph, feeds, params, fmt, full, limit, timeout, max_rows, allow_update, allow_service):
+def query(query, graph, feeds, params, fmt, full, limit, timeout, max_rows, allow_update, allow_service, endpoint,
+          user, named_graph):
     """Run a bundled query by name, a .rq file, or SPARQL text, on the last build.
 
     Example: graphbuild query people_by_organization --param org="BIDS" --format csv
@@ -185,6 +190,17 @@ def query(query, graph, feeds, params, fmt, full, limit, timeout, max_rows, allo
             kv[k] = (kv[k] if isinstance(kv[k], list) else [kv[k]]) + [v]
         else:
             kv[k] = v
+    if endpoint:
+        if graph or feeds or allow_update:
+            raise click.UsageError("--endpoint queries the remote graph: no --graph, --feed or --allow-update")
+        from .remote import query_endpoint
+        out = query_endpoint(endpoint, query, kv, fmt=fmt, full=full, limit=limit, allow_service=allow_service,
+                             timeout=timeout, max_rows=max_rows or None, user=user, default_graph=named_graph)
+        for chunk in out.chunks:
+            click.echo(chunk, nl=False)
+        for notice in out.notices:
+            click.echo(f"notice: {notice}", err=True)
+        sys.exit(out.code)
     if not feeds and not allow_update:  # a graph file: pyoxigraph alone, no rdflib to import
         from .fastquery import query_file_stream
         path = Path(graph) if graph else OUT / "graph.ttl"
@@ -438,6 +454,91 @@ def extractors():
 
     for name, desc in describe():
         click.echo(f"{name:<12} {desc}")
+
+
+@cli.command()
+@click.option("--graph", type=click.Path(), help="Graph file to serve (default: output/graph.ttl).")
+@click.option("--bind", default="127.0.0.1:7878", show_default=True, metavar="HOST:PORT",
+              help="Address to listen on (loopback by default; port 0: any free port).")
+@click.option("--timeout", type=click.FloatRange(min=1), default=30.0, show_default=True,
+              help="Longest a query may run, in seconds.")
+@click.option("--cors", is_flag=True, help="Let web pages from any origin read the answers (Access-Control-Allow-Origin: *).")
+@click.option("--cache-mb", type=click.FloatRange(min=0), default=64, show_default=True,
+              help="Memory for answers kept by request (the graph is read-only; 0: none).")
+@click.option("--check", is_flag=True, help="Do not serve: tell whether a server is up at --bind (exit 0) or not (exit 1).")
+@_errors
+def serve(graph, bind, timeout, cors, cache_mb, check):
+    """Serve the graph as a read-only SPARQL endpoint (the Oxigraph server) with its pages.
+
+    Prints the endpoint's URL when it is ready; Ctrl-C stops everything.
+
+    Example: graphbuild serve --bind 127.0.0.1:7878
+    """
+    from .endpoint import Server, parse_bind
+
+    if check:
+        import json
+        import urllib.request
+        host, port = parse_bind(bind)
+        url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/health"
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                status = json.loads(r.read()).get("status")
+        except (OSError, ValueError):
+            status = None
+        if status == "ok":
+            click.echo(f"up: {url}")
+            return
+        click.echo(f"down: {url}", err=True)
+        sys.exit(1)
+    server = Server(Path(graph) if graph else OUT / "graph.ttl", bind, timeout=timeout, cors=cors,
+                    cache_mb=cache_mb).start()
+    click.echo(f"SPARQL endpoint: {server.endpoint}")
+    click.echo(f"queries and page: {server.url}   (Ctrl-C to stop)")
+    server.wait()
+
+
+@cli.command()
+@click.argument("gsp_url")
+@click.option("--graph", type=click.Path(), help="Graph file to upload (default: output/graph.ttl).")
+@click.option("--named-graph", metavar="IRI", help="Named graph to replace (default: the feed's IRI, see docs/serve.md).")
+@click.option("--user", help="User name; the password comes from $GRAPHBUILD_PASSWORD or ~/.netrc.")
+@click.option("--auth", type=click.Choice(["auto", "basic", "digest"]), default="auto", show_default=True,
+              help="HTTP authentication (auto: what the server asks for).")
+@click.option("--update-url", default="auto", show_default=True, metavar="URL|auto|none",
+              help="SPARQL Update endpoint for the atomic swap (auto: derived from GSP_URL; none: one PUT).")
+@click.option("--chunk-mb", type=click.FloatRange(min=0.001), default=16.0, show_default=True,
+              help="Largest request body.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=300.0, show_default=True,
+              help="Seconds each request may take.")
+@click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True,
+              help="Retries of a request that could not connect or got 429/502/503/504 (backoff 0.5 s, doubling).")
+@click.option("--dry-run", is_flag=True, help="Send nothing: print what would be sent.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@_errors
+def push(gsp_url, graph, named_graph, user, auth, update_url, chunk_mb, timeout, retries, dry_run, quiet):
+    """Upload the graph into a named graph of a triple store (SPARQL 1.1 Graph Store HTTP Protocol),
+    replacing it as one change.
+
+    Example: GRAPHBUILD_PASSWORD=... graphbuild push http://localhost:8890/sparql-graph-crud-auth --user dba
+    """
+    from .gsp import push as run_push
+
+    path = Path(graph) if graph else OUT / "graph.ttl"
+    if not graph and not path.exists():
+        raise click.ClickException(f"{path} not found: run 'graphbuild build' first, or pass --graph FILE")
+    t0 = time.perf_counter()
+    r = run_push(path, gsp_url, named_graph=named_graph, user=user, auth=auth,
+                 update_url=None if update_url.lower() == "none" else update_url, chunk_bytes=int(chunk_mb * 2**20),
+                 timeout=timeout, retries=retries, dry_run=dry_run,
+                 progress=None if quiet else lambda s: click.echo(s, err=True))
+    if dry_run:
+        for step in r.steps:
+            click.echo(step)
+        return
+    if not quiet:
+        click.echo(f"pushed {r.triples} triples into <{r.named_graph}> at {r.url} "
+                   f"({r.chunks} request{'s' if r.chunks != 1 else ''}, {time.perf_counter() - t0:.1f} s)")
 
 
 def main() -> None:
