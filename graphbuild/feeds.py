@@ -16,7 +16,7 @@ from typing import IO
 from lxml import etree
 
 from .errors import FeedError
-from .html import html_blocks, resolve_href, safe_iri, strip_controls, text_blocks
+from .html import UnreadableHtml, html_blocks, parse_blocks, resolve_href, safe_iri, strip_controls, text_blocks
 from .models import Author, Feed, FeedInfo, FeedItem, Problem
 from .text import squash
 from .urls import split
@@ -130,14 +130,14 @@ def _content_base(el: etree._Element, link: str) -> str:
 
 
 def _blocks(el: etree._Element, fmt: str, base: str):
-    """(blocks, html, depth of the HTML tree) of an item's body."""
+    """(blocks, html, depth of the HTML tree) of an item's body. Raises UnreadableHtml."""
     html, c, kind = _content(el, fmt)
     if kind == "xhtml" and c is not None:
         html = (c.text or "") + "".join(etree.tostring(x, encoding="unicode") for x in c)
         kind = "html"
     if kind == "text":
         return text_blocks(html), html, 0
-    blocks, depth = html_blocks(html, base, with_depth=True)
+    blocks, depth = parse_blocks(html, base)
     return blocks, html, depth
 
 
@@ -189,7 +189,12 @@ def _item(el: etree._Element, fmt: str, feed: FeedInfo, n: int, limits: Limits =
     if size > limits.max_description_bytes:
         raise FeedError(f"item {n} ({title[:60]!r}): description of {size} bytes is over the "
                         f"{limits.max_description_bytes} limit (raise --max-description-bytes); skipped")
-    blocks, html, depth = _blocks(el, fmt, _content_base(el, link))
+    try:
+        blocks, html, depth = _blocks(el, fmt, _content_base(el, link))
+    except UnreadableHtml as e:
+        blocks, depth = (), 0
+        if problems is not None:
+            problems.append(Problem(link, f"post HTML could not be parsed ({e}): the post is kept without its text"))
     if depth >= 255 and problems is not None:
         problems.append(Problem(link, f"HTML nested {depth} levels deep: the HTML parser drops what lies "
                                       "below 255 levels, so part of this post may be missing"))

@@ -13,10 +13,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from .extractors.links import HOST_NOISE
 from .models import Entity, Mention, Relation
-from .names import is_acronym, is_document, org_or_project
+from .names import COMMON_WORDS, NOT_NAMES, WORDS, abbreviates, is_acronym, is_document, org_or_project
 from .namespaces import KIND_TYPES
-from .text import name_key, slugify
+from .text import name_key, quote_at, slugify
 from .urls import host, norm_url
 
 PERSON, THINGS = "Person", ("Organization", "Project", "OrgProject")
@@ -124,8 +125,6 @@ _HOST_NAME = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:org|io|com|net|dev|ap
 def _host_forms(name: str) -> list[str]:
     """A site's address used as its name: "tool.example.org" is also "example-tool", "example.org" is
     "example", "example.readthedocs.io" is "example" (hosting services' labels left out)."""
-    from .extractors.links import HOST_NOISE
-
     if not _HOST_NAME.match(name):
         return []
     labels = [x for x in name.lower().split(".")[:-1] if x not in HOST_NOISE]
@@ -189,8 +188,6 @@ def _merge_short_forms(c: _Clusters) -> None:
 def _signature(name: str) -> str:
     """Initials of a name's significant words, acronyms spelled out: "UC Berkeley" -> "UCB",
     "University of California, Berkeley" -> "UCB"; equal signatures are needed to abbreviate."""
-    from .names import is_acronym
-
     out = []
     for w in re.findall(r"[^\W_][\w’'.-]*", name):
         if w.lower() in ("of", "for", "and", "the", "&", "at", "in"):
@@ -202,8 +199,6 @@ def _signature(name: str) -> str:
 def _merge_abbreviations(c: _Clusters) -> None:
     """"UW" -> "University of Washington", "UC Berkeley" -> "University of California, Berkeley":
     a short upper-case form merges with the one organisation name of the run it abbreviates."""
-    from .names import abbreviates, is_acronym
-
     longs: dict[str, dict[int, str]] = defaultdict(dict)  # signature -> cluster root -> long name
     for i, m in enumerate(c.m):
         if m.kind in THINGS and not m.weak and len(m.name.split()) >= 2 and not is_acronym(m.name):
@@ -351,14 +346,14 @@ def resolve(mentions: Iterable[Mention], keep_apart=None) -> Resolution:
             merges.append(f"{name}: " + ", ".join(sorted(forms - {name})) + " (" + "; ".join(reasons) + ")")
         for m in group:
             of[m] = key
+    for _, new in _units_of_organisations(entities):  # a step after clustering: before any report of keys
+        for m in entities[new].mentions:
+            of[m] = new
     holders: dict[str, dict[str, str]] = defaultdict(dict)
     for e in entities.values():
         for x in (e.name, *e.aliases):
             if name_key(x) in ambiguous:
                 holders[name_key(x)][e.key] = f"{e.name} <{e.key}>"
-    for old, new in _units_of_organisations(entities):
-        for m in entities[new].mentions:
-            of[m] = new
     amb = sorted(f"{k}: kept apart ({', '.join(sorted(holders[k].values()))})" for k in ambiguous
                  if len(holders[k]) > 1)
     return Resolution(entities, of, merges, amb)
@@ -448,8 +443,6 @@ _BOUND_L, _BOUND_R = r"(?<![\w@/.-])", r"(?![\w-]|\.\w)"
 
 def _gazetteer_forms(res: Resolution) -> dict[str, str]:
     """Surface forms worth looking for in text -> entity key (ambiguous forms left out)."""
-    from .names import COMMON_WORDS, NOT_NAMES, WORDS
-
     owners: dict[str, set[str]] = defaultdict(set)
     for key, e in res.entities.items():
         if e.kind == "Agent" or all(m.implicit for m in e.mentions):
@@ -508,8 +501,6 @@ def _list_spans(text: str):
 def list_mentions(items, res: Resolution, forms: dict[str, str]) -> list[Mention]:
     """Names listed together with known things of one kind are of that kind: in "Grafana, Prometheus,
     nginx-ingress as well as the cluster-autoscaler", two known projects make the others projects."""
-    from .text import quote_at
-
     out = []
     for item in items:
         for block in item.blocks:
@@ -543,8 +534,6 @@ _DESCRIBING = frozenset("based like style friendly specific native powered relat
 
 def package_mentions(items, res: Resolution) -> list[Mention]:
     """Package-style names built on a known project's name: "jupyterhub-simulator" (JupyterHub)."""
-    from .text import quote_at
-
     stems = {name_key(e.name) for e in res.entities.values() if e.kind in ("Project", "OrgProject", "Organization")
              and len(name_key(e.name)) >= 4}
     known = {name_key(f) for e in res.entities.values() for f in (e.name, *e.aliases)}
@@ -568,8 +557,6 @@ def gazetteer_mentions(items, res: Resolution) -> list[Mention]:
     Returns:
         New mentions (extractor ``gazetteer``) to resolve together with the others.
     """
-    from .text import quote_at
-
     forms = _gazetteer_forms(res)
     if not forms:
         return []

@@ -81,12 +81,6 @@ def slugify(s: str) -> str:
     return s[:80].strip("-") or "x"
 
 
-def unslug(slug: str) -> str:
-    """``chris-holdgraf`` -> ``Chris Holdgraf`` (a fallback name from a URL segment)."""
-    words = [w for w in re.split(r"[-_.+]+", slug) if w]
-    return " ".join(w[:1].upper() + w[1:] for w in words)
-
-
 def clean_name(s: str) -> str:
     """Trim a surface form: white space, quotes, trailing punctuation, a leading 'the'."""
     s = squash(s).strip(" \t\"'“”‘’`*_:;,.!?[]{}")

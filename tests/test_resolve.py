@@ -102,3 +102,18 @@ def test_package_names_built_on_a_known_project():
                       b'</item></channel></rss>', "p.xml")
     names = {e.name for e in build(feeds=[feed]).resolution.entities.values()}
     assert "jupyterhub-simulator" in names and "jupyterhub-based" not in names and "jupyterhub-org" not in names
+
+
+def test_the_ambiguity_report_names_the_keys_of_the_final_entities():
+    # "NRG Keelwater" (a link to its own site) becomes a unit of the organisation Keelwater after
+    # clustering; a person of the same name is kept apart: the report must give the unit's final key
+    ms = [Mention("Keelwater", "Organization", "https://b.example/1", Q, "links:site-collaborator",
+                  ("https://b.example/collaborators/keelwater/",)),
+          Mention("NRG Keelwater", "Project", "https://b.example/1", Q, "links:site", ("https://keelwater.example.com/",)),
+          Mention("NRG Keelwater", "Person", "https://b.example/2", Q, "people", ("https://b.example/author/nrg/",))]
+    res = resolve(ms)
+    assert {e.key: e.kind for e in res.entities.values() if e.name == "NRG Keelwater"} == {
+        "org/nrg-keelwater": "Organization", "person/nrg-keelwater": "Person"}
+    [line] = res.ambiguous
+    assert "<org/nrg-keelwater>" in line and "<person/nrg-keelwater>" in line and "project/" not in line
+    assert {res.of[x] for x in ms[1:]} == {"org/nrg-keelwater", "person/nrg-keelwater"}
