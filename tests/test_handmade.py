@@ -19,14 +19,14 @@ fact gone when that one extractor or step is removed.
 """
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
+from conftest import canon_value, ox_term
 import graphbuild.resolve as resolve_mod
 from graphbuild import extractors
 from graphbuild.export import serialize
 from graphbuild.graph import build
-from graphbuild.queries import bundled, run_query
-from graphbuild.queries import bind_value
+from graphbuild.queries import bind_value, bundled, run_query
 
 POST_A = "https://lanternfish.example.org/blog/orla-joins/"
 POST_B = "https://lanternfish.example.org/blog/driftnet-two/"
@@ -181,16 +181,6 @@ def two_engines(g):
     return mem, store
 
 
-def _ox_term(t):
-    if isinstance(t, URIRef):
-        return ox.NamedNode(str(t))
-    return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype))) if t.datatype else ox.Literal(str(t))
-
-
-def _canon(value: str) -> str:
-    return value[:-6] + "Z" if value.endswith("+00:00") and "T" in value else value
-
-
 @pytest.mark.parametrize("name", sorted(bundled()))
 def test_both_engines_give_the_same_nonempty_rows(name, two_engines):
     """rdflib's engine and oxigraph agree, on rows that exist (no comparison of two empty results)."""
@@ -199,9 +189,9 @@ def test_both_engines_give_the_same_nonempty_rows(name, two_engines):
     for params in ([{}] if not q.required else []) + ([{p: PARAMS[p] for p in q.params}] if q.params else []):
         rows = run_query(mem, name, terms=True, **params)
         assert len(rows) > 0, (name, params)
-        subs = {ox.Variable(k): _ox_term(bind_value(mem, v)) for k, v in params.items()}
-        ours = sorted(tuple("" if r[v] is None else _canon(str(r[v])) for v in rows.vars) for r in rows)
-        theirs = sorted(tuple("" if s[v] is None else _canon(s[v].value) for v in rows.vars)
+        subs = {ox.Variable(k): ox_term(bind_value(mem, v)) for k, v in params.items()}
+        ours = sorted(tuple("" if r[v] is None else canon_value(str(r[v])) for v in rows.vars) for r in rows)
+        theirs = sorted(tuple("" if s[v] is None else canon_value(s[v].value) for v in rows.vars)
                         for s in store.query(q.text, substitutions=subs))
         assert ours == theirs, (name, params)
 
