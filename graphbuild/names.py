@@ -19,9 +19,9 @@ ORG_CUE_WORDS = (
     r"Council|Committee|Board|Working Group|Group|Team|Society|Association|Consortium|Collaboration|"
     r"Agency|Administration|Department|Division|Office|Center|Centre|Inc|Ltd|LLC|GmbH|Corporation|Corp|"
     r"Company|Fund|Trust|Alliance|Network|Coalition|Federation|Initiative|Organi[sz]ation|Museum|Library|"
-    r"Ministry|Academy|Service|Observatory|Commission|Partnership|Cooperative|Union|Fisheries|Funders|"
+    r"Ministry|Academy|Service|Observatory|Commission|Partnership|Cooperative|Union|"
     r"Analytics|Technologies|Solutions|Consulting|Health|Journal")
-PROJECT_CUE_WORDS = r"Project|Hub|Toolkit|Framework|Platform|Protocol|Cookbooks?|Book|System|Kit|Hackweek|Hack2Week"
+PROJECT_CUE_WORDS = r"Project|Hub|Toolkit|Framework|Platform|Protocol|Cookbooks?|Book|System|Kit|Hackweek"
 #: words that make a capitalised phrase an organisation
 ORG_CUES = re.compile(rf"\b(?:{ORG_CUE_WORDS})\b\.?")
 PROJECT_CUES = re.compile(rf"\b(?:{PROJECT_CUE_WORDS})\b")

@@ -161,6 +161,14 @@ def test_site_named_inside_a_longer_link_text():
     ('<a href="https://codeforsociety.org">Code for Science and Society</a>', ("Code for Science and Society", "Organization")),
     ('<a href="https://www.openandequitable.org/participate">Open Research Funders Group - Open and Equitable Model'
      ' Funding Program</a>', ("Open and Equitable Model Funding Program", "Project")),
+    # the same shapes, written fresh: a digit acronym ("2" to, "4" for), a site named by the text's
+    # first word, a name with "for", the title part that names the site
+    ('<a href="https://d4g.example.org/">Data for Good</a>', ("Data for Good", "Project")),
+    ('<a href="https://m2p.example.net/">Model to Production</a>', ("Model to Production", "Project")),
+    ('<a href="https://kelpdbx.org/">KelpDB Query Engine</a>', ("KelpDB", "Project")),
+    ('<a href="https://codeforriverssociety.org">Code for Rivers Society</a>', ("Code for Rivers Society", "Organization")),
+    ('<a href="https://www.coastalopendata.org/apply">Tidewater Science Council - Coastal Open Data Grant Program</a>',
+     ("Coastal Open Data Grant Program", "Project")),
 ])
 def test_more_ways_a_link_text_names_its_site(html, expected):
     ms, _ = run(links, f"<p>See {html} today.</p>")
@@ -181,3 +189,13 @@ def test_affiliation_with_a_hub_is_with_a_project():
     ms, rs = run(people, "<p>Julius Busecke et al. of the LEAP-Pangeo hub wrote it.</p>")
     assert ("Julius Busecke", "affiliation", "LEAP-Pangeo") in rs
     assert [m.kind for m in ms if m.name == "LEAP-Pangeo"] == ["Project"]
+
+
+@pytest.mark.parametrize("sentence, name", [
+    ("The Saltmarsh Analysis Cookbook is out.", "Saltmarsh Analysis Cookbook"),  # a book of worked examples
+    ("We wrote the Kelp Forest Cookbooks together.", "Kelp Forest Cookbooks"),
+    ("Join the Seagrass Hackweek in May.", "Seagrass Hackweek"),  # a week-long hacking event
+])
+def test_generic_project_cue_words(sentence, name):
+    ms, _ = run(orgs, f"<p>{sentence}</p>")
+    assert [(m.name, m.kind) for m in ms if m.extractor == "orgs:cue"] == [(name, "Project")]

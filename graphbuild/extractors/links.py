@@ -45,7 +45,7 @@ def names_id(text: str, ident: str, partial: bool = True) -> bool:
     if k == kid or (len(kid) <= 6 and acronym_of(ident, text)) or acronym_of(text, ident.replace("-", " ")):
         return True
     if len(kid) <= 6 and re.search(r"[24]", kid) and acronym_of(kid.replace("2", "t").replace("4", "f"), text):
-        return True  # "z2jh": Zero to JupyterHub
+        return True  # "d4g": Data for Good, "m2p": Model to Production
     if text.startswith("@") or is_person_name(text):
         return True  # people's handles rarely spell their names
     if len(kid) >= 3:
