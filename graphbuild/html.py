@@ -87,7 +87,7 @@ def _walk(root: etree._Element, b: _Builder) -> int:
             if tag in BLOCK_TAGS:
                 b.flush(tag)
             if tag in ("br", "sup", "sub"):
-                b.add(" ")  # "LEAP-Pangeo<sup>1</sup>" is a name and a footnote mark, not "LEAP-Pangeo1"
+                b.add(" ")  # "TIDE-Kelp<sup>1</sup>" is a name and a footnote mark, not "TIDE-Kelp1"
             if tag == "a" or tag in CODE_TAGS:
                 link_at[el] = (b.size, len(b.blocks))
             b.add(el.text)

@@ -111,7 +111,7 @@ def kind_weight(m: Mention) -> float:
 
 
 def _names(m: Mention) -> list[str]:
-    """A mention's surface forms; "The Carpentries" is also "Carpentries", "@example" is "example"."""
+    """A mention's surface forms; "The Lamplighters" is also "Lamplighters", "@example" is "example"."""
     forms = [m.name, *m.aliases]
     return forms + [f[4:] for f in forms if f.startswith("The ") and len(f) > 6] + \
         [f[1:] for f in forms if f.startswith("@") and len(f) > 3] + \
@@ -162,7 +162,7 @@ def _merge_by_name(c: _Clusters, ambiguous: set[str]) -> None:
 
 
 def _merge_short_forms(c: _Clusters) -> None:
-    """'Yuvi' -> 'Yuvi Panda' when exactly one person of the same post (else feed) has that first
+    """'Odhran' -> 'Odhran Pike' when exactly one person of the same post (else feed) has that first
     or last name."""
     full: dict[tuple[str, str], set[int]] = defaultdict(set)  # (scope, token) -> cluster roots
     for i, m in enumerate(c.m):
@@ -186,8 +186,8 @@ def _merge_short_forms(c: _Clusters) -> None:
 
 
 def _signature(name: str) -> str:
-    """Initials of a name's significant words, acronyms spelled out: "UC Berkeley" -> "UCB",
-    "University of California, Berkeley" -> "UCB"; equal signatures are needed to abbreviate."""
+    """Initials of a name's significant words, acronyms spelled out: "UN Oskarvik" -> "UNO",
+    "University of Northshire, Oskarvik" -> "UNO"; equal signatures are needed to abbreviate."""
     out = []
     for w in re.findall(r"[^\W_][\w’'.-]*", name):
         if w.lower() in ("of", "for", "and", "the", "&", "at", "in"):
@@ -197,7 +197,7 @@ def _signature(name: str) -> str:
 
 
 def _merge_abbreviations(c: _Clusters) -> None:
-    """"UW" -> "University of Washington", "UC Berkeley" -> "University of California, Berkeley":
+    """"UO" -> "University of Oskarvik", "UN Oskarvik" -> "University of Northshire, Oskarvik":
     a short upper-case form merges with the one organisation name of the run it abbreviates."""
     longs: dict[str, dict[int, str]] = defaultdict(dict)  # signature -> cluster root -> long name
     for i, m in enumerate(c.m):
@@ -360,7 +360,7 @@ def resolve(mentions: Iterable[Mention], keep_apart=None) -> Resolution:
 
 
 def _units_of_organisations(entities: dict[str, Entity]) -> list[tuple[str, str]]:
-    """A name that ends with an organisation's name ("NMFS Openscapes") is a unit or chapter of it,
+    """A name that ends with an organisation's name ("NRG Keelwater") is a unit or chapter of it,
     so an organisation too, when only a default guess called it a project. Returns (old, new) keys."""
     orgs = {name_key(e.name) for e in entities.values() if e.kind == "Organization"}
     moved = []
@@ -369,7 +369,7 @@ def _units_of_organisations(entities: dict[str, Entity]) -> list[tuple[str, str]
         if e.kind != "Project" or len(words) < 2 or any(not m.extractor.endswith(":site") for m in e.mentions
                                                           if not m.implicit and m.extractor != "gazetteer"):
             continue
-        # "NMFS Openscapes": an acronym before an organisation's name; not "Zero to JupyterHub"
+        # "NRG Keelwater": an acronym before an organisation's name; not "Zero to KelpHub"
         if any(name_key(" ".join(words[i:])) in orgs and all(w.isupper() and len(w) > 1 for w in words[:i])
                for i in range(1, len(words))):
             new = f"{KIND_TYPES['Organization'][0]}/{key.split('/', 1)[1]}"
@@ -499,8 +499,8 @@ def _list_spans(text: str):
 
 
 def list_mentions(items, res: Resolution, forms: dict[str, str]) -> list[Mention]:
-    """Names listed together with known things of one kind are of that kind: in "Grafana, Prometheus,
-    nginx-ingress as well as the cluster-autoscaler", two known projects make the others projects."""
+    """Names listed together with known things of one kind are of that kind: in "Quillview, Tidemon,
+    kelp-ingress as well as the node-scaler", two known projects make the others projects."""
     out = []
     for item in items:
         for block in item.blocks:
@@ -514,7 +514,7 @@ def list_mentions(items, res: Resolution, forms: dict[str, str]) -> list[Mention
                     continue
                 kind = kinds.pop()
                 text = block.text[m_start:m_end]
-                # "VS Code for the Web, Cline": a list starting inside a longer name starts after it
+                # "Tide Studio for the Web, Quillo": a list starting inside a longer name starts after it
                 tail = bool(re.search(r"\b(?:for|the|a|an|of|to|in|on|at)\s+$", block.text[max(0, m_start - 6):m_start]))
                 for s, e, p in parts:
                     # (the last 12 characters hold any match of the pattern ending before ``s``)
@@ -533,7 +533,7 @@ _DESCRIBING = frozenset("based like style friendly specific native powered relat
 
 
 def package_mentions(items, res: Resolution) -> list[Mention]:
-    """Package-style names built on a known project's name: "jupyterhub-simulator" (JupyterHub)."""
+    """Package-style names built on a known project's name: "kelphub-simulator" (KelpHub)."""
     stems = {name_key(e.name) for e in res.entities.values() if e.kind in ("Project", "OrgProject", "Organization")
              and len(name_key(e.name)) >= 4}
     known = {name_key(f) for e in res.entities.values() for f in (e.name, *e.aliases)}
@@ -593,7 +593,7 @@ class _FormFinder:
 
     def __init__(self, forms: dict[str, str]) -> None:
         self.by_first: dict[str, list[str]] = defaultdict(list)
-        for f in sorted(forms, key=len, reverse=True):  # longest first: "Jupyter Book" before "Jupyter"
+        for f in sorted(forms, key=len, reverse=True):  # longest first: "Kelpie Book" before "Kelpie"
             m = re.match(r"[^\W_]+", f)
             if m:
                 self.by_first[m.group(0)].append(f)
