@@ -154,7 +154,8 @@ def _print_summary(s: dict, written: list[Path], seconds: float) -> None:
 @click.option("--feed", "feeds", multiple=True, help="Build from these feeds instead of reading a graph. Repeatable.")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind any variable of the query: an IRI (<...> or http...), a name/alias of an entity, "
-                   "\"text\" in double quotes for that literal, or a value.")
+                   "\"text\" in double quotes for that literal, or a value. Repeat a NAME to bind several "
+                   "values (the answers for each).")
 @click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "md"]), default="table",
               show_default=True, help="Output format (csv/tsv/json are the SPARQL 1.1 results formats).")
 @click.option("--full", is_flag=True, help="Print whole IRIs instead of prefixed names, and long values uncut.")
@@ -176,7 +177,11 @@ def query(query, graph, feeds, params, fmt, full, limit, timeout, max_rows, allo
         if "=" not in p:
             raise click.UsageError(f"--param {p!r}: expected NAME=VALUE")
         k, v = p.split("=", 1)
-        kv[k.strip().lstrip("?")] = v
+        k = k.strip().lstrip("?")
+        if k in kv:  # repeated: bound to every value given (one VALUES row each)
+            kv[k] = (kv[k] if isinstance(kv[k], list) else [kv[k]]) + [v]
+        else:
+            kv[k] = v
     if not feeds and not allow_update:  # a graph file: pyoxigraph alone, no rdflib to import
         from .fastquery import query_file_stream
         path = Path(graph) if graph else OUT / "graph.ttl"
@@ -214,7 +219,7 @@ def list_queries():
 
     Example: graphbuild queries
     """
-    from .queries import bundled
+    from .querydefs import bundled  # no RDF library: listing is as quick as the query fast path
 
     qs = bundled()
     width = max((len(n) for n in qs), default=0)
@@ -224,7 +229,7 @@ def list_queries():
 
 
 @cli.command()
-@click.option("-f", "--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "trig", "graphml"]),
+@click.option("-f", "--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "jsonld-expanded", "trig", "graphml"]),
               default="ttl", show_default=True, help="Output format.")
 @click.option("--graph", type=click.Path(), help="Graph file to export (default: output/graph.ttl).")
 @click.option("--feed", "feeds", multiple=True, help="Build from these feeds instead. Repeatable.")
@@ -233,13 +238,14 @@ def list_queries():
                    "DIR/NAME.<format> for --graph DIR/NAME.ttl; - for stdout).")
 @_errors
 def export(fmt, graph, feeds, out_path):
-    """Write the graph as Turtle, N-Triples, JSON-LD, TriG or GraphML.
+    """Write the graph as Turtle, N-Triples, JSON-LD (compacted with the graph's prefixes as its
+    @context; jsonld-expanded for full IRIs), TriG or GraphML.
 
     Example: graphbuild export --format jsonld --out graph.jsonld
     """
-    from .export import export_graph, serialize
+    from .export import FORMATS, export_graph, serialize
 
-    path = None if out_path == "-" else Path(out_path) if out_path else _default_out(graph, feeds, f".{fmt}")
+    path = None if out_path == "-" else Path(out_path) if out_path else _default_out(graph, feeds, f".{FORMATS[fmt][0]}")
     g = _graph(graph, feeds)
     if path is None:
         sys.stdout.buffer.write(serialize(g, fmt))
@@ -327,11 +333,18 @@ def explain(name, graph, feeds):
     for direction, pred, other, quote in d["relations"]:
         this, that = (d["name"], other) if direction == "->" else (other, d["name"])
         click.echo(f"{this} {pred} {that}" + (f'   "{quote}"' if quote else ""))
-    click.echo(f"mentioned in {len(d['posts'])} post{'s' if len(d['posts']) != 1 else ''}:")
-    for p in d["posts"]:
-        click.echo(f"  {p['date']}  {p['headline']}\n            {p['post']}")
-        for quote, how in p["quotes"]:
-            click.echo(f'    "{quote}"  [{how}]')
+    named = [p for p in d["posts"] if p["named"]]
+    unnamed = [p for p in d["posts"] if not p["named"]]
+    groups = [(f"mentioned in {len(named)} post{'s' if len(named) != 1 else ''}", named)]
+    if unnamed:  # e.g. the owner of a linked repository: evidence, but not named (no schema:mentions)
+        groups.append((f"not named, but implied by {len(unnamed)} post{'s' if len(unnamed) != 1 else ''} "
+                       "(e.g. through a link)", unnamed))
+    for heading, posts in groups:
+        click.echo(heading + ":")
+        for p in posts:
+            click.echo(f"  {p['date']}  {p['headline']}\n            {p['post']}")
+            for quote, how in p["quotes"]:
+                click.echo(f'    "{quote}"  [{how}]')
 
 
 @cli.command()

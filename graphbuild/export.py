@@ -7,6 +7,7 @@ fixed prefixes), and about a hundred times faster than rdflib's pretty Turtle wr
 from __future__ import annotations
 
 import io
+import json
 import os
 import stat
 import tempfile
@@ -15,6 +16,7 @@ from typing import Callable
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
 
 from .errors import ExportError
 from .namespaces import PREFIXES
@@ -23,7 +25,8 @@ from .namespaces import PREFIXES
 FORMATS = {
     "ttl": ("ttl", ox.RdfFormat.TURTLE),
     "nt": ("nt", ox.RdfFormat.N_TRIPLES),
-    "jsonld": ("jsonld", ox.RdfFormat.JSON_LD),
+    "jsonld": ("jsonld", ox.RdfFormat.JSON_LD),  # compacted, with the graph's prefixes as @context
+    "jsonld-expanded": ("jsonld", ox.RdfFormat.JSON_LD),  # expanded: full IRIs, no @context
     "trig": ("trig", ox.RdfFormat.TRIG),
     "graphml": ("graphml", None),
 }
@@ -95,9 +98,38 @@ def serialize(g: Graph, fmt: str = "ttl") -> bytes:
         triples = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
     prefixes = prefixes_of(g) if fmt in ("ttl", "trig", "jsonld") else None
     if fmt == "jsonld":
-        out = ox.serialize(triples, format=oxfmt)
-        return out
+        return _compact_jsonld(triples, prefixes)
+    if fmt == "jsonld-expanded":
+        return ox.serialize(triples, format=oxfmt)
     return _sorted_header(ox.serialize(triples, format=oxfmt, prefixes=prefixes))
+
+
+def _compact_jsonld(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
+    """Compacted JSON-LD: the graph's prefixes (schema.org, doap, oa, the project's own) as its
+    ``@context``, so keys read ``schema:name`` and IRIs ``person:ada-lovelace``. pyoxigraph writes
+    only expanded JSON-LD, so rdflib's writer compacts it, from the triples in their fixed order
+    (into rdflib's plain memory store, which keeps that order): the same graph, the same bytes."""
+    mem = Graph()
+    term = lambda x: (URIRef(x.value) if isinstance(x, ox.NamedNode) else BNode(x.value) if isinstance(x, ox.BlankNode)
+                      else Literal(x.value, lang=x.language, datatype=None if x.language
+                                   or x.datatype.value == str(XSD.string) else URIRef(x.datatype.value)))
+    for t in triples:
+        mem.add((term(t.subject), term(t.predicate), term(t.object)))
+    out = mem.serialize(format="json-ld", context=dict(prefixes), auto_compact=True, sort_keys=True, indent=1)
+    # rdflib's store hands nodes and values out in an order that depends on the string-hash seed:
+    # JSON-LD arrays (other than @list) are unordered sets, so sorting them changes no meaning
+    data = json.dumps(_sorted_sets(json.loads(out)), indent=1, sort_keys=True, ensure_ascii=False)
+    return data.encode("utf-8") + b"\n"
+
+
+def _sorted_sets(x, key: str = ""):
+    """A JSON-LD value with every array except ``@list`` (ordered by definition) in a fixed order."""
+    if isinstance(x, dict):
+        return {k: _sorted_sets(v, k) for k, v in x.items()}
+    if isinstance(x, list):
+        items = [_sorted_sets(v) for v in x]
+        return items if key == "@list" else sorted(items, key=lambda v: json.dumps(v, sort_keys=True))
+    return x
 
 
 def _sorted_header(data: bytes) -> bytes:

@@ -1,34 +1,54 @@
-"""Feed bytes -> FeedItem records: RSS 2.0, Atom 1.0 and RSS 1.0. The only module that parses XML.
+"""Feed bytes -> FeedItem records. The only module that parses XML.
 
-The parser never expands entities other than XML's five, never loads a DTD, never touches the
-network, and streams items (``iterparse``) so a large feed is never held as one tree.
+Reads RSS 0.9x/2.0 (with or without a namespace, including Userland's), RSS 0.90 and 1.0 (RDF),
+Atom 0.3 and 1.0, and Microsoft CDF. The parser never expands entities other than XML's five,
+never loads a DTD, never touches the network, and streams items (``iterparse``) so a large feed is
+never held as one tree. HTML named references (``&aacute;``) are rewritten to numeric ones in the
+byte stream first (``xmlscan``); a document that declares entities is refused.
 """
 from __future__ import annotations
 
+import base64
+import binascii
+import codecs
 import email.utils
 import io
 import logging
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from html import escape
 from typing import IO
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
 from .errors import FeedError
 from .html import UnreadableHtml, html_blocks, parse_blocks, resolve_href, safe_iri, strip_controls, text_blocks
 from .models import Author, Feed, FeedInfo, FeedItem, Problem
+from .namespaces import BASE_URI, digest
 from .text import squash
-from .urls import split
+from .xmlscan import ByteScan, describe
 
 log = logging.getLogger(__name__)
 
 ATOM = "http://www.w3.org/2005/Atom"
+ATOM03 = "http://purl.org/atom/ns#"
 RSS1 = "http://purl.org/rss/1.0/"
+RSS090 = "http://my.netscape.com/rdf/simple/0.9/"
+USERLAND = "http://backend.userland.com/rss2"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 DC = "http://purl.org/dc/elements/1.1/"
+DCTERMS = "http://purl.org/dc/terms/"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
-ITEM_TAGS = ("item", f"{{{RSS1}}}item", f"{{{ATOM}}}entry")
+XHTML = "http://www.w3.org/1999/xhtml"
+MEDIA = "http://search.yahoo.com/mrss/"
+XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+#: namespaces whose elements are "the format's own" (RSS elements may come in any of these)
+RSS_NS = frozenset({"", RSS1, RSS090, USERLAND})
+ATOM_NS = frozenset({ATOM, ATOM03})
+#: where minted post IRIs live (items without a web link; see docs/vocabulary.md)
+POST_BASE = f"{BASE_URI}post/"
 #: parser settings: no entity expansion beyond XML's own, no DTD, no network, no huge nodes
 # huge_tree lifts libxml2's 10 MB text-node and depth limits: graphbuild applies its own (Limits)
 SAFE_PARSER = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True,
@@ -44,47 +64,209 @@ class Limits:
     max_description_bytes: int = 10 * 1024 * 1024
 
 
+# ------------------------------------------------------------------ small helpers
+def _split(tag: object) -> tuple[str, str]:
+    """(namespace, local name) of an element tag; ("", "") for comments and PIs."""
+    if not isinstance(tag, str):
+        return "", ""
+    if tag[:1] == "{":
+        ns, _, local = tag[1:].partition("}")
+        return ns, local
+    return "", tag
+
+
 def _local(tag: object) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _child(el: etree._Element, *names: str) -> etree._Element | None:
-    """First child whose (namespaced or local) tag is one of ``names``."""
-    for name in names:
-        found = el.find(name)
-        if found is not None:
-            return found
-    return None
+    return _split(tag)[1]
 
 
 def _text(el: etree._Element | None) -> str:
     return squash("".join(el.itertext())) if el is not None else ""
 
 
+def _is_web(url: str | None) -> bool:
+    """An absolute http(s) URL with a host; malformed URLs (``http://[::1``) are simply not."""
+    if not url:
+        return False
+    try:
+        p = urlsplit(url)
+        p.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        return False
+    return p.scheme in ("http", "https") and bool(p.netloc)
+
+
+class _Kids:
+    """The children of one element by name: the format's own elements by local name (lower-cased
+    for CDF, which is upper-case), others as ``{namespace}local``."""
+
+    def __init__(self, el: etree._Element, own: frozenset[str], fold: bool = False) -> None:
+        self.by: dict[str, list[etree._Element]] = {}
+        for c in el:
+            ns, local = _split(c.tag)
+            if not local:
+                continue
+            key = (local.lower() if fold else local) if ns in own else f"{{{ns}}}{local}"
+            self.by.setdefault(key, []).append(c)
+
+    def first(self, *names: str) -> etree._Element | None:
+        for n in names:
+            if n in self.by:
+                return self.by[n][0]
+        return None
+
+    def all(self, *names: str) -> list[etree._Element]:
+        return [e for n in names for e in self.by.get(n, ())]
+
+
+# ------------------------------------------------------------------ dates
+
+
 def parse_date(value: str) -> datetime | None:
-    """RFC 822 (RSS) or ISO 8601 (Atom, dc:date) -> aware datetime; naive times are taken as UTC."""
+    """RFC 822 (RSS), ISO 8601 / W3C-DTF (Atom, dc:date, also ``2003-12`` and ``2003``), and
+    compact ISO (``20031231T101455Z``) -> aware datetime; naive times are taken as UTC."""
     value = squash(value)
     if not value:
         return None
     dt = None
     try:
         dt = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        iso = re.sub(r"Z$", "+00:00", value.replace(" ", "T", 1) if re.match(r"\d{4}-\d\d-\d\d \d", value) else value)
-        try:
-            dt = datetime.fromisoformat(iso)
-        except ValueError:
-            return None
+    except (TypeError, ValueError, IndexError, OverflowError):
+        dt = _iso(value)
+    if dt is None:
+        return None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
     return dt
 
 
+def _iso(value: str) -> datetime | None:
+    v = value.replace(" ", "T", 1) if re.match(r"\d{4}-\d\d-\d\d \d", value) else value
+    v = re.sub(r"(?i)(?<=\d)z$", "+00:00", v)
+    m = re.fullmatch(r"(\d{4})(\d\d)(\d\d)(?:T(\d\d)(\d\d)(\d\d)?)?(.*)", v)
+    if m:  # compact form: 20031231T101455+00:00
+        y, mo, d, h, mi, s, rest = m.groups()
+        v = f"{y}-{mo}-{d}" + (f"T{h}:{mi}:{s or '00'}{rest}" if h else rest)
+    m = re.fullmatch(r"(\d{4})(?:-(\d\d))?", v)
+    if m:  # W3C-DTF year or year-month
+        try:
+            return datetime(int(m.group(1)), int(m.group(2) or 1), 1, tzinfo=timezone.utc)
+        except ValueError:
+            return None
+    try:
+        return datetime.fromisoformat(v)
+    except ValueError:
+        return None
+
+
+# ------------------------------------------------------------------ xml:base (RFC 3986 + XML Base)
+def _join(base: str, ref: str) -> str:
+    """``ref`` resolved against ``base``; a base that is not http(s) after resolution is ignored."""
+    ref = re.sub(r"^(https?:)/{3,}", r"\1//", ref.strip(), flags=re.I)  # http:///host/ -> http://host/
+    try:
+        out = urljoin(base, ref) if base else ref
+        scheme = urlsplit(out).scheme
+    except ValueError:
+        return base
+    if scheme and scheme not in ("http", "https"):
+        return base  # javascript:, data:, tag: ... are no base for a web link
+    return out
+
+
+def _base_of(el: etree._Element, doc_base: str) -> tuple[str, bool]:
+    """(base URI in scope at ``el``, whether any xml:base applies): the xml:base attributes of
+    ``el`` and its ancestors, outermost first, each resolved against the one outside it."""
+    chain = []
+    e = el
+    while e is not None:
+        b = e.get(XML_BASE)
+        if b is not None:
+            chain.append(b)
+        e = e.getparent()
+    base = doc_base
+    for b in reversed(chain):
+        base = _join(base, b)
+    return base, bool(chain)
+
+
+def _resolve(el: etree._Element | None, href: str, doc_base: str) -> str | None:
+    """``href`` found on or in ``el``, resolved against the base in scope there."""
+    if el is None or not href or not href.strip():
+        return None
+    base, _ = _base_of(el, doc_base)
+    try:
+        return resolve_href(base, href)
+    except ValueError:
+        return None
+
+
+# ------------------------------------------------------------------ text constructs and bodies
+_HTML_TYPES = ("html", "text/html")
+_XHTML_TYPES = ("xhtml", "application/xhtml+xml")
+
+
+def _construct(el: etree._Element | None, atom03: bool = False) -> tuple[str, str | etree._Element]:
+    """An Atom text construct (title, summary, content) as (kind, value): kind ``text`` or ``html``
+    with a string, ``xhtml`` with the element whose children are the markup, or ``none``.
+
+    Atom 0.3's ``mode`` (``xml``, ``escaped``, ``base64``) and MIME-type ``type`` values are read
+    too; content with ``src`` (out of line) or a binary type has no body to read.
+    """
+    if el is None or el.get("src"):
+        return "none", ""
+    typ = (el.get("type") or ("text/plain" if atom03 else "text")).strip().lower()
+    mode = (el.get("mode") or "").strip().lower()
+    is_html, is_xhtml = typ in _HTML_TYPES, typ in _XHTML_TYPES
+    is_text = typ in ("text", "text/plain") or typ.startswith("text/") or typ.endswith(("+xml", "/xml"))
+    if mode == "base64" or not (is_html or is_xhtml or is_text):
+        if not (is_html or is_xhtml or is_text) and mode != "base64":
+            mode = "base64"  # Atom 1.0: any other MIME type is base64-encoded
+        try:
+            raw = base64.b64decode("".join((el.text or "").split()), validate=False)
+        except (binascii.Error, ValueError):
+            return "none", ""
+        if not (is_html or is_xhtml or is_text):
+            try:  # another MIME type: kept only if it is in fact text
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return "none", ""
+            return ("text", text) if "\x00" not in text else ("none", "")
+        return ("html" if is_html or is_xhtml else "text"), raw.decode("utf-8", errors="replace")
+    if mode == "escaped":
+        return ("html" if is_html or is_xhtml else "text"), el.text or ""
+    if is_xhtml or (atom03 and len(el) and not is_text):
+        return "xhtml", el
+    if len(el) and (is_html or typ.endswith(("+xml", "/xml"))):
+        return "xhtml", el  # inline markup where escaped markup was expected
+    return ("html" if is_html else "text"), "".join(el.itertext()) if len(el) else (el.text or "")
+
+
+def _plain(kind: str, value) -> str:
+    """A text construct as one line of plain text (titles)."""
+    if kind == "html":
+        return squash(" ".join(b.text for b in html_blocks(value, "")))
+    if kind == "xhtml":
+        return squash(" ".join(b.text for b in html_blocks(_markup(kind, value), "")))
+    return squash(value) if kind == "text" else ""
+
+
+def _markup(kind: str, value) -> str:
+    """A body as a string to measure and parse: HTML for html/xhtml, the text itself for text."""
+    if kind == "xhtml":
+        inner = value
+        divs = [c for c in value if isinstance(c.tag, str)]
+        if len(divs) == 1 and _local(divs[0].tag) == "div" and not (value.text or "").strip():
+            inner = divs[0]  # Atom 1.0 wraps XHTML in one div
+        return escape(inner.text or "", quote=False) + "".join(etree.tostring(x, encoding="unicode") for x in inner)
+    return value if kind in ("html", "text") else ""
+
+
+# ------------------------------------------------------------------ authors
 _MAIL_NAME = re.compile(r"^(\S[^\s@]*+@\S+)\s*\((.+)\)$")
+_MAIL = re.compile(r"[^\s@()]++@[^\s()]++")
 
 
 def _rss_author(value: str) -> Author | None:
-    """``jane@example.org (Jane Doe)``, ``Jane Doe <jane@…>`` or a plain name."""
+    """``jane@example.org (Jane Doe)``, ``Jane Doe (jane@…)``, ``Jane Doe <jane@…>`` or a plain name."""
     value = squash(value)
     if not value:
         return None
@@ -93,178 +275,269 @@ def _rss_author(value: str) -> Author | None:
     m = _MAIL_NAME.match(value) if value.endswith(")") else None
     if m:
         return Author(squash(m.group(2)), email=m.group(1))
-    name, addr = email.utils.parseaddr(value)
-    if addr and "@" in addr and name:
-        return Author(squash(name), email=addr)
+    open_at = value.rfind("(") if value.endswith(")") else -1  # the last "(" alone: linear
+    if open_at > 0 and _MAIL.fullmatch(value, open_at + 1, len(value) - 1) and value[:open_at].strip():
+        return Author(squash(value[:open_at]), email=value[open_at + 1:-1])  # Jane Doe (jane@example.org)
+    lt = value.rfind("<") if value.endswith(">") else -1  # Jane Doe <jane@example.org>
+    if lt > 0 and _MAIL.fullmatch(value, lt + 1, len(value) - 1) and value[:lt].strip(' "'):
+        # not email.utils.parseaddr: it recurses once per "(" and a hostile field overflows the stack
+        return Author(squash(value[:lt].strip().strip('"')), email=value[lt + 1:-1])
     if "@" in value and " " not in value:
         return None  # a bare e-mail address names nobody
     return Author(value)
 
 
-def _is_web(url: str | None) -> bool:
-    p = split(url) if url else None  # never raises on a malformed URL (e.g. an unclosed IPv6 host)
-    return p is not None and p.scheme in ("http", "https")
+def _atom_person(p: etree._Element, own: frozenset[str], doc_base: str) -> Author | None:
+    """An Atom person; its ``uri`` (0.3: ``url`` or ``homepage``) resolved against the base in scope on that element."""
+    k = _Kids(p, own)
+    name = _text(k.first("name"))
+    if not name:
+        return None
+    uri_el = k.first("uri", "url", "homepage")
+    uri = _resolve(uri_el, _text(uri_el), doc_base) if uri_el is not None else None
+    return Author(name, uri if _is_web(uri) else None, _text(k.first("email")) or None)
 
 
-def _content(el: etree._Element, fmt: str) -> tuple[str, etree._Element | None, str]:
-    """The richest body of an item: (html, element, kind) with kind 'html', 'xhtml' or 'text'."""
-    if fmt == "atom":
-        for name in ("content", "summary"):
-            c = el.find(f"{{{ATOM}}}{name}")
-            if c is not None:
-                kind = (c.get("type") or "text").lower()
-                if kind == "xhtml":
-                    return "", c, "xhtml"
-                return (c.text or ""), c, "html" if kind in ("html", "text/html") else "text"
-        return "", None, "text"
-    c = _child(el, f"{{{CONTENT}}}encoded", "description", f"{{{RSS1}}}description")
-    return ((c.text or "") if c is not None else ""), c, "html"
+# ------------------------------------------------------------------ one item
+@dataclass
+class _Raw:
+    """What one item element holds, before deciding its identity."""
+
+    title: str
+    link: str | None
+    guid: str
+    date: str
+    authors: tuple[Author, ...]
+    cats: tuple[str, ...]
+    body: tuple[str, object]  # (kind, value) of the richest body
+    body_el: etree._Element | None
 
 
-def _content_base(el: etree._Element, link: str) -> str:
-    """Base URL for relative links in the body: the innermost web xml:base, else the item link."""
-    for c in (el.find(f"{{{ATOM}}}content"), el.find(f"{{{ATOM}}}summary"), el):
-        if c is not None and c.get("{http://www.w3.org/XML/1998/namespace}base") is not None and _is_web(c.base):
-            return c.base
-    return link
-
-
-def _blocks(el: etree._Element, fmt: str, base: str):
-    """(blocks, html, depth of the HTML tree) of an item's body. Raises UnreadableHtml."""
-    html, c, kind = _content(el, fmt)
-    if kind == "xhtml" and c is not None:
-        html = (c.text or "") + "".join(etree.tostring(x, encoding="unicode") for x in c)
-        kind = "html"
-    if kind == "text":
-        return text_blocks(html), html, 0
-    blocks, depth = parse_blocks(html, base)
-    return blocks, html, depth
-
-
-def _atom_text(el: etree._Element | None) -> str:
-    """An Atom text construct as plain text: ``type="html"`` is HTML to be rendered, not shown."""
-    if el is None:
-        return ""
-    if (el.get("type") or "text").lower() == "html":
-        return squash(" ".join(b.text for b in html_blocks(el.text or "", "")))
-    return _text(el)
-
-
-def _item(el: etree._Element, fmt: str, feed: FeedInfo, n: int, limits: Limits = Limits(),
-          problems: list[Problem] | None = None) -> FeedItem:
-    """Convert one ``item``/``entry`` element; raises FeedError when it has nothing to stand on."""
-    base = el.base if _is_web(el.base) else (feed.link or feed.iri)
-    if fmt == "atom":
-        title = _atom_text(el.find(f"{{{ATOM}}}title"))
-        link = None
-        for l in el.findall(f"{{{ATOM}}}link"):
-            if (l.get("rel") or "alternate") == "alternate" and l.get("href"):
-                link = resolve_href(l.base or base, l.get("href"))
+def _read_atom(el: etree._Element, fmt: str, doc_base: str) -> _Raw:
+    own = frozenset({el.tag[1:].partition("}")[0]} if el.tag[:1] == "{" else {""})
+    atom03 = fmt == "atom03"
+    k = _Kids(el, own)
+    title = _plain(*_construct(k.first("title"), atom03))
+    link = None
+    for l in k.all("link"):
+        if (l.get("rel") or "alternate").strip() == "alternate" and l.get("href"):
+            link = _resolve(l, l.get("href"), doc_base)
+            if link:
                 break
-        guid = _text(el.find(f"{{{ATOM}}}id"))
-        date = _text(_child(el, f"{{{ATOM}}}published", f"{{{ATOM}}}updated"))
-        authors = tuple(
-            Author(_text(a.find(f"{{{ATOM}}}name")), resolve_href(base, _text(a.find(f"{{{ATOM}}}uri"))) or None,
-                   _text(a.find(f"{{{ATOM}}}email")) or None)
-            for a in el.findall(f"{{{ATOM}}}author") if _text(a.find(f"{{{ATOM}}}name"))
-        )
-        cats = tuple(c.get("label") or c.get("term") or "" for c in el.findall(f"{{{ATOM}}}category"))
+    id_el = k.first("id")
+    guid = _text(id_el)
+    date = _text(k.first("published", "issued", "created", "updated", "modified", f"{{{DC}}}date"))
+    authors = tuple(a for a in (_atom_person(p, own, doc_base) for p in k.all("author")) if a)
+    cats = tuple(c.get("label") or c.get("term") or _text(c) for c in k.all("category"))
+    body_el, body = None, ("none", "")
+    for c in (k.first("content"), k.first("summary")):
+        if c is not None:
+            body_el, body = c, _construct(c, atom03)
+            if body[0] != "none":
+                break
+    return _Raw(title, link, guid, date, authors, cats, body, body_el)
+
+
+def _rss_own(el: etree._Element) -> frozenset[str]:
+    """RSS elements: no namespace, RSS 0.90/1.0's or Userland's, or the namespace of the root."""
+    return RSS_NS | {_split(el.getroottree().getroot().tag)[0]}
+
+
+def _read_rss(el: etree._Element, fmt: str, doc_base: str) -> _Raw:
+    fold = fmt == "cdf"
+    k = _Kids(el, _rss_own(el), fold)
+    title = _text(k.first("title", f"{{{DC}}}title", f"{{{MEDIA}}}title"))
+    link_el = k.first("link")
+    link = _resolve(link_el, _text(link_el), doc_base) if link_el is not None else None
+    if not link and el.get("HREF" if fold else "href"):
+        link = _resolve(el, el.get("HREF" if fold else "href"), doc_base)  # CDF <ITEM HREF="...">
+    if not link:
+        for l in k.all(f"{{{ATOM}}}link"):
+            if (l.get("rel") or "alternate") == "alternate" and l.get("href"):
+                link = _resolve(l, l.get("href"), doc_base)
+                break
+    guid = _text(k.first("guid")) or (el.get(f"{{{RDF}}}about") or "").strip()
+    date = _text(k.first("pubdate" if fold else "pubDate", f"{{{DC}}}date", f"{{{DCTERMS}}}issued",
+                         f"{{{DCTERMS}}}created", f"{{{DCTERMS}}}modified", f"{{{ATOM}}}published",
+                         f"{{{ATOM}}}updated")) or (el.get("LASTMOD" if fold else "lastmod") or "")
+    names = [_text(a) for a in k.all("author", f"{{{DC}}}creator", f"{{{DC}}}author")]
+    authors = tuple(a for a in (_rss_author(x) for x in names) if a)
+    cats = tuple(_text(c) for c in k.all("category", f"{{{DC}}}subject"))
+    body_el = k.first(f"{{{CONTENT}}}encoded", f"{{{XHTML}}}body", "fullitem", "description",
+                      "abstract", f"{{{DC}}}description", f"{{{ATOM}}}content", f"{{{ATOM}}}summary")
+    if body_el is None:
+        body = ("none", "")
+    elif body_el.tag == f"{{{XHTML}}}body":
+        body = ("xhtml", body_el)
+    elif _split(body_el.tag)[0] == ATOM:
+        body = _construct(body_el)
     else:
-        ns = RSS1 if fmt == "rss1" else ""
-        q = (lambda t: f"{{{ns}}}{t}") if ns else (lambda t: t)
-        title = _text(el.find(q("title")))
-        link = resolve_href(base, _text(el.find(q("link")))) if _text(el.find(q("link"))) else None
-        guid = _text(el.find("guid")) or (el.get(f"{{{RDF}}}about") or "")
-        date = _text(_child(el, "pubDate", f"{{{DC}}}date"))
-        names = [_text(a) for a in el.findall("author")] + [_text(a) for a in el.findall(f"{{{DC}}}creator")]
-        authors = tuple(a for a in (_rss_author(x) for x in names) if a)
-        cats = tuple(_text(c) for c in el.findall("category")) + tuple(_text(c) for c in el.findall(f"{{{DC}}}subject"))
-    if not _is_web(link) and _is_web(guid):
+        body = ("html", "".join(body_el.itertext()) if len(body_el) else (body_el.text or ""))
+    return _Raw(title, link, guid, date, authors, cats, body, body_el)
+
+
+def _where(source: str, n: int, line: int | None, title: str) -> str:
+    t = f" {title[:60]!r}" if title else ""
+    return f"{source} item {n}{t}" + (f" (line {line})" if line else "")
+
+
+def _item(el: etree._Element, fmt: str, feed: FeedInfo, n: int, limits: Limits, notes: list[str],
+          doc_base: str, guids: dict[str, tuple[int, str, str, str]]) -> FeedItem:
+    """Convert one item/entry element; ``notes`` receives what was repaired, ``guids`` remembers
+    each guid's first item. Raises FeedError for an item with nothing in it."""
+    raw = (_read_atom if fmt in ("atom", "atom03") else _read_rss)(el, fmt, doc_base)
+    title = strip_controls(raw.title)
+    guid = strip_controls(raw.guid)
+    link = raw.link if _is_web(raw.link) else None
+    if raw.link and not link:
+        notes.append(f"link {raw.link[:80]!r} is not a usable http(s) URL")
+    if not link and guid and _is_web(guid):
         link = guid
-    link = safe_iri(link) if link else link
-    if not _is_web(link):
-        raise FeedError(f"item {n} ({title[:60]!r}): no http(s) link or guid to identify it")
-    html, c, kind = _content(el, fmt)
-    size = len(html) if kind != "xhtml" else sum(len(t) for t in c.itertext())
+    elif not link and guid and re.match(r"(?i)https?:", guid):
+        notes.append(f"guid {guid[:80]!r} is a malformed URL")
+    kind, value = raw.body
+    html = _markup(kind, value)
+    size = len(html.encode("utf-8", "surrogatepass")) if len(html) * 4 > limits.max_description_bytes else len(html)
     if size > limits.max_description_bytes:
-        raise FeedError(f"item {n} ({title[:60]!r}): description of {size} bytes is over the "
-                        f"{limits.max_description_bytes} limit (raise --max-description-bytes); skipped")
-    try:
-        blocks, html, depth = _blocks(el, fmt, _content_base(el, link))
-    except UnreadableHtml as e:
-        blocks, depth = (), 0
-        if problems is not None:
-            problems.append(Problem(link, f"post HTML could not be parsed ({e}): the post is kept without its text"))
-    if depth >= 255 and problems is not None:
-        problems.append(Problem(link, f"HTML nested {depth} levels deep: the HTML parser drops what lies "
-                                      "below 255 levels, so part of this post may be missing"))
-    published = parse_date(date) if date else None
-    if date and published is None and problems is not None:
-        problems.append(Problem(link, f"date {date[:40]!r} not understood; the post has no datePublished"))
-    return FeedItem(id=guid or link, link=link, title=strip_controls(title) or link, feed=feed,
-                    published=published, authors=tuple(dict.fromkeys(authors)), blocks=blocks,
-                    categories=tuple(c for c in cats if c))
+        html = html.encode("utf-8", "surrogatepass")[:limits.max_description_bytes].decode("utf-8", "ignore")
+        notes.append(f"body of {size} bytes is over the {limits.max_description_bytes} limit; kept its "
+                     "first part (raise --max-description-bytes to read it whole)")
+    if not (raw.link or guid or raw.date or len(el) or (el.text or "").strip()):
+        raise FeedError("an empty item (no element or text in it); skipped")
+    if title or raw.date or html.strip():
+        content = digest(title, raw.date, squash(html[:100_000]))
+    else:  # only an author, a category, an enclosure ...: the item's whole canonical XML
+        content = digest(etree.tostring(el, method="c14n").decode("utf-8", "replace"))
+    prev = guids.get(guid) if guid else None
+    if guid and prev is None:
+        guids[guid] = (n, title, content, link or "")
+    elif prev is not None and prev[2] != content and not (link and prev[3] == link):
+        notes.append(f"same guid {guid[:80]!r} as item {prev[0]} {prev[1][:60]!r} but different content; "
+                     "both kept as different posts")
+    if link:
+        link = safe_iri(link)
+    else:
+        # identity: the guid if there is one (tag:, urn: or any string) and it is not already
+        # taken by another item, else title + date + text; either way never the position
+        by_guid = bool(guid) and (prev is None or prev[2] == content)
+        key = f"guid\x1f{guid}" if by_guid else f"content\x1f{content}"
+        link = f"{POST_BASE}{digest(feed.iri or feed.title or feed.source.rsplit('/', 1)[-1], key)}"
+        notes.append(f"no http(s) link or guid URL; identified as <{link}> (from its "
+                     + (f"guid {guid[:60]!r})" if by_guid else "title, date and text)"))
+    minted = link.startswith(POST_BASE)
+    body_base, scoped = _base_of(raw.body_el, doc_base) if raw.body_el is not None else ("", False)
+    base = body_base if scoped and _is_web(body_base) else (feed.link or feed.iri if minted else link)
+    if kind == "text":
+        blocks, depth = text_blocks(html), 0
+    else:
+        try:
+            blocks, depth = parse_blocks(html, base)
+        except UnreadableHtml as e:
+            blocks, depth = (), 0
+            notes.append(f"post HTML could not be parsed ({e}): the post is kept without its text")
+    if depth >= 255:
+        notes.append(f"HTML nested {depth} levels deep: the HTML parser drops what lies below 255 "
+                     "levels, so part of this post may be missing")
+    published = parse_date(raw.date) if raw.date else None
+    if raw.date and published is None:
+        notes.append(f"date {raw.date[:40]!r} not understood; the post has no datePublished")
+    if not title:  # the link stands in; an item without one is named by its first words
+        title = squash(blocks[0].text)[:80] if minted and blocks else link
+    return FeedItem(id=guid or link, link=link, title=title, feed=feed, published=published,
+                    authors=tuple(dict.fromkeys(raw.authors)), blocks=blocks,
+                    categories=tuple(c for c in raw.cats if c), minted=minted)
 
 
-def _detect(root_tag: str, source: str) -> str:
-    if root_tag == f"{{{ATOM}}}feed":
-        return "atom"
-    if root_tag == f"{{{RDF}}}RDF":
-        return "rss1"
-    if root_tag == "rss":
-        return "rss"
-    raise FeedError(f"{source}: root element <{_local(root_tag) or root_tag}> is not rss, Atom feed or rdf:RDF"
-                    " (an HTML page or another document, not a feed)")
+# ------------------------------------------------------------------ the feed
+_ROOTS = {
+    ("feed", ATOM): "atom", ("feed", ATOM03): "atom03", ("RDF", RDF): "rss1",
+}
+
+
+def _detect(root: etree._Element, source: str) -> str:
+    ns, local = _split(root.tag)
+    fmt = _ROOTS.get((local, ns))
+    if fmt:
+        return fmt
+    if local == "rss":
+        return "rss"  # in any namespace (Userland's, Harvard's, none ...)
+    if local == "feed":
+        return "atom03"  # an Atom draft namespace, or none: read as Atom 0.3
+    if local.lower() == "channel" and ns == "":
+        return "cdf" if local == "CHANNEL" else "rss"
+    what = {"html": " (an HTML page, not a feed)", "opml": " (an OPML outline, not a feed)"}.get(local.lower(), "")
+    raise FeedError(f"{source}: not a feed: root element <{local or root.tag}>"
+                    + (f" in namespace {ns}" if ns else "") + (what or " (expected rss, Atom feed or rdf:RDF)"))
+
+
+def _is_item(el: etree._Element, fmt: str, root_ns: str) -> bool:
+    ns, local = _split(el.tag)
+    if fmt in ("atom", "atom03"):
+        return local == "entry" and (ns in ATOM_NS or ns == root_ns)
+    if fmt == "cdf":
+        return local.lower() == "item" and ns == ""
+    return local == "item" and (ns in RSS_NS or ns == root_ns)
 
 
 def _feed_info(root: etree._Element, fmt: str, source: str) -> FeedInfo:
-    if fmt == "atom":
-        chan = root
-        title = _text(root.find(f"{{{ATOM}}}title"))
-        links = {(l.get("rel") or "alternate"): resolve_href(l.base or source, l.get("href", "")) for l in root.findall(f"{{{ATOM}}}link")}
+    doc_base = source if _is_web(source) else ""
+    if fmt in ("atom", "atom03"):
+        own = frozenset({_split(root.tag)[0]})
+        k = _Kids(root, own)
+        title = _plain(*_construct(k.first("title"), fmt == "atom03"))
+        links: dict[str, str | None] = {}
+        for l in k.all("link"):
+            rel = (l.get("rel") or "alternate").strip()
+            if rel not in links and l.get("href"):
+                links[rel] = _resolve(l, l.get("href"), doc_base)
         link, self_link = links.get("alternate"), links.get("self")
     else:
-        chan = root.find("channel") if fmt == "rss" else root.find(f"{{{RSS1}}}channel")
-        chan = chan if chan is not None else root
-        ns = f"{{{RSS1}}}" if fmt == "rss1" else ""
-        title = _text(chan.find(f"{ns}title"))
-        link = resolve_href(source, _text(chan.find(f"{ns}link"))) if _text(chan.find(f"{ns}link")) else None
-        self_el = chan.find(f"{{{ATOM}}}link[@rel='self']")
-        self_link = self_el.get("href") if self_el is not None else None
+        fold = fmt == "cdf"
+        own = _rss_own(root)
+        chan = root if _local(root.tag).lower() == "channel" else next(
+            (c for c in root if _local(c.tag).lower() == "channel" and _split(c.tag)[0] in own), root)
+        k = _Kids(chan, own, fold)
+        title = _text(k.first("title", f"{{{DC}}}title"))
+        link_el = k.first("link")
+        link = _resolve(link_el, _text(link_el), doc_base) if link_el is not None else None
+        if not link and chan.get("HREF" if fold else "href"):
+            link = _resolve(chan, chan.get("HREF" if fold else "href"), doc_base)
+        self_link = next((l.get("href") for l in k.all(f"{{{ATOM}}}link") if l.get("rel") == "self"), None)
         if fmt == "rss1" and not self_link:
             self_link = chan.get(f"{{{RDF}}}about")
-    iri = next((u for u in (self_link, source, link) if _is_web(u)), "")
-    return FeedInfo(source=source, iri=iri, title=title, link=link if _is_web(link) else None)
+    iri = next((safe_iri(u) for u in (self_link, source, link) if _is_web(u)), "")
+    return FeedInfo(source=source, iri=iri, title=strip_controls(title),
+                    link=safe_iri(link) if _is_web(link) else None)
 
 
 class _Reader(io.RawIOBase):
-    """A byte stream for the XML parser that counts what it reads (and stops at a limit) and drops
-    bytes XML 1.0 forbids (NUL and other C0 controls), which broken feeds carry."""
+    """A byte stream for the XML parser: counts what it reads (and stops at a limit), and passes
+    the bytes through :class:`ByteScan` (control bytes dropped, HTML entities made numeric)."""
 
-    _BAD = bytes(b for b in range(32) if b not in (9, 10, 13))
-
-    def __init__(self, raw: IO[bytes], limit: int, clean: bool) -> None:
-        self.raw, self.limit, self.clean = raw, limit, clean
-        self.count = self.dropped = 0
+    def __init__(self, raw: IO[bytes], limit: int, scan: ByteScan) -> None:
+        self.raw, self.limit, self.scan = raw, limit, scan
+        self.count = 0
+        self.out = b""
+        self.eof = False
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buf) -> int:
-        while True:
-            data = self.raw.read(len(buf))
+        while not self.out and not self.eof:
+            data = self.raw.read(max(len(buf), 65536))
             if not data:
-                return 0
+                self.eof = True
+                self.out = self.scan.feed(b"", final=True)
+                break
             self.count += len(data)
             if self.count > self.limit:
                 raise _TooLarge()
-            if self.clean:
-                kept = data.translate(None, self._BAD)
-                self.dropped += len(data) - len(kept)
-                data = kept
-            if data:
-                buf[:len(data)] = data
-                return len(data)
+            self.out = self.scan.feed(data)
+        n = min(len(buf), len(self.out))
+        buf[:n] = self.out[:n]
+        self.out = self.out[n:]
+        return n
 
 
 class _TooLarge(Exception):
@@ -280,13 +553,19 @@ def _sniff(head: bytes, source: str) -> None:
         raise FeedError(f"{source}: a JSON document, not an RSS/Atom feed (JSON Feed is not supported)")
 
 
-def _check_dtd(root: etree._Element, source: str, problems: list[Problem]) -> None:
+def _entity_refusal(source: str, lines: list[int]) -> FeedError:
+    at = f" (line {lines[0]})" if lines else ""
+    return FeedError(f"{source}: entity declarations are refused{at}: the feed declares XML entities in its "
+                     "DTD, which graphbuild refuses (entity expansion is a known attack: billion laughs, "
+                     "external entities)")
+
+
+def _check_dtd(root: etree._Element, source: str, problems: list[Problem], scan: ByteScan) -> None:
     """Refuse entity declarations (billion laughs, external entities); note an external DTD."""
     info = root.getroottree().docinfo
     dtd = info.internalDTD
     if dtd is not None and any(True for _ in dtd.iterentities()):
-        raise FeedError(f"{source}: the feed declares XML entities in its DTD, which graphbuild refuses "
-                        "(entity expansion is a known attack: billion laughs, external entities)")
+        raise _entity_refusal(source, scan.entity_lines)
     if info.system_url or info.public_id:
         problems.append(Problem(source, "the feed names an external DTD; it was not loaded"))
 
@@ -295,8 +574,33 @@ def _utf16(head: bytes) -> bool:
     return head[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(head) > 3 and (head[0] == 0 or head[1] == 0))
 
 
+def _utf32(head: bytes) -> str:
+    """``utf-32-be``/``utf-32-le`` for a UTF-32 document (by its BOM or its first '<'), else ''."""
+    if head[:4] == b"\x00\x00\xfe\xff" or head[:4] == b"\x00\x00\x00<":
+        return "utf-32-be"
+    if head[:4] == b"\xff\xfe\x00\x00" or head[:4] == b"<\x00\x00\x00":
+        return "utf-32-le"
+    return ""
+
+
+def _ascii_compatible(head: bytes) -> bool:
+    """Whether '&', '<' and newline bytes always stand for themselves in this document's encoding."""
+    if _utf16(head):
+        return False
+    m = re.match(rb"\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)", head.removeprefix(b"\xef\xbb\xbf"))
+    if not m:
+        return True
+    name = m.group(1).decode("ascii").lower()
+    try:
+        name = codecs.lookup(name).name
+    except LookupError:
+        pass
+    return not re.search(r"utf.?16|utf.?32|ucs|2022|utf.?7|cp0?37|cp500|cp1140|ebcdic|ibm", name)
+
+
 def parse_feed(stream: IO[bytes] | bytes, source: str, limits: Limits = Limits()) -> Feed:
-    """Parse one feed, keeping every readable item and recording a Problem for each skipped one.
+    """Parse one feed, keeping every readable item and recording a Problem for each repaired or
+    skipped one (one per item, naming the feed, the item's position, title and line).
 
     Args:
         stream: the feed's bytes, or a binary file object (read incrementally).
@@ -305,13 +609,22 @@ def parse_feed(stream: IO[bytes] | bytes, source: str, limits: Limits = Limits()
     Returns:
         The Feed, items in document order.
     Raises:
-        FeedError: the bytes are not a well-formed RSS/Atom/RDF feed, hold no usable item, declare
-            entities, or exceed the limits.
+        FeedError: the bytes are not a well-formed feed, hold no usable item, declare
+            entities, or exceed the limits; the message says which.
     """
     if isinstance(stream, (bytes, bytearray)):
         stream = io.BytesIO(stream)
     raw = io.BufferedReader(stream) if not hasattr(stream, "peek") else stream
     head = raw.peek(4096)[:4096]
+    utf32 = _utf32(head)
+    if utf32:  # libxml2 does not detect UTF-32: decode it here, the parser gets UTF-8
+        data = raw.read(limits.max_feed_bytes + 1)
+        if len(data) > limits.max_feed_bytes:
+            raise FeedError(f"{source}: larger than {limits.max_feed_bytes} bytes (raise --max-feed-bytes)")
+        text = data.decode(utf32, errors="replace").lstrip("\ufeff")
+        text = re.sub(r"^(\s*<\?xml[^>]*?)\s+encoding\s*=\s*[\"'][^\"']*[\"']", r"\1", text)
+        raw = io.BufferedReader(io.BytesIO(text.encode("utf-8")))
+        head = raw.peek(4096)[:4096]
     _sniff(head, source)
     try:
         return _parse(raw, head, source, limits)
@@ -335,21 +648,49 @@ class _Recode(Exception):
         self.reason = reason
 
 
+def _end_line(el: etree._Element) -> int:
+    """The line of an element's end tag, counted from its start line and the newlines of its text."""
+    n = el.sourceline or 0
+    last = n
+    for d in el.iter():
+        if d.sourceline:
+            last = max(last, d.sourceline)
+        n += (d.text or "").count("\n") + ((d.tail or "").count("\n") if d is not el else 0)
+    return max(n, last)
+
+
+def _syntax_reason(msg: str) -> str:
+    """libxml2's message, made plain where it misleads."""
+    m = re.search(r"Entity '([^']+)' not defined", msg)
+    if m:
+        return f"undefined entity &{m.group(1)};"
+    return msg
+
+
 def _parse(raw: IO[bytes], head: bytes, source: str, limits: Limits) -> Feed:
-    reader = _Reader(raw, limits.max_feed_bytes, clean=not _utf16(head))
+    ascii_ok = _ascii_compatible(head)
+    scan = ByteScan(entities=ascii_ok, controls=not _utf16(head))
+    reader = _Reader(raw, limits.max_feed_bytes, scan)
     ctx = etree.iterparse(io.BufferedReader(reader), events=("start", "end"), **SAFE_PARSER)
+    doc_base = source if _is_web(source) else ""
     fmt = info = root = None
+    root_ns = ""
     items: list[FeedItem] = []
     problems: list[Problem] = []
+    # per item: (n, start line, end line, title, notes) -> one Problem each, at the end
+    spans: list[tuple[int, int, int, str, list[str]]] = []
+    guids: dict[str, tuple[int, str, str, str]] = {}
     n = 0
     try:
         for event, el in ctx:
             if fmt is None:
-                fmt = _detect(el.tag, source)
-                root = el
-                _check_dtd(root, source, problems)
+                if scan.entity_lines and el.getroottree().docinfo.internalDTD is not None:
+                    raise _entity_refusal(source, scan.entity_lines)
+                fmt = _detect(el, source)
+                root, root_ns = el, _split(el.tag)[0]
+                _check_dtd(root, source, problems, scan)
                 continue
-            if event != "end" or el.tag not in ITEM_TAGS:
+            if event != "end" or not _is_item(el, fmt, root_ns):
                 continue
             n += 1
             if n > limits.max_items:
@@ -358,32 +699,58 @@ def _parse(raw: IO[bytes], head: bytes, source: str, limits: Limits) -> Feed:
                 break
             if info is None:
                 info = _feed_info(root, fmt, source)
+            notes: list[str] = []
+            start = el.sourceline or 0
+            title = ""
             try:
-                items.append(_item(el, fmt, info, n, limits, problems))
+                item = _item(el, fmt, info, n, limits, notes, doc_base or (info.link or info.iri), guids)
+                title = item.title
+                items.append(item)
             except FeedError as e:
-                problems.append(Problem(source, str(e)))
+                title = _text(next((c for c in el if _local(c.tag).lower() == "title"), None))
+                notes.append(str(e))
+            spans.append((n, start, _end_line(el), title, notes))
             el.clear(keep_tail=True)  # stream: drop finished items, keep the channel header
-            while (prev := el.getprevious()) is not None and prev.tag in ITEM_TAGS:
+            while (prev := el.getprevious()) is not None and _is_item(prev, fmt, root_ns):
                 el.getparent().remove(prev)
     except _TooLarge:
         raise FeedError(f"{source}: larger than {limits.max_feed_bytes} bytes (raise --max-feed-bytes)") from None
     except etree.XMLSyntaxError as e:
+        if scan.entity_lines:
+            raise _entity_refusal(source, scan.entity_lines) from None
         line = f" line {e.lineno}" if getattr(e, "lineno", None) else ""
-        msg = squash(e.msg or str(e))
+        msg = _syntax_reason(squash(e.msg or str(e)))
         if re.search(r"not proper UTF-8|encoding|Invalid bytes in character", msg, re.I):
             raise _Recode(f"not valid in its declared encoding at{line} ({msg})") from None
         if fmt is None and re.search(r"empty|no element found|Start tag expected", msg, re.I):
             raise FeedError(f"{source}:{line and line[6:]} not XML ({msg})") from None
+        if fmt is None:
+            raise FeedError(f"{source}:{line and line[6:]} not well-formed XML before the first element "
+                            f"({msg})") from None
         if not items:
             raise FeedError(f"{source}:{line and line[6:]} not a well-formed feed ({msg})") from None
         problems.append(Problem(source, f"XML error at{line}, kept the {len(items)} items before it ({msg})"))
-    if reader.dropped:
-        problems.append(Problem(source, f"removed {reader.dropped} bytes that XML forbids (NUL or control characters)"))
     if fmt is None:
         raise FeedError(f"{source}: empty input, no XML found")
+    _assign_repairs(scan, spans, problems, source)
     info = _feed_info(root, fmt, source)  # the whole channel header has been read by now
     items = [replace(i, feed=info) for i in items]
+    problems += [Problem(_where(source, k, line, title), "; ".join(notes)) for k, line, _, title, notes in spans
+                 if notes]
     if not items:
-        why = "; ".join(str(p.reason) for p in problems[:3])
-        raise FeedError(f"{source}: no usable items" + (f" ({why})" if why else " (the feed is empty)"))
+        kind = {"atom": "Atom", "atom03": "Atom 0.3", "rss1": "RSS 1.0", "cdf": "CDF"}.get(fmt, "RSS")
+        why = "; ".join("; ".join(span[4]) for span in spans[:3])
+        raise FeedError(f"{source}: no usable items ({why or f'the {kind} feed has no items'})")
     return Feed(info, items, problems)
+
+
+def _assign_repairs(scan: ByteScan, spans: list, problems: list[Problem], source: str) -> None:
+    """Give each byte-level repair to the item whose lines hold it, else to the feed."""
+    per_item: dict[int, list] = {}
+    feed_notes = []
+    for note in scan.notes:
+        k = next((i for i, span in enumerate(spans) if span[1] <= note[0] <= span[2]), None)
+        (feed_notes if k is None else per_item.setdefault(k, [])).append(note)
+    for k, notes in per_item.items():
+        spans[k][4][:0] = describe(notes)
+    problems.extend(Problem(source, d) for d in describe(feed_notes))

@@ -284,7 +284,7 @@ def _feed_node(t: _Triples, iri: str, title: str, source: str, base_uri: str) ->
 def _add_post(t: _Triples, item: FeedItem, feed: ox.NamedNode, base_uri: str) -> None:
     post = _post_node(t, item.link, base_uri)
     t.add(post, TYPE, POSTING)
-    web = t.web(item.link, item.link)
+    web = t.web(item.link, item.link) if not item.minted else None  # a minted IRI is no page's address
     if web is not None:
         t.add(post, URL, t.lit(web.value, ANY_URI))
     t.add(post, HEADLINE, t.lit(item.title))

@@ -14,11 +14,15 @@ BLOCK_TAGS = frozenset(
 )
 #: inline tags whose text is code: their spans are kept in Block.code
 CODE_TAGS = frozenset("code kbd samp tt".split())
-SKIP_TAGS = frozenset("script style template noscript iframe object embed svg math head title".split())
+#: elements whose content is never text of the post (``object``/``embed`` are not here: an object's
+#: content is its text fallback, and HTML parsers put the text after an unclosed ``<embed>`` inside it)
+SKIP_TAGS = frozenset("script style template noscript iframe svg math head title".split())
 _WS = re.compile(r"\s+")
 _UNSAFE = re.compile(r"[\s<>\"{}|\\^`\x00-\x1f\x7f]")
 # a plain etree HTML parser: lxml.html's own adds a Python element class lookup per node
-_PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, default_doctype=False)
+# huge_tree: a text node over 10 MB is otherwise dropped without a word (the body limit is graphbuild's own)
+_PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, default_doctype=False,
+                           huge_tree=True)
 
 
 class _Builder:

@@ -62,6 +62,8 @@ class FeedItem:
     authors: tuple[Author, ...] = ()
     blocks: tuple[Block, ...] = ()
     categories: tuple[str, ...] = ()
+    #: ``link`` is an IRI graphbuild minted (the item had no http(s) link or guid), not a web page
+    minted: bool = False
 
     @property
     def text(self) -> str:

@@ -15,9 +15,12 @@ from .prefixes import PREFIXES as _PREFIXES
 #: rdf type -> node kind shown to people
 KIND_OF = {SDO.Person: "Person", SDO.Organization: "Organization", DOAP.Project: "Project",
            FOAF.Agent: "Agent", SDO.BlogPosting: "Post"}
-RELATION_LABELS = {SDO.affiliation: "affiliation", SDO.memberOf: "member of", SDO.worksFor: "works for",
+#: relation property -> how people read "subject property object" (schema.org's direction: "X funder Y"
+#: is "X funded by Y"); the page's edges and ``graphbuild explain`` both say it this way
+RELATION_LABELS = {SDO.affiliation: "affiliated with", SDO.memberOf: "member of", SDO.worksFor: "works for",
                    SDO.funder: "funded by", SDO.sponsor: "sponsored by", SDO.maintainer: "maintained by",
-                   SDO.parentOrganization: "part of", SDO.founder: "founded by", SDO.organizer: "organised by"}
+                   SDO.parentOrganization: "part of", SDO.founder: "founded by", SDO.organizer: "organised by",
+                   SDO.author: "written by", SDO.creator: "created by", SDO.contributor: "with contributions from"}
 
 
 PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in _PREFIXES.items())

@@ -241,8 +241,9 @@ def describe_entity(g: Graph, name: str) -> dict:
         g: the graph.
         name: a name, alias or IRI.
     Returns:
-        ``{"iri", "name", "types", "aliases", "urls", "confidence" (gb:confidence or None), "posts": [{"post", "headline", "date", "quotes":
-        [(quote, extractor)]}], "relations": [(direction, predicate, other name, quote)]}``.
+        ``{"iri", "name", "types", "aliases", "urls", "confidence" (gb:confidence or None), "posts": [{"post", "headline", "date",
+        "named" (does the post name it: schema:mentions), "quotes": [(quote, extractor)]}], "relations": [(direction,
+        relation as people read it, other name, quote)]}``.
     Raises:
         QueryError: no entity has that name.
     """
@@ -255,7 +256,7 @@ def describe_entity(g: Graph, name: str) -> dict:
         post = str(r["post"])
         entry = posts.setdefault(post, {"post": post, "headline": str(g.value(URIRef(post), SDO.headline) or post),
                                         "date": str(g.value(URIRef(post), SDO.datePublished) or "")[:10],
-                                        "quotes": []})
+                                        "named": (URIRef(post), SDO.mentions, node) in g, "quotes": []})
         quote, how = str(r["quote"]), f"{r['extractor']} ({r['supports']})"
         for i, (q, hows) in enumerate(entry["quotes"]):
             if q == quote:
@@ -263,7 +264,9 @@ def describe_entity(g: Graph, name: str) -> dict:
                 break
         else:
             entry["quotes"].append((quote, how))
-    rels = [("->" if r["subject"] == node else "<-", short(r["relation"], g),
+    from .network import RELATION_LABELS
+
+    rels = [("->" if r["subject"] == node else "<-", RELATION_LABELS.get(r["relation"], short(r["relation"], g)),
              str(r["objectName"] if r["subject"] == node else r["subjectName"]), str(r["quote"] or ""))
             for r in run_query(g, "relations", terms=True) if node in (r["subject"], r["object"])]
     return {"iri": str(node), "name": str(g.value(node, SDO.name) or node),

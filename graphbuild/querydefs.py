@@ -4,6 +4,7 @@ parameters), and word errors. Shared by both engines (rdflib and pyoxigraph)."""
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -222,10 +223,11 @@ class Bound:
         return line, col
 
 
-def bind_values(q: Query, terms: dict[str, str]) -> Bound:
-    """Join ``terms`` (variable -> the term in N-Triples syntax, as an RDF library wrote it) into the
-    query as ``VALUES (?a ?b) { (<...> "...") }`` at the start of its WHERE clause: the values are
-    joined with every solution of the outermost group, whether the variables are projected or not.
+def bind_values(q: Query, terms: dict[str, str | list[str]]) -> Bound:
+    """Join ``terms`` (variable -> the term, or a list of terms, in N-Triples syntax, as an RDF library
+    wrote them) into the query as ``VALUES (?a ?b) { (<...> "...") ... }`` at the start of its WHERE
+    clause: the values are joined with every solution of the outermost group, whether the variables
+    are projected or not. Several values for a variable make one row each (every combination).
 
     Raises:
         QueryError: the query has no WHERE clause to bind in, or a variable name is not a name.
@@ -238,7 +240,9 @@ def bind_values(q: Query, terms: dict[str, str]) -> Bound:
     at = where_opens(q.text)
     if at is None:
         raise QueryError(f"{q.label}: the query has no WHERE clause, so it takes no parameters")
-    block = f" VALUES ({' '.join('?' + k for k in terms)}) {{ ({' '.join(terms.values())}) }} "
+    lists = [[v] if isinstance(v, str) else list(v) for v in terms.values()]
+    rows = " ".join(f"({' '.join(row)})" for row in itertools.product(*lists))
+    block = f" VALUES ({' '.join('?' + k for k in terms)}) {{ {rows} }} "
     return Bound(q.text[:at] + block + q.text[at:], at, len(block))
 
 

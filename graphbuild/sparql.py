@@ -228,8 +228,11 @@ def to_term(value: Any, engine, prefixes: dict[str, str], q: Query | None = None
 
 
 def bind(q: Query, params: dict[str, Any], engine, prefixes: dict[str, str]) -> Bound:
-    """The query with its parameters bound (see the module docstring)."""
-    terms = {k: str(to_term(v, engine, prefixes, q, k)) for k, v in params.items() if v is not None}
+    """The query with its parameters bound (see the module docstring). A list or tuple of values
+    binds the variable to each of them (one VALUES row each; several such parameters: every
+    combination)."""
+    terms = {k: [str(to_term(x, engine, prefixes, q, k)) for x in (v if isinstance(v, (list, tuple)) else [v])]
+             for k, v in params.items() if v is not None}
     return bind_values(q, terms)
 
 

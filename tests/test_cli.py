@@ -242,3 +242,49 @@ def test_one_exit_code_rule_2_for_a_malformed_command_line_1_for_unusable_inputs
     r = run(*[a.format(d=tmp_path, g=built[0] / "graph.ttl") for a in args])
     assert r.exit_code == code, r.output
     assert "Traceback" not in r.output
+
+
+def test_a_repeated_param_binds_every_value(built):
+    g = built[0] / "graph.ttl"
+    both = run("query", "top_mentioned", "--param", "type=Person", "--param", "type=Project", "--graph", g,
+               "--format", "csv").output
+    people = run("query", "top_mentioned", "--param", "type=Person", "--graph", g, "--format", "csv").output
+    projects = run("query", "top_mentioned", "--param", "type=Project", "--graph", g, "--format", "csv").output
+    rows = lambda text: set(text.splitlines()[1:])
+    assert rows(both) == rows(people) | rows(projects) and rows(people) and rows(projects)
+
+
+def test_explain_reads_relations_the_way_people_say_them(tmp_path):
+    feed = tmp_path / "f.xml"
+    feed.write_text("""<rss version="2.0"><channel><title>Harbor notes</title><link>https://harbor.example/</link>
+<item><title>News</title><link>https://harbor.example/news/</link><description>&lt;p&gt;The Tidewater
+Project is funded by the Marlin Foundation.&lt;/p&gt;</description></item></channel></rss>""")
+    assert run("build", feed, "--out", tmp_path / "b", "-q").exit_code == 0
+    out = run("explain", "Marlin Foundation", "--graph", tmp_path / "b" / "graph.ttl").output
+    assert "Tidewater Project funded by Marlin Foundation" in out and "schema:funder" not in out
+
+
+def test_explain_counts_only_the_posts_that_name_an_entity(tmp_path):
+    feed = tmp_path / "f.xml"  # the repository's owner is implied by the link, not named
+    feed.write_text("""<rss version="2.0"><channel><title>Harbor notes</title><link>https://harbor.example/</link>
+<item><title>News</title><link>https://harbor.example/news/</link><description>&lt;p&gt;We released
+&lt;a href="https://github.com/gullwing/tidecounter"&gt;tidecounter&lt;/a&gt; today.&lt;/p&gt;</description></item>
+</channel></rss>""")
+    assert run("build", feed, "--out", tmp_path / "b", "-q").exit_code == 0
+    out = run("explain", "gullwing", "--graph", tmp_path / "b" / "graph.ttl").output
+    assert "mentioned in 0 posts" in out and "implied by 1 post" in out
+    import io
+    import networkx as nx
+    r = run("export", "--graph", tmp_path / "b" / "graph.ttl", "--format", "graphml", "--out", tmp_path / "g.graphml")
+    assert r.exit_code == 0
+    G = nx.read_graphml(tmp_path / "g.graphml")
+    owner = next(d for _, d in G.nodes(data=True) if d.get("label") == "gullwing")
+    assert owner["mentions"] == 0  # the same count as explain's
+
+
+def test_listing_queries_does_not_import_rdflib():
+    code = ("import sys; from click.testing import CliRunner; from graphbuild.cli import cli; "
+            "r = CliRunner().invoke(cli, ['queries']); assert r.exit_code == 0 and 'top_mentioned' in r.output; "
+            "print('rdflib' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

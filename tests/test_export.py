@@ -101,3 +101,15 @@ def test_replacing_a_file_keeps_its_mode(tmp_path):
     target.chmod(0o640)
     write_atomic(target, b"new")
     assert stat.S_IMODE(target.stat().st_mode) == 0o640 and target.read_bytes() == b"new"
+
+
+def test_jsonld_is_compacted_with_the_graphs_prefixes_and_expanded_on_request(reference_graph):
+    import json
+    doc = json.loads(serialize(reference_graph, "jsonld"))
+    assert doc["@context"]["schema"] == "https://schema.org/" and "@graph" in doc
+    assert any(n.get("@type") == "schema:BlogPosting" and "schema:headline" in n for n in doc["@graph"])
+    expanded = json.loads(serialize(reference_graph, "jsonld-expanded"))
+    assert isinstance(expanded, list) and "@context" not in json.dumps(expanded)
+    assert any("https://schema.org/headline" in n for n in expanded)
+    for fmt in ("jsonld", "jsonld-expanded"):
+        assert len(list(ox.parse(serialize(reference_graph, fmt), format=ox.RdfFormat.JSON_LD))) == len(reference_graph)

@@ -17,7 +17,8 @@ def test_rss2_items_titles_links_dates(data_dir):
     f = read(data_dir, "rss2.xml")
     assert f.info.title == "Example Lab blog"
     assert f.info.iri == "https://lab.example.org/blog/index.xml"
-    assert [i.title for i in f.items] == ["Ada Lovelace joins the Analytical Engine team", "Welcome to the blog"]
+    assert [i.title for i in f.items] == ["Ada Lovelace joins the Analytical Engine team", "Welcome to the blog",
+                                          "A post without a link"]
     first = f.items[0]
     assert first.link == "https://lab.example.org/blog/ada-joins/"
     assert first.published == datetime(2025, 9, 2, 9, 30, tzinfo=timezone(timedelta(hours=2)))
@@ -35,10 +36,13 @@ def test_rss2_author_email_form_gives_the_name(data_dir):
     assert [a.name for a in read(data_dir, "rss2.xml").items[1].authors] == ["Charles Babbage"]
 
 
-def test_rss2_item_without_link_is_skipped_with_a_problem(data_dir):
+def test_rss2_item_without_link_is_kept_under_a_minted_iri(data_dir):
     f = read(data_dir, "rss2.xml")
-    assert len(f.items) == 2
-    assert len(f.problems) == 1 and "no http(s) link" in f.problems[0].reason
+    third = f.items[2]
+    assert third.minted and third.link.startswith("https://graphbuild.example/id/post/")
+    assert third.id == "no-link" and third.blocks[0].text == "Nothing to see."
+    [p] = f.problems
+    assert "item 3 'A post without a link' (line 25)" in p.where and "no http(s) link" in p.reason
 
 
 def test_rss2_link_text_positions_match_block_text(data_dir):
@@ -104,7 +108,7 @@ def test_parse_date_forms(value, expected):
 
 @pytest.mark.parametrize("data, fragment", [
     (b"", "empty input"),
-    (b"<html><body>hi</body></html>", "not rss, Atom"),
+    (b"<html><body>hi</body></html>", "not a feed: root element <html>"),
     (b"<rss version='2.0'><channel><title>x</title>", "not a well-formed feed"),
     (b"<rss version='2.0'><channel><title>x</title></channel></rss>", "no usable items"),
 ])
@@ -144,10 +148,12 @@ def test_html_the_parser_cannot_read_is_a_problem_for_its_item_not_silence(data_
     # "Our first post" is the body of the second item of rss2.xml only
     monkeypatch.setattr(graphbuild.html, "etree", _BodyParserFails("Our first post", etree.ParserError("broken")))
     f = read(data_dir, "rss2.xml")
-    first, second = f.items
-    assert first.blocks and second.blocks == ()  # the other item is read as before
+    blocks = {i.link: i.blocks for i in f.items}
+    assert blocks["https://lab.example.org/blog/welcome/"] == ()
+    assert blocks["https://lab.example.org/blog/ada-joins/"]  # the other items are read as before
     assert [(p.where, p.reason) for p in f.problems if "HTML" in p.reason] == [
-        ("https://lab.example.org/blog/welcome/", "post HTML could not be parsed (broken): the post is kept without its text")]
+        (f"{data_dir / 'rss2.xml'} item 2 'Welcome to the blog' (line 17)",
+         "post HTML could not be parsed (broken): the post is kept without its text")]
 
 
 def test_an_unexpected_error_in_the_html_parser_is_not_swallowed(data_dir, monkeypatch):

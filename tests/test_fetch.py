@@ -98,7 +98,7 @@ def server():
 
 def test_fetch_a_feed_and_build_from_its_url(server, tmp_path):
     b = build([f"{server}/feed.xml"], cache_dir=tmp_path)
-    assert len(b.items) == 2 and b.feeds[0].info.source == f"{server}/feed.xml"
+    assert len(b.items) == 3 and b.feeds[0].info.source == f"{server}/feed.xml"  # rss2.xml: 2 links + 1 minted
 
 
 def test_redirect_is_followed(server):

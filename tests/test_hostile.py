@@ -94,10 +94,13 @@ def odd(tmp_path_factory):
 
 def test_odd_items_are_reported_one_by_one(odd):
     r, _ = odd
-    assert "item 2 ('No link, no guid'): no http(s) link" in r.output
-    assert "'JS link'" in r.output
+    lines = r.output.splitlines()
+    assert any("odd-items.xml item 2 'No link, no guid' (line 2): no http(s) link" in x for x in lines)
+    assert any("item 10 'JS link'" in x and "'javascript:alert(1)' is not a usable http(s) URL" in x for x in lines)
+    assert any("item 5 'Dup B'" in x and "same guid 'same' as item 4 'Dup A'" in x for x in lines)
     assert "duplicate post" in r.output
-    assert "'sometime last spring' not understood" in r.output
+    assert any("item 7 'Odd date'" in x and "'sometime last spring' not understood" in x for x in lines)
+    assert sum("item 9 'Relative'" in x for x in lines) == 1  # two repairs, one warning
 
 
 def test_odd_items_output_is_valid_everywhere(odd):
@@ -116,7 +119,7 @@ def test_odd_items_output_is_valid_everywhere(odd):
     assert any("quoted" in h and "\u202e" not in h for h in heads)  # bidi override removed, quotes kept
 
 
-def test_a_fifty_megabyte_description_is_skipped_not_fatal(tmp_path):
+def test_a_fifty_megabyte_description_is_kept_cut_at_the_limit(tmp_path):
     big = "<p>" + "word " * (10 * 2**20) + "</p>"
     feed = ('<rss version="2.0"><channel><title>Big</title>'
             '<item><title>Huge</title><link>https://ok.example.org/huge</link><description><![CDATA['
@@ -125,9 +128,15 @@ def test_a_fifty_megabyte_description_is_skipped_not_fatal(tmp_path):
             '</channel></rss>').encode()
     assert len(feed) > 50 * 2**20
     f = parse_feed(feed, "big.xml")
-    assert [i.title for i in f.items] == ["Small"]
-    assert "over the 10485760 limit" in f.problems[0].reason
-    assert len(parse_feed(feed, "big.xml", Limits(max_description_bytes=60 * 2**20)).items) == 2
+    assert [i.title for i in f.items] == ["Huge", "Small"]
+    huge = f.items[0]
+    assert huge.link == "https://ok.example.org/huge"
+    assert 10 * 2**20 - 10 <= len(huge.text) + 3 <= 10 * 2**20  # "<p>" and the cut
+    assert huge.text.startswith("word word")
+    [p] = f.problems
+    assert "big.xml item 1 'Huge'" in p.where and "over the 10485760 limit; kept its first part" in p.reason
+    whole = parse_feed(feed, "big.xml", Limits(max_description_bytes=60 * 2**20))
+    assert len(whole.items[0].text) > 50 * 2**20 - 10 and not whole.problems
 
 
 def test_deeply_nested_html_is_reported(tmp_path):
@@ -174,3 +183,14 @@ def test_failed_build_leaves_previous_output_and_no_temporary_files(tmp_path, da
     r2 = CliRunner().invoke(cli, ["build", str(HOSTILE / "billion-laughs.xml"), "--out", str(out), "-q"])
     assert r2.exit_code == 1
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+@pytest.mark.parametrize("author", ["(" * 20000 + "x", "Jane <" * 20000 + "jane@x.org>", "a@b (" * 20000 + ")"])
+def test_a_hostile_rss_author_field_neither_crashes_nor_hangs(author):
+    import time
+    from html import escape
+    feed = (f'<rss version="2.0"><channel><title>t</title><item><title>One</title><link>https://ok.example.org/1</link>'
+            f'<author>{escape(author)}</author></item></channel></rss>').encode()
+    t = time.process_time()
+    f = parse_feed(feed, "authors.xml")
+    assert len(f.items) == 1 and time.process_time() - t < 2

@@ -140,3 +140,16 @@ def test_a_curated_build_conforms(data_dir):
 def test_a_curation_statement_pointing_at_no_rule_fails():
     v = validate_graph(graph(statement=GOOD["statement"] + " ex:st <http://www.w3.org/ns/prov#wasDerivedFrom> ex:lab ."))
     assert ("<https://ex.example/st>", "prov:wasDerivedFrom") in found(v)
+
+
+def test_a_post_with_two_urls_is_a_violation_and_a_minted_post_without_one_is_not(tmp_path):
+    from graphbuild.export import read_graph
+    from graphbuild.validate import validate_graph
+    base = ('@prefix schema: <https://schema.org/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> . '
+            '@prefix ex: <https://ex.example/> . ex:feed a schema:DataFeed . '
+            'ex:p a schema:BlogPosting ; schema:headline "A post" ; schema:isPartOf ex:feed ')
+    ok, bad = tmp_path / "ok.ttl", tmp_path / "bad.ttl"
+    ok.write_text(base + ".")
+    bad.write_text(base + '; schema:url "https://ex.example/a"^^xsd:anyURI, "https://ex.example/b"^^xsd:anyURI .')
+    assert validate_graph(read_graph(ok)) == []
+    assert [v.path for v in validate_graph(read_graph(bad))] == ["schema:url"]

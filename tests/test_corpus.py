@@ -1,0 +1,118 @@
+"""Conformance over feedparser's test corpus (../shared/corpus/feedparser, BSD-2-Clause), read in-process.
+
+Each corpus file's header states what a careful reader finds in it (``Expect:``, a Python expression
+over feedparser's result). This test reads every file with graphbuild's reader and checks:
+
+- no file raises anything but FeedError (no crash, whatever the input);
+- every refusal names a real reason (never libxml2's misleading "no element found");
+- at least 95 % of the files whose Expect line names the first entry's title (and says the file is
+  well-formed, ``not bozo``) yield a post with that title. feedparser keeps an HTML title's markup
+  (``Example <b>Atom</b>``); graphbuild's headline is plain text (docs/vocabulary.md), so a post
+  matches when its headline is the expected title as written (a text title may hold ``<`` too) or
+  as text (``Example Atom``). Expected titles that are pure markup (an ``<img>``) have no text to
+  show and are not counted.
+
+The corpus is not copied into the project: it lives beside the clone, as in CI. If it is missing
+the test fails (it must run in CI), it does not skip.
+"""
+import ast
+import re
+import time
+
+import pytest
+from lxml import etree
+
+from conftest import ROOT
+from graphbuild.errors import FeedError
+from graphbuild.feeds import parse_feed
+from graphbuild.text import squash
+
+CORPUS = ROOT.parent / "shared" / "corpus" / "feedparser"
+_LIT = r"u?'(?:[^'\\]|\\.)*'|u?\"(?:[^\"\\]|\\.)*\""
+TITLE = re.compile(rf"entries\[0\]\[['\"]title['\"]\]\s*==\s*((?:{_LIT})(?:\s*\+\s*(?:{_LIT}))*)")
+#: refusal reasons a user can act on; anything else is a reader bug to fix
+REASONS = re.compile(r"not a feed: root element <|no usable items \(|entity declarations are refused|"
+                     r"a JSON document|empty input|not a well-formed feed \(|not XML \(|not well-formed XML "
+                     r"before the first element|not valid in its declared encoding")
+
+
+def expected_title(head: str) -> str | None:
+    m = re.search(r"Expect:\s*(.*)", head)
+    if not m or "not bozo" not in m.group(1):
+        return None
+    t = TITLE.search(m.group(1))
+    if not t:
+        return None
+    try:  # one literal or several joined with +
+        value = "".join(ast.literal_eval(x.lstrip("u")) for x in re.findall(_LIT, t.group(1)))
+    except (ValueError, SyntaxError):
+        return None
+    return value if value.strip() else None
+
+
+def as_text(title: str) -> str:
+    """feedparser's (sanitised HTML) title as the plain text a headline holds."""
+    if "<" not in title and "&" not in title:
+        return squash(title)
+    doc = etree.fromstring(f"<div>{title}</div>", etree.HTMLParser())
+    body = doc.find("body") if doc is not None else None
+    return squash("".join(body.itertext())) if body is not None else ""
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    if not CORPUS.is_dir():
+        pytest.fail(f"feedparser's corpus is missing: expected it at {CORPUS} (../shared beside the clone, "
+                    "as in CI); this test must not be skipped")
+    files = sorted(p for p in CORPUS.rglob("*") if p.suffix in (".xml", ".json"))
+    assert len(files) > 2000, f"only {len(files)} corpus files under {CORPUS}"
+    results = {}
+    started = time.perf_counter()
+    for path in files:
+        data = path.read_bytes()
+        try:
+            feed = parse_feed(data, str(path))
+            results[path] = ("built", feed, data)
+        except FeedError as e:
+            results[path] = ("refused", str(e), data)
+        except Exception as e:  # noqa: BLE001 - a crash is what this test looks for
+            results[path] = ("crash", f"{type(e).__name__}: {e}", data)
+    return results, time.perf_counter() - started
+
+
+def test_no_corpus_file_crashes_the_reader(corpus):
+    results, seconds = corpus
+    crashes = [f"{p.relative_to(CORPUS)}: {r[1]}" for p, r in results.items() if r[0] == "crash"]
+    assert not crashes, "\n".join(crashes[:20])
+    assert seconds < 60, f"reading the corpus took {seconds:.0f} s"
+
+
+def test_every_refusal_names_its_real_reason(corpus):
+    results, _ = corpus
+    bad = [f"{p.relative_to(CORPUS)}: {r[1]}" for p, r in results.items()
+           if r[0] == "refused" and (not REASONS.search(r[1]) or "no element found" in r[1] or str(p) not in r[1])]
+    assert not bad, "\n".join(bad[:20])
+
+
+def test_expected_entry_titles_are_found(corpus):
+    results, _ = corpus
+    want, missing = 0, []
+    for path, (kind, feed, data) in results.items():
+        exp = expected_title(data[:4000].decode("utf-8", "replace"))
+        if exp is None or not as_text(exp):
+            continue
+        want += 1
+        titles = {i.title.strip() for i in feed.items} if kind == "built" else set()
+        if not titles & {exp.strip(), as_text(exp)}:
+            missing.append(f"{path.relative_to(CORPUS)}: want {exp!r}, got {sorted(titles)[:3]} {kind}")
+    assert want >= 40, want
+    assert len(missing) <= 0.05 * want, f"{want - len(missing)}/{want} found; missing:\n" + "\n".join(missing)
+
+
+def test_most_wellformed_corpus_files_build(corpus):
+    """Beyond titles: the corpus's well-formed feeds that have entries give posts (a floor, so that a
+    regression that refuses whole families of feeds cannot pass unnoticed)."""
+    results, _ = corpus
+    wellformed = [r for p, r in results.items() if "wellformed" in p.parts and re.search(rb"<(\w+:)?(entry|item|ITEM)\b", r[2])]
+    built = sum(r[0] == "built" for r in wellformed)
+    assert built >= 0.95 * len(wellformed), f"{built}/{len(wellformed)}"
