@@ -81,8 +81,9 @@ def test_q_top_mentioned(g):
 
 def test_q_post_mentions(g):
     rows = run_query(g, "post_mentions", post=f"<{POST_B}>")
-    assert {"Wendeline Hartcourt", "Ignatius Pellmore", "Sunniva Rask", "Gannet Trust", "Driftnet"} <= names(rows, "name")
-    assert "Perpetua Voss" not in names(rows, "name")  # post A only
+    named = names(rows, "name")
+    assert {"Wendeline Hartcourt", "Ignatius Pellmore", "Sunniva Rask", "Gannet Trust", "Driftnet"} <= named
+    assert "Perpetua Voss" not in named  # post A only
 
 
 def test_q_entity_posts(g):
