@@ -79,10 +79,6 @@ class Analysis:
     monthly: dict[str, dict[str, int]] = field(default_factory=dict)  # IRI -> month -> mentions
     window: tuple[str, str, str] = ("", "", "")  # first month before, first recent month, newest month
 
-    def community_of(self, iri: str) -> Community | None:
-        c = self.entities.get(iri)
-        return next((x for x in self.communities if c and x.id == c.community), None)
-
     def ranked(self, key: str) -> list[EntityStats]:
         """Entities by ``key`` (pagerank, betweenness, degree, mentions), highest first."""
         return sorted(self.entities.values(), key=lambda e: (-getattr(e, key), -e.mentions, e.name, e.iri))

@@ -1,11 +1,11 @@
 """Curation: the user's own corrections of a build, in a TOML file (docs/curation.md).
 
     [[drop]]   name = "relevant"                       # not an entity: remove it
-    [[type]]   name = "rOpenSci"  type = "Organization" # force a type
+    [[type]]   name = "rTideSci"  type = "Organization" # force a type
     [[merge]]  names = ["NIST", "National Institute of Standards and Technology"]
     [[split]]  names = ["NIST", "NOAA"]                # never one entity
     [[split]]  name = "Science"                        # never merged with another name
-    [[alias]]  name = "Yuvi Panda"  alias = "Dr. Panda"
+    [[alias]]  name = "Odhran Pike"  alias = "Dr. Pike"
 
 ``[[split]]`` acts during resolution (:meth:`Curation.tags` and :meth:`Curation.apart` veto a
 union of mentions); the other rules are applied to the resolved entities by :func:`curate`, in
@@ -57,7 +57,7 @@ class Rule:
 
     @property
     def text(self) -> str:
-        """The rule in one line, e.g. ``type "rOpenSci" = Organization`` (stored in the graph)."""
+        """The rule in one line, e.g. ``type "rTideSci" = Organization`` (stored in the graph)."""
         names = ", ".join(f'"{n}"' for n in self.names)
         extra = {"type": f" = {self.type}", "alias": f' += "{self.alias}"'}.get(self.action, "")
         if self.action == "merge":

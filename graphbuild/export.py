@@ -7,6 +7,7 @@ fixed prefixes), and about a hundred times faster than rdflib's pretty Turtle wr
 from __future__ import annotations
 
 import io
+import json
 import os
 import stat
 import tempfile
@@ -115,7 +116,20 @@ def _compact_jsonld(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes
     for t in triples:
         mem.add((term(t.subject), term(t.predicate), term(t.object)))
     out = mem.serialize(format="json-ld", context=dict(prefixes), auto_compact=True, sort_keys=True, indent=1)
-    return out.encode("utf-8") + b"\n"
+    # rdflib's store hands nodes and values out in an order that depends on the string-hash seed:
+    # JSON-LD arrays (other than @list) are unordered sets, so sorting them changes no meaning
+    data = json.dumps(_sorted_sets(json.loads(out)), indent=1, sort_keys=True, ensure_ascii=False)
+    return data.encode("utf-8") + b"\n"
+
+
+def _sorted_sets(x, key: str = ""):
+    """A JSON-LD value with every array except ``@list`` (ordered by definition) in a fixed order."""
+    if isinstance(x, dict):
+        return {k: _sorted_sets(v, k) for k, v in x.items()}
+    if isinstance(x, list):
+        items = [_sorted_sets(v) for v in x]
+        return items if key == "@list" else sorted(items, key=lambda v: json.dumps(v, sort_keys=True))
+    return x
 
 
 def _sorted_header(data: bytes) -> bytes:

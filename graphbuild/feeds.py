@@ -24,7 +24,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from .errors import FeedError
-from .html import html_blocks, resolve_href, safe_iri, strip_controls, text_blocks
+from .html import UnreadableHtml, html_blocks, parse_blocks, resolve_href, safe_iri, strip_controls, text_blocks
 from .models import Author, Feed, FeedInfo, FeedItem, Problem
 from .namespaces import BASE_URI, digest
 from .text import squash
@@ -430,7 +430,11 @@ def _item(el: etree._Element, fmt: str, feed: FeedInfo, n: int, limits: Limits, 
     if kind == "text":
         blocks, depth = text_blocks(html), 0
     else:
-        blocks, depth = html_blocks(html, base, with_depth=True)
+        try:
+            blocks, depth = parse_blocks(html, base)
+        except UnreadableHtml as e:
+            blocks, depth = (), 0
+            notes.append(f"post HTML could not be parsed ({e}): the post is kept without its text")
     if depth >= 255:
         notes.append(f"HTML nested {depth} levels deep: the HTML parser drops what lies below 255 "
                      "levels, so part of this post may be missing")

@@ -91,7 +91,7 @@ def _walk(root: etree._Element, b: _Builder) -> int:
             if tag in BLOCK_TAGS:
                 b.flush(tag)
             if tag in ("br", "sup", "sub"):
-                b.add(" ")  # "LEAP-Pangeo<sup>1</sup>" is a name and a footnote mark, not "LEAP-Pangeo1"
+                b.add(" ")  # "TIDE-Kelp<sup>1</sup>" is a name and a footnote mark, not "TIDE-Kelp1"
             if tag == "a" or tag in CODE_TAGS:
                 link_at[el] = (b.size, len(b.blocks))
             b.add(el.text)
@@ -164,25 +164,40 @@ def strip_controls(s: str) -> str:
     return _CONTROLS.sub("", s)
 
 
-def html_blocks(html: str, base: str, with_depth: bool = False):
-    """Split post HTML into text blocks, each with its links resolved against ``base``.
+class UnreadableHtml(ValueError):
+    """lxml could not parse a post's HTML at all: the text of that post is lost."""
 
-    With ``with_depth``, returns ``(blocks, depth)``: lxml's HTML parser silently drops what lies
-    below 255 levels, and a depth that reaches it tells the caller so.
+
+def parse_blocks(html: str, base: str) -> tuple[tuple[Block, ...], int]:
+    """Post HTML as ``(blocks, depth)``: text blocks, each with its links resolved against ``base``,
+    and the depth of the HTML tree (lxml's HTML parser silently drops what lies below 255 levels,
+    and a depth that reaches it tells the caller so).
+
+    Raises:
+        UnreadableHtml: the parser gave up (the caller records a problem for the item).
     """
     if not html or not html.strip():
-        return ((), 0) if with_depth else ()
+        return (), 0
     try:
         doc = etree.fromstring(f"<html><body><div>{strip_controls(html)}</div></body></html>", _PARSER)
-    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
-        doc = None
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as e:
+        raise UnreadableHtml(str(e).strip() or type(e).__name__) from e
     if doc is None:
-        return ((), 0) if with_depth else ()
+        raise UnreadableHtml("the HTML parser found no document")
     root = doc.find("body") if doc.find("body") is not None else doc
     b = _Builder(base)
     depth = _walk(root, b) + 2  # html and body
     b.flush("p")
-    return (tuple(b.blocks), depth) if with_depth else tuple(b.blocks)
+    return tuple(b.blocks), depth
+
+
+def html_blocks(html: str, base: str) -> tuple[Block, ...]:
+    """The blocks of :func:`parse_blocks`, or none for HTML that cannot be parsed (for short texts,
+    such as a title, where there is no item to record a problem for)."""
+    try:
+        return parse_blocks(html, base)[0]
+    except UnreadableHtml:
+        return ()
 
 
 def text_blocks(text: str) -> tuple[Block, ...]:

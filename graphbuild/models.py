@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 #: Entity kinds an extractor may claim. ``OrgProject`` is a name that denotes both an acting
-#: body and its software (JupyterHub, GitHub); resolution may also end with both.
+#: body and its software (KelpHub, GitHub); resolution may also end with both.
 KINDS = ("Person", "Organization", "Project", "OrgProject", "Agent")
 #: rule kinds: an entity kind, or Ignore for links that name no entity (encyclopedias, videos, DOIs)
 RULE_KINDS = KINDS + ("Ignore",)

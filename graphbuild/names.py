@@ -21,9 +21,9 @@ ORG_CUE_WORDS = (
     r"Council|Committee|Board|Working Group|Group|Team|Society|Association|Consortium|Collaboration|"
     r"Agency|Administration|Department|Division|Office|Center|Centre|Inc|Ltd|LLC|GmbH|Corporation|Corp|"
     r"Company|Fund|Trust|Alliance|Network|Coalition|Federation|Initiative|Organi[sz]ation|Museum|Library|"
-    r"Ministry|Academy|Service|Observatory|Commission|Partnership|Cooperative|Union|Fisheries|Funders|"
+    r"Ministry|Academy|Service|Observatory|Commission|Partnership|Cooperative|Union|"
     r"Analytics|Technologies|Solutions|Consulting|Health|Journal")
-PROJECT_CUE_WORDS = r"Project|Hub|Toolkit|Framework|Platform|Protocol|Cookbooks?|Book|System|Kit|Hackweek|Hack2Week"
+PROJECT_CUE_WORDS = r"Project|Hub|Toolkit|Framework|Platform|Protocol|Cookbooks?|Book|System|Kit|Hackweek"
 #: words that make a capitalised phrase an organisation
 ORG_CUES = re.compile(rf"\b(?:{ORG_CUE_WORDS})\b\.?")
 PROJECT_CUES = re.compile(rf"\b(?:{PROJECT_CUE_WORDS})\b")
@@ -48,23 +48,23 @@ def _load_words() -> dict[str, frozenset[str]]:
 #: every word list by name: common_words, not_names, months, place_heads, modifiers, collective_bylines,
 #: document_series
 WORDS = _load_words()
-#: capitalised English words that make a two-word phrase a thing rather than a person ("Open Science")
+#: capitalised English words that make a two-word phrase a thing rather than a person ("Open Hardware")
 COMMON_WORDS = WORDS["common_words"]
 
 
 def is_person_name(s: str) -> bool:
-    """``Jenny Wong``, ``Brigitta Sipőcz``, ``Julius J. Busecke``, ``Ludwig van Beethoven``."""
+    """``Mirela Stavros``, ``Zsófia Várkonyi``, ``Julius J. Busecke``, ``Ludwig van Beethoven``."""
     if not PERSON_NAME.match(s) or ORG_CUES.search(s) or PROJECT_CUES.search(s):
         return False
     words = s.split()
     if words[0].lower().strip(".") in PLACE_HEADS:
         return False
-    if any(len(w.rstrip(".")) > 1 and w.isupper() for w in words):  # "NASA Earthdata", "NSF NCAR"; not "J."
+    if any(len(w.rstrip(".")) > 1 and w.isupper() for w in words):  # "KDA Tidedata", "KDA QWL"; not "J."
         return False
     if any(w.lower().strip(".") in COMMON_WORDS or (w.lower() in NOT_NAMES and w.lower() not in MONTHS)
            for w in words):
         return False
-    # "JupyterHub", "2i2c" are not people's names; "McEwen", "MacLeod", "DeWitt" are
+    # "KelpHub", "4kda" are not people's names; "McEwen", "MacLeod", "DeWitt" are
     return not any(re.search(r"\d", w) or re.search(r"[a-z][A-Z]", SURNAME_PREFIX.sub("", w)) for w in words)
 
 
@@ -99,7 +99,7 @@ def looks_like_name(s: str) -> bool:
 
 
 def window_matching(text: str, key: str, max_words: int = 5) -> str | None:
-    """The run of words of ``text`` whose name key equals ``key`` (``Jupyter AI`` for ``jupyter-ai``)."""
+    """The run of words of ``text`` whose name key equals ``key`` (``Kelpie AI`` for ``kelpie-ai``)."""
     if not key:
         return None
     words = re.findall(r"\S+", text)
@@ -125,7 +125,7 @@ _PAREN = re.compile(r"^(?P<a>[^()]*[^()\s])\s*\((?:the\s+)?(?P<b>[^()]+)\)$", re
 
 @lru_cache(maxsize=65536)
 def is_acronym(s: str) -> bool:
-    """``BIDS``, ``NSF NCAR``, ``PO.DAAC``, ``2i2c``-like short upper-case forms."""
+    """``RCOM``, ``KDA QWL``, ``ZE.LAB``, ``4kda``-like short upper-case forms."""
     s = s.strip()
     letters = [c for c in s if c.isalpha()]
     return 2 <= len(s) <= 15 and len(letters) >= 2 and sum(c.isupper() for c in letters) >= max(2, len(letters) * 0.6)
@@ -140,7 +140,7 @@ def acronym_of(acr: str, long: str) -> bool:
     if n_words < 2 or n_chars < 2 or n_words > min(n_chars + 5, n_chars * 2):
         return False
     if name_key(acr) in {name_key(w) for w in long.split()}:
-        return False  # "Jupyter" is a word of "Jupyter Executive Council", not its acronym
+        return False  # "Kelpie" is a word of "Kelpie Steering Council", not its acronym
     si, li = len(s) - 1, len(l) - 1
     while si >= 0:
         c = s[si]
@@ -170,11 +170,11 @@ def split_defined(s: str) -> tuple[str, tuple[str, ...]]:
 
 
 # ---------------------------------------------------------------- phrases in running text
-#: a capitalised word: "Jupyter", "JupyterHub", "2i2c", "ICESat-2", "eScience", "PO.DAAC", "O’Neil"
+#: a capitalised word: "Kelpie", "KelpHub", "4kda", "TideSat-2", "eTide", "ZE.LAB", "O’Neil"
 CAP = r"(?:[A-Z]\.(?=\s)|[A-Z][\w’'.-]*[\w]|[A-Z]|[a-z]+[A-Z][\w-]*|\d[\w-]*[A-Za-z][\w-]*)"
-#: lower-case words allowed inside a proper name: "University of Washington", "Code for Science and Society"
+#: lower-case words allowed inside a proper name: "University of Oskarvik", "Code for Rivers and Society"
 JOIN = r"(?:of|for|and|the|de|du|des|la|le|van|von|on|in|at|&|to)"
-# ", Berkeley" continues a name ("University of California, Berkeley") only as one last word
+# ", Oskarvik" continues a name ("University of Northshire, Oskarvik") only as one last word
 PHRASE = rf"{CAP}(?:\s+(?:{JOIN}\s+)*{CAP})*(?:,\s+{CAP}(?![\w’'-]|,|\s+{CAP}|\s+(?:and|&|of|for)\s))?"
 PHRASE_RE = re.compile(rf"(?<![\w@/.-]){PHRASE}")
 #: capitalised words that start sentences or titles but name nothing
@@ -189,7 +189,7 @@ def trim_phrase(s: str) -> str:
     words = re.sub(r"[’']s$", "", s).split()
     while words and (words[0].lower().strip(",") in NOT_NAMES or (len(words) > 1 and re.fullmatch(r"[A-Z][a-z-]+ing", words[0]))):
         if words[0].lower() in MONTHS and len(words) > 1 and words[1][:1].isupper():
-            break  # "April Johnson": a first name, not a month
+            break  # "April Tennant": a first name, not a month
         words.pop(0)
     while words and (re.fullmatch(JOIN, words[-1]) or words[-1].lower() in NOT_NAMES):
         words.pop()
@@ -201,7 +201,7 @@ _AND = re.compile(r"(?<!\s)\s+(and|&)\s+")
 
 
 def _split_and(phrase: str) -> list[str]:
-    """"eScience Institute and NOAA Fisheries" -> two names; "Code for Science and Society" stays one
+    """"Tidal Institute and KDA Labs" -> two names; "Code for Rivers and Society" stays one
     (an "and" joins one name when only the part after it carries an organisation cue)."""
     parts = _AND.split(phrase)
     out = [parts[0]]
@@ -227,8 +227,8 @@ def _proper_phrases(text: str) -> tuple[tuple[int, int, str], ...]:
 
 
 def _split_comma(raw: str) -> list[str]:
-    """", Berkeley" continues "University of California, Berkeley" (a place after an institution) and
-    "Ada Lovelace, CTO" (a role after a person), not "Anaconda, Conda": the comma ends that name."""
+    """", Oskarvik" continues "University of Northshire, Oskarvik" (a place after an institution) and
+    "Ada Lovelace, CTO" (a role after a person), not "Quillsoft, Quill": the comma ends that name."""
     head, sep, tail = raw.rpartition(", ")
     if sep and not ORG_CUES.search(head) and not is_person_name(head):  # "Ada Lovelace, CTO" stays
         return [head, tail]
@@ -258,7 +258,7 @@ def _find_phrases(text: str):
 def abbreviates(short: str, long: str) -> bool:
     """Strict abbreviation, for names seen apart: every upper-case token of ``short`` spells the
     initials of the next words of ``long`` (skipping of/for/and/the), and every other token equals
-    the next word. "UW" / "University of Washington", "UC Berkeley" / "University of California, Berkeley"."""
+    the next word. "UO" / "University of Oskarvik", "UN Oskarvik" / "University of Northshire, Oskarvik"."""
     words = [w for w in re.findall(r"[^\W_][\w’'.-]*", long) if w.lower() not in ("of", "for", "and", "the", "&", "at", "in")]
     i = 0
     for tok in short.split():

@@ -13,10 +13,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from .extractors.links import HOST_NOISE
 from .models import Entity, Mention, Relation
-from .names import is_acronym, is_document, org_or_project
+from .names import COMMON_WORDS, NOT_NAMES, WORDS, abbreviates, is_acronym, is_document, org_or_project
 from .namespaces import KIND_TYPES
-from .text import name_key, slugify
+from .text import name_key, quote_at, slugify
 from .urls import host, norm_url
 
 PERSON, THINGS = "Person", ("Organization", "Project", "OrgProject")
@@ -115,7 +116,7 @@ def kind_weight(m: Mention) -> float:
 
 
 def _names(m: Mention) -> list[str]:
-    """A mention's surface forms; "The Carpentries" is also "Carpentries", "@example" is "example"."""
+    """A mention's surface forms; "The Lamplighters" is also "Lamplighters", "@example" is "example"."""
     forms = [m.name, *m.aliases]
     return forms + [f[4:] for f in forms if f.startswith("The ") and len(f) > 6] + \
         [f[1:] for f in forms if f.startswith("@") and len(f) > 3] + \
@@ -149,8 +150,6 @@ _HOST_NAME = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:org|io|com|net|dev|ap
 def _host_forms(name: str) -> list[str]:
     """A site's address used as its name: "tool.example.org" is also "example-tool", "example.org" is
     "example", "example.readthedocs.io" is "example" (hosting services' labels left out)."""
-    from .extractors.links import HOST_NOISE
-
     if not _HOST_NAME.match(name):
         return []
     labels = [x for x in name.lower().split(".")[:-1] if x not in HOST_NOISE]
@@ -235,7 +234,7 @@ def _merge_owner_prefix(c: _Clusters) -> None:
 
 
 def _merge_short_forms(c: _Clusters) -> None:
-    """'Yuvi' -> 'Yuvi Panda' when exactly one person of the same post (else feed) has that first
+    """'Odhran' -> 'Odhran Pike' when exactly one person of the same post (else feed) has that first
     or last name."""
     full: dict[tuple[str, str], set[int]] = defaultdict(set)  # (scope, token) -> cluster roots
     for i, m in enumerate(c.m):
@@ -259,10 +258,8 @@ def _merge_short_forms(c: _Clusters) -> None:
 
 
 def _signature(name: str) -> str:
-    """Initials of a name's significant words, acronyms spelled out: "UC Berkeley" -> "UCB",
-    "University of California, Berkeley" -> "UCB"; equal signatures are needed to abbreviate."""
-    from .names import is_acronym
-
+    """Initials of a name's significant words, acronyms spelled out: "UN Oskarvik" -> "UNO",
+    "University of Northshire, Oskarvik" -> "UNO"; equal signatures are needed to abbreviate."""
     out = []
     for w in re.findall(r"[^\W_][\w’'.-]*", name):
         if w.lower() in ("of", "for", "and", "the", "&", "at", "in"):
@@ -272,10 +269,8 @@ def _signature(name: str) -> str:
 
 
 def _merge_abbreviations(c: _Clusters) -> None:
-    """"UW" -> "University of Washington", "UC Berkeley" -> "University of California, Berkeley":
+    """"UO" -> "University of Oskarvik", "UN Oskarvik" -> "University of Northshire, Oskarvik":
     a short upper-case form merges with the one organisation name of the run it abbreviates."""
-    from .names import abbreviates, is_acronym
-
     longs: dict[str, dict[int, str]] = defaultdict(dict)  # signature -> cluster root -> long name
     for i, m in enumerate(c.m):
         if m.kind in THINGS and not m.weak and len(m.name.split()) >= 2 and not is_acronym(m.name):
@@ -440,21 +435,21 @@ def resolve(mentions: Iterable[Mention], keep_apart=None) -> Resolution:
             merges.append(f"{name}: " + ", ".join(sorted(forms - {name})) + " (" + "; ".join(reasons) + ")")
         for m in group:
             of[m] = key
+    for _, new in _units_of_organisations(entities):  # a step after clustering: before any report of keys
+        for m in entities[new].mentions:
+            of[m] = new
     holders: dict[str, dict[str, str]] = defaultdict(dict)
     for e in entities.values():
         for x in (e.name, *e.aliases):
             if name_key(x) in ambiguous:
                 holders[name_key(x)][e.key] = f"{e.name} <{e.key}>"
-    for old, new in _units_of_organisations(entities):
-        for m in entities[new].mentions:
-            of[m] = new
     amb = sorted(f"{k}: kept apart ({', '.join(sorted(holders[k].values()))})" for k in ambiguous
                  if len(holders[k]) > 1)
     return Resolution(entities, of, merges, amb)
 
 
 def _units_of_organisations(entities: dict[str, Entity]) -> list[tuple[str, str]]:
-    """A name that ends with an organisation's name ("NMFS Openscapes") is a unit or chapter of it,
+    """A name that ends with an organisation's name ("NRG Keelwater") is a unit or chapter of it,
     so an organisation too, when only a default guess called it a project. Returns (old, new) keys."""
     orgs = {name_key(e.name) for e in entities.values() if e.kind == "Organization"}
     moved = []
@@ -463,7 +458,7 @@ def _units_of_organisations(entities: dict[str, Entity]) -> list[tuple[str, str]
         if e.kind != "Project" or len(words) < 2 or any(not m.extractor.endswith(":site") for m in e.mentions
                                                           if not m.implicit and m.extractor != "gazetteer"):
             continue
-        # "NMFS Openscapes": an acronym before an organisation's name; not "Zero to JupyterHub"
+        # "NRG Keelwater": an acronym before an organisation's name; not "Zero to KelpHub"
         if any(name_key(" ".join(words[i:])) in orgs and all(w.isupper() and len(w) > 1 for w in words[:i])
                for i in range(1, len(words))):
             new = f"{KIND_TYPES['Organization'][0]}/{key.split('/', 1)[1]}"
@@ -537,8 +532,6 @@ _BOUND_L, _BOUND_R = r"(?<![\w@/.-])", r"(?![\w-]|\.\w)"
 
 def _gazetteer_forms(res: Resolution) -> dict[str, str]:
     """Surface forms worth looking for in text -> entity key (ambiguous forms left out)."""
-    from .names import COMMON_WORDS, NOT_NAMES, WORDS
-
     owners: dict[str, set[str]] = defaultdict(set)
     for key, e in res.entities.items():
         if e.kind == "Agent" or all(m.implicit for m in e.mentions):
@@ -609,10 +602,8 @@ def _trimmed(start: int, item: str) -> tuple[int, int, str]:
 
 
 def list_mentions(items, res: Resolution, forms: dict[str, str]) -> list[Mention]:
-    """Names listed together with known things of one kind are of that kind: in "Grafana, Prometheus,
-    nginx-ingress as well as the cluster-autoscaler", two known projects make the others projects."""
-    from .text import quote_at
-
+    """Names listed together with known things of one kind are of that kind: in "Quillview, Tidemon,
+    kelp-ingress as well as the node-scaler", two known projects make the others projects."""
     out = []
     for item in items:
         for block in item.blocks:
@@ -626,7 +617,7 @@ def list_mentions(items, res: Resolution, forms: dict[str, str]) -> list[Mention
                     continue
                 kind = kinds.pop()
                 text = block.text[m_start:m_end]
-                # "VS Code for the Web, Cline": a list starting inside a longer name starts after it
+                # "Tide Studio for the Web, Quillo": a list starting inside a longer name starts after it
                 tail = bool(re.search(r"\b(?:for|the|a|an|of|to|in|on|at)\s+$", block.text[max(0, m_start - 6):m_start]))
                 for s, e, p in items:
                     # (the last 12 characters hold any match of the pattern ending before ``s``)
@@ -647,9 +638,7 @@ _DESCRIBING = frozenset("""based like style friendly specific native powered rel
 
 
 def package_mentions(items, res: Resolution) -> list[Mention]:
-    """Package-style names built on a known project's name: "jupyterhub-simulator" (JupyterHub)."""
-    from .text import quote_at
-
+    """Package-style names built on a known project's name: "kelphub-simulator" (KelpHub)."""
     stems = {name_key(e.name) for e in res.entities.values() if e.kind in ("Project", "OrgProject", "Organization")
              and len(name_key(e.name)) >= 4}
     known = {name_key(f) for e in res.entities.values() for f in (e.name, *e.aliases)}
@@ -676,8 +665,6 @@ def gazetteer_mentions(items, res: Resolution) -> list[Mention]:
     Returns:
         New mentions (extractor ``gazetteer``) to resolve together with the others.
     """
-    from .text import quote_at
-
     forms = _gazetteer_forms(res)
     if not forms:
         return []
@@ -714,7 +701,7 @@ class _FormFinder:
 
     def __init__(self, forms: dict[str, str]) -> None:
         self.by_first: dict[str, list[str]] = defaultdict(list)
-        for f in sorted(forms, key=len, reverse=True):  # longest first: "Jupyter Book" before "Jupyter"
+        for f in sorted(forms, key=len, reverse=True):  # longest first: "Kelpie Book" before "Kelpie"
             m = re.match(r"[^\W_]+", f)
             if m:
                 self.by_first[m.group(0)].append(f)

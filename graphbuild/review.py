@@ -125,7 +125,7 @@ def shape_signs(name: str, kind: str) -> list[tuple[str, float]]:
     lower = [w.lower() for w in words]
     common = _COMMON
     if (name == name.lower() and words and kind in ("Person", "Organization") and not name.startswith("@")
-            and not re.search(r"\d", name)):  # "2i2c" is a name written so
+            and not re.search(r"\d", name)):  # "4kda" is a name written so
         signs.append(("all lower-case", 0.3))
     if len(name) > 45 or len(name.split()) > 5:
         signs.append((f"very long ({len(name.split())} words)", 0.3))
@@ -145,7 +145,7 @@ def shape_signs(name: str, kind: str) -> list[tuple[str, float]]:
 
 def unrelated(alias: str, name: str) -> bool:
     """True when an alias shares no word with the name and does not abbreviate it: "Compass" for
-    "2i2c" (a wrong merge), not "BIDS" for "Berkeley Institute for Data Science"."""
+    "4kda" (a wrong merge), not "RCOM" for "Riverbend Centre for Open Models"."""
     aw, nw = {name_key(w) for w in alias.split()} - {""}, {name_key(w) for w in name.split()} - {""}
     if aw & nw or name_key(alias) in name_key(name) or name_key(name) in name_key(alias):
         return False

@@ -75,16 +75,10 @@ def name_key(s: str) -> str:
 
 
 def slugify(s: str) -> str:
-    """A lower-case ASCII slug for IRIs: ``Jenny Wong`` -> ``jenny-wong``."""
+    """A lower-case ASCII slug for IRIs: ``Mirela Stavros`` -> ``mirela-stavros``."""
     s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
     s = re.sub(r"[^a-zA-Z0-9]+", "-", s).strip("-").lower()
     return s[:80].strip("-") or "x"
-
-
-def unslug(slug: str) -> str:
-    """``chris-holdgraf`` -> ``Chris Holdgraf`` (a fallback name from a URL segment)."""
-    words = [w for w in re.split(r"[-_.+]+", slug) if w]
-    return " ".join(w[:1].upper() + w[1:] for w in words)
 
 
 def clean_name(s: str) -> str:
@@ -100,4 +94,4 @@ def clean_name(s: str) -> str:
     s = s[i:j]
     if s.startswith("(") and s.endswith(")"):
         s = s[1:-1]
-    return re.sub(r"^the\s+(?=[A-Z0-9])", "", s)  # "the JupyterHub team"; "The Carpentries" keeps its The
+    return re.sub(r"^the\s+(?=[A-Z0-9])", "", s)  # "the Kelpie team"; "The Lamplighters" keeps its The

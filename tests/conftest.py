@@ -47,3 +47,17 @@ def tmp_output(tmp_path) -> Path:
     out = tmp_path / "output"
     out.mkdir()
     return out
+
+
+def ox_term(t):
+    """An rdflib IRI or literal as the pyoxigraph term of the same value (for the second engine)."""
+    import pyoxigraph as ox
+    from rdflib import URIRef
+    if isinstance(t, URIRef):
+        return ox.NamedNode(str(t))
+    return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype))) if t.datatype else ox.Literal(str(t))
+
+
+def canon_value(value: str) -> str:
+    """The engines spell the same UTC dateTime value "+00:00" (rdflib) and "Z" (oxigraph)."""
+    return value[:-6] + "Z" if value.endswith("+00:00") and "T" in value else value

@@ -6,7 +6,7 @@ import pytest
 
 from graphbuild.extractors import Context, relations, roles
 from graphbuild.html import html_blocks
-from graphbuild.models import Author, FeedInfo, FeedItem, Mention, Relation
+from graphbuild.models import Author, FeedInfo, FeedItem, Relation
 
 POST = "https://news.example.org/blog/post/"
 FEED = FeedInfo("x", "https://news.example.org/index.xml", "Example Lab", "https://examplelab.org/blog/")

@@ -124,3 +124,40 @@ def test_permalink_anchors_are_not_part_of_a_headings_text():
             '<h3 id="b">Results<a href="#b">¶</a></h3><p>See <a href="#tide">the first section</a>.</p>')
     texts = [b.text for b in html_blocks(page, "https://tide.example/")]
     assert texts == ["Counting the tide pools", "Results", "See the first section."]
+
+
+class _BodyParserFails:
+    """lxml.etree whose HTML parse of a body holding ``marker`` fails (lxml itself rarely gives up)."""
+
+    def __init__(self, marker, error):
+        from lxml import etree
+        self._etree, self._marker, self._error = etree, marker, error
+
+    def fromstring(self, text, parser=None):
+        if self._marker in text:
+            raise self._error
+        return self._etree.fromstring(text, parser)
+
+    def __getattr__(self, name):
+        return getattr(self._etree, name)
+
+
+def test_html_the_parser_cannot_read_is_a_problem_for_its_item_not_silence(data_dir, monkeypatch):
+    import graphbuild.html
+    from lxml import etree
+    # "Our first post" is the body of the second item of rss2.xml only
+    monkeypatch.setattr(graphbuild.html, "etree", _BodyParserFails("Our first post", etree.ParserError("broken")))
+    f = read(data_dir, "rss2.xml")
+    blocks = {i.link: i.blocks for i in f.items}
+    assert blocks["https://lab.example.org/blog/welcome/"] == ()
+    assert blocks["https://lab.example.org/blog/ada-joins/"]  # the other items are read as before
+    assert [(p.where, p.reason) for p in f.problems if "HTML" in p.reason] == [
+        (f"{data_dir / 'rss2.xml'} item 2 'Welcome to the blog' (line 17)",
+         "post HTML could not be parsed (broken): the post is kept without its text")]
+
+
+def test_an_unexpected_error_in_the_html_parser_is_not_swallowed(data_dir, monkeypatch):
+    import graphbuild.html
+    monkeypatch.setattr(graphbuild.html, "etree", _BodyParserFails("Our first post", RuntimeError("a bug")))
+    with pytest.raises(RuntimeError, match="a bug"):
+        read(data_dir, "rss2.xml")

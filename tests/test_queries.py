@@ -5,9 +5,10 @@ import json
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Literal, URIRef
+from rdflib import Literal
 from rdflib.query import Result
 
+from conftest import canon_value, ox_term
 from graphbuild.errors import QueryError
 from graphbuild.export import serialize
 from graphbuild.queries import HEADER_FIELDS, bundled, format_rows, load_query, prepare, run_query
@@ -130,23 +131,12 @@ def oxstore(reference_graph):
     return store
 
 
-def _ox_term(t):
-    if isinstance(t, URIRef):
-        return ox.NamedNode(str(t))
-    return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype))) if t.datatype else ox.Literal(str(t))
-
-
-def _canon(value: str) -> str:
-    # the engines spell the same UTC dateTime value "+00:00" (rdflib) and "Z" (oxigraph)
-    return value[:-6] + "Z" if value.endswith("+00:00") and "T" in value else value
-
-
 def _rows_rdflib(rows):
-    return sorted(tuple("" if r[v] is None else _canon(str(r[v])) for v in rows.vars) for r in rows)
+    return sorted(tuple("" if r[v] is None else canon_value(str(r[v])) for v in rows.vars) for r in rows)
 
 
 def _rows_ox(sol, variables):
-    return sorted(tuple("" if s[v] is None else _canon(s[v].value) for v in variables) for s in sol)
+    return sorted(tuple("" if s[v] is None else canon_value(s[v].value) for v in variables) for s in sol)
 
 
 @pytest.fixture(scope="module")
@@ -167,7 +157,7 @@ def test_same_rows_under_rdflib_and_pyoxigraph(name, memory_graph, oxstore):
     for params in ([{}] if not q.required else []) + [{p: PARAMS[p] for p in q.params}]:
         rows = run_query(memory_graph, name, terms=True, **params)
         from graphbuild.queries import bind_value
-        subs = {ox.Variable(k): _ox_term(bind_value(memory_graph, v)) for k, v in params.items()}
+        subs = {ox.Variable(k): ox_term(bind_value(memory_graph, v)) for k, v in params.items()}
         sol = oxstore.query(q.text, substitutions=subs)
         assert _rows_rdflib(rows) == _rows_ox(sol, rows.vars), (name, params)
 

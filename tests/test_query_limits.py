@@ -1,7 +1,6 @@
 """Queries: parameters bound for any variable in every engine, one binding implementation, time
 limits that really stop a query, a row cap with a notice, flat memory, deep nesting refused, errors
 that name the query, and bugs that are not swallowed. The graph here is written by hand."""
-import resource
 import subprocess
 import sys
 import time

@@ -194,3 +194,20 @@ def test_a_listed_name_loses_its_sentence_opener():
                   b'&lt;a href="https://quuxly.example/"&gt;Quuxly&lt;/a&gt;.&lt;/p&gt;&lt;p&gt;Companies build on it. '
                   b'Including Zentrix Data, Frobco and Quuxly.&lt;/p&gt;')
     assert "Zentrix Data" in names and "Including Zentrix Data" not in names
+
+
+def test_the_ambiguity_report_names_the_keys_of_the_final_entities():
+    # "NRG Keelwater" (a link to a page of its own site) becomes a unit of the organisation Keelwater
+    # after clustering; a person of the same name, with another page of that site, is kept apart (two
+    # pages of one site are two things): the report must give the unit's final key
+    ms = [Mention("Keelwater", "Organization", "https://b.example/1", Q, "links:site-collaborator",
+                  ("https://b.example/collaborators/keelwater/",)),
+          Mention("NRG Keelwater", "Project", "https://b.example/1", Q, "links:site", ("https://keelwater.example.com/nrg/",)),
+          Mention("NRG Keelwater", "Person", "https://b.example/2", Q, "people",
+                  ("https://keelwater.example.com/team/nrg-keelwater/",))]
+    res = resolve(ms)
+    assert {e.key: e.kind for e in res.entities.values() if e.name == "NRG Keelwater"} == {
+        "org/nrg-keelwater": "Organization", "person/nrg-keelwater": "Person"}
+    [line] = res.ambiguous
+    assert "<org/nrg-keelwater>" in line and "<person/nrg-keelwater>" in line and "project/" not in line
+    assert {res.of[x] for x in ms[1:]} == {"org/nrg-keelwater", "person/nrg-keelwater"}

@@ -5,7 +5,6 @@ import pytest
 
 from conftest import DATA, ROOT, need_tool
 from graphbuild.graph import build_graph
-from graphbuild.network import to_networkx
 from graphbuild.viz import render_html, to_pyvis, write_html
 
 pytestmark = pytest.mark.browser

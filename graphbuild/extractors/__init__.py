@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Callable, Iterable, Iterator
+from typing import Iterable, Iterator
 
 from ..budget import within
 from ..errors import UnknownExtractor
@@ -95,5 +95,3 @@ def run_extractors(items: Iterable[FeedItem], extractors: Iterable[str] | None =
             continue
         yield from out
 
-
-Extract = Callable[[FeedItem, Context], Iterable[Mention | Relation]]

@@ -1,6 +1,6 @@
 """Feed-level authors (RSS ``author``/``dc:creator``, Atom ``author``) -> who wrote the post.
 
-A byline is usually a person; "The Jupyter Team", "2i2c" or "NASA" are organisations.
+A byline is usually a person; "The Kelpie Team", "4kda" or "KDA" are organisations.
 """
 from __future__ import annotations
 

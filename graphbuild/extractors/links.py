@@ -15,7 +15,7 @@ from ..urls import split
 
 DESCRIPTION = "links matched by URL rules (author pages, GitHub, LinkedIn, ORCID, ...) -> entities"
 NAME = "links"
-#: words that make "X <words>" a part of X rather than X itself ("Jupyter Executive Council")
+#: words that make "X <words>" a part of X rather than X itself ("Kelpie Steering Council")
 UNIT_WORDS = re.compile(r"\b(?:Council|Committee|Board|Working Group|Group|Team|Steering|Office|Division|"
                         r"Department|Lab|Community|Blog|Conference|Summit|Meeting)\b", re.I)
 PROPER = re.compile(r"[A-Z0-9]|\w[-_.]\w")
@@ -37,15 +37,15 @@ def _extra_words(text: str, kid: str) -> list[str] | None:
 
 def names_id(text: str, ident: str, partial: bool = True) -> bool:
     """Does the link text name the thing the URL id names? Same words, an acronym of them, a
-    person's name or handle, the id plus words that are not a sub-unit ("Visual Studio Code" for
-    "visualstudio"), or most of the id ("MyST" for "mystmd")."""
+    person's name or handle, the id plus words that are not a sub-unit ("Tide Studio Code" for
+    "tidestudio"), or most of the id ("Quill" for "quillmd")."""
     k, kid = name_key(re.sub(r"\.(?:io|org|com|net|ai|dev|app|co|edu|bot)$", "", text)), name_key(ident)
     if not k or not kid:
         return False
     if k == kid or (len(kid) <= 6 and acronym_of(ident, text)) or acronym_of(text, ident.replace("-", " ")):
         return True
     if len(kid) <= 6 and re.search(r"[24]", kid) and acronym_of(kid.replace("2", "t").replace("4", "f"), text):
-        return True  # "z2jh": Zero to JupyterHub
+        return True  # "d4g": Data for Good, "m2p": Model to Production
     if text.startswith("@") or is_person_name(text):
         return True  # people's handles rarely spell their names
     if len(kid) >= 3:
@@ -53,12 +53,12 @@ def names_id(text: str, ident: str, partial: bool = True) -> bool:
         if extra is not None:
             return not UNIT_WORDS.search(" ".join(extra))
     if partial and len(k) >= 4 and (kid.startswith(k) or kid.endswith(k)) and len(k) * 2 >= len(kid):
-        return True  # "MyST" -> mystmd.org, "Turing Way" -> the-turing-way
+        return True  # "Quill" -> quillmd.org, "Lantern Guide" -> the-lantern-guide
     return partial and (_spelled_by_words(text, kid) or _spelled_by_prefixes(text, kid))
 
 
 def _spelled_by_prefixes(text: str, kid: str) -> bool:
-    """The id is the start of each of the text's words, in order: "devseed" for "Development Seed"
+    """The id is the start of each of the text's words, in order: "devtide" for "Development Tide"
     (every word used, each by at least three letters, or whole)."""
     words = [name_key(w) for w in text.split() if name_key(w)]
     if len(words) < 2:
@@ -75,7 +75,7 @@ def _spelled_by_prefixes(text: str, kid: str) -> bool:
 
 def _spelled_by_words(text: str, kid: str) -> bool:
     """The id is some of the text's words run together, in order, first and last included:
-    "codeforsociety" for "Code for Science and Society"."""
+    "codeforsociety" for "Code for Rivers and Society"."""
     words = [name_key(w) for w in text.split() if name_key(w)]
     if len(words) < 3 or not kid.startswith(words[0]) or not kid.endswith(words[-1]):
         return False
@@ -96,7 +96,7 @@ def _name(rule: Rule, m: re.Match, text: str) -> tuple[str, tuple[str, ...]] | N
         if rule.name_from == "text" and (names_id(name, ident) or any(names_id(a, ident) for a in aliases)):
             return name, aliases
         if name_key(name) != name_key(ident):
-            return None  # the text names something else ("Jupyter Executive Council" -> /jupyter/)
+            return None  # the text names something else ("Kelpie Steering Council" -> /kelpie/)
     found = window_matching(clean_name(text), name_key(ident))
     if found and PROPER.search(found):
         return found, ()
@@ -148,20 +148,20 @@ def _prefix(root: str, segs: list[str], n: int) -> str:
 
 
 def site_mention(item: FeedItem, block: Block, link: Link) -> Mention | None:
-    """A link whose text names the site it points to ("QGIS" -> qgis.org): the name of a project,
+    """A link whose text names the site it points to ("TIDALGIS" -> tidalgis.org): the name of a project,
     organisation or person with that site as its homepage."""
     raw = block.text[link.start:link.end]
     name, aliases = _link_text(raw)
     if name.startswith("@") or (split(link.href) or _NOT_WEB).scheme not in ("http", "https"):
         return None
     parts = [p for p in re.split(r"\s+[-–—:|]\s+", clean_name(raw)) if p and p != name]
-    for part in parts:  # "Open Research Funders Group - Open and Equitable Model Funding Program"
+    for part in parts:  # "Tidewater Science Council - Coastal Open Data Grant Program"
         if looks_like_name(part) and not is_person_name(part) and \
                 any(h and names_id(part, ident) for ident, _, h in site_candidates(link.href)):
             name, aliases = _link_text(part)
             break
     if not looks_like_name(name):
-        # "Cline AI assistant extension" -> cline.bot: the site's name, where the text spells it
+        # "Quillo AI assistant extension" -> quillo.bot: the site's name, where the text spells it
         for ident, url, is_host in site_candidates(link.href):
             found = window_matching(name, name_key(ident)) if is_host and len(ident) >= 3 else None
             if found and all(w[:1].isupper() or w[:1].isdigit() for w in found.split()) and not is_person_name(found):
@@ -179,8 +179,8 @@ def site_mention(item: FeedItem, block: Block, link: Link) -> Mention | None:
         if not is_host or len(words) < 2:
             continue
         kid = name_key(ident)
-        # the leading words that spell the start of the id: "Scientific Python Developer Summit" ->
-        # scientific-python.org is "Scientific Python", not "Scientific" (a few words at most: a long
+        # the leading words that spell the start of the id: "Marine Python Spring Sprint" ->
+        # marine-python.org is "Marine Python", not "Marine" (a few words at most: a long
         # link text must not make this quadratic)
         n = max((i for i in range(1, min(len(words), 8)) if kid.startswith(name_key(" ".join(words[:i])))),
                 default=1)
@@ -188,7 +188,7 @@ def site_mention(item: FeedItem, block: Block, link: Link) -> Mention | None:
         kf = name_key(first)
         if is_host and len(name.split()) > 1 and PROPER.search(first) and len(kf) >= 3 and kid.startswith(kf) \
                 and len(kf) * 5 >= len(kid) * 3 and not is_person_name(name):
-            # "MyST Document Engine" -> mystmd.org: the site is named by the first word
+            # "Quill Document Engine" -> quillmd.org: the site is named by the first word
             return Mention(first, org_or_project(first) or "Project", item.link,
                            quote_at(block.text, link.start, link.end), f"{NAME}:site", (url(),))
     return None
@@ -202,7 +202,7 @@ ROLE_AT = re.compile(r"^(?:[A-Z][\w-]*\s+){0,3}?(?:Lead|Director|Manager|Officer
 
 def _link_text(text: str) -> tuple[str, tuple[str, ...]]:
     """A link text as (name, aliases): "Long Name (ACR)" defines an alias, "The X" is also "X",
-    "April Johnson, a consultant" is "April Johnson"."""
+    "April Tennant, a consultant" is "April Tennant"."""
     text = clean_name(text)
     role = ROLE_AT.match(text)
     if role and looks_like_name(role.group(1)):
@@ -210,7 +210,7 @@ def _link_text(text: str) -> tuple[str, tuple[str, ...]]:
     first = text.split(", ")[0]
     if first != text and is_person_name(first):
         text = first
-    head = re.split(r"\s+[-–—:|]\s+", text)[0]  # "AWID - Towards a feminist funding guide"
+    head = re.split(r"\s+[-–—:|]\s+", text)[0]  # "WRQA - Towards an open data guide"
     if head != text and looks_like_name(head):
         text = clean_name(head)
     name, aliases = split_defined(text)

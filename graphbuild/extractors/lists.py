@@ -61,7 +61,7 @@ def _is_role(seg: str) -> bool:
 
 
 def _whole_phrase(seg: str) -> bool:
-    """Is ``seg`` one capitalised name and nothing else ("Geoscience Australia", "Example Lab (EL)")?"""
+    """Is ``seg`` one capitalised name and nothing else ("Geoscience Oskarvik", "Example Lab (EL)")?"""
     name, _ = split_defined(seg)
     ps = proper_phrases(name)
     return len(ps) == 1 and ps[0][0] == 0 and ps[0][1] >= len(name.rstrip(" .")) - 1
@@ -96,7 +96,7 @@ def _labelled(item: FeedItem, text: str) -> Iterator[Mention]:
             name = " ".join(ws[:cut])
             if not name or len(ws[:cut]) < 2 or not is_person_name(name) \
                     or (cut == len(ws) and re.match(r"\s+[a-z]+\s+[A-Z]", text[s + len(name):])):
-                break  # "Joris Van den Bossche" is not "Joris Van"
+                break  # "Pieter Van den Aalst" is not "Pieter Van"
             yield _person(item, text, s, s + len(name), "label")
             sep = SEP.match(text, s + len(name))
             if cut < len(ws) or not sep:
@@ -239,13 +239,13 @@ def _funders(item: FeedItem, text: str, phrases) -> Iterator[Mention]:
             if re.match(r"\s+(?:program|programme|project|grant|award|fellowship)\b", text[e:e + 14], re.I) \
                     or re.search(r"[a-z][A-Z]", ph) and not ORG_CUES.search(ph) \
                     or not re.search(r"(?:^|[,:;]\s*|\b(?:and|the|by|from|to|of|&)\s+)$", text[max(0, s - 12):s]):
-                continue  # "the Example program"; "NumPy" among funders; a part of a longer name
+                continue  # "the Example program"; "Quillpy" among funders; a part of a longer name
             yield _org(item, text, s, e, "funders")
 
 
 def _first_names(item: FeedItem, text: str, li: bool, known_first: set[str]) -> Iterator[Mention]:
-    """"Nick and Ariel explored ...", "Madicken, Paul, and Dan worked ...": first names doing things.
-    One name alone ("Guen worked on ...") only in a list item or as the first name of someone the
+    """"Nick and Ariel explored ...", "Mirela, Paul, and Dan worked ...": first names doing things.
+    One name alone ("Odhran worked on ...") only in a list item or as the first name of someone the
     post names in full ("Tests discussed below" is not a person)."""
     from .software import known
 

@@ -1,6 +1,6 @@
 """Organisations and projects named in running text: cue words ("... Foundation", "University of
 ...", "... Working Group", "the X team", "X project"), acronym definitions ("Long Name (ACR)",
-"ACR (the Long Name)"), possessives ("UW's eScience Institute")."""
+"ACR (the Long Name)"), possessives ("KDA's Tidal Institute")."""
 from __future__ import annotations
 
 import re
@@ -12,7 +12,7 @@ from ..text import quote_at
 
 DESCRIPTION = "organisations and projects from cue words, acronym definitions and 'the X team' -> entities"
 NAME = "orgs"
-#: words after a name that make it a body of people ("the JupyterHub team") or software ("X project")
+#: words after a name that make it a body of people ("the Kelpie team") or software ("X project")
 TEAM_AFTER = re.compile(r"^\s+(?:team|community|communities|council|committee|steering council|organization|organisation|members?)\b", re.I)
 PROJECT_AFTER = re.compile(r"^\s+(?:project|library|package|toolkit|extension|plugin|framework|platform|hub|service|repository|repo|tool|app|software)\b", re.I)
 #: an organisation cue as the last word, or "University of X", "Institute for X"
@@ -21,7 +21,7 @@ ORG_HEAD = re.compile(rf"(?:^|\s)(?:{ORG_CUE_WORDS})\s+(?:of|for|on|in)\s")
 PROJECT_TAIL = re.compile(rf"(?:^|\s)(?:{PROJECT_CUE_WORDS})$")
 
 
-#: a lower-case noun after a name makes the name a modifier: "GitHub Project board", "Team Compass page"
+#: a lower-case noun after a name makes the name a modifier: "GitHub Project board", "Team Logbook page"
 COMPOUND = re.compile(r"^\s+(?:board|boards|page|pages|view|views|item|items|template|templates|field|fields|"
                       r"settings|tab|tabs|card|cards|column|columns)\b")
 
@@ -65,7 +65,7 @@ PLURAL_CLASS = re.compile(r"\b(?:Centers|Centres|Labs|Laboratories|Institutes|Un
 
 
 def _class_list(item: FeedItem, text: str, start: int, end: int, phrase: str) -> Iterator[Mention | Relation]:
-    """"NASA Data Centers (NSIDC, ORNL, ASDC, PO.DAAC)": each listed acronym is an organisation
+    """"KDA Research Labs (QWL, TRMX, ZE.LAB)": each listed acronym is an organisation
     that is part of the phrase's owner (its first word, when that is a name: "NASA")."""
     m = LISTED.match(text, end)
     items = [x.strip() for x in re.split(r",\s*|\s+and\s+", m.group(1))] if m else []
@@ -91,7 +91,7 @@ LIST_ITEM = re.compile(r"(?:[A-Z][\w+-]*(?:\.[\w+-]+)*(?:\s+[A-Z][\w+-]*(?:\.[\w
 
 
 def _examples(item: FeedItem, text: str) -> Iterator[Mention]:
-    """Each item of "projects like NumPy, scikit-image, NetworkX, and JupyterHub"."""
+    """Each item of "projects like Quillpy, tidal-image, GraphKit, and KelpHub"."""
     for m in EXAMPLES.finditer(text):
         kind = "Project" if m.group("p") else "Organization"
         pos = m.end()
@@ -109,7 +109,7 @@ def _examples(item: FeedItem, text: str) -> Iterator[Mention]:
 
 
 def _thanked(item: FeedItem, block: Block) -> Iterator[Mention]:
-    """An acknowledgements list item naming an organisation: "NASA SMCE for providing $2k funding"."""
+    """An acknowledgements list item naming an organisation: "KDA QCX for providing $2k funding"."""
     # ``[\w.&-]*+`` is possessive: a word is one token, never split at each capital in every way
     # (the backtracking pattern ran for minutes on one 5,000-character name)
     m = re.match(r"^((?:[A-Z][\w.&-]*+\s?){1,6}?)\s+for\s+(?:providing|supporting|hosting|funding|their|the|a|an)\b",
@@ -125,7 +125,7 @@ LIBRARY = re.compile(r"\bthe\s+([a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*)\s+(?:(?:Pytho
 
 
 def _libraries(item: FeedItem, text: str) -> Iterator[Mention]:
-    """"the earthaccess Python library": a lower-case software name, named by what it is."""
+    """"the tideaccess Python library": a lower-case software name, named by what it is."""
     for m in LIBRARY.finditer(text):
         if m.group(1) not in NOT_NAMES and m.group(1) not in WORDS["modifiers"] and len(m.group(1)) >= 3:
             yield Mention(m.group(1), "Project", item.link, quote_at(text, m.start(1), m.end(1)), f"{NAME}:library")
@@ -149,13 +149,13 @@ def block_mentions(item: FeedItem, block: Block) -> Iterator[Mention | Relation]
         kind = _kind(phrase) if len(words) >= 2 else None
         acr = _definition(text, end)
         if acr and acronym_of(acr[0], phrase):
-            # "Berkeley Institute for Data Science (BIDS)": a definition names the thing for sure
+            # "Riverbend Centre for Open Models (RCOM)": a definition names the thing for sure
             yield Mention(phrase, kind or "Project", item.link, q, f"{NAME}:acronym", aliases=(acr[0],),
                           weak=kind is None and (len(words) < 3 or acr[0].endswith("s")))
             continue
         owner = re.match(r"^(.+?)[’']s\s+(.+)$", phrase)
         if owner and _kind(owner.group(2)) == "Organization":
-            # "UW's eScience Institute": the unit (named with its owner) and the owner
+            # "KDA's Tidal Institute": the unit (named with its owner) and the owner
             unit = Mention(phrase, "Organization", item.link, q, f"{NAME}:possessive")
             parent = Mention(owner.group(1), "Organization", item.link, q, f"{NAME}:possessive", weak=True)
             yield unit

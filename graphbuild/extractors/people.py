@@ -1,6 +1,6 @@
 """People named in running text, where blogs name people: acknowledgements ("Thanks to A, B and C"),
 "Name (Org)", "Name of/from Org", talk listings ("Title - Name and Name"), role titles ("BIDS
-Executive Director Kirstie Whitaker", "our People Operations Lead, April Johnson"), "our own Name".
+Executive Director Imelda Sorensen", "our People Operations Lead, April Tennant"), "our own Name".
 Each affiliation the pattern states becomes a relation with its sentence."""
 from __future__ import annotations
 
@@ -50,8 +50,8 @@ def _org_after(text: str, end: int) -> tuple[str, int, int] | None:
 
 
 def _split_role(phrase: str) -> tuple[str, str, str] | None:
-    """"BIDS Executive Director Kirstie Whitaker" -> ("BIDS", "Executive Director", "Kirstie Whitaker");
-    "Josh Greenberg Program Officers" -> ("", "Program Officers", "Josh Greenberg")."""
+    """"KDA Executive Director Imelda Sorensen" -> ("KDA", "Executive Director", "Imelda Sorensen");
+    "Quentin Alder Program Officers" -> ("", "Program Officers", "Quentin Alder")."""
     roles = list(ROLE.finditer(phrase))
     if not roles:
         return None
@@ -81,7 +81,7 @@ def _person(item, text, s, e, name, how, weak=False) -> Mention:
     return Mention(name, "Person", item.link, quote_at(text, s, e), f"{NAME}:{how}", weak=weak)
 
 
-#: what follows a name that makes it software rather than a body: "the LEAP-Pangeo hub"
+#: what follows a name that makes it software rather than a body: "the TIDE-Kelp hub"
 SOFTWARE_AFTER = re.compile(r"^\s+(?:\d{1,2}\s+)?(?:hub|project|platform|library|package|toolkit|service|software)\b", re.I)
 
 
@@ -90,7 +90,7 @@ def _org(item, text, s, e, name, how, weak=True) -> Mention:
     return Mention(name, kind, item.link, quote_at(text, s, e), f"{NAME}:{how}", weak=weak)
 
 
-#: "Julia Kent of NSF NCAR"; the name ends where a white-space run starts (or is the first
+#: "Imelda Sorensen of KDA QWL"; the name ends where a white-space run starts (or is the first
 #: character), so the run is not tried again from each of its characters
 GLUED = re.compile(r"^(.+?)(?:(?<!\s)|(?<=^\s))\s+(?:of|at)\s+(?:the\s+)?(.+)$")
 
@@ -125,7 +125,7 @@ def block_mentions(item: FeedItem, block: Block, publisher: str | None = None) -
             continue
         glued = GLUED.match(phrase)
         if glued and is_person_name(glued.group(1)) and not is_person_name(glued.group(2)):
-            # "Julia Kent of NSF NCAR" reads as one capitalised run
+            # "Imelda Sorensen of KDA QWL" reads as one capitalised run
             pe = s + len(glued.group(1))
             os_ = s + phrase.index(glued.group(2))
             p = _person(item, text, s, pe, glued.group(1), "affiliation")
@@ -149,20 +149,20 @@ def block_mentions(item: FeedItem, block: Block, publisher: str | None = None) -
             continue
         if org:
             p = _person(item, text, s, e, phrase, "affiliation")
-            # "Zach Sailer (Apple)": the pattern names an organisation for sure
+            # "Quentin Alder (Saltreed)": the pattern names an organisation for sure
             o = _org(item, text, org[1], org[2], org[0], "affiliation", weak=False)
             yield p
             yield o
             yield Relation(p, "affiliation", o, item.link, p.quote, f"{NAME}:affiliation")
             continue
         if block.tag == "li" and s == 0 and ACK_FOR.match(text, e):
-            # an acknowledgements list: "Shawn Polson for being the community champion"
+            # an acknowledgements list: "Tessaly Marsh for being the community champion"
             yield _person(item, text, s, e, phrase, "acknowledgement")
             last_end = e
             continue
         nxt = phrases[i + 1] if i + 1 < len(phrases) else None
         if nxt and ROLE_NEXT.fullmatch(text, e, nxt[0]) and _split_role(nxt[2]):
-            # "Liz Vu & Josh Greenberg Program Officers"
+            # "Rosa Lind & Quentin Alder Program Officers"
             yield _person(item, text, s, e, phrase, "role")
             continue
         ss, se = sentence_span(text, s, e)
@@ -170,7 +170,7 @@ def block_mentions(item: FeedItem, block: Block, publisher: str | None = None) -
             ack[ss, se] = bool(ACK.search(text[ss:se]))
         before = text[max(ss, s - 40):s]
         if publisher and re.search(r"\bour own\s+$|\bour (?:[A-Z][\w-]* ){1,4}(?:[A-Z][\w-]*),\s+$", before):
-            # "our own Jim Colliander", "our People Operations Lead, April Johnson": the publisher's people
+            # "our own Tessaly Marsh", "our People Operations Lead, April Tennant": the publisher's people
             p = _person(item, text, s, e, phrase, "our")
             o = _org(item, text, s, e, publisher, "our")
             yield p

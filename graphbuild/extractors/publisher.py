@@ -1,6 +1,6 @@
 """The organisation that publishes the feed, where a post writes its name.
 
-The name comes from the feed's title ("Community | 2i2c", "Example Lab blog"): the part of it that
+The name comes from the feed's title ("Community | 4kda", "Example Lab blog"): the part of it that
 also appears in the site's address, else the title without words like "blog" or "news".
 """
 from __future__ import annotations

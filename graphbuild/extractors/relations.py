@@ -34,7 +34,7 @@ CUE_RX = [(re.compile(rf"\b{c}\b\s+(?:the\s+)?", re.I), p, d) for c, p, d in CUE
 MEMBERS_OF = re.compile(r"\b(?:includes?|including|with) members of\s+", re.I)
 WE = re.compile(r"\b(?:we|our|us)\b", re.I)
 ORG_AT = re.compile(r"^\s*(?:\([^()]{1,15}\)\s*)?at\s+the\s+$")
-#: lower-case names worth relating: "mybinder.org", "nb-cli"
+#: lower-case names worth relating: "tidebinder.org", "kp-cli"
 CODE_NAMES = re.compile(r"(?<![\w@/.-])[a-z][a-z0-9]*(?:[.-][a-z0-9]+)+(?![\w-]|\.\w)")
 #: camel-case names that start lower-case: "fooBar", "pyThing"
 CAMEL_NAMES = re.compile(r"(?<![\w@/.-])[a-z]+[A-Z][A-Za-z0-9]*(?![\w-]|\.\w)")
@@ -134,9 +134,9 @@ def sentence_relations(item: FeedItem, text: str, ss: int, se: int, publisher: s
                 subj = _mention(item, text, cs, ce, subject, "Person")  # "she has been serving on X"
             elif opening and pred in ("funder", "sponsor") and (", " in objs[0][2] or re.match(
                     r",\s+", text[objs[-1][1]:objs[-1][1] + 3])):
-                # "With funding from X, Dask will ...": the funded thing follows the funder
+                # "With funding from X, Kelpie will ...": the funded thing follows the funder
                 first = objs[0]
-                if ", " in first[2]:  # "X, Dask" read as one name
+                if ", " in first[2]:  # "X, Kelpie" read as one name
                     name, rest = first[2].split(", ", 1)
                     objs = [(first[0], first[0] + len(name), name)]
                     later = [(first[1] - len(rest), first[1], rest)]

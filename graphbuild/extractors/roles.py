@@ -488,7 +488,7 @@ ROLE_TITLE = re.compile(rf"((?:[A-Z][\w-]*\s+(?:(?:and|&|of|in)\s+)?){{0,5}}?)(?
 
 
 def _as_role(post: _Post, text: str, s: int, e: int, name: str) -> Iterator[Mention | Relation]:
-    """"hired Name as the Foo Fellow", "welcome Name as our new Executive Council Chair",
+    """"hired Name as the Foo Fellow", "welcome Name as our new Steering Council Chair",
     "introduce Name as our new Community Lead at Example Lab"."""
     m = AS_ROLE.match(text[e:e + 60])
     if not m:
@@ -517,7 +517,7 @@ def _as_role(post: _Post, text: str, s: int, e: int, name: str) -> Iterator[Ment
         yield from post.rel(p, "worksFor", post.m(text, pos, end, post.publisher), text, s, end)
     elif head:
         words = head.split()
-        # "the Matplotlib Software Research Engineering Fellow": the first word names the project
+        # "the Quillpy Software Research Engineering Fellow": the first word names the project
         if words[0].lower() not in COMMON_WORDS and words[0].lower() not in NOT_NAMES:
             yield from post.rel(p, "affiliation", post.m(text, pos, pos + len(words[0]), words[0]), text, s, end)
 
@@ -599,7 +599,7 @@ def _units_and_possessives(post: _Post, text: str, phrases) -> Iterator[Mention 
         if parent.lower() in NOT_NAMES or parent.lower() in COMMON_WORDS or len(head) == len(full.split()):
             continue
         if not any(w.lower() in UNIT_DESCRIPTOR for w in words[len(head):]):
-            continue  # "the Dask team" is Dask itself
+            continue  # "the Kelpie team" is Kelpie itself
         unit = post.m(text, s, e + (tail.end() if tail else 0), full, weak=not tail)
         yield from post.rel(unit, "parentOrganization", post.m(text, s, s + len(parent), parent), text, s, e)
 
@@ -658,12 +658,12 @@ def extract(item: FeedItem, context=None) -> Iterator[Mention | Relation]:
 
 OUR_ROLE = re.compile(rf"\b[Oo]ur\s+(?:new\s+)?((?:[A-Z][\w-]*\s+(?:(?:and|&|of|in)\s+)?){{0,5}}?(?i:{ROLE_NOUN}))\s*,\s+")
 NAME_OUR = re.compile(rf",\s+our\s+(?:new\s+)?(?:(\S+)\s+)?((?:[A-Z][\w-]*\s+(?:(?:and|&|of|in)\s+)?){{0,4}}[A-Z][\w-]*)")
-#: "our Python Packaging Guide": something the publisher makes
+#: "our Field Data Guide": something the publisher makes
 OUR_WORK = re.compile(r"\bour\s+([A-Z][\w-]*\s+(?:[\w-]+\s+){0,3}?(?i:Guide|Handbook|Book|Toolkit|Library|Platform|Hub|Cookbook|"
                       r"Curriculum|Course|Tutorials?|Lessons?|Package|Template|Theme))\b")
-#: "our Editorial Board": a unit of the publisher
+#: "our Review Board": a unit of the publisher
 OUR_UNIT = re.compile(r"\bour\s+((?:[A-Z][\w-]*\s+){1,3}(?:Council|Committee|Board|Team|Working Group))\b")
-#: "Executive Council Chair Ada Byron": a member of the unit
+#: "Steering Council Chair Ada Byron": a member of the unit
 UNIT_ROLE_NAME = re.compile(r"^(.*?\b(?:Council|Committee|Board|Working Group))\s+(?:Co-)?(?:Chair|Member|Lead|Secretary|"
                             r"Treasurer|President|Vice[- ]Chair)\s+(.+)$")
 MAINTAINERS_LIKE = re.compile(r"\bmaintainers?\s+of\s+(?:[\w-]+\s+){0,4}?(?:like|such as|including)\s+")

@@ -2,13 +2,13 @@
 derived from a public download ranking, see graphbuild/data/NOTICE) weighed with how the post writes
 them. A name from the list is a signal, never proof on its own:
 
-- written as code (``<code>flake8</code>``) or installed (``pip install lintquarto``): software;
-- in its own spelling with inner capitals ("NumPy", "GeoPandas", "hvPlot"): software;
-- capitalised inside a sentence and standing alone ("with Matplotlib"), or in lower case ("numpy",
-  "pyarrow"), when the name is not an English word or proper noun;
+- written as code (``<code>tqdm</code>``) or installed (``pip install tabulate``): software;
+- in its own spelling with inner capitals ("SQLAlchemy", "PyYAML", "MarkupSafe"): software;
+- capitalised inside a sentence and standing alone ("with Alembic"), or in lower case ("httpx",
+  "orjson"), when the name is not an English word or proper noun;
 - an English word ("requests", "black", "Sphinx", "Redis") only with more context: code, "the X
   library", an install command, or listed together with software found by the rules above
-  ("Celery/Airflow/Luigi", "pip or conda", "Linters: flake8, pylint, ruff").
+  ("Alembic/SQLAlchemy", "pip or pipx", "Formatters: black, yapf, isort").
 """
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ TOKEN = re.compile(r"(?<![\w@/.#=-])[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*(?
 INSTALLERS = ("pip", "pip3", "conda", "mamba", "micromamba", "pixi", "uv", "pipx")
 INSTALL = re.compile(r"\b(?:pip3?|conda|mamba|micromamba|pixi|uv|pipx)\s+(?:install|add)\s+((?:-{1,2}[\w-]+\s+)*)"
                      r"([A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*)")
-#: words after a name that say it is software: "the rdata package", "Redis server"
+#: words after a name that say it is software: "the tqdm package", "Redis server"
 WHAT = re.compile(r"^\s+(?:(?:Python|R|JavaScript|Julia|Rust|C|C\+\+)\s+)?(?:library|libraries|package|packages|"
                   r"module|toolkit|framework|plugin|extension|linter|formatter|type checker|backend|server|"
                   r"command|CLI|tool|API|project|repository|repo)\b", re.I)
@@ -42,7 +42,7 @@ PACKAGE_AFTER = re.compile(r"^\s+(?:(?:Python|R)\s+)?(?:library|package|module|l
 TOOL_BEFORE = re.compile(r"\b(?:with|using|via|run|runs|running|use|uses|install|installs|installing)\s+$", re.I)
 #: words before a name that say it is an organisation, not its software: "works at X", "joined X"
 ORG_BEFORE = re.compile(r"\b(?:at|from|join(?:ed|s)?)\s+$", re.I)
-#: "something like fastparquet", "tools such as pyarrow": what follows is an example of something
+#: "something like orjson", "tools such as httpx": what follows is an example of something
 LIKE = re.compile(r"\b(?:like|such as|e\.g\.,?|including)\s+$")
 #: separators of a list of names: ", ", " or ", " and ", "/"
 LIST_SEP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+|/)\s*$")
@@ -117,7 +117,7 @@ def _candidates(block: Block, table: dict[str, str]) -> list[tuple[int, int, str
     code_spans = sorted(block.code)
     code_starts = [a for a, _ in code_spans]
     capital_runs = set()
-    for s, e, ph in proper_phrases(text):  # "SciPy, Numba" reads as one run: each part stands alone
+    for s, e, ph in proper_phrases(text):  # "SQLAlchemy, Alembic" reads as one run: each part stands alone
         pos = s
         for piece in ph.split(", "):
             at = text.find(piece, pos)
@@ -126,7 +126,7 @@ def _candidates(block: Block, table: dict[str, str]) -> list[tuple[int, int, str
     out = []
     for s, e, tok, slashed in _tokens(text):
         if tok.endswith((".", "-")) or "." in tok:
-            continue  # "pyproject.toml", "scipy.stats": files and modules, not package names
+            continue  # "pyproject.toml", "tqdm.auto": files and modules, not package names
         flag = table.get(name_key(tok))
         if flag is None and CAMEL.match(tok) and block.tag != "pre" and not _span_at(code_spans, code_starts, s, e) \
                 and not _span_at(links, link_starts, s, e) and not _sentence_start(text, starts, s):
@@ -153,7 +153,7 @@ def _candidates(block: Block, table: dict[str, str]) -> list[tuple[int, int, str
             strength = 2 if (flag == "" or cue or (tool and flag in ("w", "c"))) and low not in NOT_NAMES else 1
         elif len(tok) < 3:
             continue
-        elif re.search(r"[a-z][A-Z]|^[A-Z]{2,}[a-z]", tok):  # NumPy, GeoPandas, hvPlot, PyTorch
+        elif re.search(r"[a-z][A-Z]|^[A-Z]{2,}[a-z]", tok):  # SQLAlchemy, PyYAML, MarkupSafe
             strength = 2 if flag not in ("w", "c") or tok[0].islower() or re.search(r"[a-z][A-Z]", tok) else 1
         elif tok.isupper():
             continue  # acronyms: orgs as often as software
@@ -179,7 +179,7 @@ def _candidates(block: Block, table: dict[str, str]) -> list[tuple[int, int, str
 
 
 def _listed(text: str, cands: list[tuple[int, int, str, int]]) -> list[tuple[int, int, str]]:
-    """Names strong alone, plus weaker names listed next to a strong one ("pip or conda")."""
+    """Names strong alone, plus weaker names listed next to a strong one ("pip or pipx")."""
     keep = [c[3] == 2 for c in cands]
     linked = [i > 0 and len(text[cands[i - 1][1]:c[0]]) <= 7 and bool(LIST_SEP.match(text[cands[i - 1][1]:c[0]]))
               for i, c in enumerate(cands)]  # linked[i]: cands[i - 1] and cands[i] are listed together
