@@ -15,6 +15,7 @@ from .budget import DEFAULT_ITEM_BUDGET
 from .feeds import Limits, parse_feed
 from .errors import FeedError
 from .models import Entity, Feed, FeedItem, Mention, Problem, Quote, Relation
+from .pipeline import ExtractionCache, extract_items
 from .store import new_graph
 from .namespaces import (BASE_URI, GB, KIND_TYPES, OA, OWL, PROV, annotation_iri, community_iri, digest, entity_iri,
                          feed_iri)
@@ -104,14 +105,19 @@ def _dedupe_items(feeds: list[Feed]) -> list[FeedItem]:
 
 def extract(items: Sequence[FeedItem], extractors: Iterable[str] | None = None,
             rules: Iterable[str | Path] = (), item_budget: float | None = None,
-            problems: list[Problem] | None = None) -> tuple[list[Mention], list[Relation]]:
+            problems: list[Problem] | None = None, jobs: int = 1,
+            cache: ExtractionCache | None = None) -> tuple[list[Mention], list[Relation]]:
     """Run the extractors over ``items``; returns (mentions, relations). An item whose extraction
-    spends more than ``item_budget`` CPU seconds is abandoned, with a Problem in ``problems``."""
-    ctx = registry.Context(load_rules(rules))
+    spends more than ``item_budget`` CPU seconds is abandoned, with a Problem in ``problems``.
+    ``jobs`` worker processes share the work (same result whatever their number); a ``cache``
+    (:class:`graphbuild.pipeline.ExtractionCache`) gives back the posts it already extracted."""
     mentions: list[Mention] = []
     relations: list[Relation] = []
-    for out in registry.run_extractors(items, extractors, ctx, item_budget, problems):
-        (relations if isinstance(out, Relation) else mentions).append(out)
+    for ms, rs, overrun in extract_items(items, extractors, rules, item_budget, jobs, cache):
+        mentions += ms
+        relations += rs
+        if overrun is not None and problems is not None:
+            problems.append(overrun)
     mentions += [m for r in relations for m in (r.subject, r.object)]
     return mentions, relations
 
@@ -120,7 +126,8 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
           extractors: Iterable[str] | None = None, rules: Iterable[str | Path] = (),
           base_uri: str = BASE_URI, gazetteer: bool = True, limits: Limits = Limits(),
           cache_dir: Path | None = None, keep_going: bool = False, curation=None, analysis: bool = True,
-          item_budget: float | None = DEFAULT_ITEM_BUDGET) -> Build:
+          item_budget: float | None = DEFAULT_ITEM_BUDGET, jobs: int = 1,
+          store: str | Path | None = None) -> Build:
     """Run the whole pipeline and keep every stage's result (for reports and the CLI).
 
     Args:
@@ -135,6 +142,9 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
         analysis: add the network analysis (hubs, brokers, communities, trends) to the graph.
         item_budget: CPU seconds the extractors may spend on one item; an item that needs more is
             abandoned with a warning (the post stays, without mentions). None or 0: no limit.
+        jobs: worker processes for the extraction (the result is the same whatever the number).
+        store: a folder kept between builds: each post's extraction is cached there and reused
+            while the post and the extractors are unchanged (None: extract every post).
     Raises:
         FeedError, UnknownExtractor, RulesError, CurationError.
     """
@@ -142,9 +152,14 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
     feeds = feeds if feeds is not None else load_feeds(sources, limits, cache_dir, keep_going)
     items = _dedupe_items(feeds)
     overruns: list[Problem] = []
-    mentions, relations = extract(items, extractors, rules, item_budget, overruns)
+    cache = ExtractionCache(store) if store is not None else None
+    mentions, relations = extract(items, extractors, rules, item_budget, overruns, jobs, cache)
+    feed_of: dict[str, Feed] = {}
+    for f in feeds:
+        for i in f.items:
+            feed_of.setdefault(i.link, f)
     for p in overruns:  # each warning goes with the feed of its item
-        next(f for f in feeds if any(i.link == p.where for i in f.items)).problems.append(p)
+        feed_of[p.where].problems.append(p)
     if gazetteer:
         mentions += gazetteer_mentions(items, curate(resolve(mentions, cur), cur, record=False))
     res = curate(resolve(mentions, cur), cur)
@@ -176,7 +191,11 @@ class _Triples:
     or sameAs URL, feed address) becomes an IRI; :meth:`iri` is for IRIs graphbuild mints itself.
     """
 
-    def __init__(self) -> None:
+    #: quads held before they go to the store in one bulk load
+    FLUSH = 100_000
+
+    def __init__(self, store: ox.Store | None = None) -> None:
+        self.store = store if store is not None else ox.Store()
         self.quads: list[ox.Quad] = []
         self._iris: dict[str, ox.NamedNode] = {}
         self._web: dict[str, tuple[ox.NamedNode | None, str]] = {}
@@ -221,6 +240,15 @@ class _Triples:
 
     def add(self, s: ox.NamedNode, p: ox.NamedNode, o) -> None:
         self.quads.append(ox.Quad(s, p, o))
+        if len(self.quads) >= self.FLUSH:
+            self.flush()
+
+    def flush(self) -> ox.Store:
+        """Load the quads collected so far into the store (in bulk) and forget them."""
+        if self.quads:
+            self.store.bulk_extend(self.quads)
+            self.quads = []
+        return self.store
 
     @staticmethod
     def lit(value: str, datatype: ox.NamedNode | None = None) -> ox.Literal:
@@ -381,7 +409,7 @@ def to_graph(feeds: list[Feed], items: list[FeedItem], res: Resolution,
         _add_curation(t, res.curation, res.entities, base_uri)
     if problems is not None:
         problems += t.problems()
-    return new_graph(t.quads, base_uri)
+    return new_graph(store=t.flush(), base_uri=base_uri)
 
 
 CURATION_RULE, ACTION, RULE_TEXT, RULE_SOURCE, MATCHED, DERIVED_FROM, DIFFERENT_FROM = map(_n, (
@@ -424,7 +452,8 @@ def add_analysis(g: Graph, a: Analysis, base_uri: str = BASE_URI) -> Graph:
     """Store a network analysis (:func:`graphbuild.analysis.analyze`) in ``g`` as ``gb:`` triples:
     each community (``gb:Community`` with a ``schema:name``), and per entity its ``gb:community``,
     ``gb:degree``, ``gb:pageRank``, ``gb:betweenness`` and, if any, ``gb:trend``. Returns ``g``."""
-    t = _Triples()
+    store = getattr(g.store, "_inner", None)
+    t = _Triples(store if isinstance(store, ox.Store) else None)
     iris = {}
     for c in a.communities:
         node = iris[c.id] = t.iri(str(community_iri(c.members[0], base_uri)))
@@ -438,13 +467,12 @@ def add_analysis(g: Graph, a: Analysis, base_uri: str = BASE_URI) -> Graph:
         t.add(node, BETWEENNESS, t.lit(f"{e.betweenness:.6f}", DECIMAL))
         if e.trend:
             t.add(node, TREND, t.lit(e.trend))
-    store = getattr(g.store, "_inner", None)
     if isinstance(store, ox.Store):
-        store.bulk_extend(t.quads)
+        t.flush()
     else:
         from rdflib import Literal
         term = lambda x: URIRef(x.value) if isinstance(x, ox.NamedNode) else Literal(
             x.value, datatype=None if x.datatype.value.endswith("#string") else URIRef(x.datatype.value))
-        for q in t.quads:
+        for q in t.flush():
             g.add((term(q.subject), term(q.predicate), term(q.object)))
     return g

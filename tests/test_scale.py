@@ -1,0 +1,100 @@
+"""Parallel and incremental builds give exactly the outputs of a plain build from scratch."""
+import re
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from graphbuild import pipeline
+from graphbuild.cli import cli
+from graphbuild.graph import build
+from graphbuild.sources import default_feed
+
+OUTPUTS = ("graph.ttl", "graph.html", "report.md")
+
+
+def _build(out, *args):
+    r = CliRunner().invoke(cli, ["build", "--out", str(out), "-q", *args])
+    assert r.exit_code == 0, r.output
+    return {name: (out / name).read_bytes() for name in OUTPUTS}
+
+
+@pytest.fixture(scope="module")
+def items_of_feed():
+    """The bundled feed cut into (head, items, tail) as text."""
+    text = default_feed().read_text(encoding="utf-8")
+    items = re.findall(r"<item>.*?</item>", text, flags=re.S)
+    head, tail = text[:text.index(items[0])], text[text.index(items[-1]) + len(items[-1]):]
+    return head, items, tail
+
+
+def test_jobs_do_not_change_the_output(tmp_path):
+    one = _build(tmp_path / "one", "--jobs", "1", "--fresh")
+    two = _build(tmp_path / "two", "--jobs", "2", "--fresh")
+    for name in OUTPUTS:
+        assert one[name] == two[name], f"{name} differs between --jobs 1 and --jobs 2"
+
+
+def test_worker_processes_extract_what_one_process_does():
+    from graphbuild.feeds import parse_feed
+    with open(default_feed(), "rb") as f:
+        items = parse_feed(f, "feed").items
+    serial = list(pipeline.extract_items(items, jobs=1))
+    parallel = list(pipeline.extract_items(items, jobs=2))
+    assert serial == parallel
+    assert sum(len(m) for m, _, _ in serial) > len(items)  # the comparison is not between empty lists
+
+
+def test_rebuild_after_the_feed_gains_changes_and_loses_posts_equals_a_fresh_build(tmp_path, items_of_feed,
+                                                                                   monkeypatch):
+    head, items, tail = items_of_feed
+    old = tmp_path / "old.xml"
+    old.write_text(head + "".join(items[1:]) + tail, encoding="utf-8")  # without the newest post
+    changed = items[5].replace("</title>", " (updated)</title>", 1)
+    assert changed != items[5]
+    new_items = [items[0]] + items[1:5] + [changed] + items[6:9] + items[10:]  # gains 0, changes 5, loses 9
+    new = tmp_path / "new.xml"
+    new.write_text(head + "".join(new_items) + tail, encoding="utf-8")
+
+    state = tmp_path / "state"
+    _build(tmp_path / "inc", str(old), "--store", str(state), "--jobs", "1")
+    calls = []
+    real = pipeline._extract_one
+    monkeypatch.setattr(pipeline, "_extract_one", lambda item, *a: calls.append(item.link) or real(item, *a))
+    again = _build(tmp_path / "inc", str(new), "--store", str(state), "--jobs", "1")
+    monkeypatch.undo()
+    link = lambda it: re.search(r"<link>(.*?)</link>", it).group(1)
+    assert sorted(calls) == sorted([link(items[0]), link(items[5])]), "only the new and the changed post are extracted"
+    fresh = _build(tmp_path / "fresh", str(new), "--fresh", "--jobs", "1")
+    for name in OUTPUTS:
+        assert again[name] == fresh[name], f"{name} of the rebuild differs from a fresh build"
+    posts = {str(t.subject.value) for t in ox.parse(again["graph.ttl"], format=ox.RdfFormat.TURTLE)
+             if t.object == ox.NamedNode("https://schema.org/BlogPosting")}
+    assert link(items[9]) not in posts and link(items[0]) in posts  # the removed post left the graph
+    assert len(posts) == len(new_items)
+    assert b"(updated)" in again["graph.ttl"]
+
+
+def test_fresh_ignores_the_state(tmp_path, monkeypatch):
+    state = tmp_path / "state"
+    build(store=state)
+    calls = []
+    real = pipeline._extract_one
+    monkeypatch.setattr(pipeline, "_extract_one", lambda item, *a: calls.append(item.link) or real(item, *a))
+    build(store=state)
+    assert calls == []  # everything came from the cache
+    _build(tmp_path / "out", "--store", str(state), "--fresh", "--jobs", "1")
+    assert len(calls) == len(re.findall("<item>", default_feed().read_text(encoding="utf-8")))
+
+
+def test_a_change_of_the_rules_invalidates_the_cache(tmp_path, monkeypatch):
+    state = tmp_path / "state"
+    rules = tmp_path / "rules.toml"
+    rules.write_text("", encoding="utf-8")
+    build(store=state, rules=[rules])
+    rules.write_text("# changed\n", encoding="utf-8")
+    calls = []
+    real = pipeline._extract_one
+    monkeypatch.setattr(pipeline, "_extract_one", lambda item, *a: calls.append(item.link) or real(item, *a))
+    build(store=state, rules=[rules])
+    assert calls  # a rules file that changed means every post is extracted again
