@@ -115,7 +115,7 @@ def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, str
     from .feeds import Limits
     from .graph import build as run_build
     from .namespaces import BASE_URI
-    from .pipeline import default_jobs
+    from .pipeline import Progress, default_jobs
     from .report import render_report, summary
     from .sources import default_cache_dir
 
@@ -126,13 +126,17 @@ def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, str
         _clear_state(state)
     cache = None if no_cache else Path(cache_dir) if cache_dir else default_cache_dir()
 
+    progress = Progress(sys.stderr) if not quiet and sys.stderr.isatty() else None
     gc.disable()  # the build allocates millions of small objects and frees none: skip cyclic GC passes
     try:
         b = run_build(list(sources) or None, rules=rules, base_uri=base_uri or BASE_URI, limits=limits,
                       cache_dir=cache, keep_going=len(sources) > 1, curation=curation, analysis=not no_analysis,
-                      item_budget=item_budget, jobs=jobs or default_jobs(), store=state)
+                      item_budget=item_budget, jobs=jobs or default_jobs(), store=state,
+                      progress=progress)
     finally:
         gc.enable()
+        if progress is not None:
+            progress.close()
     written = [write_atomic(out / "graph.ttl", serialize(b.graph, "ttl")),
                write_atomic(out / "report.md", render_report(b).encode("utf-8"))]
     if not no_html:

@@ -105,15 +105,16 @@ def _dedupe_items(feeds: list[Feed]) -> list[FeedItem]:
 
 def extract(items: Sequence[FeedItem], extractors: Iterable[str] | None = None,
             rules: Iterable[str | Path] = (), item_budget: float | None = None,
-            problems: list[Problem] | None = None, jobs: int = 1,
-            cache: ExtractionCache | None = None) -> tuple[list[Mention], list[Relation]]:
+            problems: list[Problem] | None = None, jobs: int = 1, cache: ExtractionCache | None = None,
+            progress=None) -> tuple[list[Mention], list[Relation]]:
     """Run the extractors over ``items``; returns (mentions, relations). An item whose extraction
     spends more than ``item_budget`` CPU seconds is abandoned, with a Problem in ``problems``.
     ``jobs`` worker processes share the work (same result whatever their number); a ``cache``
-    (:class:`graphbuild.pipeline.ExtractionCache`) gives back the posts it already extracted."""
+    (:class:`graphbuild.pipeline.ExtractionCache`) gives back the posts it already extracted;
+    ``progress(done, total)`` is called after each item."""
     mentions: list[Mention] = []
     relations: list[Relation] = []
-    for ms, rs, overrun in extract_items(items, extractors, rules, item_budget, jobs, cache):
+    for ms, rs, overrun in extract_items(items, extractors, rules, item_budget, jobs, cache, progress):
         mentions += ms
         relations += rs
         if overrun is not None and problems is not None:
@@ -127,7 +128,7 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
           base_uri: str = BASE_URI, gazetteer: bool = True, limits: Limits = Limits(),
           cache_dir: Path | None = None, keep_going: bool = False, curation=None, analysis: bool = True,
           item_budget: float | None = DEFAULT_ITEM_BUDGET, jobs: int = 1,
-          store: str | Path | None = None) -> Build:
+          store: str | Path | None = None, progress=None) -> Build:
     """Run the whole pipeline and keep every stage's result (for reports and the CLI).
 
     Args:
@@ -145,6 +146,7 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
         jobs: worker processes for the extraction (the result is the same whatever the number).
         store: a folder kept between builds: each post's extraction is cached there and reused
             while the post and the extractors are unchanged (None: extract every post).
+        progress: called as ``progress(done, total)`` after each post's extraction.
     Raises:
         FeedError, UnknownExtractor, RulesError, CurationError.
     """
@@ -153,7 +155,7 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
     items = _dedupe_items(feeds)
     overruns: list[Problem] = []
     cache = ExtractionCache(store) if store is not None else None
-    mentions, relations = extract(items, extractors, rules, item_budget, overruns, jobs, cache)
+    mentions, relations = extract(items, extractors, rules, item_budget, overruns, jobs, cache, progress)
     feed_of: dict[str, Feed] = {}
     for f in feeds:
         for i in f.items:

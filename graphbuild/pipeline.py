@@ -23,7 +23,7 @@ import sqlite3
 import zlib
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from . import extractors as registry
 from .models import FeedItem, Mention, Problem, Relation
@@ -86,9 +86,11 @@ def _run(items: list[FeedItem], extractors, rules, budget, jobs: int) -> Iterato
 
 def extract_items(items: Sequence[FeedItem], extractors: Iterable[str] | None = None,
                   rules: Iterable[str | Path] = (), item_budget: float | None = None, jobs: int = 1,
-                  cache: ExtractionCache | None = None) -> Iterator[Result]:
+                  cache: ExtractionCache | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> Iterator[Result]:
     """One :data:`Result` per item, in the items' order: from ``cache`` when it holds the item,
-    else extracted (in ``jobs`` worker processes) and stored in ``cache``."""
+    else extracted (in ``jobs`` worker processes) and stored in ``cache``. ``progress(done, total)``
+    is called after each item."""
     extractors = list(extractors) if extractors is not None else None
     rules = [str(r) for r in rules]
     for name in extractors if extractors is not None else registry.names():
@@ -102,6 +104,8 @@ def extract_items(items: Sequence[FeedItem], extractors: Iterable[str] | None = 
     todo = [i for n, i in enumerate(items) if n not in found]
     fresh = _run(todo, extractors, rules, item_budget, jobs)
     for n, item in enumerate(items):
+        if progress is not None:
+            progress(n + 1, len(items))
         if n in found:
             yield found.pop(n)
             continue
@@ -189,3 +193,29 @@ class ExtractionCache:
         db.commit()
         db.close()
         self._db = None
+
+
+class Progress:
+    """A one-line progress report on a terminal (stderr): posts extracted, posts/s and the time
+    left; silent for the first ``after`` seconds, so short builds print nothing."""
+
+    def __init__(self, stream, after: float = 2.0, every: float = 0.25) -> None:
+        import time
+        self.stream, self.after, self.every, self.clock = stream, after, every, time.monotonic
+        self.start = self.last = self.clock()
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        now = self.clock()
+        if now - self.start < self.after or (now - self.last < self.every and done < total):
+            return
+        self.last, self.shown = now, True
+        rate = done / max(now - self.start, 1e-9)
+        left = (total - done) / rate if rate else 0
+        self.stream.write(f"\rextracting: {done}/{total} posts, {rate:.0f} posts/s, {left:.0f} s left   ")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\r" + " " * 70 + "\r")
+            self.stream.flush()

@@ -98,3 +98,17 @@ def test_a_change_of_the_rules_invalidates_the_cache(tmp_path, monkeypatch):
     monkeypatch.setattr(pipeline, "_extract_one", lambda item, *a: calls.append(item.link) or real(item, *a))
     build(store=state, rules=[rules])
     assert calls  # a rules file that changed means every post is extracted again
+
+
+def test_progress_shows_only_on_long_work():
+    import io
+    quiet, shown = io.StringIO(), io.StringIO()
+    early = pipeline.Progress(quiet, after=3600)
+    late = pipeline.Progress(shown, after=0, every=0)
+    for n in range(1, 11):
+        early(n, 10)
+        late(n, 10)
+    early.close()
+    late.close()
+    assert quiet.getvalue() == ""
+    assert "10/10 posts" in shown.getvalue() and shown.getvalue().endswith("\r")
