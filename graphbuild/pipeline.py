@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import multiprocessing.pool
 import os
 import pickle
 import sqlite3
@@ -33,6 +34,8 @@ from .rules import load_rules
 Result = tuple[list[Mention], list[Relation], Problem | None]
 #: items per task sent to a worker
 CHUNK = 64
+#: fewer posts to extract than this: no worker processes (starting them costs more than they save)
+MIN_PARALLEL = 2 * CHUNK
 #: cache format; bump when :data:`Result` changes shape
 FORMAT = "1"
 
@@ -67,7 +70,7 @@ def default_jobs() -> int:
 
 
 def _run(items: list[FeedItem], extractors, rules, budget, jobs: int) -> Iterator[Result]:
-    if jobs <= 1 or len(items) < 2:
+    if jobs <= 1 or len(items) < max(2, MIN_PARALLEL):
         _init(extractors, rules, budget)
         try:
             for item in items:

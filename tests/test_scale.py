@@ -28,19 +28,30 @@ def items_of_feed():
     return head, items, tail
 
 
-def test_jobs_do_not_change_the_output(tmp_path):
+@pytest.fixture
+def parallel_even_when_small(monkeypatch):
+    """Worker processes even for the few posts of the bundled feed."""
+    monkeypatch.setattr(pipeline, "MIN_PARALLEL", 2)
+
+
+def test_jobs_do_not_change_the_output(tmp_path, parallel_even_when_small):
     one = _build(tmp_path / "one", "--jobs", "1", "--fresh")
     two = _build(tmp_path / "two", "--jobs", "2", "--fresh")
     for name in OUTPUTS:
         assert one[name] == two[name], f"{name} differs between --jobs 1 and --jobs 2"
 
 
-def test_worker_processes_extract_what_one_process_does():
+def test_worker_processes_extract_what_one_process_does(parallel_even_when_small, monkeypatch):
     from graphbuild.feeds import parse_feed
     with open(default_feed(), "rb") as f:
         items = parse_feed(f, "feed").items
     serial = list(pipeline.extract_items(items, jobs=1))
+    started = []
+    real_pool = pipeline.multiprocessing.pool.Pool.__init__
+    monkeypatch.setattr(pipeline.multiprocessing.pool.Pool, "__init__",
+                        lambda self, n, *a, **k: started.append(n) or real_pool(self, n, *a, **k))
     parallel = list(pipeline.extract_items(items, jobs=2))
+    assert started == [2]  # the work went to two worker processes
     assert serial == parallel
     assert sum(len(m) for m, _, _ in serial) > len(items)  # the comparison is not between empty lists
 
@@ -112,3 +123,25 @@ def test_progress_shows_only_on_long_work():
     late.close()
     assert quiet.getvalue() == ""
     assert "10/10 posts" in shown.getvalue() and shown.getvalue().endswith("\r")
+
+
+def test_the_budget_still_stops_a_post_inside_a_worker_process(parallel_even_when_small, monkeypatch):
+    """Workers run extraction on their main thread, where the CPU-time timer can interrupt it."""
+    import time
+    from dataclasses import replace
+
+    from graphbuild import extractors
+    from graphbuild.models import Feed
+    from test_budget import FEED, SLOW, _slow_module, adversarial_item
+
+    monkeypatch.setitem(extractors._registry, "slow", _slow_module("loop"))
+    text = "Thanks to Jane Doe (Example University) for the talk."
+    links = ["https://lab.example/a", SLOW, "https://lab.example/b", "https://lab.example/c"]
+    posts = [replace(adversarial_item(text, n), id=link, link=link, title=f"Post {n}") for n, link in enumerate(links)]
+    start = time.monotonic()
+    b = build(feeds=[Feed(FEED, posts)], item_budget=0.5, jobs=2, analysis=False)
+    assert time.monotonic() - start < 60
+    warnings = [p for p in b.problems if "abandoned" in p.reason]
+    assert [w.where for w in warnings] == [SLOW]
+    found = {m.post for m in b.resolution.of if m.name == "Jane Doe" and not m.extractor.startswith("gazetteer")}
+    assert found == set(links) - {SLOW}
