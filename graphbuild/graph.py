@@ -276,12 +276,26 @@ KIND_NODES = {k: tuple(map(_n, types)) for k, (_, types) in KIND_TYPES.items()}
 RELATION_NODES = {k: _n(v) for k, v in RELATIONS.items()}
 
 
-def _add_evidence(t: _Triples, anno: ox.NamedNode, post: ox.NamedNode, q: Quote, extractor: str) -> None:
+#: one oa:SpecificResource target and one TextQuoteSelector per distinct quote of a post, shared by
+#: the annotations of every extractor that read the same words there (docs/vocabulary.md); False:
+#: one of each per annotation, as before (kept to test that both give the same answers)
+SHARE_QUOTES = True
+
+
+def _add_evidence(t: _Triples, anno: ox.NamedNode, post: ox.NamedNode, q: Quote, extractor: str,
+                  seen: set, base_uri: str) -> None:
     """One oa:Annotation per (post, quoted sentence, extractor); bodies are added by the caller."""
-    target, selector = t.iri(f"{anno.value}-target"), t.iri(f"{anno.value}-selector")
+    if SHARE_QUOTES:
+        quote = annotation_iri("quote", post.value, q.exact, q.prefix, q.suffix, base_uri=base_uri)
+        target, selector = t.iri(f"{quote}-target"), t.iri(f"{quote}-selector")
+    else:
+        target, selector = t.iri(f"{anno.value}-target"), t.iri(f"{anno.value}-selector")
     t.add(anno, TYPE, ANNOTATION)
     t.add(anno, HAS_TARGET, target)
     t.add(anno, EXTRACTOR, t.lit(extractor))
+    if target in seen:
+        return
+    seen.add(target)
     t.add(target, HAS_SOURCE, post)
     t.add(target, HAS_SELECTOR, selector)
     t.add(selector, TYPE, QUOTE_SELECTOR)
@@ -296,7 +310,7 @@ def _annotation(t: _Triples, seen: set, post: str, q: Quote, extractor: str, bas
     anno = t.iri(str(annotation_iri(post, q.exact, extractor, base_uri=base_uri)))
     if anno not in seen:
         seen.add(anno)
-        _add_evidence(t, anno, _post_node(t, post, base_uri), q, extractor)
+        _add_evidence(t, anno, _post_node(t, post, base_uri), q, extractor, seen, base_uri)
     return anno
 
 
