@@ -9,12 +9,13 @@ run in any process and be kept between builds:
   has its timer.
 * :class:`ExtractionCache` keeps each post's mentions and relations in a SQLite file, keyed by a hash
   of the post (everything an extractor sees but the feed's file name or URL) and of the extraction's version (the source of the
-  package and its word lists, the URL rules, the extractor names and the budget). A rebuild extracts
+  extractors and the modules they import, the word lists, the URL rules, the extractor names and the budget). A rebuild extracts
   only new or changed posts; resolution, the graph and the outputs are made again from all posts, so
   the result equals a build from scratch. A post whose extraction overran its budget is not cached.
 """
 from __future__ import annotations
 
+import ast
 import hashlib
 import multiprocessing
 import multiprocessing.pool
@@ -120,17 +121,43 @@ def extract_items(items: Sequence[FeedItem], extractors: Iterable[str] | None = 
         cache.finish(keys)
 
 
+def _imported(files: list[Path], pkg: Path) -> list[Path]:
+    """``files`` and every module of the package they import, directly or not (relative imports)."""
+    seen, todo = set(), list(files)
+    while todo:
+        f = todo.pop()
+        if f in seen or not f.exists():
+            continue
+        seen.add(f)
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = f.parent
+                for _ in range(node.level - 1):
+                    base = base.parent
+                parts = (node.module or "").split(".") if node.module else []
+                target = base.joinpath(*parts)
+                names = [a.name for a in node.names] if not parts or target.is_dir() else []
+                todo += [target.with_suffix(".py"), target / "__init__.py"]
+                todo += [p for n in names for p in (target / f"{n}.py", target / n / "__init__.py")]
+    return sorted(p for p in seen if pkg in p.parents or p.parent == pkg)
+
+
 def _version(extractors, rules, budget) -> str:
-    """A hash of everything besides the item that an extraction depends on."""
+    """A hash of everything besides the item that an extraction depends on: the source of the
+    extractors and of every module of the package they import, the word lists and URL rules
+    (``graphbuild/data/*.toml``, ``*.tsv``), the extra rules files, the extractor names, the budget."""
     h = hashlib.sha256(FORMAT.encode())
     pkg = Path(__file__).resolve().parent
-    files = sorted(p for p in pkg.rglob("*") if p.suffix in (".py", ".toml", ".txt", ".csv") and "__pycache__" not in p.parts)
+    roots = [Path(__file__).resolve(), pkg / "budget.py"]
     for name in extractors if extractors is not None else registry.names():
         mod = registry.get(name)
         f = getattr(mod, "__file__", None)
         h.update(f"extractor {name} {mod.__name__}\n".encode())
-        if f and Path(f).resolve().parent != pkg / "extractors":
-            files.append(Path(f))
+        if f:
+            roots.append(Path(f).resolve())
+    outside = [f for f in roots if pkg not in f.parents]
+    files = _imported([f for f in roots if pkg in f.parents], pkg) + outside
+    files += sorted(p for p in (pkg / "data").glob("*") if p.suffix in (".toml", ".tsv"))
     for f in files + [Path(r) for r in rules]:
         h.update(f"{f.name}\n".encode())
         h.update(f.read_bytes())

@@ -169,3 +169,14 @@ def test_shared_quote_selectors_give_every_bundled_query_the_same_rows(monkeypat
             assert rows(lean.graph, name, params) == before, (name, params)
             compared += len(before)
     assert compared > 100  # the queries answer something
+
+
+def test_the_cache_version_covers_what_extraction_imports_and_not_the_later_stages():
+    from pathlib import Path
+
+    from graphbuild import extractors
+    pkg = Path(pipeline.__file__).resolve().parent
+    files = {str(f.relative_to(pkg)) for f in pipeline._imported(
+        [Path(pipeline.__file__).resolve()] + [Path(extractors.get(n).__file__) for n in extractors.names()], pkg)}
+    assert {"extractors/__init__.py", "extractors/people.py", "names.py", "text.py", "models.py", "budget.py"} <= files
+    assert not files & {"graph.py", "resolve.py", "export.py", "analysis.py", "cli.py"}
