@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import logging
 import multiprocessing
 import multiprocessing.pool
 import os
@@ -41,6 +42,7 @@ MIN_PARALLEL = 2 * CHUNK
 FORMAT = "1"
 
 _worker: dict = {}
+log = logging.getLogger(__name__)
 
 
 def _extract_one(item: FeedItem, names, ctx, budget) -> Result:
@@ -178,8 +180,17 @@ class ExtractionCache:
     def start(self, extractors, rules, budget) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.version = _version(extractors, rules, budget)
+        try:
+            self._open()
+        except sqlite3.DatabaseError:  # not a cache this version can read (damaged, or not SQLite)
+            log.warning("%s: not a readable extraction cache; starting a new one", self.path)
+            self.path.unlink(missing_ok=True)
+            self._open()
+
+    def _open(self) -> None:
         self._db = sqlite3.connect(self.path)
         self._db.execute("CREATE TABLE IF NOT EXISTS extraction (key TEXT PRIMARY KEY, result BLOB)")
+        self._db.execute("SELECT count(*) FROM extraction").fetchone()
 
     def key(self, item: FeedItem) -> str:
         """The hash of the item as the extractors see it, but for where its feed was read from (a

@@ -4,6 +4,7 @@ import re
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT
 
 from graphbuild import pipeline
 from graphbuild.cli import cli
@@ -180,3 +181,12 @@ def test_the_cache_version_covers_what_extraction_imports_and_not_the_later_stag
         [Path(pipeline.__file__).resolve()] + [Path(extractors.get(n).__file__) for n in extractors.names()], pkg)}
     assert {"extractors/__init__.py", "extractors/people.py", "names.py", "text.py", "models.py", "budget.py"} <= files
     assert not files & {"graph.py", "resolve.py", "export.py", "analysis.py", "cli.py"}
+
+
+def test_a_damaged_cache_is_replaced_not_fatal(tmp_path):
+    state = tmp_path / "state"
+    state.mkdir()
+    (state / "extraction.sqlite").write_bytes(b"this is not a database" * 100)
+    out = _build(tmp_path / "out", "--store", str(state), "--jobs", "1")
+    assert out["graph.ttl"] == (ROOT / "output" / "graph.ttl").read_bytes()
+    assert (state / "extraction.sqlite").read_bytes()[:16] == b"SQLite format 3\x00"
