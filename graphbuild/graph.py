@@ -203,6 +203,8 @@ class _Triples:
         self._web: dict[str, tuple[ox.NamedNode | None, str]] = {}
         #: item (or feed) -> {link as read: what was done to it}, for one warning each
         self.notes: dict[str, dict[str, str]] = {}
+        #: (post, exact, extractor) -> the quote its annotation shows (see :func:`_first_quotes`)
+        self.quotes: dict[tuple[str, str, str], Quote] = {}
 
     def iri(self, value: str) -> ox.NamedNode:
         node = self._iris.get(value)
@@ -310,6 +312,7 @@ def _annotation(t: _Triples, seen: set, post: str, q: Quote, extractor: str, bas
     anno = t.iri(str(annotation_iri(post, q.exact, extractor, base_uri=base_uri)))
     if anno not in seen:
         seen.add(anno)
+        q = t.quotes.get((post, q.exact, extractor), q)
         _add_evidence(t, anno, _post_node(t, post, base_uri), q, extractor, seen, base_uri)
     return anno
 
@@ -387,6 +390,21 @@ def _add_relation(t: _Triples, s: str, pred: str, o: str, r: Relation, seen: set
     t.add(_annotation(t, seen, r.post, r.quote, r.extractor, base_uri), HAS_BODY, stmt)
 
 
+def _first_quotes(res: Resolution, relations) -> dict[tuple[str, str, str], Quote]:
+    """One quote per annotation (post, exact text, extractor): the same words can be read twice in
+    a post, with other context around them; the least (prefix, suffix) is shown, whatever order the
+    mentions come in (it varies with Python's string hashing from one process to the next)."""
+    best: dict[tuple[str, str, str], Quote] = {}
+    found = [(m.post, m.quote, m.extractor) for e in res.entities.values() for m in e.mentions]
+    found += [(r.post, r.quote, r.extractor) for *_, r in relations]
+    for post, q, extractor in found:
+        key = (post, q.exact, extractor)
+        old = best.get(key)
+        if old is None or (q.prefix, q.suffix) < (old.prefix, old.suffix):
+            best[key] = q
+    return best
+
+
 def to_graph(feeds: list[Feed], items: list[FeedItem], res: Resolution,
              relations: list[tuple[str, str, str, Relation]], base_uri: str = BASE_URI,
              problems: list[Problem] | None = None) -> Graph:
@@ -417,6 +435,7 @@ def to_graph(feeds: list[Feed], items: list[FeedItem], res: Resolution,
         _add_post(t, item, feed, base_uri)
         _add_citations(t, item, posts, base_uri)
     seen: set = set()
+    t.quotes = _first_quotes(res, relations)
     for e in res.entities.values():
         _add_entity(t, e, seen, base_uri)
     for s, pred, o, r in relations:
