@@ -6,8 +6,12 @@ For each size it generates a deterministic synthetic feed (benchmarks/gen_feed.p
 each in its own process, `repeat` times:
   floor  lxml alone: iterparse the feed, parse every description with lxml's HTML parser, walk
          every link (the least any reader of these posts must do);
-  build  `graphbuild build FEED --no-html -q` (Turtle + report), and once with the HTML page;
-and prints medians of wall time and peak RSS (ru_maxrss of that process) as a Markdown table.
+  build  `graphbuild build FEED --no-html -q --fresh --jobs J` (Turtle + report; J default: the
+         number of cores), and once with the HTML page;
+  +100   the same feed with 100 more posts, built on the state the build kept (`--store`): only
+         the new posts are extracted (an incremental build);
+and prints medians of wall time and peak RSS (ru_maxrss of that process: on Linux the largest of
+the process and its worker processes, not their sum) as a Markdown table.
 """
 from __future__ import annotations
 
@@ -76,6 +80,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--reader-posts", type=int, default=40000,
                     help="posts of the big feed (40000 posts is about 210 MB) for the reader's memory; 0 skips it")
     a = ap.parse_args()
@@ -84,21 +89,30 @@ def main() -> None:
     gb = [py, "-m", "graphbuild"]
     rows = []
     for n in a.sizes:
-        feed = OUT / f"feed-{n}.xml"
-        if not feed.exists():
-            subprocess.run([py, str(HERE / "gen_feed.py"), str(n), str(feed)], check=True)
+        feed, more = OUT / f"feed-{n}.xml", OUT / f"feed-{n + 100}.xml"
+        for size, path in ((n, feed), (n + 100, more)):  # the first n posts of both are the same
+            if not path.exists():
+                subprocess.run([py, str(HERE / "gen_feed.py"), str(size), str(path)], check=True)
+        jobs = ["--jobs", str(a.jobs)]
         with tempfile.TemporaryDirectory() as tmp:
             floor = median_of([py, "-c", FLOOR, str(feed)], a.repeat)
-            build = median_of(gb + ["build", str(feed), "--out", tmp, "--no-html", "-q"], a.repeat)
-            full = median_of(gb + ["build", str(feed), "--out", tmp, "-q"], 1 if n > 2000 else a.repeat)
+            build = median_of(gb + ["build", str(feed), "--out", tmp, "--no-html", "-q", "--fresh"] + jobs, a.repeat)
+            full = median_of(gb + ["build", str(feed), "--out", tmp, "-q", "--fresh"] + jobs, 1 if n > 2000 else a.repeat)
             triples = sum(1 for _ in open(Path(tmp) / "graph.ttl", encoding="utf-8"))
-        rows.append((n, feed.stat().st_size / 2**20, floor, build, full, triples))
+            incremental = []
+            for _ in range(a.repeat):
+                subprocess.run(gb + ["build", str(feed), "--out", tmp, "--no-html", "-q"] + jobs, check=True)
+                incremental.append(timed(gb + ["build", str(more), "--out", tmp, "--no-html", "-q"] + jobs))
+            plus = statistics.median(r[0] for r in incremental), statistics.median(r[1] for r in incremental)
+        rows.append((n, feed.stat().st_size / 2**20, floor, build, full, triples, plus))
         print(f"{n} posts done", file=sys.stderr)
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, medians of {a.repeat} runs\n")
-    print("| posts | feed MB | floor s | floor MiB | build s | posts/s | x floor | build MiB | build+html s | build+html MiB | Turtle lines |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for n, mb, (fs, fm), (bs, bm), (hs, hm), lines in rows:
-        print(f"| {n} | {mb:.1f} | {fs:.2f} | {fm:.0f} | {bs:.2f} | {n / bs:.0f} | {bs / fs:.1f} | {bm:.0f} | {hs:.2f} | {hm:.0f} | {lines} |")
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, --jobs {a.jobs}, medians of {a.repeat} runs\n")
+    print("| posts | feed MB | floor s | floor MiB | build s | posts/s | x floor | build MiB | build+html s | build+html MiB "
+          "| Turtle lines | +100 posts s | +100 MiB |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for n, mb, (fs, fm), (bs, bm), (hs, hm), lines, (ps, pm) in rows:
+        print(f"| {n} | {mb:.1f} | {fs:.2f} | {fm:.0f} | {bs:.2f} | {n / bs:.0f} | {bs / fs:.1f} | {bm:.0f} | {hs:.2f} "
+              f"| {hm:.0f} | {lines} | {ps:.2f} | {pm:.0f} |")
     if a.reader_posts:
         print(reader_memory(a.reader_posts, a.repeat))
 

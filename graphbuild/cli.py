@@ -97,10 +97,15 @@ def cli():
 @click.option("--cache-dir", type=click.Path(), default=None,
               help="Cache for fetched feeds (conditional GET). Default: ~/.cache/graphbuild/http.")
 @click.option("--no-cache", is_flag=True, help="Do not cache fetched feeds.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes for the extraction (same output whatever the number). Default: the number of cores.")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False), default=None,
+              help="Folder kept between builds: a rebuild extracts only new or changed posts. Default: OUT/.graphbuild.")
+@click.option("--fresh", is_flag=True, help="Ignore (and replace) the state kept in --store: extract every post.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors and warnings.")
 @_errors
 def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, strict, max_feed_bytes, max_items,
-          max_description_bytes, item_budget, cache_dir, no_cache, quiet):
+          max_description_bytes, item_budget, cache_dir, no_cache, jobs, store_dir, fresh, quiet):
     """Build the graph from feeds (paths, - for stdin, http(s) URLs; default: the bundled 2i2c feed).
 
     Example: graphbuild build feed.xml https://example.org/index.xml --out output
@@ -111,20 +116,28 @@ def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, str
     from .graph import build as run_build
     from .namespaces import BASE_URI
     from .network import to_networkx
+    from .pipeline import Progress, default_jobs
     from .report import render_report, render_report_html, summary
     from .sources import default_cache_dir
 
     limits = Limits(max_feed_bytes, max_items, max_description_bytes)
+    out = Path(out_dir)
+    state = Path(store_dir) if store_dir else out / STATE_DIR
+    if fresh and state.exists():
+        _clear_state(state)
     cache = None if no_cache else Path(cache_dir) if cache_dir else default_cache_dir()
 
+    progress = Progress(sys.stderr) if not quiet and sys.stderr.isatty() else None
     gc.disable()  # the build allocates millions of small objects and frees none: skip cyclic GC passes
     try:
         b = run_build(list(sources) or None, rules=rules, base_uri=base_uri or BASE_URI, limits=limits,
                       cache_dir=cache, keep_going=len(sources) > 1, curation=curation, analysis=not no_analysis,
-                      item_budget=item_budget)
+                      item_budget=item_budget, jobs=jobs or default_jobs(), store=state,
+                      progress=progress)
     finally:
         gc.enable()
-    out = Path(out_dir)
+        if progress is not None:
+            progress.close()
     G = to_networkx(b.graph)  # one networkx form for the HTML report and the page
     written = [write_atomic(out / "graph.ttl", serialize(b.graph, "ttl")),
                write_atomic(out / "report.md", render_report(b).encode("utf-8")),
@@ -138,6 +151,16 @@ def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, str
         _print_summary(summary(b), written, time.perf_counter() - t0)
     if strict and b.problems:
         sys.exit(EXIT_WARNINGS)
+
+
+#: the folder under --out where a build keeps its state (--store)
+STATE_DIR = ".graphbuild"
+
+
+def _clear_state(state: Path) -> None:
+    """Remove what a build keeps in ``state`` (only its own files: --store may name any folder)."""
+    for name in ("extraction.sqlite", "extraction.sqlite-journal"):
+        (state / name).unlink(missing_ok=True)
 
 
 def _print_summary(s: dict, written: list[Path], seconds: float) -> None:

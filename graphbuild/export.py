@@ -55,6 +55,17 @@ def _sort_key(t: ox.Triple) -> tuple:
     return (str(t.subject), t.predicate != _RDF_TYPE, t.predicate.value, isinstance(t.object, ox.Literal), str(t.object))
 
 
+def _store_triples(store: ox.Store):
+    """The store's triples in the fixed output order, a subject at a time: the whole graph is never
+    held as a Python list (at 10,000 posts, millions of triples and their sort keys)."""
+    subjects = [row[0] for row in store.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }")]
+    subjects.sort(key=str)
+    for s in subjects:
+        triples = [q.triple for q in store.quads_for_pattern(s, None, None, None)]
+        triples.sort(key=_sort_key)
+        yield from triples
+
+
 def to_oxigraph(g: Graph) -> list[ox.Triple]:
     """The triples of ``g`` as pyoxigraph triples, in the fixed output order."""
     store = getattr(g.store, "_inner", None)  # oxrdflib's OxigraphStore: read its quads natively
@@ -92,10 +103,11 @@ def serialize(g: Graph, fmt: str = "ttl") -> bytes:
         buf = io.BytesIO()
         write_graphml(to_networkx(g), buf)
         return buf.getvalue()
-    triples = to_oxigraph(g)
+    store = getattr(g.store, "_inner", None)
+    triples = _store_triples(store) if isinstance(store, ox.Store) else to_oxigraph(g)
     oxfmt = FORMATS[fmt][1]
     if oxfmt is ox.RdfFormat.TRIG:
-        triples = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+        triples = (ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
     prefixes = prefixes_of(g) if fmt in ("ttl", "trig", "jsonld") else None
     if fmt == "jsonld":
         return _compact_jsonld(triples, prefixes)
@@ -134,11 +146,17 @@ def _sorted_sets(x, key: str = ""):
 
 def _sorted_header(data: bytes) -> bytes:
     """Put the ``@prefix`` lines in a fixed order (the writer keeps them in a hash map)."""
-    lines = data.split(b"\n")
-    n = 0
-    while n < len(lines) and lines[n].startswith(b"@prefix "):
-        n += 1
-    return b"\n".join(sorted(lines[:n]) + lines[n:])
+    end = 0  # the end of the header (only the header is split: the rest may be hundreds of MB)
+    while data.startswith(b"@prefix ", end):
+        nl = data.find(b"\n", end)
+        end = len(data) if nl < 0 else nl + 1
+    if end == 0:
+        return data
+    head = data[:end].split(b"\n")
+    if head[-1] == b"":
+        head.pop()
+        return b"\n".join(sorted(head)) + b"\n" + data[end:]
+    return b"\n".join(sorted(head))
 
 
 def _umask() -> int:

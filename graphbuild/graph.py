@@ -15,6 +15,7 @@ from .budget import DEFAULT_ITEM_BUDGET
 from .feeds import Limits, parse_feed
 from .errors import FeedError
 from .models import Entity, Feed, FeedItem, Mention, Problem, Quote, Relation
+from .pipeline import ExtractionCache, extract_items
 from .store import new_graph
 from .namespaces import (BASE_URI, GB, KIND_TYPES, OA, OWL, PROV, annotation_iri, community_iri, digest, entity_iri,
                          feed_iri)
@@ -104,14 +105,20 @@ def _dedupe_items(feeds: list[Feed]) -> list[FeedItem]:
 
 def extract(items: Sequence[FeedItem], extractors: Iterable[str] | None = None,
             rules: Iterable[str | Path] = (), item_budget: float | None = None,
-            problems: list[Problem] | None = None) -> tuple[list[Mention], list[Relation]]:
+            problems: list[Problem] | None = None, jobs: int = 1, cache: ExtractionCache | None = None,
+            progress=None) -> tuple[list[Mention], list[Relation]]:
     """Run the extractors over ``items``; returns (mentions, relations). An item whose extraction
-    spends more than ``item_budget`` CPU seconds is abandoned, with a Problem in ``problems``."""
-    ctx = registry.Context(load_rules(rules))
+    spends more than ``item_budget`` CPU seconds is abandoned, with a Problem in ``problems``.
+    ``jobs`` worker processes share the work (same result whatever their number); a ``cache``
+    (:class:`graphbuild.pipeline.ExtractionCache`) gives back the posts it already extracted;
+    ``progress(done, total)`` is called after each item."""
     mentions: list[Mention] = []
     relations: list[Relation] = []
-    for out in registry.run_extractors(items, extractors, ctx, item_budget, problems):
-        (relations if isinstance(out, Relation) else mentions).append(out)
+    for ms, rs, overrun in extract_items(items, extractors, rules, item_budget, jobs, cache, progress):
+        mentions += ms
+        relations += rs
+        if overrun is not None and problems is not None:
+            problems.append(overrun)
     mentions += [m for r in relations for m in (r.subject, r.object)]
     return mentions, relations
 
@@ -120,7 +127,8 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
           extractors: Iterable[str] | None = None, rules: Iterable[str | Path] = (),
           base_uri: str = BASE_URI, gazetteer: bool = True, limits: Limits = Limits(),
           cache_dir: Path | None = None, keep_going: bool = False, curation=None, analysis: bool = True,
-          item_budget: float | None = DEFAULT_ITEM_BUDGET) -> Build:
+          item_budget: float | None = DEFAULT_ITEM_BUDGET, jobs: int = 1,
+          store: str | Path | None = None, progress=None) -> Build:
     """Run the whole pipeline and keep every stage's result (for reports and the CLI).
 
     Args:
@@ -135,6 +143,10 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
         analysis: add the network analysis (hubs, brokers, communities, trends) to the graph.
         item_budget: CPU seconds the extractors may spend on one item; an item that needs more is
             abandoned with a warning (the post stays, without mentions). None or 0: no limit.
+        jobs: worker processes for the extraction (the result is the same whatever the number).
+        store: a folder kept between builds: each post's extraction is cached there and reused
+            while the post and the extractors are unchanged (None: extract every post).
+        progress: called as ``progress(done, total)`` after each post's extraction.
     Raises:
         FeedError, UnknownExtractor, RulesError, CurationError.
     """
@@ -142,9 +154,14 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
     feeds = feeds if feeds is not None else load_feeds(sources, limits, cache_dir, keep_going)
     items = _dedupe_items(feeds)
     overruns: list[Problem] = []
-    mentions, relations = extract(items, extractors, rules, item_budget, overruns)
+    cache = ExtractionCache(store) if store is not None else None
+    mentions, relations = extract(items, extractors, rules, item_budget, overruns, jobs, cache, progress)
+    feed_of: dict[str, Feed] = {}
+    for f in feeds:
+        for i in f.items:
+            feed_of.setdefault(i.link, f)
     for p in overruns:  # each warning goes with the feed of its item
-        next(f for f in feeds if any(i.link == p.where for i in f.items)).problems.append(p)
+        feed_of[p.where].problems.append(p)
     if gazetteer:
         mentions += gazetteer_mentions(items, curate(resolve(mentions, cur), cur, record=False))
     res = curate(resolve(mentions, cur), cur)
@@ -176,12 +193,18 @@ class _Triples:
     or sameAs URL, feed address) becomes an IRI; :meth:`iri` is for IRIs graphbuild mints itself.
     """
 
-    def __init__(self) -> None:
+    #: quads held before they go to the store in one bulk load
+    FLUSH = 100_000
+
+    def __init__(self, store: ox.Store | None = None) -> None:
+        self.store = store if store is not None else ox.Store()
         self.quads: list[ox.Quad] = []
         self._iris: dict[str, ox.NamedNode] = {}
         self._web: dict[str, tuple[ox.NamedNode | None, str]] = {}
         #: item (or feed) -> {link as read: what was done to it}, for one warning each
         self.notes: dict[str, dict[str, str]] = {}
+        #: (post, exact, extractor) -> the quote its annotation shows (see :func:`_first_quotes`)
+        self.quotes: dict[tuple[str, str, str], Quote] = {}
 
     def iri(self, value: str) -> ox.NamedNode:
         node = self._iris.get(value)
@@ -221,6 +244,15 @@ class _Triples:
 
     def add(self, s: ox.NamedNode, p: ox.NamedNode, o) -> None:
         self.quads.append(ox.Quad(s, p, o))
+        if len(self.quads) >= self.FLUSH:
+            self.flush()
+
+    def flush(self) -> ox.Store:
+        """Load the quads collected so far into the store (in bulk) and forget them."""
+        if self.quads:
+            self.store.bulk_extend(self.quads)
+            self.quads = []
+        return self.store
 
     @staticmethod
     def lit(value: str, datatype: ox.NamedNode | None = None) -> ox.Literal:
@@ -246,12 +278,26 @@ KIND_NODES = {k: tuple(map(_n, types)) for k, (_, types) in KIND_TYPES.items()}
 RELATION_NODES = {k: _n(v) for k, v in RELATIONS.items()}
 
 
-def _add_evidence(t: _Triples, anno: ox.NamedNode, post: ox.NamedNode, q: Quote, extractor: str) -> None:
+#: one oa:SpecificResource target and one TextQuoteSelector per distinct quote of a post, shared by
+#: the annotations of every extractor that read the same words there (docs/vocabulary.md); False:
+#: one of each per annotation, as before (kept to test that both give the same answers)
+SHARE_QUOTES = True
+
+
+def _add_evidence(t: _Triples, anno: ox.NamedNode, post: ox.NamedNode, q: Quote, extractor: str,
+                  seen: set, base_uri: str) -> None:
     """One oa:Annotation per (post, quoted sentence, extractor); bodies are added by the caller."""
-    target, selector = t.iri(f"{anno.value}-target"), t.iri(f"{anno.value}-selector")
+    if SHARE_QUOTES:
+        quote = annotation_iri("quote", post.value, q.exact, q.prefix, q.suffix, base_uri=base_uri)
+        target, selector = t.iri(f"{quote}-target"), t.iri(f"{quote}-selector")
+    else:
+        target, selector = t.iri(f"{anno.value}-target"), t.iri(f"{anno.value}-selector")
     t.add(anno, TYPE, ANNOTATION)
     t.add(anno, HAS_TARGET, target)
     t.add(anno, EXTRACTOR, t.lit(extractor))
+    if target in seen:
+        return
+    seen.add(target)
     t.add(target, HAS_SOURCE, post)
     t.add(target, HAS_SELECTOR, selector)
     t.add(selector, TYPE, QUOTE_SELECTOR)
@@ -266,7 +312,8 @@ def _annotation(t: _Triples, seen: set, post: str, q: Quote, extractor: str, bas
     anno = t.iri(str(annotation_iri(post, q.exact, extractor, base_uri=base_uri)))
     if anno not in seen:
         seen.add(anno)
-        _add_evidence(t, anno, _post_node(t, post, base_uri), q, extractor)
+        q = t.quotes.get((post, q.exact, extractor), q)
+        _add_evidence(t, anno, _post_node(t, post, base_uri), q, extractor, seen, base_uri)
     return anno
 
 
@@ -343,6 +390,21 @@ def _add_relation(t: _Triples, s: str, pred: str, o: str, r: Relation, seen: set
     t.add(_annotation(t, seen, r.post, r.quote, r.extractor, base_uri), HAS_BODY, stmt)
 
 
+def _first_quotes(res: Resolution, relations) -> dict[tuple[str, str, str], Quote]:
+    """One quote per annotation (post, exact text, extractor): the same words can be read twice in
+    a post, with other context around them; the least (prefix, suffix) is shown, whatever order the
+    mentions come in (it varies with Python's string hashing from one process to the next)."""
+    best: dict[tuple[str, str, str], Quote] = {}
+    found = [(m.post, m.quote, m.extractor) for e in res.entities.values() for m in e.mentions]
+    found += [(r.post, r.quote, r.extractor) for *_, r in relations]
+    for post, q, extractor in found:
+        key = (post, q.exact, extractor)
+        old = best.get(key)
+        if old is None or (q.prefix, q.suffix) < (old.prefix, old.suffix):
+            best[key] = q
+    return best
+
+
 def to_graph(feeds: list[Feed], items: list[FeedItem], res: Resolution,
              relations: list[tuple[str, str, str, Relation]], base_uri: str = BASE_URI,
              problems: list[Problem] | None = None) -> Graph:
@@ -373,6 +435,7 @@ def to_graph(feeds: list[Feed], items: list[FeedItem], res: Resolution,
         _add_post(t, item, feed, base_uri)
         _add_citations(t, item, posts, base_uri)
     seen: set = set()
+    t.quotes = _first_quotes(res, relations)
     for e in res.entities.values():
         _add_entity(t, e, seen, base_uri)
     for s, pred, o, r in relations:
@@ -381,7 +444,7 @@ def to_graph(feeds: list[Feed], items: list[FeedItem], res: Resolution,
         _add_curation(t, res.curation, res.entities, base_uri)
     if problems is not None:
         problems += t.problems()
-    return new_graph(t.quads, base_uri)
+    return new_graph(store=t.flush(), base_uri=base_uri)
 
 
 CURATION_RULE, ACTION, RULE_TEXT, RULE_SOURCE, MATCHED, DERIVED_FROM, DIFFERENT_FROM = map(_n, (
@@ -424,7 +487,8 @@ def add_analysis(g: Graph, a: Analysis, base_uri: str = BASE_URI) -> Graph:
     """Store a network analysis (:func:`graphbuild.analysis.analyze`) in ``g`` as ``gb:`` triples:
     each community (``gb:Community`` with a ``schema:name``), and per entity its ``gb:community``,
     ``gb:degree``, ``gb:pageRank``, ``gb:betweenness`` and, if any, ``gb:trend``. Returns ``g``."""
-    t = _Triples()
+    store = getattr(g.store, "_inner", None)
+    t = _Triples(store if isinstance(store, ox.Store) else None)
     iris = {}
     for c in a.communities:
         node = iris[c.id] = t.iri(str(community_iri(c.members[0], base_uri)))
@@ -438,13 +502,12 @@ def add_analysis(g: Graph, a: Analysis, base_uri: str = BASE_URI) -> Graph:
         t.add(node, BETWEENNESS, t.lit(f"{e.betweenness:.6f}", DECIMAL))
         if e.trend:
             t.add(node, TREND, t.lit(e.trend))
-    store = getattr(g.store, "_inner", None)
     if isinstance(store, ox.Store):
-        store.bulk_extend(t.quads)
+        t.flush()
     else:
         from rdflib import Literal
         term = lambda x: URIRef(x.value) if isinstance(x, ox.NamedNode) else Literal(
             x.value, datatype=None if x.datatype.value.endswith("#string") else URIRef(x.datatype.value))
-        for q in t.quads:
+        for q in t.flush():
             g.add((term(q.subject), term(q.predicate), term(q.object)))
     return g

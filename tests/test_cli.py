@@ -38,7 +38,7 @@ def test_version():
 def test_build_prints_a_summary_and_writes_files(built):
     out, text = built
     assert "posts: 28" in text and "triples:" in text and "most mentioned:" in text and "time:" in text
-    assert {p.name for p in out.iterdir()} == {"graph.ttl", "graph.html", "report.md", "report.html"}
+    assert {p.name for p in out.iterdir()} == {"graph.ttl", "graph.html", "report.md", "report.html", ".graphbuild"}  # + --store
     assert "# Build report" in (out / "report.md").read_text()
 
 
@@ -168,7 +168,7 @@ def test_viz_of_a_graph_file_keeps_the_builds_title_and_subtitle(tmp_path):
 def test_export_and_viz_of_another_graph_write_beside_it_not_over_the_last_build(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert run("build", "-q").exit_code == 0
-    before = {p.name: p.read_bytes() for p in (tmp_path / "output").iterdir()}
+    before = {p.name: p.read_bytes() for p in (tmp_path / "output").iterdir() if p.is_file()}
     elsewhere = tmp_path / "elsewhere"
     feed = tmp_path / "tide.xml"
     feed.write_text(TIDE_POOL_FEED)
@@ -180,11 +180,11 @@ def test_export_and_viz_of_another_graph_write_beside_it_not_over_the_last_build
     assert run("viz", "--graph", other, "--focus", "https://tide.example/spring/").exit_code == 0
     assert (elsewhere / "tide.nt").exists() and (elsewhere / "tide.html").exists()
     assert [p.name for p in elsewhere.glob("tide-ego-*.html")]
-    assert {p.name: p.read_bytes() for p in (tmp_path / "output").iterdir()} == before
+    assert {p.name: p.read_bytes() for p in (tmp_path / "output").iterdir() if p.is_file()} == before
     r = run("export", "--graph", other)  # Turtle beside tide.ttl would be tide.ttl itself
     assert r.exit_code == 2 and "--out" in r.output
     assert run("viz", "--feed", feed).exit_code == 0 and (tmp_path / "output" / "tide.html").exists()
-    assert {p.name: p.read_bytes() for p in (tmp_path / "output").iterdir() if p.name != "tide.html"} == before
+    assert {p.name: p.read_bytes() for p in (tmp_path / "output").iterdir() if p.is_file() and p.name != "tide.html"} == before
 
 
 def test_export_of_the_last_build_still_defaults_to_the_output_folder(tmp_path, monkeypatch):

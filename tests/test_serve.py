@@ -213,7 +213,7 @@ def cases(graph_file: Path) -> list[tuple[str, dict]]:
 
 #: Virtuoso's MIN() over strings does not pick the codepoint-least string as SPARQL's ordering does
 #: (Oxigraph does): these columns may hold another of the row's quotes there (docs/serve.md)
-STRING_MIN = {"entity_posts": "quote", "post_mentions": "quote"}
+STRING_MIN = {"entity_posts": "quote", "post_mentions": "quote", "relations": "quote", "members_of": "quote"}
 
 
 def _rows(lines: list[str], drop: str | None = None) -> tuple[list, set]:
