@@ -298,6 +298,51 @@ def _atom_person(p: etree._Element, own: frozenset[str], doc_base: str) -> Autho
     return Author(name, uri if _is_web(uri) else None, _text(k.first("email")) or None)
 
 
+def cut_body(html: str, limits: Limits, notes: list[str]) -> str:
+    """A post body cut at ``--max-description-bytes`` (at a character boundary), with a note."""
+    size = len(html.encode("utf-8", "surrogatepass")) if len(html) * 4 > limits.max_description_bytes else len(html)
+    if size > limits.max_description_bytes:
+        html = html.encode("utf-8", "surrogatepass")[:limits.max_description_bytes].decode("utf-8", "ignore")
+        notes.append(f"body of {size} bytes is over the {limits.max_description_bytes} limit; kept its "
+                     "first part (raise --max-description-bytes to read it whole)")
+    return html
+
+
+def identify(guid: str, link: str | None, content: str, title: str, feed: FeedInfo, n: int,
+             guids: dict[str, tuple[int, str, str, str]], notes: list[str]) -> str:
+    """The post IRI of item ``n``: its http(s) link, else an IRI minted from its guid (when no
+    earlier item holds that guid with other content) or from ``content`` (a digest of title, date
+    and text), never from its position. ``guids`` remembers each guid's first item."""
+    prev = guids.get(guid) if guid else None
+    if guid and prev is None:
+        guids[guid] = (n, title, content, link or "")
+    elif prev is not None and prev[2] != content and not (link and prev[3] == link):
+        notes.append(f"same guid {guid[:80]!r} as item {prev[0]} {prev[1][:60]!r} but different content; "
+                     "both kept as different posts")
+    if link:
+        return safe_iri(link)
+    # identity: the guid if there is one (tag:, urn: or any string) and it is not already
+    # taken by another item, else title + date + text; either way never the position
+    by_guid = bool(guid) and (prev is None or prev[2] == content)
+    key = f"guid\x1f{guid}" if by_guid else f"content\x1f{content}"
+    link = f"{POST_BASE}{digest(feed.iri or feed.title or feed.source.rsplit('/', 1)[-1], key)}"
+    notes.append(f"no http(s) link or guid URL; identified as <{link}> (from its "
+                 + (f"guid {guid[:60]!r})" if by_guid else "title, date and text)"))
+    return link
+
+
+def body_blocks(kind: str, html: str, base: str, notes: list[str]) -> tuple:
+    """A body (``text`` or HTML) as blocks, links resolved against ``base``; a note when the HTML
+    is nested so deep that the parser drops part of it."""
+    if kind == "text":
+        return text_blocks(html)
+    blocks, depth = html_blocks(html, base, with_depth=True)
+    if depth >= 255:
+        notes.append(f"HTML nested {depth} levels deep: the HTML parser drops what lies below 255 "
+                     "levels, so part of this post may be missing")
+    return blocks
+
+
 # ------------------------------------------------------------------ one item
 @dataclass
 class _Raw:
@@ -396,44 +441,18 @@ def _item(el: etree._Element, fmt: str, feed: FeedInfo, n: int, limits: Limits, 
     elif not link and guid and re.match(r"(?i)https?:", guid):
         notes.append(f"guid {guid[:80]!r} is a malformed URL")
     kind, value = raw.body
-    html = _markup(kind, value)
-    size = len(html.encode("utf-8", "surrogatepass")) if len(html) * 4 > limits.max_description_bytes else len(html)
-    if size > limits.max_description_bytes:
-        html = html.encode("utf-8", "surrogatepass")[:limits.max_description_bytes].decode("utf-8", "ignore")
-        notes.append(f"body of {size} bytes is over the {limits.max_description_bytes} limit; kept its "
-                     "first part (raise --max-description-bytes to read it whole)")
+    html = cut_body(_markup(kind, value), limits, notes)
     if not (raw.link or guid or raw.date or len(el) or (el.text or "").strip()):
         raise FeedError("an empty item (no element or text in it); skipped")
     if title or raw.date or html.strip():
         content = digest(title, raw.date, squash(html[:100_000]))
     else:  # only an author, a category, an enclosure ...: the item's whole canonical XML
         content = digest(etree.tostring(el, method="c14n").decode("utf-8", "replace"))
-    prev = guids.get(guid) if guid else None
-    if guid and prev is None:
-        guids[guid] = (n, title, content, link or "")
-    elif prev is not None and prev[2] != content and not (link and prev[3] == link):
-        notes.append(f"same guid {guid[:80]!r} as item {prev[0]} {prev[1][:60]!r} but different content; "
-                     "both kept as different posts")
-    if link:
-        link = safe_iri(link)
-    else:
-        # identity: the guid if there is one (tag:, urn: or any string) and it is not already
-        # taken by another item, else title + date + text; either way never the position
-        by_guid = bool(guid) and (prev is None or prev[2] == content)
-        key = f"guid\x1f{guid}" if by_guid else f"content\x1f{content}"
-        link = f"{POST_BASE}{digest(feed.iri or feed.title or feed.source.rsplit('/', 1)[-1], key)}"
-        notes.append(f"no http(s) link or guid URL; identified as <{link}> (from its "
-                     + (f"guid {guid[:60]!r})" if by_guid else "title, date and text)"))
+    link = identify(guid, link, content, title, feed, n, guids, notes)
     minted = link.startswith(POST_BASE)
     body_base, scoped = _base_of(raw.body_el, doc_base) if raw.body_el is not None else ("", False)
     base = body_base if scoped and _is_web(body_base) else (feed.link or feed.iri if minted else link)
-    if kind == "text":
-        blocks, depth = text_blocks(html), 0
-    else:
-        blocks, depth = html_blocks(html, base, with_depth=True)
-    if depth >= 255:
-        notes.append(f"HTML nested {depth} levels deep: the HTML parser drops what lies below 255 "
-                     "levels, so part of this post may be missing")
+    blocks = body_blocks(kind, html, base, notes)
     published = parse_date(raw.date) if raw.date else None
     if raw.date and published is None:
         notes.append(f"date {raw.date[:40]!r} not understood; the post has no datePublished")
