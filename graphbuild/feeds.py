@@ -1,7 +1,8 @@
 """Feed bytes -> FeedItem records. The only module that parses XML.
 
 Reads RSS 0.9x/2.0 (with or without a namespace, including Userland's), RSS 0.90 and 1.0 (RDF),
-Atom 0.3 and 1.0, and Microsoft CDF. The parser never expands entities other than XML's five,
+Atom 0.3 and 1.0, and Microsoft CDF; a JSON Feed goes to :mod:`graphbuild.jsonfeed`, an HTML page is
+refused with the feeds it links to (:mod:`graphbuild.discover`). The parser never expands entities other than XML's five,
 never loads a DTD, never touches the network, and streams items (``iterparse``) so a large feed is
 never held as one tree. HTML named references (``&aacute;``) are rewritten to numeric ones in the
 byte stream first (``xmlscan``); a document that declares entities is refused.
@@ -23,6 +24,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
+from .discover import HEAD_BYTES, HTMLPageError, find_feeds, looks_like_html
 from .errors import FeedError
 from .html import html_blocks, resolve_href, safe_iri, strip_controls, text_blocks
 from .models import Author, Feed, FeedInfo, FeedItem, Problem
@@ -559,13 +561,15 @@ class _TooLarge(Exception):
     pass
 
 
-def _sniff(head: bytes, source: str) -> None:
-    """Refuse what is plainly not XML, with the reason (JSON, nothing at all)."""
+def _sniff(head: bytes, source: str) -> str:
+    """What the bytes are before any parsing: ``json`` (a JSON Feed, or JSON refused with its
+    reason), ``html`` (a web page: its feed links are listed) or ``xml``; nothing at all is refused."""
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not text:
         raise FeedError(f"{source}: empty input, no XML found")
     if text[:1] in (b"{", b"["):
-        raise FeedError(f"{source}: a JSON document, not an RSS/Atom feed (JSON Feed is not supported)")
+        return "json"
+    return "html" if looks_like_html(head) else "xml"
 
 
 def _entity_refusal(source: str, lines: list[int]) -> FeedError:
@@ -640,7 +644,13 @@ def parse_feed(stream: IO[bytes] | bytes, source: str, limits: Limits = Limits()
         text = re.sub(r"^(\s*<\?xml[^>]*?)\s+encoding\s*=\s*[\"'][^\"']*[\"']", r"\1", text)
         raw = io.BufferedReader(io.BytesIO(text.encode("utf-8")))
         head = raw.peek(4096)[:4096]
-    _sniff(head, source)
+    kind = _sniff(head, source)
+    if kind == "json":
+        from .jsonfeed import parse_json_feed
+        return parse_json_feed(raw, source, limits)
+    if kind == "html":
+        page = raw.read(HEAD_BYTES)
+        raise HTMLPageError(source, find_feeds(page, source if _is_web(source) else ""))
     try:
         return _parse(raw, head, source, limits)
     except _Recode as r:
