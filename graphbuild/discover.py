@@ -22,8 +22,11 @@ from .text import squash
 FEED_TYPES = {"application/rss+xml": "RSS", "application/atom+xml": "Atom", "application/feed+json": "JSON Feed"}
 #: only the start of a page is read for its links (they belong in <head>)
 HEAD_BYTES = 1024 * 1024
-_HTML_START = re.compile(rb"^(?:\xef\xbb\xbf)?(?:\s|<!--.*?-->|<\?xml[^>]*\?>)*<(?:!doctype\s+html|html[\s>/]|head[\s>])",
-                         re.I | re.S)
+#: a page's first element (after the XML declaration, comments and a doctype) is one of HTML's: a
+#: doctype alone does not decide (feeds have been seen with XHTML's)
+# possessive: each comment ends at its own first "-->", and nothing is retried (linear time)
+_HTML_START = re.compile(rb"^(?:\xef\xbb\xbf)?(?:\s++|<!--(?:[^-]++|-(?!->))*+-->|<\?xml[^>]*+>|<!doctype[^>\[]*+>)*+"
+                         rb"<(?:html|head|body|meta|title|link|script|style)[\s>/]", re.I | re.S)
 _PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, huge_tree=False)
 
 
@@ -42,7 +45,7 @@ class FoundFeed:
 
 
 def looks_like_html(head: bytes) -> bool:
-    """Whether a document starts like an HTML page (doctype html, or an <html>/<head> element first)."""
+    """Whether a document starts like an HTML page (its first element is <html>, <head>, <meta> ...)."""
     return bool(_HTML_START.match(head[:8192]))
 
 

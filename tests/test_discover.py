@@ -56,6 +56,23 @@ def test_an_html5_page_file_is_an_html_page_not_a_feed():
     assert "StartTag" not in msg and "\n" not in msg
 
 
+def test_a_feed_with_an_xhtml_doctype_is_still_read_as_a_feed():
+    feed = (b'<?xml version="1.0"?><!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "x">\n<!-- a - b -->\n'
+            b"<rss version='2.0'><channel><title>T</title><item><title>Kept</title>"
+            b"<link>https://d.example.org/1</link></item></channel></rss>")
+    assert [i.title for i in parse_feed(feed, "doctype.xml").items] == ["Kept"]
+
+
+def test_sniffing_a_page_takes_linear_time_on_hostile_comments():
+    import time
+
+    from graphbuild.discover import looks_like_html
+    for head in (b"<!---->" * 1200 + b"<rss>", b"<!--" * 2000, b"<!-- - - -" * 800):
+        t = time.perf_counter()
+        assert not looks_like_html(head)
+        assert time.perf_counter() - t < 1.0  # backtracking over the comments took minutes
+
+
 def test_a_page_without_feed_links_says_so():
     with pytest.raises(FeedError, match=r"page.html: an HTML page, not a feed, and it links to no feed"):
         parse_feed(b"<!doctype html><title>x</title><p>no feeds here", "page.html")
