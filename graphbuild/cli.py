@@ -102,13 +102,18 @@ def cli():
 @click.option("--store", "store_dir", type=click.Path(file_okay=False), default=None,
               help="Folder kept between builds: a rebuild extracts only new or changed posts. Default: OUT/.graphbuild.")
 @click.option("--fresh", is_flag=True, help="Ignore (and replace) the state kept in --store: extract every post.")
+@click.option("--discover", is_flag=True,
+              help="A URL that serves a blog's HTML page: read the feed the page links to (<link rel=\"alternate\">) "
+                   "on the same site instead, saying so on stderr. Without it a page is refused with its feeds listed.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors and warnings.")
 @_errors
 def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, strict, max_feed_bytes, max_items,
-          max_description_bytes, item_budget, cache_dir, no_cache, jobs, store_dir, fresh, quiet):
-    """Build the graph from feeds (paths, - for stdin, http(s) URLs; default: the bundled 2i2c feed).
+          max_description_bytes, item_budget, cache_dir, no_cache, jobs, store_dir, fresh, discover, quiet):
+    """Build the graph from feeds: RSS 0.9x/1.0/2.0, Atom 0.3/1.0, JSON Feed 1.0/1.1 (and CDF), given as file
+    paths, - for stdin, or http(s) URLs; default: the bundled 2i2c feed. Other URL schemes (file://,
+    ftp://) are refused: give a file's path instead. An HTML page is refused with the feeds it links to.
 
-    Example: graphbuild build feed.xml https://example.org/index.xml --out output
+    Example: graphbuild build feed.xml https://example.org/index.xml feed.json --out output
     """
     t0 = time.perf_counter()
     from .export import write_atomic, serialize
@@ -126,6 +131,8 @@ def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, str
     if fresh and state.exists():
         _clear_state(state)
     cache = None if no_cache else Path(cache_dir) if cache_dir else default_cache_dir()
+    if discover:
+        sources = _discover(sources, limits, cache)
 
     progress = Progress(sys.stderr) if not quiet and sys.stderr.isatty() else None
     gc.disable()  # the build allocates millions of small objects and frees none: skip cyclic GC passes
@@ -161,6 +168,26 @@ def _clear_state(state: Path) -> None:
     """Remove what a build keeps in ``state`` (only its own files: --store may name any folder)."""
     for name in ("extraction.sqlite", "extraction.sqlite-journal"):
         (state / name).unlink(missing_ok=True)
+
+
+def _discover(sources, limits, cache) -> list[str]:
+    """--discover: each URL of an HTML page replaced by the feed it links to, said on stderr."""
+    from .errors import FeedError
+    from .sources import discover
+
+    out = []
+    for source in sources:
+        try:
+            use, notice = discover(source, max_bytes=limits.max_feed_bytes, cache_dir=cache)
+        except FeedError as e:
+            if len(sources) == 1:
+                raise
+            click.echo(f"warning: {e}", err=True)  # the build skips it with its own message
+            use, notice = source, None
+        if notice:
+            click.echo(f"discover: {notice}", err=True)
+        out.append(use)
+    return out
 
 
 def _print_summary(s: dict, written: list[Path], seconds: float) -> None:

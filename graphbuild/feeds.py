@@ -1,7 +1,8 @@
 """Feed bytes -> FeedItem records. The only module that parses XML.
 
 Reads RSS 0.9x/2.0 (with or without a namespace, including Userland's), RSS 0.90 and 1.0 (RDF),
-Atom 0.3 and 1.0, and Microsoft CDF. The parser never expands entities other than XML's five,
+Atom 0.3 and 1.0, and Microsoft CDF; a JSON Feed goes to :mod:`graphbuild.jsonfeed`, an HTML page is
+refused with the feeds it links to (:mod:`graphbuild.discover`). The parser never expands entities other than XML's five,
 never loads a DTD, never touches the network, and streams items (``iterparse``) so a large feed is
 never held as one tree. HTML named references (``&aacute;``) are rewritten to numeric ones in the
 byte stream first (``xmlscan``); a document that declares entities is refused.
@@ -23,6 +24,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
+from .discover import HEAD_BYTES, HTMLPageError, find_feeds, looks_like_html
 from .errors import FeedError
 from .html import UnreadableHtml, html_blocks, parse_blocks, resolve_href, safe_iri, strip_controls, text_blocks
 from .models import Author, Feed, FeedInfo, FeedItem, Problem
@@ -298,6 +300,56 @@ def _atom_person(p: etree._Element, own: frozenset[str], doc_base: str) -> Autho
     return Author(name, uri if _is_web(uri) else None, _text(k.first("email")) or None)
 
 
+def cut_body(html: str, limits: Limits, notes: list[str]) -> str:
+    """A post body cut at ``--max-description-bytes`` (at a character boundary), with a note."""
+    size = len(html.encode("utf-8", "surrogatepass")) if len(html) * 4 > limits.max_description_bytes else len(html)
+    if size > limits.max_description_bytes:
+        html = html.encode("utf-8", "surrogatepass")[:limits.max_description_bytes].decode("utf-8", "ignore")
+        notes.append(f"body of {size} bytes is over the {limits.max_description_bytes} limit; kept its "
+                     "first part (raise --max-description-bytes to read it whole)")
+    return html
+
+
+def identify(guid: str, link: str | None, content: str, title: str, feed: FeedInfo, n: int,
+             guids: dict[str, tuple[int, str, str, str]], notes: list[str]) -> str:
+    """The post IRI of item ``n``: its http(s) link, else an IRI minted from its guid (when no
+    earlier item holds that guid with other content) or from ``content`` (a digest of title, date
+    and text), never from its position. ``guids`` remembers each guid's first item."""
+    prev = guids.get(guid) if guid else None
+    if guid and prev is None:
+        guids[guid] = (n, title, content, link or "")
+    elif prev is not None and prev[2] != content and not (link and prev[3] == link):
+        notes.append(f"same guid {guid[:80]!r} as item {prev[0]} {prev[1][:60]!r} but different content; "
+                     "both kept as different posts")
+    if link:
+        return safe_iri(link)
+    # identity: the guid if there is one (tag:, urn: or any string) and it is not already
+    # taken by another item, else title + date + text; either way never the position
+    by_guid = bool(guid) and (prev is None or prev[2] == content)
+    key = f"guid\x1f{guid}" if by_guid else f"content\x1f{content}"
+    link = f"{POST_BASE}{digest(feed.iri or feed.title or feed.source.rsplit('/', 1)[-1], key)}"
+    notes.append(f"no http(s) link or guid URL; identified as <{link}> (from its "
+                 + (f"guid {guid[:60]!r})" if by_guid else "title, date and text)"))
+    return link
+
+
+def body_blocks(kind: str, html: str, base: str, notes: list[str]) -> tuple:
+    """A body (``text`` or HTML) as blocks, links resolved against ``base``; a note when the HTML
+    cannot be parsed (the post is kept without its text) or is nested so deep that the parser drops
+    part of it."""
+    if kind == "text":
+        return text_blocks(html)
+    try:
+        blocks, depth = parse_blocks(html, base)
+    except UnreadableHtml as e:
+        notes.append(f"post HTML could not be parsed ({e}): the post is kept without its text")
+        return ()
+    if depth >= 255:
+        notes.append(f"HTML nested {depth} levels deep: the HTML parser drops what lies below 255 "
+                     "levels, so part of this post may be missing")
+    return blocks
+
+
 # ------------------------------------------------------------------ one item
 @dataclass
 class _Raw:
@@ -396,48 +448,18 @@ def _item(el: etree._Element, fmt: str, feed: FeedInfo, n: int, limits: Limits, 
     elif not link and guid and re.match(r"(?i)https?:", guid):
         notes.append(f"guid {guid[:80]!r} is a malformed URL")
     kind, value = raw.body
-    html = _markup(kind, value)
-    size = len(html.encode("utf-8", "surrogatepass")) if len(html) * 4 > limits.max_description_bytes else len(html)
-    if size > limits.max_description_bytes:
-        html = html.encode("utf-8", "surrogatepass")[:limits.max_description_bytes].decode("utf-8", "ignore")
-        notes.append(f"body of {size} bytes is over the {limits.max_description_bytes} limit; kept its "
-                     "first part (raise --max-description-bytes to read it whole)")
+    html = cut_body(_markup(kind, value), limits, notes)
     if not (raw.link or guid or raw.date or len(el) or (el.text or "").strip()):
         raise FeedError("an empty item (no element or text in it); skipped")
     if title or raw.date or html.strip():
         content = digest(title, raw.date, squash(html[:100_000]))
     else:  # only an author, a category, an enclosure ...: the item's whole canonical XML
         content = digest(etree.tostring(el, method="c14n").decode("utf-8", "replace"))
-    prev = guids.get(guid) if guid else None
-    if guid and prev is None:
-        guids[guid] = (n, title, content, link or "")
-    elif prev is not None and prev[2] != content and not (link and prev[3] == link):
-        notes.append(f"same guid {guid[:80]!r} as item {prev[0]} {prev[1][:60]!r} but different content; "
-                     "both kept as different posts")
-    if link:
-        link = safe_iri(link)
-    else:
-        # identity: the guid if there is one (tag:, urn: or any string) and it is not already
-        # taken by another item, else title + date + text; either way never the position
-        by_guid = bool(guid) and (prev is None or prev[2] == content)
-        key = f"guid\x1f{guid}" if by_guid else f"content\x1f{content}"
-        link = f"{POST_BASE}{digest(feed.iri or feed.title or feed.source.rsplit('/', 1)[-1], key)}"
-        notes.append(f"no http(s) link or guid URL; identified as <{link}> (from its "
-                     + (f"guid {guid[:60]!r})" if by_guid else "title, date and text)"))
+    link = identify(guid, link, content, title, feed, n, guids, notes)
     minted = link.startswith(POST_BASE)
     body_base, scoped = _base_of(raw.body_el, doc_base) if raw.body_el is not None else ("", False)
     base = body_base if scoped and _is_web(body_base) else (feed.link or feed.iri if minted else link)
-    if kind == "text":
-        blocks, depth = text_blocks(html), 0
-    else:
-        try:
-            blocks, depth = parse_blocks(html, base)
-        except UnreadableHtml as e:
-            blocks, depth = (), 0
-            notes.append(f"post HTML could not be parsed ({e}): the post is kept without its text")
-    if depth >= 255:
-        notes.append(f"HTML nested {depth} levels deep: the HTML parser drops what lies below 255 "
-                     "levels, so part of this post may be missing")
+    blocks = body_blocks(kind, html, base, notes)
     published = parse_date(raw.date) if raw.date else None
     if raw.date and published is None:
         notes.append(f"date {raw.date[:40]!r} not understood; the post has no datePublished")
@@ -544,13 +566,15 @@ class _TooLarge(Exception):
     pass
 
 
-def _sniff(head: bytes, source: str) -> None:
-    """Refuse what is plainly not XML, with the reason (JSON, nothing at all)."""
+def _sniff(head: bytes, source: str) -> str:
+    """What the bytes are before any parsing: ``json`` (a JSON Feed, or JSON refused with its
+    reason), ``html`` (a web page: its feed links are listed) or ``xml``; nothing at all is refused."""
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not text:
         raise FeedError(f"{source}: empty input, no XML found")
     if text[:1] in (b"{", b"["):
-        raise FeedError(f"{source}: a JSON document, not an RSS/Atom feed (JSON Feed is not supported)")
+        return "json"
+    return "html" if looks_like_html(head) else "xml"
 
 
 def _entity_refusal(source: str, lines: list[int]) -> FeedError:
@@ -625,7 +649,13 @@ def parse_feed(stream: IO[bytes] | bytes, source: str, limits: Limits = Limits()
         text = re.sub(r"^(\s*<\?xml[^>]*?)\s+encoding\s*=\s*[\"'][^\"']*[\"']", r"\1", text)
         raw = io.BufferedReader(io.BytesIO(text.encode("utf-8")))
         head = raw.peek(4096)[:4096]
-    _sniff(head, source)
+    kind = _sniff(head, source)
+    if kind == "json":
+        from .jsonfeed import parse_json_feed
+        return parse_json_feed(raw, source, limits)
+    if kind == "html":
+        page = raw.read(HEAD_BYTES)
+        raise HTMLPageError(source, find_feeds(page, source if _is_web(source) else ""))
     try:
         return _parse(raw, head, source, limits)
     except _Recode as r:

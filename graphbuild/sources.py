@@ -9,6 +9,7 @@ import http.client
 import io
 import json
 import os
+import re
 import shutil
 import socket
 import ssl
@@ -34,7 +35,9 @@ TOTAL_TIMEOUT = 60.0
 MAX_BYTES = 100 * 1024 * 1024
 MAX_REDIRECTS = 5
 USER_AGENT = "graphbuild/0.1 (feed reader; +https://pypi.org/project/graphbuild/)"
-FEED_TYPES = ("xml", "rss", "atom", "rdf")  # parts of a Content-Type that can be a feed
+FEED_TYPES = ("xml", "rss", "atom", "rdf", "json")  # parts of a Content-Type that can be a feed
+#: read anyway, so that the feeds a page links to can be named (graphbuild.discover)
+PAGE_TYPES = ("text/html", "application/xhtml+xml")
 CHUNK = 64 * 1024
 #: a fetched body stays in memory up to this size, then spills to a temporary file: the peak
 #: memory of a download is this plus one chunk, whatever the size limit
@@ -151,10 +154,11 @@ def _read_body(resp, url: str, max_bytes: int, deadline: float) -> IO[bytes]:
 
 def _check_type(url: str, content_type: str) -> None:
     ctype = content_type.split(";")[0].strip().lower()
-    if not ctype or any(t in ctype for t in FEED_TYPES) or ctype in ("text/plain", "application/octet-stream"):
+    if not ctype or any(t in ctype for t in FEED_TYPES) or ctype in ("text/plain", "application/octet-stream") \
+            or ctype in PAGE_TYPES:
         return
-    raise FeedError(f"{redact(url)}: served as {ctype}, not a feed (an RSS/Atom feed is application/rss+xml, "
-                    "application/atom+xml or text/xml)")
+    raise FeedError(f"{redact(url)}: served as {ctype}, not a feed (a feed is application/rss+xml, "
+                    "application/atom+xml, application/feed+json or text/xml)")
 
 
 def fetch(url: str, **kwargs) -> bytes:
@@ -194,7 +198,8 @@ def fetch_stream(url: str, *, connect_timeout: float = CONNECT_TIMEOUT, total_ti
     cache = _Cache(cache_dir)
     cached = cache.validators(url)
     headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate",
-               "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.1"}
+               "Accept": "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, "
+                         "text/xml;q=0.8, application/json;q=0.8, */*;q=0.1"}
     if cached:
         if cached.get("etag"):
             headers["If-None-Match"] = cached["etag"]
@@ -273,6 +278,12 @@ def open_source(source: str | Path, *, max_bytes: int = MAX_BYTES, cache_dir: Pa
         with fetch_stream(source, max_bytes=max_bytes, cache_dir=cache_dir, total_timeout=total_timeout) as body:
             yield _Named(body, shown), shown
     else:
+        m = re.match(r"([A-Za-z][A-Za-z0-9+.-]+):", source)
+        if m and not Path(source).exists():  # a URL of another scheme (one letter would be a Windows drive)
+            hint = f" (for a local file give its path: {unquote(urlsplit(source).path)})" \
+                if m.group(1).lower() == "file" else ""
+            raise FeedError(f"{redact(source)}: {m.group(1).lower()}: addresses are not supported; give a file "
+                            f"path, - for stdin, or an http:// or https:// URL{hint}")
         path = Path(source)
         if path.is_dir():
             raise FeedError(f"{source}: is a folder, not a feed file")
@@ -282,3 +293,31 @@ def open_source(source: str | Path, *, max_bytes: int = MAX_BYTES, cache_dir: Pa
             raise FeedError(f"{source}: cannot read ({e.strerror or e})") from None
         with f:
             yield f, source
+
+
+def discover(url: str, *, max_bytes: int = MAX_BYTES, cache_dir: Path | None = None,
+             total_timeout: float = TOTAL_TIMEOUT) -> tuple[str, str | None]:
+    """For ``--discover``: ``(the source to read, a notice for stderr or None)``. An http(s) URL
+    that serves an HTML page is replaced by the first feed the page links to on its own site
+    (:func:`graphbuild.discover.choose`); any other source is returned as it is.
+
+    Raises:
+        FeedError: the page cannot be fetched, or links to no feed on its own site (the message
+            lists the feeds it does link to).
+    """
+    from .discover import HEAD_BYTES, choose, find_feeds, looks_like_html, page_message
+
+    if not is_url(url):
+        return url, None
+    with fetch_stream(url, max_bytes=max_bytes, cache_dir=cache_dir, total_timeout=total_timeout) as body:
+        head = body.read(HEAD_BYTES)
+    if not looks_like_html(head):
+        return url, None  # a feed already (read again from the cache by the build)
+    shown = redact(url)
+    feeds = find_feeds(head, shown)
+    pick = choose(shown, feeds)
+    if pick is None:
+        msg = page_message(shown, feeds)
+        raise FeedError(msg + ("" if not feeds else "; none of them is on the page's own site, so "
+                               "--discover does not follow one"))
+    return pick.url, f"{shown} is an HTML page; following the feed it links to: {pick}"

@@ -32,7 +32,7 @@ _LIT = r"u?'(?:[^'\\]|\\.)*'|u?\"(?:[^\"\\]|\\.)*\""
 TITLE = re.compile(rf"entries\[0\]\[['\"]title['\"]\]\s*==\s*((?:{_LIT})(?:\s*\+\s*(?:{_LIT}))*)")
 #: refusal reasons a user can act on; anything else is a reader bug to fix
 REASONS = re.compile(r"not a feed: root element <|no usable items \(|entity declarations are refused|"
-                     r"a JSON document|empty input|not a well-formed feed \(|not XML \(|not well-formed XML "
+                     r"a JSON document|an HTML page, not a feed|empty input|not a well-formed feed \(|not XML \(|not well-formed XML "
                      r"before the first element|not valid in its declared encoding")
 
 
@@ -116,3 +116,27 @@ def test_most_wellformed_corpus_files_build(corpus):
     wellformed = [r for p, r in results.items() if "wellformed" in p.parts and re.search(rb"<(\w+:)?(entry|item|ITEM)\b", r[2])]
     built = sum(r[0] == "built" for r in wellformed)
     assert built >= 0.95 * len(wellformed), f"{built}/{len(wellformed)}"
+
+
+FEED_TITLE = re.compile(rf"feed\.title\s*==\s*({_LIT})")
+N_ENTRIES = re.compile(r"len\(entries\)\s*==\s*(\d+)")
+
+
+def test_json_feed_files_build_with_their_expected_feed_title_and_entries(corpus):
+    """The corpus's JSON Feed files (json/): each builds, with the feed title and number of entries
+    its Expect line states."""
+    results, _ = corpus
+    checked = 0
+    for path, (kind, feed, data) in results.items():
+        if path.suffix != ".json":
+            continue
+        head = data[:4000].decode("utf-8", "replace")
+        assert kind == "built", f"{path.relative_to(CORPUS)}: {feed}"
+        expect = re.search(r"Expect:\s*(.*)", head).group(1)
+        if m := FEED_TITLE.search(expect):
+            assert feed.info.title == ast.literal_eval(m.group(1).lstrip("u")), path
+            checked += 1
+        if m := N_ENTRIES.search(expect):
+            assert len(feed.items) == int(m.group(1)), path
+            checked += 1
+    assert checked >= 2, checked

@@ -108,7 +108,8 @@ def test_parse_date_forms(value, expected):
 
 @pytest.mark.parametrize("data, fragment", [
     (b"", "empty input"),
-    (b"<html><body>hi</body></html>", "not a feed: root element <html>"),
+    (b"<html><body>hi</body></html>", "an HTML page, not a feed, and it links to no feed"),
+    (b"<feedback><x/></feedback>", "not a feed: root element <feedback>"),
     (b"<rss version='2.0'><channel><title>x</title>", "not a well-formed feed"),
     (b"<rss version='2.0'><channel><title>x</title></channel></rss>", "no usable items"),
 ])

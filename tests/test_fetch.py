@@ -46,6 +46,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send(500, b"boom", "text/plain")
         elif p == "/html":
             self.send(body=b"<html><body>hi</body></html>", ctype="text/html; charset=utf-8")
+        elif p == "/png":
+            self.send(body=b"\x89PNG\r\n", ctype="image/png")
         elif p == "/slow":
             time.sleep(3)
             self.send(body=FEED)
@@ -112,7 +114,7 @@ def test_gzip_is_decompressed(server):
 @pytest.mark.parametrize("path, kwargs, message", [
     ("/404", {}, "HTTP 404"),
     ("/500", {}, "HTTP 500"),
-    ("/html", {}, "served as text/html, not a feed"),
+    ("/png", {}, "served as image/png, not a feed"),
     ("/slow", {"connect_timeout": 0.5}, "timed out"),
     ("/endless", {"max_bytes": 2**20}, "larger than 1048576 bytes"),
     ("/gzip-bomb", {"max_bytes": 2**20}, "decompresses to more than 1048576 bytes"),

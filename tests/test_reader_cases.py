@@ -108,8 +108,10 @@ def test_entity_declarations_are_still_refused_naming_the_line():
 
 
 def test_a_non_feed_is_refused_with_its_root_element():
-    with pytest.raises(FeedError, match=r"page.xml: not a feed: root element <html>"):
+    with pytest.raises(FeedError, match=r"page.xml: an HTML page, not a feed"):
         parse_feed(b"<html><head><title>x&nbsp;y</title></head><body/></html>", "page.xml")
+    with pytest.raises(FeedError, match=r"outline.xml: not a feed: root element <opml> \(an OPML outline"):
+        parse_feed(b"<opml version='2.0'><body/></opml>", "outline.xml")
 
 
 # ---------------------------------------------------------------- identity
