@@ -22,7 +22,7 @@ import re
 from typing import Iterator
 
 from ..models import Block, FeedItem, Mention, Relation
-from ..names import COMMON_WORDS, NOT_NAMES, ORG_CUES, is_person_name, proper_phrases
+from ..names import COMMON_WORDS, NOT_NAMES, ORG_CUES, alternation, is_person_name, proper_phrases
 from ..text import name_key, quote_at, sentence_span
 from .publisher import publisher_name
 
@@ -30,11 +30,7 @@ DESCRIPTION = "role lines, 'creator/founder/maintainer of', bracketed affiliatio
 NAME = "roles"
 
 #: nouns that name what someone is or does somewhere (lower or upper case)
-ROLE_NOUN = (r"(?:director|lead|manager|officer|chair|president|founder|co-founder|ceo|cto|coo|cfo|engineer|"
-             r"scientist|researcher|professor|coordinator|maintainer|fellow|editor|editor[- ]in[- ]chief|advocate|"
-             r"architect|developer|designer|analyst|librarian|postdoc|student|head|staff|intern|member|contributor|"
-             r"writer|lecturer|consultant|collaborator|organi[sz]er|volunteer|ambassador|mentor|packager|"
-             r"partner|lead developer|core developer)s?")
+ROLE_NOUN = rf"(?:{alternation('role_nouns')})s?"  # words.toml: role_nouns
 ROLE_RX = re.compile(rf"\b{ROLE_NOUN}\b", re.I)
 #: a role in a role line: a few words, one of them a role noun ("Software developer", "Staff")
 ROLE_SEG = re.compile(rf"^(?:[\w-]+\s+){{0,4}}{ROLE_NOUN}$", re.I)
