@@ -6,7 +6,7 @@ from importlib import resources
 import pytest
 
 from graphbuild import names
-from graphbuild.extractors import links, orgs, people, roles
+from graphbuild.extractors import links, orgs, people, relations, roles
 
 DATA = tomllib.loads((resources.files("graphbuild") / "data" / "words.toml").read_text(encoding="utf-8"))
 
@@ -78,3 +78,25 @@ def test_a_word_not_in_a_list_is_not_a_cue():
     assert "Bakery" not in _words("org_cues")
     assert not names.ORG_CUES.search("Ada Bakery")
     assert names.ORG_CUES.search("Ada Foundation")
+
+
+CASES_2 = [
+    ("software_after", people.SOFTWARE_AFTER, lambda w: f" 2 {w.upper()}"),
+    ("work_roles", roles.WORK_ROLES, lambda w: w.title() + "s"),
+    ("software_nouns", roles.SOFTWARE_NOUN, lambda w: " " + w),
+]
+
+
+@pytest.mark.parametrize("section,rx,shape", CASES_2, ids=[c[0] for c in CASES_2])
+def test_each_word_of_a_section_is_in_its_regex_too(section, rx, shape):
+    assert names.alternation(section) in rx.pattern
+    for w in _words(section):
+        assert rx.fullmatch(shape(w)), (section, w)
+
+
+def test_unit_tail_and_word_sets():
+    for m in _words("unit_tail_modifiers"):
+        for n in _words("unit_tail_nouns"):
+            assert relations.UNIT_TAIL.fullmatch(f" {m} {n}"), (m, n)
+    assert links.HOST_NOISE == frozenset(_words("host_noise"))
+    assert roles.UNIT_DESCRIPTOR == frozenset(_words("unit_descriptors"))

@@ -6,7 +6,7 @@ from functools import partial
 from typing import Callable, Iterator
 
 from ..models import Block, FeedItem, Link, Mention, Relation
-from ..names import (HANDLE, acronym_of, alternation, is_person_name, looks_like_name, org_or_project,
+from ..names import (HANDLE, WORDS, acronym_of, alternation, is_person_name, looks_like_name, org_or_project,
                      split_defined, window_matching)
 from ..rules import Rule
 from ..rules import match_url
@@ -114,9 +114,7 @@ def _kind(rule_kind: str, name: str) -> str:
 
 
 #: host labels that say nothing about what a site is
-HOST_NOISE = frozenset("www www2 m en docs doc blog blogs news app apps web site home wiki api cdn static "
-                       "com org net io edu gov ai dev co uk de fr eu info us ca au github gitlab netlify "
-                       "readthedocs vercel pages herokuapp".split())
+HOST_NOISE = WORDS["host_noise"]
 
 
 _NOT_WEB = split("")

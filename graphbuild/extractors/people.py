@@ -81,7 +81,7 @@ def _person(item, text, s, e, name, how, weak=False) -> Mention:
 
 
 #: what follows a name that makes it software rather than a body: "the TIDE-Kelp hub"
-SOFTWARE_AFTER = re.compile(r"^\s+(?:\d{1,2}\s+)?(?:hub|project|platform|library|package|toolkit|service|software)\b", re.I)
+SOFTWARE_AFTER = re.compile(rf"^\s+(?:\d{{1,2}}\s+)?(?:{alternation('software_after')})\b", re.I)  # words.toml: software_after
 
 
 def _org(item, text, s, e, name, how, weak=True) -> Mention:
