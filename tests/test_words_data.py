@@ -100,3 +100,19 @@ def test_unit_tail_and_word_sets():
             assert relations.UNIT_TAIL.fullmatch(f" {m} {n}"), (m, n)
     assert links.HOST_NOISE == frozenset(_words("host_noise"))
     assert roles.UNIT_DESCRIPTOR == frozenset(_words("unit_descriptors"))
+
+
+def test_software_and_contribution_lists():
+    from graphbuild.extractors import contributions, software
+    for lang in _words("software_languages"):
+        for w in _words("software_what"):
+            assert software.WHAT.fullmatch(f" {lang.lower()} {w.upper()}"), (lang, w)
+    for w in _words("package_only"):
+        assert software.PACKAGE_AFTER.fullmatch(f" Python {w}"), w
+    for w in _words("contribution_classes"):
+        assert contributions.LIKE.match(f"to many {w} here, including the "), w
+    for w in _words("thing_tails"):
+        assert contributions.THING_TAIL.search(f"Example {w}"), w
+    for w in _words("fund_words"):
+        assert contributions.FUND_WORDS.fullmatch(w.title()), w
+    assert names.alternation("thing_tails") in contributions.THING_TAIL.pattern
