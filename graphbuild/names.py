@@ -15,18 +15,6 @@ PERSON_NAME = re.compile(
 SURNAME_PREFIX = re.compile(r"^(?:Mc|Mac|De|Di|Da|La|Le|Van|Von|Fitz)(?=[A-Z][a-z]+$)")
 HANDLE = re.compile(r"^@[A-Za-z0-9_][A-Za-z0-9_.-]{0,38}$")
 CODE_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*[a-z0-9]$", re.I)
-#: words that make a capitalised phrase an organisation
-ORG_CUE_WORDS = (
-    r"Foundation|Institute|Institution|University|Universit[éy]|College|School|Laborator(?:y|ies)|Lab|Labs|"
-    r"Council|Committee|Board|Working Group|Group|Team|Society|Association|Consortium|Collaboration|"
-    r"Agency|Administration|Department|Division|Office|Center|Centre|Inc|Ltd|LLC|GmbH|Corporation|Corp|"
-    r"Company|Fund|Trust|Alliance|Network|Coalition|Federation|Initiative|Organi[sz]ation|Museum|Library|"
-    r"Ministry|Academy|Service|Observatory|Commission|Partnership|Cooperative|Union|"
-    r"Analytics|Technologies|Solutions|Consulting|Health|Journal")
-PROJECT_CUE_WORDS = r"Project|Hub|Toolkit|Framework|Platform|Protocol|Cookbooks?|Book|System|Kit|Hackweek"
-#: words that make a capitalised phrase an organisation
-ORG_CUES = re.compile(rf"\b(?:{ORG_CUE_WORDS})\b\.?")
-PROJECT_CUES = re.compile(rf"\b(?:{PROJECT_CUE_WORDS})\b")
 GENERIC = re.compile(
     r"^(?:here|this|that|these|link|website|web ?site|homepage|home page|page|site|blog|blog post|post|"
     r"article|read more|more|docs|documentation|the docs|source|code|repo|repository|paper|slides|video|"
@@ -36,18 +24,38 @@ GENERIC = re.compile(
     r"github|gitlab|linkedin|twitter|x|mastodon|bluesky|youtube|website here)$", re.I)
 
 
-def _load_words() -> dict[str, frozenset[str]]:
-    """The word lists of ``graphbuild/data/words.toml`` (documented in docs/words.md), loaded once."""
+def _words_of(section: dict) -> list[str]:
+    """The words of one section in file order and case: a string of words, or an array of phrases."""
+    words = section["words"]
+    return words.split() if isinstance(words, str) else list(words)
+
+
+def _load_data() -> dict[str, dict]:
+    """``graphbuild/data/words.toml`` (documented in docs/words.md), parsed once."""
     import tomllib
     from importlib import resources
 
-    data = tomllib.loads((resources.files("graphbuild") / "data" / "words.toml").read_text(encoding="utf-8"))
-    return {k: frozenset(v["words"].lower().split()) for k, v in data.items()}
+    return tomllib.loads((resources.files("graphbuild") / "data" / "words.toml").read_text(encoding="utf-8"))
 
 
-#: every word list by name: common_words, not_names, months, place_heads, modifiers, collective_bylines,
-#: document_series
-WORDS = _load_words()
+_DATA = _load_data()
+#: every word list by name, lower case: common_words, not_names, months, place_heads, modifiers,
+#: collective_bylines, document_series, ... (docs/words.md lists them all)
+WORDS = {k: frozenset(w.lower() for w in _words_of(v)) for k, v in _DATA.items()}
+
+
+def alternation(name: str) -> str:
+    """One section of words.toml as a regular-expression alternation: each word escaped, in file order
+    (the first alternative that fits wins, so a list puts "Cookbooks" before "Cookbook"), joined by ``|``.
+    The pattern around it (word boundaries, case flags) stays in the code that reads it."""
+    return "|".join(re.escape(w) for w in _words_of(_DATA[name]))
+
+
+#: words that make a capitalised phrase an organisation / a project (words.toml: org_cues, project_cues)
+ORG_CUE_WORDS = alternation("org_cues")
+PROJECT_CUE_WORDS = alternation("project_cues")
+ORG_CUES = re.compile(rf"\b(?:{ORG_CUE_WORDS})\b\.?")
+PROJECT_CUES = re.compile(rf"\b(?:{PROJECT_CUE_WORDS})\b")
 #: capitalised English words that make a two-word phrase a thing rather than a person ("Open Hardware")
 COMMON_WORDS = WORDS["common_words"]
 

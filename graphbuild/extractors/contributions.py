@@ -21,7 +21,7 @@ import re
 from typing import Iterator
 
 from ..models import Block, FeedItem, Mention, Relation
-from ..names import ORG_CUES, is_person_name, proper_phrases
+from ..names import ORG_CUES, alternation, is_person_name, proper_phrases
 from ..text import quote_at, sentence_spans
 from .roles import _first_name, _is_a_role, _Post, items_at, person_at
 
@@ -45,16 +45,15 @@ FOR_WHAT = re.compile(r",?\s+for\s+(?:(?:their|his|her|all)\s+)?(?:(?:help|work|
                       r"(?:with|on|to|in)\s+(?:the\s+)?")
 CONTRIBUTED = re.compile(r"\s*(?:[’']s|\s+has|\s+have|\s+had)?\s*(?:also\s+)?(?:contributed|worked)\s+(?:to|with|on)\s+")
 #: "... to many projects in the stack, including A, B": the list must be one of projects or the like
-LIKE = re.compile(r"[^.;:!?]{0,120}?\b(?:projects?|packages?|libraries|tools|software|stack|ecosystem|repositories|"
-                  r"organi[sz]ations|communities)\b[^.;:!?]{0,80}?\b(?:including|like|such\s+as)\s+(?:the\s+)?")
+LIKE = re.compile(rf"[^.;:!?]{{0,120}}?\b(?:{alternation('contribution_classes')})\b[^.;:!?]{{0,80}}?"
+                  r"\b(?:including|like|such\s+as)\s+(?:the\s+)?")  # words.toml: contribution_classes
 #: last words that make a two-word name a thing, not a person ("Kelp Theme")
-THING_TAIL = re.compile(r"\s(?:Theme|Project|Library|Toolkit|Package|Podcast|Guide|Handbook|Framework|Plugin|"
-                        r"Extension|Action|App|Hub|Engine|Server|Client|Suite|Kit)$")
+THING_TAIL = re.compile(rf"\s(?:{alternation('thing_tails')})$")  # words.toml: thing_tails
 PAIR = re.compile(r"(?<![\w’'-])([A-ZÀ-Þ][a-zà-ÿ’'-]+)(?=\s+([A-ZÀ-Þ][\w’'-]*))")
 FIRST = re.compile(r"[A-ZÀ-Þ][a-zà-ÿ’'-]+")
 SUBJ_PRONOUN = re.compile(r"(?:^|(?<=[.!?]\s))(?:She|He|They)(?=[’'\s])")
 #: a sentence that says funders made work on one thing possible
-FUND_WORDS = re.compile(r"\b(?:funders?|sponsors?|funding|grants?|donors?)\b", re.I)
+FUND_WORDS = re.compile(rf"\b(?:{alternation('fund_words')})\b", re.I)  # words.toml: fund_words
 BENEFIT = re.compile(r"\b(?:work(?:ing)?\s+on|development\s+of|in\s+support\s+of|to\s+support|maintenance\s+of)\s+(?:the\s+)?")
 #: the next sentence lists them: "We'd like to acknowledge in particular: A, B", "Funders: A, B"
 ACK = re.compile(r"^\s*(?:(?:We(?:[’']d|\s+would)?\s+(?:like\s+to\s+)?|We\s+)?(?:acknowledge|thank)\s+(?:in\s+particular\s*)?:\s*|"

@@ -6,7 +6,7 @@ from functools import partial
 from typing import Callable, Iterator
 
 from ..models import Block, FeedItem, Link, Mention, Relation
-from ..names import (HANDLE, acronym_of, is_person_name, looks_like_name, org_or_project,
+from ..names import (HANDLE, WORDS, acronym_of, alternation, is_person_name, looks_like_name, org_or_project,
                      split_defined, window_matching)
 from ..rules import Rule
 from ..rules import match_url
@@ -16,8 +16,7 @@ from ..urls import split
 DESCRIPTION = "links matched by URL rules (author pages, GitHub, LinkedIn, ORCID, ...) -> entities"
 NAME = "links"
 #: words that make "X <words>" a part of X rather than X itself ("Kelpie Steering Council")
-UNIT_WORDS = re.compile(r"\b(?:Council|Committee|Board|Working Group|Group|Team|Steering|Office|Division|"
-                        r"Department|Lab|Community|Blog|Conference|Summit|Meeting)\b", re.I)
+UNIT_WORDS = re.compile(rf"\b(?:{alternation('unit_words')})\b", re.I)  # words.toml: unit_words
 PROPER = re.compile(r"[A-Z0-9]|\w[-_.]\w")
 
 
@@ -115,9 +114,7 @@ def _kind(rule_kind: str, name: str) -> str:
 
 
 #: host labels that say nothing about what a site is
-HOST_NOISE = frozenset("www www2 m en docs doc blog blogs news app apps web site home wiki api cdn static "
-                       "com org net io edu gov ai dev co uk de fr eu info us ca au github gitlab netlify "
-                       "readthedocs vercel pages herokuapp".split())
+HOST_NOISE = WORDS["host_noise"]
 
 
 _NOT_WEB = split("")
@@ -195,9 +192,8 @@ def site_mention(item: FeedItem, block: Block, link: Link) -> Mention | None:
 
 
 #: a role title and "at" before a name: "Community Lead at Example", "Director of Example"
-ROLE_AT = re.compile(r"^(?:[A-Z][\w-]*\s+){0,3}?(?:Lead|Director|Manager|Officer|Engineer|Scientist|Fellow|Chair|"
-                     r"President|Founder|Head|Member|Developer|Maintainer|Researcher|Advisor|CEO|CTO)s?\s+"
-                     r"(?:at|of|for)\s+(?:the\s+)?(\S.*)$")
+ROLE_AT = re.compile(rf"^(?:[A-Z][\w-]*\s+){{0,3}}?(?:{alternation('role_at_titles')})s?\s+"
+                     r"(?:at|of|for)\s+(?:the\s+)?(\S.*)$")  # words.toml: role_at_titles
 
 
 def _link_text(text: str) -> tuple[str, tuple[str, ...]]:

@@ -7,14 +7,14 @@ import re
 from typing import Iterator
 
 from ..models import Block, FeedItem, Mention, Relation
-from ..names import NOT_NAMES, ORG_CUE_WORDS, WORDS, PROJECT_CUE_WORDS, acronym_of, is_acronym, is_person_name, proper_phrases
+from ..names import NOT_NAMES, ORG_CUE_WORDS, WORDS, PROJECT_CUE_WORDS, acronym_of, alternation, is_acronym, is_person_name, proper_phrases
 from ..text import quote_at
 
 DESCRIPTION = "organisations and projects from cue words, acronym definitions and 'the X team' -> entities"
 NAME = "orgs"
 #: words after a name that make it a body of people ("the Kelpie team") or software ("X project")
-TEAM_AFTER = re.compile(r"^\s+(?:team|community|communities|council|committee|steering council|organization|organisation|members?)\b", re.I)
-PROJECT_AFTER = re.compile(r"^\s+(?:project|library|package|toolkit|extension|plugin|framework|platform|hub|service|repository|repo|tool|app|software)\b", re.I)
+TEAM_AFTER = re.compile(rf"^\s+(?:{alternation('team_after')})\b", re.I)  # words.toml: team_after
+PROJECT_AFTER = re.compile(rf"^\s+(?:{alternation('project_after')})\b", re.I)  # words.toml: project_after
 #: an organisation cue as the last word, or "University of X", "Institute for X"
 ORG_TAIL = re.compile(rf"(?:^|\s)(?:{ORG_CUE_WORDS})\.?$")
 ORG_HEAD = re.compile(rf"(?:^|\s)(?:{ORG_CUE_WORDS})\s+(?:of|for|on|in)\s")
@@ -22,8 +22,7 @@ PROJECT_TAIL = re.compile(rf"(?:^|\s)(?:{PROJECT_CUE_WORDS})$")
 
 
 #: a lower-case noun after a name makes the name a modifier: "GitHub Project board", "Team Logbook page"
-COMPOUND = re.compile(r"^\s+(?:board|boards|page|pages|view|views|item|items|template|templates|field|fields|"
-                      r"settings|tab|tabs|card|cards|column|columns)\b")
+COMPOUND = re.compile(rf"^\s+(?:{alternation('compound_nouns')})\b")  # words.toml: compound_nouns
 
 
 #: "is a", "as an" right before a phrase: a description of something, not a name
@@ -31,8 +30,7 @@ DESCRIBED = re.compile(r"\b(?:is|are|was|were|as|becomes?|became)\s+an?\s+$")
 
 
 #: a role title before "of (the)": "Director of the", "Executive Director of", "Chair of the"
-ROLE_OF = re.compile(r"^(?:[A-Z][\w-]*\s+){0,3}?(?:Director|Lead|Manager|Officer|Chair|President|Founder|Co-Founder|"
-                     r"Head|Dean|Professor|Member|Fellow|Coordinator|Editor)s?\s+(?:of|for|at)\s+(?:the\s+)?")
+ROLE_OF = re.compile(rf"^(?:[A-Z][\w-]*\s+){{0,3}}?(?:{alternation('role_of_titles')})s?\s+(?:of|for|at)\s+(?:the\s+)?")
 HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6", "title"))
 
 
@@ -60,8 +58,7 @@ def _definition(text: str, end: int) -> tuple[str, int] | None:
     return None
 
 
-PLURAL_CLASS = re.compile(r"\b(?:Centers|Centres|Labs|Laboratories|Institutes|Universities|Agencies|Partners|"
-                          r"Organi[sz]ations|Members|Groups|Teams|Councils|Offices|Divisions|Departments|Hubs)$")
+PLURAL_CLASS = re.compile(rf"\b(?:{alternation('plural_classes')})$")  # words.toml: plural_classes
 
 
 def _class_list(item: FeedItem, text: str, start: int, end: int, phrase: str) -> Iterator[Mention | Relation]:
@@ -84,9 +81,8 @@ def _class_list(item: FeedItem, text: str, start: int, end: int, phrase: str) ->
 
 
 #: "projects like A, B and C", "organizations such as A and B": the class names what the items are
-EXAMPLES = re.compile(r"\b(?:(?P<p>projects|tools|libraries|packages|frameworks|platforms|applications|apps|software|"
-                      r"services|extensions)|(?P<o>organi[sz]ations|institutions|universities|companies|funders|"
-                      r"foundations|agencies|partners|groups|communities|non-?profits))\s+(?:like|such as|including)\s+", re.I)
+EXAMPLES = re.compile(rf"\b(?:(?P<p>{alternation('project_classes')})|(?P<o>{alternation('org_classes')}))"
+                      r"\s+(?:like|such as|including)\s+", re.I)  # words.toml: project_classes, org_classes
 LIST_ITEM = re.compile(r"(?:[A-Z][\w+-]*(?:\.[\w+-]+)*(?:\s+[A-Z][\w+-]*(?:\.[\w+-]+)*){0,3}|[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)+|[a-z]+[A-Z][\w-]*)")
 
 

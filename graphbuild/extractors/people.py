@@ -8,17 +8,16 @@ import re
 from typing import Iterator
 
 from ..models import Block, FeedItem, Mention, Relation
-from ..names import is_person_name, proper_phrases
+from ..names import alternation, is_person_name, proper_phrases
 from ..text import quote_at, sentence_span
 from .publisher import publisher_name
 
 DESCRIPTION = "people from acknowledgements, 'Name (Org)', 'Name of Org', talk listings, role titles"
 NAME = "people"
-ACK = re.compile(r"\b(?:thanks?|thank you|grateful|gratitude|acknowledg\w*|shout-?outs?|kudos|congratulat\w*|"
-                 r"welcome|credit|in particular)\b", re.I)
-ROLE = re.compile(r"\b(?:Director|Lead|Manager|Officers?|Chair|President|Founder|Co-Founder|CEO|CTO|COO|Engineer|"
-                  r"Scientist|Researcher|Professor|Coordinator|Maintainer|Fellow|Editor|Advocate|Architect|"
-                  r"Developer|Designer|Analyst|Librarian|Postdoc|Student|Head)s?\b")
+#: a sentence that thanks people (words.toml: ack_words, and ack_stems followed by any word ending)
+ACK = re.compile(rf"\b(?:{alternation('ack_words')}|(?:{alternation('ack_stems')})\w*)\b", re.I)
+#: a capitalised role title before or after a name (words.toml: role_titles), singular or plural
+ROLE = re.compile(rf"\b(?:{alternation('role_titles')})s?\b")
 LISTING = re.compile(r"\s[-–—]\s$")
 # matched at a position of the block (``rx.match(text, pos)``), never on a slice ``text[pos:]``:
 # slicing the rest of the block for every name made long blocks quadratic
@@ -82,7 +81,7 @@ def _person(item, text, s, e, name, how, weak=False) -> Mention:
 
 
 #: what follows a name that makes it software rather than a body: "the TIDE-Kelp hub"
-SOFTWARE_AFTER = re.compile(r"^\s+(?:\d{1,2}\s+)?(?:hub|project|platform|library|package|toolkit|service|software)\b", re.I)
+SOFTWARE_AFTER = re.compile(rf"^\s+(?:\d{{1,2}}\s+)?(?:{alternation('software_after')})\b", re.I)  # words.toml: software_after
 
 
 def _org(item, text, s, e, name, how, weak=True) -> Mention:

@@ -10,7 +10,7 @@ from bisect import bisect_left, bisect_right
 from typing import Iterator
 
 from ..models import Block, FeedItem, Mention, Relation
-from ..names import ORG_CUE_WORDS, is_person_name, proper_phrases
+from ..names import ORG_CUE_WORDS, alternation, is_person_name, proper_phrases
 from ..text import quote_at, sentence_spans
 from .publisher import publisher_name
 
@@ -72,8 +72,8 @@ def _end(item, text, s, e, p) -> Mention:
 
 PRONOUN = re.compile(r"\b(?:[Ss]he|[Hh]e|[Tt]hey)\b")
 #: "the X leadership team": a named unit of X, not X itself ("the X team" is X)
-UNIT_TAIL = re.compile(r"\s+(?:leadership|steering|advisory|executive|editorial|governing|organi[sz]ing|core|survey)\s+"
-                       r"(?:team|council|committee|board|group)\b")
+UNIT_TAIL = re.compile(rf"\s+(?:{alternation('unit_tail_modifiers')})\s+"
+                       rf"(?:{alternation('unit_tail_nouns')})\b")  # words.toml: unit_tail_modifiers, unit_tail_nouns
 
 
 def sentence_relations(item: FeedItem, text: str, ss: int, se: int, publisher: str | None,

@@ -22,7 +22,7 @@ import re
 from typing import Iterator
 
 from ..models import Block, FeedItem, Mention, Relation
-from ..names import COMMON_WORDS, NOT_NAMES, ORG_CUES, is_person_name, proper_phrases
+from ..names import COMMON_WORDS, NOT_NAMES, ORG_CUES, WORDS, alternation, is_person_name, proper_phrases
 from ..text import name_key, quote_at, sentence_span
 from .publisher import publisher_name
 
@@ -30,19 +30,13 @@ DESCRIPTION = "role lines, 'creator/founder/maintainer of', bracketed affiliatio
 NAME = "roles"
 
 #: nouns that name what someone is or does somewhere (lower or upper case)
-ROLE_NOUN = (r"(?:director|lead|manager|officer|chair|president|founder|co-founder|ceo|cto|coo|cfo|engineer|"
-             r"scientist|researcher|professor|coordinator|maintainer|fellow|editor|editor[- ]in[- ]chief|advocate|"
-             r"architect|developer|designer|analyst|librarian|postdoc|student|head|staff|intern|member|contributor|"
-             r"writer|lecturer|consultant|collaborator|organi[sz]er|volunteer|ambassador|mentor|packager|"
-             r"partner|lead developer|core developer)s?")
+ROLE_NOUN = rf"(?:{alternation('role_nouns')})s?"  # words.toml: role_nouns
 ROLE_RX = re.compile(rf"\b{ROLE_NOUN}\b", re.I)
 #: a role in a role line: a few words, one of them a role noun ("Software developer", "Staff")
 ROLE_SEG = re.compile(rf"^(?:[\w-]+\s+){{0,4}}{ROLE_NOUN}$", re.I)
 #: units of an organisation: "X Steering Council" is part of X
 UNIT_END = re.compile(r"(?:^|\s)(?:Council|Committee|Board|Working Group|Team|team|council|committee|board)$")
-UNIT_DESCRIPTOR = frozenset("steering advisory executive editorial leadership governing working core organizing "
-                            "organising program programme review diversity code conduct coc governance "
-                            "council committee board team group security".split())
+UNIT_DESCRIPTOR = WORDS["unit_descriptors"]
 #: "co-creators of", "founder and organizer of", "the lead maintainer of"
 ROLE_OF = re.compile(r"\b(?:(?:the|a|an|one of the)\s+)?(?:original\s+|lead\s+|core\s+)?(?:co-?)?"
                      r"(creator|founder|maintainer|author|organi[sz]er|developer)s?"
@@ -82,8 +76,7 @@ ITEM = re.compile(r"(?:[A-Z0-9][\w.+’'-]*[\w+]|[A-Z]|[a-z]+[A-Z][\w.+-]*|[a-z]
 SEP = re.compile(r"(?:\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&|\+)\s+)(?:the\s+)?")
 PRONOUN = re.compile(r"(?:^|(?<=[.!?]\s))(?:He|She|They)\s+(?=(?:is|was|are|were|has|have|had|also|now|currently|"
                      r"serves|served|co-founded|founded|created)\b)")
-WORK_ROLES = re.compile(r"\b(?:staff|engineer|developer|director|manager|officer|lead|ceo|cto|coo|cfo|head|"
-                        r"professor|postdoc|scientist|researcher|intern|employee|president|fellow)s?\b", re.I)
+WORK_ROLES = re.compile(rf"\b(?:{alternation('work_roles')})s?\b", re.I)  # words.toml: work_roles
 
 
 def _ok_item(s: str) -> bool:
@@ -669,7 +662,7 @@ UNIT_ROLE_NAME = re.compile(r"^(.*?\b(?:Council|Committee|Board|Working Group))\
 MAINTAINERS_LIKE = re.compile(r"\bmaintainers?\s+of\s+(?:[\w-]+\s+){0,4}?(?:like|such as|including)\s+")
 NAME_MADE = re.compile(r"\s+(?:has\s+|have\s+|had\s+)?(?:also\s+)?(?:co-)?(created|developed|built|wrote|authored|founded|"
                        r"maintains|co-founded)\s+(?:the\s+)?")
-SOFTWARE_NOUN = re.compile(r"\s+(?:package|library|tool|toolkit|project|software|app|framework|plugin|extension)\b")
+SOFTWARE_NOUN = re.compile(rf"\s+(?:{alternation('software_nouns')})\b")  # words.toml: software_nouns
 JOB_AT = re.compile(r"[’']s\s+(?:day\s+|full-time\s+|current\s+|new\s+)?(?:job|work|role|position)\s+(?:at|with)\s+(?:the\s+)?")
 
 

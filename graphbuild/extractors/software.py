@@ -19,7 +19,7 @@ from importlib.resources import files
 from typing import Iterator
 
 from ..models import Block, FeedItem, Mention
-from ..names import COMMON_WORDS, NOT_NAMES, is_person_name, proper_phrases
+from ..names import COMMON_WORDS, NOT_NAMES, alternation, is_person_name, proper_phrases
 from ..text import name_key, sentence_spans
 from .quotes import Quoter
 
@@ -33,11 +33,10 @@ INSTALLERS = ("pip", "pip3", "conda", "mamba", "micromamba", "pixi", "uv", "pipx
 INSTALL = re.compile(r"\b(?:pip3?|conda|mamba|micromamba|pixi|uv|pipx)\s+(?:install|add)\s+((?:-{1,2}[\w-]+\s+)*)"
                      r"([A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*)")
 #: words after a name that say it is software: "the tqdm package", "Redis server"
-WHAT = re.compile(r"^\s+(?:(?:Python|R|JavaScript|Julia|Rust|C|C\+\+)\s+)?(?:library|libraries|package|packages|"
-                  r"module|toolkit|framework|plugin|extension|linter|formatter|type checker|backend|server|"
-                  r"command|CLI|tool|API|project|repository|repo)\b", re.I)
+WHAT = re.compile(rf"^\s+(?:(?:{alternation('software_languages')})\s+)?(?:{alternation('software_what')})\b",
+                  re.I)  # words.toml: software_languages, software_what
 #: only a package can be these: "the requests library", "the black formatter"
-PACKAGE_AFTER = re.compile(r"^\s+(?:(?:Python|R)\s+)?(?:library|package|module|linter|formatter|type checker|plugin)\b")
+PACKAGE_AFTER = re.compile(rf"^\s+(?:(?:Python|R)\s+)?(?:{alternation('package_only')})\b")  # words.toml: package_only
 #: verbs before a tool written as code: "format with `black`", "run `isort`"
 TOOL_BEFORE = re.compile(r"\b(?:with|using|via|run|runs|running|use|uses|install|installs|installing)\s+$", re.I)
 #: words before a name that say it is an organisation, not its software: "works at X", "joined X"
