@@ -1,5 +1,8 @@
 import os
 import shutil
+import threading
+from contextlib import contextmanager
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -61,3 +64,16 @@ def ox_term(t):
 def canon_value(value: str) -> str:
     """The engines spell the same UTC dateTime value "+00:00" (rdflib) and "Z" (oxigraph)."""
     return value[:-6] + "Z" if value.endswith("+00:00") and "T" in value else value
+
+
+@contextmanager
+def loopback_server(handler):
+    """A threaded HTTP server with ``handler`` on an ephemeral port of 127.0.0.1; yields its base URL."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -2,13 +2,12 @@
 ``--discover`` follows a URL's feed on the same site only, and says so on stderr; other URL
 schemes are refused naming what is supported. HTTP cases use a server on 127.0.0.1 (ephemeral port)."""
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import DATA
+from conftest import DATA, loopback_server
 from graphbuild.cli import cli
 from graphbuild.discover import FoundFeed, choose, find_feeds
 from graphbuild.errors import FeedError
@@ -115,12 +114,8 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with loopback_server(Handler) as url:
+        yield url
 
 
 def run(tmp_path, *args):

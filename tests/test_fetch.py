@@ -1,12 +1,11 @@
 """Fetching feeds over HTTP from a server on 127.0.0.1 that the test starts and stops."""
 import gzip
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from conftest import DATA
+from conftest import DATA, loopback_server
 from graphbuild.errors import FeedError
 from graphbuild.graph import build
 from graphbuild.sources import fetch
@@ -89,13 +88,8 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    t = threading.Thread(target=httpd.serve_forever, daemon=True)
-    t.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with loopback_server(Handler) as url:
+        yield url
 
 
 def test_fetch_a_feed_and_build_from_its_url(server, tmp_path):

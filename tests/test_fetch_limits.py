@@ -5,14 +5,13 @@ import base64
 import resource  # noqa: F401  (used in the measuring subprocess)
 import subprocess
 import sys
-import threading
 import time
 import zlib
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from conftest import DATA
+from conftest import DATA, loopback_server
 from graphbuild.errors import FeedError
 from graphbuild.export import serialize
 from graphbuild.graph import build
@@ -83,12 +82,8 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with loopback_server(Handler) as url:
+        yield url
 
 
 def _build_measured(url: str, out) -> tuple[int, int, str, float]:
