@@ -102,13 +102,16 @@ def cli():
 @click.option("--store", "store_dir", type=click.Path(file_okay=False), default=None,
               help="Folder kept between builds: a rebuild extracts only new or changed posts. Default: OUT/.graphbuild.")
 @click.option("--fresh", is_flag=True, help="Ignore (and replace) the state kept in --store: extract every post.")
+@click.option("--words", "word_files", multiple=True, type=click.Path(),
+              help="Your own words added to the extractors' word lists (a TOML file with sections of "
+                   "graphbuild's words.toml, docs/words.md), e.g. another language's cue words. Repeatable.")
 @click.option("--discover", is_flag=True,
               help="A URL that serves a blog's HTML page: read the feed the page links to (<link rel=\"alternate\">) "
                    "on the same site instead, saying so on stderr. Without it a page is refused with its feeds listed.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors and warnings.")
 @_errors
 def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, strict, max_feed_bytes, max_items,
-          max_description_bytes, item_budget, cache_dir, no_cache, jobs, store_dir, fresh, discover, quiet):
+          max_description_bytes, item_budget, cache_dir, no_cache, jobs, store_dir, fresh, word_files, discover, quiet):
     """Build the graph from feeds: RSS 0.9x/1.0/2.0, Atom 0.3/1.0, JSON Feed 1.0/1.1 (and CDF), given as file
     paths, - for stdin, or http(s) URLs; default: the bundled 2i2c feed. Other URL schemes (file://,
     ftp://) are refused: give a file's path instead. An HTML page is refused with the feeds it links to.
@@ -116,6 +119,8 @@ def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, str
     Example: graphbuild build feed.xml https://example.org/index.xml feed.json --out output
     """
     t0 = time.perf_counter()
+    if word_files:
+        _use_word_files(word_files)
     from .export import write_atomic, serialize
     from .feeds import Limits
     from .graph import build as run_build
@@ -168,6 +173,20 @@ def _clear_state(state: Path) -> None:
     """Remove what a build keeps in ``state`` (only its own files: --store may name any folder)."""
     for name in ("extraction.sqlite", "extraction.sqlite-journal"):
         (state / name).unlink(missing_ok=True)
+
+
+def _use_word_files(word_files) -> None:
+    """--words: the word lists are read once, when the extractors are first imported, from
+    ``$GRAPHBUILD_WORDS``; set it before that (worker processes inherit it)."""
+    import os
+    import sys as _sys
+
+    paths = [str(Path(f).resolve()) for f in word_files]
+    os.environ["GRAPHBUILD_WORDS"] = os.pathsep.join(paths)
+    names = _sys.modules.get("graphbuild.names")
+    if names is not None and tuple(paths) != names.LOADED_WORD_FILES:
+        raise click.UsageError("--words must come before graphbuild's word lists are loaded in this process: "
+                               "run graphbuild build in a new process, or set GRAPHBUILD_WORDS before importing")
 
 
 def _discover(sources, limits, cache) -> list[str]:

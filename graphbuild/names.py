@@ -1,8 +1,10 @@
 """What a surface form looks like: a person's name, an organisation, a handle, a generic phrase."""
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
+from pathlib import Path
 
 from .text import name_key
 
@@ -30,15 +32,47 @@ def _words_of(section: dict) -> list[str]:
     return words.split() if isinstance(words, str) else list(words)
 
 
+#: the environment variable naming the user's own word files (``build --words FILE`` sets it)
+WORDS_ENV = "GRAPHBUILD_WORDS"
+
+
+def user_word_files() -> list[Path]:
+    """The user's word files: the paths in ``$GRAPHBUILD_WORDS``, separated like ``PATH``."""
+    return [Path(p) for p in os.environ.get(WORDS_ENV, "").split(os.pathsep) if p]
+
+
 def _load_data() -> dict[str, dict]:
-    """``graphbuild/data/words.toml`` (documented in docs/words.md), parsed once."""
+    """``graphbuild/data/words.toml`` (documented in docs/words.md), parsed once, with the words of
+    the user's own files (:func:`user_word_files`) added at the end of the sections they name.
+
+    Raises:
+        RulesError: a user's file cannot be read, is not TOML, or names a section that does not exist.
+    """
     import tomllib
     from importlib import resources
 
-    return tomllib.loads((resources.files("graphbuild") / "data" / "words.toml").read_text(encoding="utf-8"))
+    from .errors import RulesError
+
+    data = tomllib.loads((resources.files("graphbuild") / "data" / "words.toml").read_text(encoding="utf-8"))
+    for path in user_word_files():
+        try:
+            extra = tomllib.loads(path.read_text(encoding="utf-8"))
+        except OSError as e:
+            raise RulesError(f"{path}: cannot read word file ({e.strerror or e})") from None
+        except tomllib.TOMLDecodeError as e:
+            raise RulesError(f"{path}: not a word file ({e})") from None
+        for name, section in extra.items():
+            if name not in data or not isinstance(section, dict) or "words" not in section:
+                raise RulesError(f"{path}: [{name}] is not a section of graphbuild's words.toml with words = ..."
+                                 f" (sections: {', '.join(sorted(data))})")
+            bundled = data[name]
+            data[name] = {**bundled, "words": _words_of(bundled) + _words_of(section)}
+    return data
 
 
 _DATA = _load_data()
+#: the user word files this process loaded (compared by ``build --words``)
+LOADED_WORD_FILES = tuple(str(p.resolve()) for p in user_word_files())
 #: every word list by name, lower case: common_words, not_names, months, place_heads, modifiers,
 #: collective_bylines, document_series, ... (docs/words.md lists them all)
 WORDS = {k: frozenset(w.lower() for w in _words_of(v)) for k, v in _DATA.items()}

@@ -147,7 +147,8 @@ def _imported(files: list[Path], pkg: Path) -> list[Path]:
 def _version(extractors, rules, budget) -> str:
     """A hash of everything besides the item that an extraction depends on: the source of the
     extractors and of every module of the package they import, the word lists and URL rules
-    (``graphbuild/data/*.toml``, ``*.tsv``), the extra rules files, the extractor names, the budget."""
+    (``graphbuild/data/*.toml``, ``*.tsv``, the user's word files), the extra rules files, the extractor
+    names, the budget."""
     h = hashlib.sha256(FORMAT.encode())
     pkg = Path(__file__).resolve().parent
     roots = [Path(__file__).resolve(), pkg / "budget.py"]
@@ -160,6 +161,9 @@ def _version(extractors, rules, budget) -> str:
     outside = [f for f in roots if pkg not in f.parents]
     files = _imported([f for f in roots if pkg in f.parents], pkg) + outside
     files += sorted(p for p in (pkg / "data").glob("*") if p.suffix in (".toml", ".tsv"))
+    from .names import user_word_files
+
+    files += user_word_files()  # the user's own words (--words) change what the extractors find
     for f in files + [Path(r) for r in rules]:
         h.update(f"{f.name}\n".encode())
         h.update(f.read_bytes())

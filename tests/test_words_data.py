@@ -106,3 +106,49 @@ def test_software_and_contribution_lists():
     for w in _words("fund_words"):
         assert contributions.FUND_WORDS.fullmatch(w.title()), w
     assert names.alternation("thing_tails") in contributions.THING_TAIL.pattern
+
+
+GUILD_FEED = """<rss version="2.0"><channel><title>Harbor notes</title><link>https://harbor.example/</link>
+<item><title>News</title><link>https://harbor.example/news/</link><description>&lt;p&gt;We met the Tidewater
+Guild at the pier, and the Marlin Foundation too.&lt;/p&gt;</description></item></channel></rss>"""
+
+
+def _built_names(tmp_path, *extra) -> tuple[int, str]:
+    import subprocess
+    import sys
+    out = tmp_path / f"out{len(extra)}"
+    r = subprocess.run([sys.executable, "-m", "graphbuild", "build", str(tmp_path / "f.xml"), "--out", str(out),
+                        "-q", "--no-html", "--no-analysis", *extra], capture_output=True, text=True)
+    ttl = (out / "graph.ttl").read_text() if r.returncode == 0 else r.stderr
+    return r.returncode, ttl
+
+
+def test_a_users_word_file_extends_a_list_of_the_bundled_ones(tmp_path):
+    (tmp_path / "f.xml").write_text(GUILD_FEED)
+    (tmp_path / "mine.toml").write_text('[org_cues]\nwords = "Guild"\n')
+    code, plain = _built_names(tmp_path)
+    assert code == 0 and '"Marlin Foundation"' in plain and '"Tidewater Guild"' not in plain
+    code, mine = _built_names(tmp_path, "--words", str(tmp_path / "mine.toml"))
+    assert code == 0 and '"Tidewater Guild"' in mine
+
+
+def test_a_word_file_naming_no_bundled_section_is_one_line_and_exit_1(tmp_path):
+    (tmp_path / "f.xml").write_text(GUILD_FEED)
+    (tmp_path / "bad.toml").write_text('[org_cuez]\nwords = "Guild"\n')
+    code, err = _built_names(tmp_path, "--words", str(tmp_path / "bad.toml"))
+    assert code == 1 and "[org_cuez] is not a section" in err and "Traceback" not in err
+
+
+def test_the_extraction_cache_keys_on_the_users_word_files(tmp_path):
+    import subprocess
+    import sys
+    (tmp_path / "f.xml").write_text(GUILD_FEED)
+    (tmp_path / "mine.toml").write_text('[org_cues]\nwords = "Harbour"\n')
+    out = tmp_path / "out"  # one output folder, so one --store cache for both builds
+    build = [sys.executable, "-m", "graphbuild", "build", str(tmp_path / "f.xml"), "--out", str(out), "-q",
+             "--no-html", "--no-analysis", "--words", str(tmp_path / "mine.toml")]
+    subprocess.run(build, check=True)
+    assert '"Tidewater Guild"' not in (out / "graph.ttl").read_text()
+    (tmp_path / "mine.toml").write_text('[org_cues]\nwords = "Guild"\n')  # the file changes, not its name
+    subprocess.run(build, check=True)
+    assert '"Tidewater Guild"' in (out / "graph.ttl").read_text()
