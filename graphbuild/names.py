@@ -17,13 +17,6 @@ PERSON_NAME = re.compile(
 SURNAME_PREFIX = re.compile(r"^(?:Mc|Mac|De|Di|Da|La|Le|Van|Von|Fitz)(?=[A-Z][a-z]+$)")
 HANDLE = re.compile(r"^@[A-Za-z0-9_][A-Za-z0-9_.-]{0,38}$")
 CODE_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*[a-z0-9]$", re.I)
-GENERIC = re.compile(
-    r"^(?:here|this|that|these|link|website|web ?site|homepage|home page|page|site|blog|blog post|post|"
-    r"article|read more|more|docs|documentation|the docs|source|code|repo|repository|paper|slides|video|"
-    r"recording|talk|announcement|report|press release|this post|this blog post|this page|click here|"
-    r"learn more|see more|details|form|survey|guide|tutorial|issue|pull request|pr|discussion|thread|"
-    r"newsletter|podcast|event|events|the event|join us|register|sign up|apply|contact us|email|"
-    r"github|gitlab|linkedin|twitter|x|mastodon|bluesky|youtube|website here)$", re.I)
 
 
 def _words_of(section: dict) -> list[str]:
@@ -90,6 +83,8 @@ ORG_CUE_WORDS = alternation("org_cues")
 PROJECT_CUE_WORDS = alternation("project_cues")
 ORG_CUES = re.compile(rf"\b(?:{ORG_CUE_WORDS})\b\.?")
 PROJECT_CUES = re.compile(rf"\b(?:{PROJECT_CUE_WORDS})\b")
+#: link texts that name nothing ("read more", "click here", "slides"): a whole-text match
+GENERIC = re.compile(rf"^(?:{alternation('generic_link_texts')})$", re.I)
 #: capitalised English words that make a two-word phrase a thing rather than a person ("Open Hardware")
 COMMON_WORDS = WORDS["common_words"]
 
