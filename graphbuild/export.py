@@ -16,7 +16,6 @@ from typing import Callable
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import XSD
 
 from .errors import ExportError
 from .namespaces import PREFIXES
@@ -122,11 +121,10 @@ def _compact_jsonld(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes
     only expanded JSON-LD, so rdflib's writer compacts it, from the triples in their fixed order
     (into rdflib's plain memory store, which keeps that order): the same graph, the same bytes."""
     mem = Graph()
-    term = lambda x: (URIRef(x.value) if isinstance(x, ox.NamedNode) else BNode(x.value) if isinstance(x, ox.BlankNode)
-                      else Literal(x.value, lang=x.language, datatype=None if x.language
-                                   or x.datatype.value == str(XSD.string) else URIRef(x.datatype.value)))
+    from .store import from_oxigraph
+
     for t in triples:
-        mem.add((term(t.subject), term(t.predicate), term(t.object)))
+        mem.add((from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)))
     out = mem.serialize(format="json-ld", context=dict(prefixes), auto_compact=True, sort_keys=True, indent=1)
     # rdflib's store hands nodes and values out in an order that depends on the string-hash seed:
     # JSON-LD arrays (other than @list) are unordered sets, so sorting them changes no meaning

@@ -16,7 +16,7 @@ from .feeds import Limits, parse_feed
 from .errors import FeedError
 from .models import Entity, Feed, FeedItem, Mention, Problem, Quote, Relation
 from .pipeline import ExtractionCache, extract_items
-from .store import new_graph
+from .store import from_oxigraph, new_graph
 from .namespaces import (BASE_URI, GB, KIND_TYPES, OA, OWL, PROV, annotation_iri, community_iri, digest, entity_iri,
                          feed_iri)
 from .curation import as_curation, curate
@@ -505,9 +505,6 @@ def add_analysis(g: Graph, a: Analysis, base_uri: str = BASE_URI) -> Graph:
     if isinstance(store, ox.Store):
         t.flush()
     else:
-        from rdflib import Literal
-        term = lambda x: URIRef(x.value) if isinstance(x, ox.NamedNode) else Literal(
-            x.value, datatype=None if x.datatype.value.endswith("#string") else URIRef(x.datatype.value))
         for q in t.flush():
-            g.add((term(q.subject), term(q.predicate), term(q.object)))
+            g.add((from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object)))
     return g

@@ -5,7 +5,7 @@ from typing import Iterable
 
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
-from rdflib import Graph
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from .namespaces import BASE_URI, bind_prefixes
@@ -18,3 +18,16 @@ def new_graph(quads: Iterable[ox.Quad] = (), base_uri: str = BASE_URI, store: ox
     store.bulk_extend(quads)
     g = Graph(store=OxigraphStore(store=store), identifier=DATASET_DEFAULT_GRAPH_ID, bind_namespaces="none")
     return bind_prefixes(g, base_uri)
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def from_oxigraph(t: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode | Literal:
+    """A pyoxigraph term as the rdflib term of the same value (a plain string literal gets no datatype)."""
+    if isinstance(t, ox.NamedNode):
+        return URIRef(t.value)
+    if isinstance(t, ox.BlankNode):
+        return BNode(t.value)
+    return Literal(t.value, lang=t.language,
+                   datatype=None if t.language or t.datatype.value == _XSD_STRING else URIRef(t.datatype.value))
