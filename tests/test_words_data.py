@@ -44,6 +44,10 @@ CASES = [
     ("software_after", people.SOFTWARE_AFTER, lambda w: f" 2 {w.upper()}"),
     ("work_roles", roles.WORK_ROLES, lambda w: w.title() + "s"),
     ("software_nouns", roles.SOFTWARE_NOUN, lambda w: " " + w),
+    ("unit_nouns", roles.UNIT_END, lambda w: " " + w.lower()),
+    ("unit_nouns", roles.OUR_UNIT, lambda w: f"our Example {w}"),
+    ("unit_role_titles", roles.UNIT_ROLE_NAME, lambda w: f"Example Review Board {w} Ana Lopes"),
+    ("publisher_works", roles.OUR_WORK, lambda w: f"our Field Data {w.lower()}"),
 ]
 
 
