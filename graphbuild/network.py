@@ -10,6 +10,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SDO
 
 from .namespaces import DOAP, FOAF
+from .store import term_text
 from .prefixes import PREFIXES as _PREFIXES
 
 #: rdf type -> node kind shown to people
@@ -42,7 +43,7 @@ Q_CITES = PREFIXES + """SELECT ?s ?o WHERE { ?s a schema:BlogPosting ; schema:ci
 
 def _rows(g: Graph, q: str):
     """Rows of a SELECT as tuples of strings (None when unbound); run by the graph's own engine."""
-    return [tuple(None if v is None else str(v) for v in row) for row in g.query(q)]
+    return [tuple(None if v is None else term_text(v) for v in row) for row in g.query(q)]
 
 
 def _multi(g: Graph, prop: str) -> dict[str, list[str]]:
