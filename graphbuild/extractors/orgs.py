@@ -81,8 +81,13 @@ def _class_list(item: FeedItem, text: str, start: int, end: int, phrase: str) ->
 
 
 #: "projects like A, B and C", "organizations such as A and B": the class names what the items are
+#: also "job schedulers (A/B/C)", "a queueing system, such as A, B or C", "databases (e.g. A, B)": a
+#: parenthesis right after the class noun counts when it lists (a comma or a slash inside it)
 EXAMPLES = re.compile(rf"\b(?:(?P<p>{alternation('project_classes')})|(?P<o>{alternation('org_classes')}))"
-                      r"\s+(?:like|such as|including)\s+", re.I)  # words.toml: project_classes, org_classes
+                      r"(?:,?\s+(?:like|such as|including)\s+|\s+\((?=[^()]{1,200}[,/])(?:like\s+|such as\s+|e\.g\.,?\s+)?)",
+                      re.I)  # words.toml: project_classes, org_classes
+#: between two items of such a list: a comma, "and", "or", or a slash ("SGE/LSF/PBS")
+EXAMPLE_SEP = re.compile(r",?\s+(?:and|or|&)\s+|,\s+|/(?=[A-Za-z])")
 LIST_ITEM = re.compile(r"(?:[A-Z][\w+-]*(?:\.[\w+-]+)*(?:\s+[A-Z][\w+-]*(?:\.[\w+-]+)*){0,3}|[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)+|[a-z]+[A-Z][\w-]*)")
 
 
@@ -98,7 +103,7 @@ def _examples(item: FeedItem, text: str) -> Iterator[Mention]:
             name = it.group(0).rstrip(".")
             if name.lower() not in NOT_NAMES:
                 yield Mention(name, kind, item.link, quote_at(text, it.start(), it.end()), f"{NAME}:examples")
-            sep = LIST_SEP.match(text, it.end())
+            sep = EXAMPLE_SEP.match(text, it.end())
             if not sep:
                 break
             pos = sep.end()
