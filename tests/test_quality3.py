@@ -1,0 +1,85 @@
+"""Extraction rules of the third quality wave (issue 9), each on hand-written sentences with invented
+names: software listed after a class noun, roles that make a linked site an organisation, link texts
+that name nothing, fiscal sponsors, and the merges of spelling variants and a site's stem."""
+import pytest
+
+from graphbuild.extractors import Context
+from graphbuild.extractors import links, orgs, relations
+from graphbuild.html import html_blocks
+from graphbuild.models import FeedInfo, FeedItem, Mention, Relation
+
+POST = "https://news.example.org/blog/post/"
+FEED = FeedInfo("x", "https://news.example.org/index.xml", "Blog | Example Lab", "https://examplelab.org/blog/")
+
+
+def item(html: str, title: str = "A post") -> FeedItem:
+    return FeedItem(POST, POST, title, FEED, blocks=html_blocks(html, POST))
+
+
+def run(mod, html):
+    out = list(mod.extract(item(html), Context()))
+    ms = [m for m in out if isinstance(m, Mention)]
+    rs = [(r.subject.name, r.predicate, r.object.name) for r in out if isinstance(r, Relation)]
+    return ms, rs
+
+
+# ---------------------------------------------------------------- examples after a class noun
+@pytest.mark.parametrize("html, expected", [
+    # a comma before "such as", a singular class noun
+    ("<p>Clusters use a batch queueing system, such as Quorra, TIDEQ, or Marlq.</p>", ["Marlq", "Quorra", "TIDEQ"]),
+    # a parenthesis right after the class noun, slashes between the items, an ellipsis at the end
+    ("<p>Kelpie talks to our job schedulers (QUORRA/Marlq/TDQ/…) directly.</p>", ["Marlq", "QUORRA", "TDQ"]),
+    ("<p>We configured several queueing systems (Quorra, Marlq, Tideq) in containers.</p>", ["Marlq", "Quorra", "Tideq"]),
+    ("<p>It asks the batch scheduler (like Quorra, TDQ, …) for nodes.</p>", ["Quorra", "TDQ"]),
+    ("<p>Other systems like Brinemq or Kelpstore solved this.</p>", ["Brinemq", "Kelpstore"]),
+    ("<p>Data-engineering systems like Saltflow/Tidewire/Quaymaster do not.</p>", ["Quaymaster", "Saltflow", "Tidewire"]),
+    ("<p>Fast databases (e.g. Kelpstore, Brinedb) help.</p>", ["Brinedb", "Kelpstore"]),
+])
+def test_software_listed_after_a_class_noun(html, expected):
+    ms, _ = run(orgs, html)
+    assert sorted(m.name for m in ms if m.extractor == "orgs:examples" and m.kind == "Project") == expected
+
+
+@pytest.mark.parametrize("html", [
+    "<p>Our systems (see below) are fast.</p>",           # a parenthesis that lists nothing
+    "<p>The schedulers (Quorra) run nightly.</p>",       # one name in a parenthesis: an aside, not a list
+])
+def test_a_parenthesis_after_a_class_noun_that_lists_nothing(html):
+    ms, _ = run(orgs, html)
+    assert [m.name for m in ms if m.extractor == "orgs:examples"] == []
+
+
+# ---------------------------------------------------------------- links
+@pytest.mark.parametrize("html, expected", [
+    # a role held there, inside the link text or just before it: the site is an organisation
+    ('most recently as <a href="https://q7x.org/">People Lead at Q7x</a>', ("Q7x", "Organization")),
+    ('and as Board Chair for <a href="https://kelpwise.org/">Kelp Wise</a>', ("Kelp Wise", "Organization")),
+    ('she is an Engineer at <a href="https://tidewirez.io/">Tidewirez</a>', ("Tidewirez", "Organization")),
+    # a role that a software project has too says nothing about the site
+    ('the maintainer of <a href="https://tidewirez.io/">Tidewirez</a>', ("Tidewirez", "Project")),
+])
+def test_a_role_held_at_a_linked_site(html, expected):
+    ms, _ = run(links, f"<p>She served {html} for years.</p>")
+    assert [(m.name, m.kind) for m in ms if not m.implicit] == [expected]
+
+
+def test_a_link_text_that_is_an_address_with_a_path_names_nothing():
+    ms, _ = run(links, '<p>Photos: <a href="https://t.example/QxT7pLm">pic.example.com/QxT7pLm</a></p>')
+    assert [m for m in ms if not m.implicit] == []
+
+
+def test_a_site_named_by_an_english_word_and_more():
+    # oceanin.org: "Ocean" alone is an English word, no name; the link text names the site
+    ms, _ = run(links, '<p>We are a project of <a href="https://oceanin.org/about/">Ocean Initiatives</a>.</p>')
+    assert [m.name for m in ms if not m.implicit] == ["Ocean Initiatives"]
+
+
+# ---------------------------------------------------------------- relations
+@pytest.mark.parametrize("text", [
+    "Kelpie is now a fiscally sponsored project of Tideway Commons!",
+    "In 2022 Kelpie moved to the 501(c)(3) fiscal host, Tideway Commons, and hired staff.",
+])
+def test_a_fiscal_sponsor_is_an_organisation_for_sure(text):
+    ms, rs = run(relations, f"<p>{text}</p>")
+    sponsor = [m for m in ms if m.name == "Tideway Commons"]
+    assert sponsor and all(m.kind == "Organization" and not m.weak for m in sponsor)
