@@ -83,3 +83,51 @@ def test_a_fiscal_sponsor_is_an_organisation_for_sure(text):
     ms, rs = run(relations, f"<p>{text}</p>")
     sponsor = [m for m in ms if m.name == "Tideway Commons"]
     assert sponsor and all(m.kind == "Organization" and not m.weak for m in sponsor)
+
+
+# ---------------------------------------------------------------- resolution
+from graphbuild.models import Quote  # noqa: E402
+from graphbuild.resolve import resolve  # noqa: E402
+
+
+def mm(name, kind="Organization", post="https://b.example/1", urls=(), weak=False):
+    return Mention(name, kind, post, Quote("q"), "test", tuple(urls), weak=weak)
+
+
+def groups(res):
+    return sorted(sorted({x.name for x in e.mentions}) for e in res.entities.values())
+
+
+def test_a_company_word_after_a_stem_its_site_spells_is_one_organisation():
+    res = resolve([mm("Quillwork Computing", urls=["https://quillwork.io/"]), mm("Quillwork", post="https://b.example/2")])
+    assert groups(res) == [["Quillwork", "Quillwork Computing"]]
+    assert any("quillwork.io" in line for line in res.merges)  # the reason is recorded
+
+
+def test_a_foundation_and_an_initiative_of_one_donor_with_the_donors_site():
+    res = resolve([mm("Mara Oduya Foundation", urls=["https://maraoduya.org/grants/x"]),
+                   mm("Mara Oduya Initiative", post="https://b.example/2")])
+    assert groups(res) == [["Mara Oduya Foundation", "Mara Oduya Initiative"]]
+
+
+def test_no_site_spelling_the_stem_no_merge():
+    # a site of another name, or none: "Quillwork Computing" may be a unit, a rival, a former name
+    assert len(resolve([mm("Quillwork Computing", urls=["https://qwc.example/"]), mm("Quillwork")]).entities) == 2
+    assert len(resolve([mm("Quillwork Computing"), mm("Quillwork")]).entities) == 2
+    # a common word is no stem: "Open Foundation" at open.example is not every "Open Initiative"
+    assert len(resolve([mm("Open Foundation", urls=["https://open.example/"]), mm("Open Initiative")]).entities) == 2
+
+
+def test_a_typing_slip_in_a_long_organisation_name():
+    res = resolve([mm("Tamsin Hale Medial Institute"), mm("Tamsin Hale Medical Institute", post="https://b.example/2")])
+    assert len(res.entities) == 1 and any("typing slip" in line for line in res.merges)
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Harbor Data Lab", "Harbor Data Lib"),                   # short words: "Lab" / "Lib" may be two things
+    ("Institute of Marine Sciences", "Institute of Marine Studies"),  # two words apart
+    ("Nordic Coastal Centre", "Baltic Coastal Centre"),       # more than one letter
+    ("Quill Computing", "Quill Computin"),                    # two words: too short a name to trust
+])
+def test_names_not_one_slip_apart_stay_apart(a, b):
+    assert len(resolve([mm(a), mm(b)]).entities) == 2
