@@ -131,3 +131,30 @@ def test_a_typing_slip_in_a_long_organisation_name():
 ])
 def test_names_not_one_slip_apart_stay_apart(a, b):
     assert len(resolve([mm(a), mm(b)]).entities) == 2
+
+
+# ---------------------------------------------------------------- software named in prose
+from graphbuild.extractors import software  # noqa: E402
+
+
+@pytest.mark.parametrize("html, expected", [
+    # an apposition says what the name is: code, inner capitals, or a listed name
+    ("<p>I spent weeks on <code>stubquill</code> — a typing tool that checks stubs.</p>", ["stubquill"]),
+    ("<p>Code runs in the browser via TideLite, a WebAssembly notebook distribution.</p>", ["TideLite"]),
+    # a slash list followed by a software noun: each of its names
+    ("<p>I added an option to switch between QRBL/LAKPQ libraries.</p>", ["LAKPQ", "QRBL"]),
+])
+def test_software_said_by_the_words_around_it(html, expected):
+    ms, _ = run(software, html)
+    assert sorted(m.name for m in ms) == expected
+
+
+@pytest.mark.parametrize("html", [
+    "<p>Marta Quill, a researcher at the lab, spoke.</p>",          # an apposition of a person
+    "<p>We met in TideWater, a town with a library.</p>",          # the noun is not what the name is
+    "<p>Kelpie, the project we started, grew.</p>",                # a plain capitalised word, no code
+    "<p>Read the AB/CD report.</p>",                               # a slash list without a software noun
+])
+def test_no_software_without_such_words(html):
+    ms, _ = run(software, html)
+    assert [m.name for m in ms] == []

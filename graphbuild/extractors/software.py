@@ -47,6 +47,12 @@ LIKE = re.compile(r"\b(?:like|such as|e\.g\.,?|including)\s+$")
 LIST_SEP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+|/)\s*$")
 
 
+#: an apposition that says what a name is: ", a WebAssembly distribution", " — a type-checking tool",
+#: ", the networking library" (words.toml: software_what)
+APPOSITION = re.compile(rf"^\s*(?:,|—|–|\s-)\s*(?:a|an|the)\s+(?:(?!(?:with|of|for|that|and|in|on|at|by|to)\b)[\w-]+\s+){{0,3}}?"
+                        rf"(?:{alternation('software_what')})\b", re.I)
+
+
 #: a name spelled with inner capitals, which no English word is: "FrobDB", "QuuxLab" (not "McEwen")
 CAMEL = re.compile(r"^(?!(?:Mc|Mac|De|Di|La|Le|Van|Von|O)[A-Z])[A-Z][a-z]+(?:[A-Z][a-z]*|[A-Z]{2,})[A-Za-z]*$")
 CAMEL_WORD = re.compile(r"(?<![\w-])[A-Z]?[a-z]+[A-Z][A-Za-z]*\b")
@@ -56,17 +62,17 @@ SLASHED = re.compile(r"(?<![\w@/.:#=-])[A-Za-z][A-Za-z0-9]*(?:/[A-Za-z][A-Za-z0-
 LINK_REST = re.compile(r"^(?:['’]s?)?[\s.,;:!?)]*$")
 
 
-def _tokens(text: str) -> list[tuple[int, int, str, bool]]:
-    """(start, end, token, in a slash list) of every package-like token, the parts of slash lists
+def _tokens(text: str) -> list[tuple[int, int, str, int]]:
+    """(start, end, token, end of its slash list or 0) of every package-like token, the parts of slash lists
     ("Kubernetes/Yarn") included; a slash between two letters is no part of a path or URL there."""
-    out = [(m.start(), m.end(), m.group(0), False) for m in TOKEN.finditer(text)]
+    out = [(m.start(), m.end(), m.group(0), 0) for m in TOKEN.finditer(text)]
     for m in SLASHED.finditer(text):
         parts = m.group(0).split("/")
         if len(parts) > 6 or not all(p[:1].isupper() for p in parts):
             continue  # "and/or", "input/output": words; a path
         pos = m.start()
         for p in parts:
-            out.append((pos, pos + len(p), p, True))
+            out.append((pos, pos + len(p), p, m.end()))  # (the end of the slash list, where its noun may follow)
             pos += len(p) + 1
     out.sort()
     return out
@@ -127,9 +133,19 @@ def _candidates(block: Block, table: dict[str, str]) -> list[tuple[int, int, str
         if tok.endswith((".", "-")) or "." in tok:
             continue  # "pyproject.toml", "tqdm.auto": files and modules, not package names
         flag = table.get(name_key(tok))
+        said = bool(APPOSITION.match(text[e:e + 60]))  # "X, a Y tool": the text says what it is
+        if slashed and block.tag != "pre" and WHAT.match(text[slashed:slashed + 40]) and len(tok) >= 2 \
+                and tok.lower() not in NOT_NAMES and tok.lower() not in COMMON_WORDS:
+            out.append((s, e, tok, 2))  # "the A/B libraries": each name of the slash list is one
+            continue
         if flag is None and CAMEL.match(tok) and block.tag != "pre" and not _span_at(code_spans, code_starts, s, e) \
                 and not _span_at(links, link_starts, s, e) and not _sentence_start(text, starts, s):
-            out.append((s, e, tok, 2 if WHAT.match(text[e:e + 40]) else 1))
+            out.append((s, e, tok, 2 if WHAT.match(text[e:e + 40]) or said else 1))
+            continue
+        if flag is None and said and block.tag != "pre" and len(tok) >= 3 and tok.lower() not in NOT_NAMES \
+                and tok.lower() not in COMMON_WORDS and not _span_at(links, link_starts, s, e) \
+                and (_code_token(text, _span_at(code_spans, code_starts, s, e), s, e) or CAMEL_WORD.fullmatch(tok)):
+            out.append((s, e, tok, 2))  # "`stubtest` — a type-checking tool", "FooLite, a web distribution"
             continue
         if flag is None or len(tok) < 2:
             continue
@@ -146,7 +162,7 @@ def _candidates(block: Block, table: dict[str, str]) -> list[tuple[int, int, str
             continue  # code listings: only install commands (below)
         low = tok.lower()
         after = text[e:e + 40]
-        cue = bool(WHAT.match(after)) or (flag == "c" and bool(LIKE.search(text[max(0, s - 12):s])))
+        cue = bool(WHAT.match(after)) or said or (flag == "c" and bool(LIKE.search(text[max(0, s - 12):s])))
         if code:
             tool = TOOL_BEFORE.search(text[max(0, s - 12):s])
             strength = 2 if (flag == "" or cue or (tool and flag in ("w", "c"))) and low not in NOT_NAMES else 1
