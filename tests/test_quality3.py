@@ -158,3 +158,14 @@ def test_software_said_by_the_words_around_it(html, expected):
 def test_no_software_without_such_words(html):
     ms, _ = run(software, html)
     assert [m.name for m in ms] == []
+
+
+@pytest.mark.parametrize("html, expected", [
+    # a product named by its site's domain and sub-domain, even when it reads like a person's name
+    ('<a href="https://gateway.kelpie.org">Kelpie Gateway</a>', [("Kelpie Gateway", "Project")]),
+    ('<a href="https://portal.tidewire.io/docs">Tidewire Portal</a>', [("Tidewire Portal", "Project")]),
+])
+def test_a_product_named_by_its_sub_domain(html, expected):
+    ms, _ = run(links, f"<p>We have seen adoption of {html} this year.</p>")
+    assert [(m.name, m.kind) for m in ms if not m.implicit] == expected
+    assert ms[0].urls[0].startswith(html.split('"')[1])  # the product's own site, not the domain's

@@ -178,6 +178,14 @@ def site_mention(item: FeedItem, block: Block, link: Link) -> Mention | None:
             return Mention(name, kind, item.link, quote_at(block.text, link.start, link.end), f"{NAME}:site",
                            (url(),), aliases=aliases)
     words = name.split()
+    labels = [x for x in (split(link.href).hostname or "").lower().split(".")[:-1] if x not in HOST_NOISE]
+    if len(words) >= 2 and len(labels) >= 2 and (name_key(name) == "".join(reversed(labels)) or (
+            name_key(name) == "".join(labels) and not is_person_name(name))):
+        # "Example Gateway" -> gateway.example.org: a product named by its site's domain and sub-domain
+        # (in that order even when it reads like a person's name; "jane.doe.example" is Jane Doe's)
+        root = f"{split(link.href).scheme}://{split(link.href).netloc}/"
+        return Mention(name, org_or_project(name) or "Project", item.link, quote_at(block.text, link.start, link.end),
+                       f"{NAME}:site", (root,), aliases=aliases)
     for ident, url, is_host in site_candidates(link.href):
         if not is_host or len(words) < 2:
             continue
