@@ -168,4 +168,4 @@ def test_no_software_without_such_words(html):
 def test_a_product_named_by_its_sub_domain(html, expected):
     ms, _ = run(links, f"<p>We have seen adoption of {html} this year.</p>")
     assert [(m.name, m.kind) for m in ms if not m.implicit] == expected
-    assert ms[0].urls[0].split('/')[2] == html.split('/')[2]  # the product's own site, not the domain's
+    assert ms[0].urls[0].split('/')[2] == html.split('"')[1].split('/')[2]  # the product's own site, not the domain's
