@@ -169,3 +169,13 @@ def test_a_product_named_by_its_sub_domain(html, expected):
     ms, _ = run(links, f"<p>We have seen adoption of {html} this year.</p>")
     assert [(m.name, m.kind) for m in ms if not m.implicit] == expected
     assert ms[0].urls[0].split('/')[2] == html.split('"')[1].split('/')[2]  # the product's own site, not the domain's
+
+
+def test_listed_names_written_as_code_next_to_each_other():
+    # English words on the package list: alone as code they need a cue; listed together, they are tools
+    ms, _ = run(software, "<ul><li><strong>Code analysis:</strong> <code>vulture</code>, <code>radon</code>.</li></ul>")
+    assert sorted(m.name for m in ms) == ["radon", "vulture"]
+    ms, _ = run(software, "<p>It returns <code>None</code>, <code>True</code> or a <code>rich</code> object.</p>")
+    assert [m.name for m in ms] == []  # Python's own words are no packages
+    ms, _ = run(software, "<p>The <code>vulture</code> shape.</p>")
+    assert [m.name for m in ms] == []  # one English word as code, nothing else: not enough

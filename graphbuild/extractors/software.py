@@ -12,6 +12,8 @@ them. A name from the list is a signal, never proof on its own:
 """
 from __future__ import annotations
 
+import builtins
+import keyword
 import re
 from bisect import bisect_right
 from functools import lru_cache
@@ -26,6 +28,9 @@ from .quotes import Quoter
 DESCRIPTION = "well-known software named without a link: PyPI names in code spans, install commands and prose"
 NAME = "software"
 
+#: Python's keywords and built-in names ("None", "True", "print"), which code spans name often and
+#: which are never a package meant by the post, whatever the package index holds
+PYTHON_WORDS = frozenset(w.lower() for w in (*keyword.kwlist, *dir(builtins)))
 #: a package-like token: letters/digits with inner - _ . separators (linear: each separator starts a group)
 TOKEN = re.compile(r"(?<![\w@/.#=-])[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*(?![\w/@-]|\.\w)")
 #: the package installers an install command starts with: software themselves ("with pip or conda")
@@ -165,7 +170,8 @@ def _candidates(block: Block, table: dict[str, str]) -> list[tuple[int, int, str
         cue = bool(WHAT.match(after)) or said or (flag == "c" and bool(LIKE.search(text[max(0, s - 12):s])))
         if code:
             tool = TOOL_BEFORE.search(text[max(0, s - 12):s])
-            strength = 2 if (flag == "" or cue or (tool and flag in ("w", "c"))) and low not in NOT_NAMES else 1
+            strength = 2 if (flag == "" or cue or (tool and flag in ("w", "c"))) and low not in NOT_NAMES else \
+                1.5 if low not in NOT_NAMES and low not in PYTHON_WORDS else 1  # 1.5: strong in a list of such
         elif len(tok) < 3:
             continue
         elif re.search(r"[a-z][A-Z]|^[A-Z]{2,}[a-z]", tok):  # SQLAlchemy, PyYAML, MarkupSafe
@@ -193,11 +199,15 @@ def _candidates(block: Block, table: dict[str, str]) -> list[tuple[int, int, str
     return out
 
 
-def _listed(text: str, cands: list[tuple[int, int, str, int]]) -> list[tuple[int, int, str]]:
-    """Names strong alone, plus weaker names listed next to a strong one ("pip or pipx")."""
+def _listed(text: str, cands: list[tuple[int, int, str, float]]) -> list[tuple[int, int, str]]:
+    """Names strong alone, plus weaker names listed next to a strong one ("pip or pipx"), plus listed
+    names written as code next to each other ("`black`, `isort`")."""
     keep = [c[3] == 2 for c in cands]
     linked = [i > 0 and len(text[cands[i - 1][1]:c[0]]) <= 7 and bool(LIST_SEP.match(text[cands[i - 1][1]:c[0]]))
               for i, c in enumerate(cands)]  # linked[i]: cands[i - 1] and cands[i] are listed together
+    for i in range(1, len(cands)):  # "`vulture`, `radon`": listed names written as code, listed together
+        if linked[i] and cands[i - 1][3] == cands[i][3] == 1.5:
+            keep[i - 1] = keep[i] = True
     for i in range(1, len(cands)):  # one sweep each way carries strength along a list
         keep[i] = keep[i] or (keep[i - 1] and linked[i])
     for i in range(len(cands) - 2, -1, -1):
