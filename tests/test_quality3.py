@@ -179,3 +179,14 @@ def test_listed_names_written_as_code_next_to_each_other():
     assert [m.name for m in ms] == []  # Python's own words are no packages
     ms, _ = run(software, "<p>The <code>vulture</code> shape.</p>")
     assert [m.name for m in ms] == []  # one English word as code, nothing else: not enough
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("This work is supported by the Kelp Data Discovery Initiative from the Tidewater Foundation.", "Project"),
+    ("She directs the Marine Analytics Education Initiative at Harbor Lab.", "Project"),
+    # an initiative named on its own is an organisation ("the Example Initiative funds ...")
+    ("The Tamsin Hale Initiative funds open source.", "Organization"),
+])
+def test_an_initiative_an_organisation_runs_is_a_programme(text, kind):
+    ms, _ = run(orgs, f"<p>{text}</p>")
+    assert [m.kind for m in ms if m.name.endswith("Initiative") and m.extractor == "orgs:cue"] == [kind]

@@ -34,6 +34,11 @@ ROLE_OF = re.compile(rf"^(?:[A-Z][\w-]*\s+){{0,3}}?(?:{alternation('role_of_titl
 HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6", "title"))
 
 
+#: the last word of a programme's name ("Initiative"), and what says an organisation runs it: "at", "from"
+PROGRAMME_TAIL = re.compile(rf"\s(?:{alternation('programme_tails')})$")  # words.toml: programme_tails
+PROGRAMME_OF = re.compile(r"\s+(?:at|from)\s+(?:the\s+)?[A-Z]")
+
+
 def _kind(phrase: str) -> str | None:
     if ORG_TAIL.search(phrase) or ORG_HEAD.search(phrase):
         return "Organization"
@@ -163,6 +168,9 @@ def block_mentions(item: FeedItem, block: Block) -> Iterator[Mention | Relation]
             yield parent
             yield Relation(unit, "parentOrganization", parent, item.link, q, f"{NAME}:possessive")
             continue
+        if kind == "Organization" and PROGRAMME_OF.match(text, end) and PROGRAMME_TAIL.search(phrase):
+            # "the Example Data Initiative from the Kelp Foundation": a programme an organisation runs
+            kind = "Project"
         if kind and not is_person_name(phrase):
             if DESCRIBED.search(text, max(0, start - 8), start):
                 continue  # "X is a Community Library for Y": what X is, not the name of another thing
