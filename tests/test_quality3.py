@@ -190,3 +190,12 @@ def test_listed_names_written_as_code_next_to_each_other():
 def test_an_initiative_an_organisation_runs_is_a_programme(text, kind):
     ms, _ = run(orgs, f"<p>{text}</p>")
     assert [m.kind for m in ms if m.name.endswith("Initiative") and m.extractor == "orgs:cue"] == [kind]
+
+
+def test_examples_with_asides_and_lower_case_packages():
+    html = "<p>Maintainers of core Python tools like httpx (Jane Roe) and Tidewire (John Doe) spoke.</p>"
+    ms, _ = run(orgs, html)
+    assert sorted(m.name for m in ms if m.extractor == "orgs:examples") == ["Tidewire", "httpx"]
+    # a lower-case word the package list does not know is no example of software
+    ms, _ = run(orgs, "<p>We love tools like quillwobble and Tidewire.</p>")
+    assert [m.name for m in ms if m.extractor == "orgs:examples"] == []

@@ -7,7 +7,7 @@ import re
 from typing import Iterator
 
 from ..models import Block, FeedItem, Mention, Relation
-from ..names import NOT_NAMES, ORG_CUE_WORDS, WORDS, PROJECT_CUE_WORDS, acronym_of, alternation, is_acronym, is_person_name, proper_phrases
+from ..names import COMMON_WORDS, NOT_NAMES, ORG_CUE_WORDS, WORDS, PROJECT_CUE_WORDS, acronym_of, alternation, is_acronym, is_person_name, proper_phrases
 from ..text import quote_at
 
 DESCRIPTION = "organisations and projects from cue words, acronym definitions and 'the X team' -> entities"
@@ -96,19 +96,36 @@ EXAMPLE_SEP = re.compile(r",?\s+(?:and|or|&)\s+|,\s+|/(?=[A-Za-z])")
 LIST_ITEM = re.compile(r"(?:[A-Z][\w+-]*(?:\.[\w+-]+)*(?:\s+[A-Z][\w+-]*(?:\.[\w+-]+)*){0,3}|[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)+|[a-z]+[A-Z][\w-]*)")
 
 
+#: a short aside in parentheses after a listed name
+ASIDE = re.compile(r"\s*\([^()]{1,60}\)")
+LOWER_WORD = re.compile(r"[a-z][a-z0-9]*(?![\w-])")
+
+
+def _known_package(text: str, pos: int, kind: str):
+    """A lower-case word listed as software that the package list knows ("tools like uv and ...")."""
+    from .software import known
+
+    m = LOWER_WORD.match(text, pos) if kind == "Project" else None
+    if m and len(m.group(0)) >= 2 and m.group(0) in known() and m.group(0) not in NOT_NAMES \
+            and m.group(0) not in COMMON_WORDS and m.group(0) not in WORDS["modifiers"]:
+        return m
+    return None
+
+
 def _examples(item: FeedItem, text: str) -> Iterator[Mention]:
     """Each item of "projects like Quillpy, tidal-image, GraphKit, and KelpHub"."""
     for m in EXAMPLES.finditer(text):
         kind = "Project" if m.group("p") else "Organization"
         pos = m.end()
         while True:
-            it = LIST_ITEM.match(text, pos)
+            it = LIST_ITEM.match(text, pos) or _known_package(text, pos, kind)
             if not it:
                 break
             name = it.group(0).rstrip(".")
             if name.lower() not in NOT_NAMES:
                 yield Mention(name, kind, item.link, quote_at(text, it.start(), it.end()), f"{NAME}:examples")
-            sep = EXAMPLE_SEP.match(text, it.end())
+            aside = ASIDE.match(text, it.end())  # "uv (Jane Doe) and Hatch (John Roe)": who made each
+            sep = EXAMPLE_SEP.match(text, aside.end() if aside else it.end())
             if not sep:
                 break
             pos = sep.end()
