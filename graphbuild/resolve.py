@@ -341,9 +341,11 @@ def _merge_abbreviations(c: _Clusters) -> None:
     """"UO" -> "University of Oskarvik", "UN Oskarvik" -> "University of Northshire, Oskarvik":
     a short upper-case form merges with the one organisation name of the run it abbreviates."""
     longs: dict[str, dict[int, str]] = defaultdict(dict)  # signature -> cluster root -> long name
+    posts: dict[int, set[str]] = defaultdict(set)  # cluster root of a long name -> posts that write it
     for i, m in enumerate(c.m):
         if m.kind in THINGS and not m.weak and len(m.name.split()) >= 2 and not is_acronym(m.name):
             longs[_signature(m.name)].setdefault(c.find(i), m.name)
+            posts[c.find(i)].add(m.post)
     by_name: dict[str, list[int]] = defaultdict(list)
     for i, m in enumerate(c.m):
         if m.kind in THINGS and is_acronym(m.name.split()[0]) and len(m.name.split()) <= 3:
@@ -358,6 +360,12 @@ def _merge_abbreviations(c: _Clusters) -> None:
             root = next(iter(hits))
             for i in idx:
                 c.union(root, i, f"abbreviation of {longs[_signature(name)][root]}")
+        elif len(hits) > 1:
+            # two long names of the run fit ("PSF": two of them); one written in the same post wins there
+            for i in idx:
+                near = [r for r in hits if c.m[i].post in posts.get(r, ())]
+                if len(near) == 1:
+                    c.union(near[0], i, f"abbreviation of {longs[_signature(name)][near[0]]}, written in the same post")
 
 
 #: endings of organisations' handles: "@example_dev", "@examplehq", "@example_org"

@@ -199,3 +199,15 @@ def test_examples_with_asides_and_lower_case_packages():
     # a lower-case word the package list does not know is no example of software
     ms, _ = run(orgs, "<p>We love tools like quillwobble and Tidewire.</p>")
     assert [m.name for m in ms if m.extractor == "orgs:examples"] == []
+
+
+def test_an_abbreviation_two_long_names_fit_takes_the_one_in_its_post():
+    res = resolve([mm("Quill Software Federation", post="https://b.example/1"),
+                   mm("Quilters of South Fenwick", post="https://b.example/2"),
+                   mm("QSF", post="https://b.example/1")])
+    assert sorted(groups(res)) == [["QSF", "Quill Software Federation"], ["Quilters of South Fenwick"]]
+    # written in neither post: ambiguous, left alone
+    res = resolve([mm("Quill Software Federation", post="https://b.example/1"),
+                   mm("Quilters of South Fenwick", post="https://b.example/2"),
+                   mm("QSF", post="https://b.example/3")])
+    assert len(res.entities) == 3
