@@ -211,3 +211,8 @@ def test_an_abbreviation_two_long_names_fit_takes_the_one_in_its_post():
                    mm("Quilters of South Fenwick", post="https://b.example/2"),
                    mm("QSF", post="https://b.example/3")])
     assert len(res.entities) == 3
+
+
+def test_a_link_text_showing_the_address_it_links_to_still_names_it():
+    ms, _ = run(links, '<p>Our plans: <a href="https://3d4e.org/roadmap">3d4e.org/roadmap</a></p>')
+    assert [m.name for m in ms if not m.implicit] == ["3d4e.org/roadmap"]

@@ -120,8 +120,8 @@ HOST_NOISE = WORDS["host_noise"]
 _NOT_WEB = split("")
 
 
-#: a link text that is an address with a path ("pic.example.com/AbC123"): it names no site
-URL_TEXT = re.compile(r"^(?:https?://)?[\w-]+(?:\.[\w-]+)+/")
+#: a link text that is an address with a path ("pic.example.com/AbC123"): it names no other site
+URL_TEXT = re.compile(r"^(?:https?://)?([\w-]+(?:\.[\w-]+)+)/")
 
 
 def site_candidates(url: str) -> list[tuple[str, Callable[[], str], bool]]:
@@ -153,8 +153,11 @@ def site_mention(item: FeedItem, block: Block, link: Link) -> Mention | None:
     organisation or person with that site as its homepage."""
     raw = block.text[link.start:link.end]
     name, aliases = _link_text(raw)
-    if name.startswith("@") or (split(link.href) or _NOT_WEB).scheme not in ("http", "https") or URL_TEXT.match(name):
+    if name.startswith("@") or (split(link.href) or _NOT_WEB).scheme not in ("http", "https"):
         return None
+    shown = URL_TEXT.match(name)
+    if shown and shown.group(1).lower().removeprefix("www.") != (split(link.href).hostname or "").removeprefix("www."):
+        return None  # "pic.example.com/AbC" shown for a link elsewhere (a shortener): an address, not a name
     parts = [p for p in re.split(r"\s+[-–—:|]\s+", clean_name(raw)) if p and p != name]
     for part in parts:  # "Tidewater Science Council - Coastal Open Data Grant Program"
         if looks_like_name(part) and not is_person_name(part) and \
