@@ -216,3 +216,11 @@ def test_an_abbreviation_two_long_names_fit_takes_the_one_in_its_post():
 def test_a_link_text_showing_the_address_it_links_to_still_names_it():
     ms, _ = run(links, '<p>Our plans: <a href="https://3d4e.org/roadmap">3d4e.org/roadmap</a></p>')
     assert [m.name for m in ms if not m.implicit] == ["3d4e.org/roadmap"]
+
+
+def test_providers_listed_in_a_parenthesis_and_a_named_example_after_the():
+    ms, _ = run(orgs, "<p>All major cloud providers (Quillcorp, QWS, Brinesoft) offer it.</p>")
+    assert sorted((m.name, m.kind) for m in ms if m.extractor == "orgs:examples") == \
+        [("Brinesoft", "Organization"), ("QWS", "Organization"), ("Quillcorp", "Organization")]
+    ms, _ = run(orgs, "<p>It was designed for storage systems like the Kelp FileStore (KFS) or clusters.</p>")
+    assert [m.name for m in ms if m.extractor == "orgs:examples"] == ["Kelp FileStore"]

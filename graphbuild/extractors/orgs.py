@@ -96,6 +96,7 @@ EXAMPLE_SEP = re.compile(r",?\s+(?:and|or|&)\s+|,\s+|/(?=[A-Za-z])")
 LIST_ITEM = re.compile(r"(?:[A-Z][\w+-]*(?:\.[\w+-]+)*(?:\s+[A-Z][\w+-]*(?:\.[\w+-]+)*){0,3}|[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)+|[a-z]+[A-Z][\w-]*)")
 
 
+THE = re.compile(r"the\s+(?=[A-Z])")
 #: a short aside in parentheses after a listed name
 ASIDE = re.compile(r"\s*\([^()]{1,60}\)")
 LOWER_WORD = re.compile(r"[a-z][a-z0-9]*(?![\w-])")
@@ -117,6 +118,8 @@ def _examples(item: FeedItem, text: str) -> Iterator[Mention]:
     for m in EXAMPLES.finditer(text):
         kind = "Project" if m.group("p") else "Organization"
         pos = m.end()
+        the = THE.match(text, pos)  # "storage systems like the Example FileSystem (EFS)"
+        pos = the.end() if the else pos
         while True:
             it = LIST_ITEM.match(text, pos) or _known_package(text, pos, kind)
             if not it:
