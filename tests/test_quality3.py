@@ -228,6 +228,7 @@ def test_providers_listed_in_a_parenthesis_and_a_named_example_after_the():
 
 def test_a_role_title_after_the_organisation_in_parentheses_is_no_part_of_it():
     from graphbuild.extractors import people
+    ms, rs = run(people, "<p>I sat with Marta Quill (Tidewire Labs CEO) and we talked.</p>")
+    assert ("Marta Quill", "affiliation", "Tidewire Labs") in rs
     ms, rs = run(people, "<p>I sat with Marta Quill (Tidewire Concepts CEO) and we talked.</p>")
-    assert ("Marta Quill", "affiliation", "Tidewire Concepts") in rs
     assert "Tidewire Concepts CEO" not in {m.name for m in ms}
