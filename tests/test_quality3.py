@@ -232,3 +232,8 @@ def test_a_role_title_after_the_organisation_in_parentheses_is_no_part_of_it():
     assert ("Marta Quill", "affiliation", "Tidewire Labs") in rs
     ms, rs = run(people, "<p>I sat with Marta Quill (Tidewire Concepts CEO) and we talked.</p>")
     assert "Tidewire Concepts CEO" not in {m.name for m in ms}
+
+
+def test_a_course_code_after_an_organisation_is_no_part_of_it():
+    ms, _ = run(orgs, "<p>As part of the University of Tidewater MARB310 class, students drew.</p>")
+    assert [m.name for m in ms if m.kind == "Organization"] == ["University of Tidewater"]

@@ -97,6 +97,8 @@ LIST_ITEM = re.compile(r"(?:[A-Z][\w+-]*(?:\.[\w+-]+)*(?:\s+[A-Z][\w+-]*(?:\.[\w
 
 
 THE = re.compile(r"the\s+(?=[A-Z])")
+#: a code of capitals and digits ending a phrase: "BIOL222", "CS50"
+CODE_TAIL = re.compile(r"\s+[A-Z]{2,}\d+[A-Z]?$")
 #: a short aside in parentheses after a listed name
 ASIDE = re.compile(r"\s*\([^()]{1,60}\)")
 LOWER_WORD = re.compile(r"[a-z][a-z0-9]*(?![\w-])")
@@ -170,6 +172,10 @@ def block_mentions(item: FeedItem, block: Block) -> Iterator[Mention | Relation]
         if role and _kind(phrase[role.end():]):
             # "Director of the Example Initiative": the role is not part of the name
             start, phrase = start + role.end(), phrase[role.end():]
+        code = CODE_TAIL.search(phrase)
+        if code and _kind(phrase[:code.start()]) == "Organization" and len(phrase[:code.start()].split()) >= 2:
+            # "University of Example BIOL222": a course or unit code after the organisation's name
+            end, phrase = start + code.start(), phrase[:code.start()]
         q = quote_at(text, start, end)
         words = phrase.split()
         kind = _kind(phrase) if len(words) >= 2 else None
