@@ -260,6 +260,32 @@ def _one_edit(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
+def _swapped(a: str, b: str) -> bool:
+    """Are two words the same but for two neighbouring letters swapped ("RAPDIS" / "RAPIDS")?"""
+    if len(a) != len(b) or a == b:
+        return False
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+
+
+def _merge_swapped_letters(c: _Clusters) -> None:
+    """"Kelpdsi" -> "Kelpdis": a one-word name of six letters or more that is another thing's name of the
+    same kind with two neighbouring letters swapped (a typing slip; another letter changed may be
+    another package, "pytest" / "pytext", so only a swap counts)."""
+    by_key: dict[tuple[str, int, str], dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for i, m in enumerate(c.m):
+        k = name_key(m.name)
+        if m.kind in THINGS and not m.weak and " " not in m.name.strip() and len(k) >= 6:
+            by_key[(m.kind, len(k), "".join(sorted(k)))][k].add(i)  # swaps keep the letters and the length
+    for _, names in sorted(by_key.items()):
+        ks = sorted(names)
+        for x_i, x in enumerate(ks):
+            for y in ks[x_i + 1:]:
+                i, j = min(names[x]), min(names[y])
+                if _swapped(x, y) and c.find(i) != c.find(j) and not c.conflict(i, j):
+                    c.union(i, j, f"the same name but for two letters swapped ({c.m[i].name} / {c.m[j].name})")
+
+
 def _merge_spelling_slips(c: _Clusters) -> None:
     """"Example Hughes Medial Institute" -> "Example Hughes Medical Institute": two organisation names of
     three words or more, equal but for one long word (5+ letters) one typing slip apart."""
@@ -470,6 +496,7 @@ def resolve(mentions: Iterable[Mention], keep_apart=None) -> Resolution:
     _merge_owner_prefix(c)
     _merge_site_stems(c)
     _merge_spelling_slips(c)
+    _merge_swapped_letters(c)
     _merge_short_forms(c)
     _merge_abbreviations(c)
     _merge_handles(c)

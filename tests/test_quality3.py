@@ -237,3 +237,19 @@ def test_a_role_title_after_the_organisation_in_parentheses_is_no_part_of_it():
 def test_a_course_code_after_an_organisation_is_no_part_of_it():
     ms, _ = run(orgs, "<p>As part of the University of Tidewater MARB310 class, students drew.</p>")
     assert [m.name for m in ms if m.kind == "Organization"] == ["University of Tidewater"]
+
+
+def test_slash_list_parts_next_to_known_software():
+    # "kubernetes" is on the package list (flag: no English word); the others are carried by it
+    ms, _ = run(software, "<p>Does anyone use it with Kubernetes/Quorra/TDQ/Marlq/… ?</p>")
+    assert sorted(m.name for m in ms) == ["Kubernetes", "Marlq", "Quorra", "TDQ"]
+    ms, _ = run(software, "<p>Read the Input/Output notes.</p>")  # no known software in it: words
+    assert [m.name for m in ms] == []
+
+
+def test_two_neighbouring_letters_swapped_in_a_long_name():
+    res = resolve([mm("KELPDIS", "Project"), mm("KELPDSI", "Project", post="https://b.example/2")])
+    assert len(res.entities) == 1 and any("swapped" in line for line in res.merges)
+    # another letter changed is another name ("pytest" / "pytext"); short names are left alone
+    assert len(resolve([mm("quillest", "Project"), mm("quillext", "Project")]).entities) == 2
+    assert len(resolve([mm("QWSD", "Project"), mm("QWDS", "Project")]).entities) == 2

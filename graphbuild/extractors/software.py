@@ -152,6 +152,10 @@ def _candidates(block: Block, table: dict[str, str]) -> list[tuple[int, int, str
                 and (_code_token(text, _span_at(code_spans, code_starts, s, e), s, e) or CAMEL_WORD.fullmatch(tok)):
             out.append((s, e, tok, 2))  # "`stubtest` — a type-checking tool", "FooLite, a web distribution"
             continue
+        if flag is None and slashed and block.tag != "pre" and len(tok) >= 3 and tok.lower() not in NOT_NAMES \
+                and tok.lower() not in COMMON_WORDS:
+            out.append((s, e, tok, 1))  # "Kubernetes/Yarn/Mesos": strong when a neighbour is known software
+            continue
         if flag is None or len(tok) < 2:
             continue
         link = _span_at(links, link_starts, s, e)
