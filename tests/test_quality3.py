@@ -253,3 +253,15 @@ def test_two_neighbouring_letters_swapped_in_a_long_name():
     # another letter changed is another name ("pytest" / "pytext"); short names are left alone
     assert len(resolve([mm("quillest", "Project"), mm("quillext", "Project")]).entities) == 2
     assert len(resolve([mm("QWSD", "Project"), mm("QWDS", "Project")]).entities) == 2
+
+
+@pytest.mark.parametrize("html, expected", [
+    # a verb before the name in the address; a name that reads like a person's, named by its first word
+    ('a packager for <a href="https://getkelpora.org/">Kelpora Linux</a>', [("Kelpora", "Project")]),
+    ('see <a href="https://trytidewire.com/docs">Tidewire</a>', [("Tidewire", "Project")]),
+    # the address is only the first word: a person's own site
+    ('written by <a href="https://marta.example/">Marta Quill</a>', []),
+])
+def test_site_addresses_with_a_verb_or_a_first_word(html, expected):
+    ms, _ = run(links, f"<p>Elsewhere, {html} says so.</p>")
+    assert [(m.name, m.kind) for m in ms if not m.implicit] == expected

@@ -136,6 +136,9 @@ def site_candidates(url: str) -> list[tuple[str, Callable[[], str], bool]]:
     root = f"{p.scheme}://{p.netloc}/"
     out = [(label, partial(str, root), True) for label in host.split(".")
            if label not in HOST_NOISE and not label.isdigit()]
+    # "getexample.org", "tryexample.com": a verb before the name in the site's address
+    out += [(label[3:], partial(str, root), True) for label, _, _ in list(out)
+            if label[:3] in ("get", "try", "use") and len(label) >= 7]
     segs = [x for x in p.path.split("/") if x]
     for i, seg in enumerate(segs):
         stem = re.sub(r"\.(?:html?|php|aspx?)$", "", seg)
@@ -189,6 +192,9 @@ def site_mention(item: FeedItem, block: Block, link: Link) -> Mention | None:
         root = f"{split(link.href).scheme}://{split(link.href).netloc}/"
         return Mention(name, org_or_project(name) or "Project", item.link, quote_at(block.text, link.start, link.end),
                        f"{NAME}:site", (root,), aliases=aliases)
+    # a site named by the first word of a name that reads like a person's ("Fedora Linux" at
+    # getfedora.org) is that thing's, unless the address is only that word (jane.example is Jane's)
+    host_first = (split(link.href).hostname or "").removeprefix("www.").split(".")[0]
     for ident, url, is_host in site_candidates(link.href):
         if not is_host or len(words) < 2:
             continue
@@ -201,7 +207,7 @@ def site_mention(item: FeedItem, block: Block, link: Link) -> Mention | None:
         first = " ".join(words[:n]) if words else ""
         kf = name_key(first)
         if is_host and len(name.split()) > 1 and PROPER.search(first) and len(kf) >= 3 and kid.startswith(kf) \
-                and len(kf) * 5 >= len(kid) * 3 and not is_person_name(name):
+                and len(kf) * 5 >= len(kid) * 3 and (not is_person_name(name) or (kf == kid and n == 1 and ident != host_first)):
             if n == 1 and first.lower() in COMMON_WORDS:
                 # "Community Initiatives" -> communityin.org: one English word ("Community") is no
                 # name; the site's name is the link text that starts with it
