@@ -265,3 +265,16 @@ def test_two_neighbouring_letters_swapped_in_a_long_name():
 def test_site_addresses_with_a_verb_or_a_first_word(html, expected):
     ms, _ = run(links, f"<p>Elsewhere, {html} says so.</p>")
     assert [(m.name, m.kind) for m in ms if not m.implicit] == expected
+
+
+def test_a_cue_word_inside_a_longer_name_and_the_owner_of_a_working_group():
+    from graphbuild.extractors import roles
+    # "Project" is part of the summit's name here, not a word saying TideFOCUS is software
+    ms, _ = run(software, "<p>She organized the TideFOCUS Project Summit for two years.</p>")
+    assert [m.name for m in ms] == []
+    ms, _ = run(software, "<p>We rely on the TideKit project for this.</p>")  # the cue word itself
+    assert [m.name for m in ms] == ["TideKit"]
+    # a working group of a name spelled like no word: that name is an organisation, for sure
+    ms, rs = run(roles, "<p>She championed the creation of the TideFOCUS CoC Working Group.</p>")
+    assert ("TideFOCUS CoC Working Group", "parentOrganization", "TideFOCUS") in rs
+    assert [m.weak for m in ms if m.name == "TideFOCUS"] == [False]

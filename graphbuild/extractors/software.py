@@ -52,6 +52,8 @@ LIKE = re.compile(r"\b(?:like|such as|e\.g\.,?|including)\s+$")
 LIST_SEP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+|/)\s*$")
 
 
+#: a capitalised word and another after a name: the name starts a longer one ("X Project Summit")
+IN_LONGER_NAME = re.compile(r"\s+[A-Z][\w-]*\s+[A-Z]")
 #: an apposition that says what a name is: ", a WebAssembly distribution", " — a type-checking tool",
 #: ", the networking library" (words.toml: software_what)
 APPOSITION = re.compile(rf"^\s*(?:,|—|–|\s-)\s*(?:a|an|the)\s+(?:(?!(?:with|of|for|that|and|in|on|at|by|to)\b)[\w-]+\s+){{0,3}}?"
@@ -145,7 +147,9 @@ def _candidates(block: Block, table: dict[str, str]) -> list[tuple[int, int, str
             continue
         if flag is None and CAMEL.match(tok) and block.tag != "pre" and not _span_at(code_spans, code_starts, s, e) \
                 and not _span_at(links, link_starts, s, e) and not _sentence_start(text, starts, s):
-            out.append((s, e, tok, 2 if WHAT.match(text[e:e + 40]) or said else 1))
+            # "the FooBar Project Summit": a cue word inside a longer name says nothing of FooBar
+            what = WHAT.match(text[e:e + 40]) and not IN_LONGER_NAME.match(text, e)
+            out.append((s, e, tok, 2 if what or said else 1))
             continue
         if flag is None and said and block.tag != "pre" and len(tok) >= 3 and tok.lower() not in NOT_NAMES \
                 and tok.lower() not in COMMON_WORDS and not _span_at(links, link_starts, s, e) \
