@@ -3,24 +3,9 @@ names: software listed after a class noun, roles that make a linked site an orga
 that name nothing, fiscal sponsors, and the merges of spelling variants and a site's stem."""
 import pytest
 
-from graphbuild.extractors import Context
 from graphbuild.extractors import links, orgs, relations
-from graphbuild.html import html_blocks
-from graphbuild.models import FeedInfo, FeedItem, Mention, Relation
-
-POST = "https://news.example.org/blog/post/"
-FEED = FeedInfo("x", "https://news.example.org/index.xml", "Blog | Example Lab", "https://examplelab.org/blog/")
-
-
-def item(html: str, title: str = "A post") -> FeedItem:
-    return FeedItem(POST, POST, title, FEED, blocks=html_blocks(html, POST))
-
-
-def run(mod, html):
-    out = list(mod.extract(item(html), Context()))
-    ms = [m for m in out if isinstance(m, Mention)]
-    rs = [(r.subject.name, r.predicate, r.object.name) for r in out if isinstance(r, Relation)]
-    return ms, rs
+from graphbuild.models import Mention
+from test_extractor_text import run  # the same post, feed and runner as the other extractor tests
 
 
 # ---------------------------------------------------------------- examples after a class noun
