@@ -263,3 +263,16 @@ def test_a_cue_word_inside_a_longer_name_and_the_owner_of_a_working_group():
     ms, rs = run(roles, "<p>She championed the creation of the TideFOCUS CoC Working Group.</p>")
     assert ("TideFOCUS CoC Working Group", "parentOrganization", "TideFOCUS") in rs
     assert [m.weak for m in ms if m.name == "TideFOCUS"] == [False]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("My first pull request went to a project called first steps which walks you through a commit.",
+     [("first steps", "Project")]),
+    ("Later I joined a startup called Tidewire Labs, in 2020.", [("Tidewire Labs", "Organization")]),
+    ("It ships as a package named kelpdb.", [("kelpdb", "Project")]),
+    ("I wrote to a tool called Marta Quill.", []),                    # reads like a person's name
+    ("We built a library called the best thing ever.", []),          # no name: a phrase runs on
+])
+def test_a_name_after_called(text, expected):
+    ms, _ = run(orgs, f"<p>{text}</p>")
+    assert [(m.name, m.kind) for m in ms if m.extractor == "orgs:called"] == expected

@@ -159,9 +159,29 @@ def _libraries(item: FeedItem, text: str) -> Iterator[Mention]:
             yield Mention(m.group(1), "Project", item.link, quote_at(text, m.start(1), m.end(1)), f"{NAME}:library")
 
 
+#: "a project called Example", "an organisation named Example Works": the noun says what the name is
+CALLED = re.compile(rf"\b(?:(?P<p>{alternation('project_classes')}|project|library|package|tool|app)|"
+                    rf"(?P<o>{alternation('org_classes')}|organi[sz]ation|company|nonprofit|non-profit|startup|group))"
+                    r"\s+(?:called|named)\s+", re.I)
+#: the name after "called": capitalised words, or up to three lower-case words before a clause or a stop
+CALLED_NAME = re.compile(r"(?:[A-Z][\w.+-]*[\w+](?:\s+[A-Z][\w.+-]*[\w+]){0,4}|"
+                         r"[a-z][\w-]*(?:\s+(?!(?:which|that|who|and|or|to|for|in|on|with|from|by|as|at|is|was)\b)[a-z][\w-]*){0,2})"
+                         r"(?=\s*(?:[,.;:!?)]|$|\s+(?:which|that|who|and|to|for|in|on|with|from|by|as|at|is|was)\b))")
+
+
+def _called(item: FeedItem, text: str) -> Iterator[Mention]:
+    """"a project called first steps which ...": the name after "called"/"named", of the noun's kind."""
+    for m in CALLED.finditer(text):
+        n = CALLED_NAME.match(text, m.end())
+        if n and n.group(0).lower() not in NOT_NAMES and not is_person_name(n.group(0)):
+            yield Mention(n.group(0), "Project" if m.group("p") else "Organization", item.link,
+                          quote_at(text, n.start(), n.end()), f"{NAME}:called")
+
+
 def block_mentions(item: FeedItem, block: Block) -> Iterator[Mention | Relation]:
     text = block.text
     yield from _examples(item, text)
+    yield from _called(item, text)
     yield from _libraries(item, text)
     yield from _thanked(item, block)
     for start, end, phrase in proper_phrases(text):
