@@ -276,3 +276,12 @@ def test_a_cue_word_inside_a_longer_name_and_the_owner_of_a_working_group():
 def test_a_name_after_called(text, expected):
     ms, _ = run(orgs, f"<p>{text}</p>")
     assert [(m.name, m.kind) for m in ms if m.extractor == "orgs:called"] == expected
+
+
+def test_a_cue_word_after_the_acronym_ends_the_name():
+    ms, _ = run(orgs, "<p>Partners: Tidewater Energy Research Computing (TERC) Center and others.</p>")
+    assert [(m.name, m.kind, m.aliases) for m in ms if m.extractor == "orgs:acronym"] == \
+        [("Tidewater Energy Research Computing Center", "Organization", ("TERC",))]
+    # a plain word after the definition is no part of the name
+    ms, _ = run(orgs, "<p>Tidewater Energy Research Computing (TERC) Today we met.</p>")
+    assert [m.name for m in ms if m.extractor == "orgs:acronym"] == ["Tidewater Energy Research Computing"]

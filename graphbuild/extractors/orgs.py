@@ -97,6 +97,8 @@ LIST_ITEM = re.compile(r"(?:[A-Z][\w+-]*(?:\.[\w+-]+)*(?:\s+[A-Z][\w+-]*(?:\.[\w
 
 
 THE = re.compile(r"the\s+(?=[A-Z])")
+#: one capitalised word right after a definition: "(EERC) Center"
+CUE_AFTER = re.compile(r"\s+([A-Z][a-z]+)\b")
 #: a code of capitals and digits ending a phrase: "BIOL222", "CS50"
 CODE_TAIL = re.compile(r"\s+[A-Z]{2,}\d+[A-Z]?$")
 #: a short aside in parentheses after a listed name
@@ -200,7 +202,13 @@ def block_mentions(item: FeedItem, block: Block) -> Iterator[Mention | Relation]
         words = phrase.split()
         kind = _kind(phrase) if len(words) >= 2 else None
         acr = _definition(text, end)
-        if acr and acronym_of(acr[0], phrase):
+        tail = CUE_AFTER.match(text, acr[1]) if acr and not kind else None
+        defined = bool(acr) and acronym_of(acr[0], phrase)
+        if defined and tail and ORG_TAIL.search(" " + tail.group(1)):
+            # "Example Energy Research Computing (EERC) Center": the cue word after the acronym ends the name
+            phrase, kind = f"{phrase} {tail.group(1)}", "Organization"
+            words = phrase.split()
+        if defined:
             # "Riverbend Centre for Open Models (RCOM)": a definition names the thing for sure
             yield Mention(phrase, kind or "Project", item.link, q, f"{NAME}:acronym", aliases=(acr[0],),
                           weak=kind is None and (len(words) < 3 or acr[0].endswith("s")))
