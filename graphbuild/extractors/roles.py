@@ -596,7 +596,11 @@ def _units_and_possessives(post: _Post, text: str, phrases) -> Iterator[Mention 
         if not any(w.lower() in UNIT_DESCRIPTOR for w in words[len(head):]):
             continue  # "the Kelpie team" is Kelpie itself
         unit = post.m(text, s, e + (tail.end() if tail else 0), full, weak=not tail)
-        yield from post.rel(unit, "parentOrganization", post.m(text, s, s + len(parent), parent), text, s, e)
+        # "the EXAMPLE CoC Working Group": a body of people of a name spelled like no word (capitals
+        # inside it) is a unit of that organisation, which the pattern names for sure
+        sure = len(head) == 1 and bool(re.search(r"[a-z][A-Z]|[A-Z]{2}", parent)) and not tail
+        yield from post.rel(unit, "parentOrganization", post.m(text, s, s + len(parent), parent, weak=not sure),
+                            text, s, e)
 
 
 def _people(text: str, phrases) -> list[tuple[int, int, str]]:
