@@ -71,26 +71,27 @@ def query_file_stream(path: str | Path, name_or_text: str, params: dict[str, Any
     caps = [x for x in (limit, max_rows) if x is not None]
 
     def produce():
-        """In the worker: open the kept store (read-only) or load the file, bind, run; CSV, TSV and
-        JSON are formatted there too, so only text crosses the pipe (a table needs all rows for its
-        widths: those come as terms)."""
-        from .graphstore import open_current
+        """In the worker: open the kept store (read-only; its kept answer when there is one) or
+        load the file, bind, run; CSV, TSV and JSON are formatted there too, so only text crosses
+        the pipe (a table needs all rows for its widths: those come as terms)."""
+        from .graphstore import open_kept
 
-        kept = open_current(path, store)
-        engine = sparql.OxEngine(kept if kept is not None else load(path), PREFIXES)
+        kept = open_kept(path, store)
+        engine = sparql.OxEngine(kept.store if kept is not None else load(path), PREFIXES)
         bound = sparql.bind(q, params, engine, prefixes)
-        messages = sparql.stream(engine.execute(q, bound), min(caps) if caps else None, raw=True)
+        cap = min(caps) if caps else None
+        answer = lambda: sparql.stream(engine.execute(q, bound), cap)
+        messages = kept.answer(bound.text, cap, answer) if kept is not None else answer()
         head = next(messages)
         yield head
         if head[0] != "select" or fmt not in ("csv", "tsv", "json"):
-            yield from ((m[0], [tuple(sparql.portable(t) for t in r) for r in m[1]]) if m[0] == "rows" else m
-                        for m in messages)
+            yield from messages
             return
         cut = []
         def batches():
             for m in messages:
                 if m[0] == "rows":
-                    yield (dict(zip(head[1], r)) for r in m[1])
+                    yield (dict(zip(head[1], map(sparql.ox_term, r))) for r in m[1])
                 else:
                     cut.append(m)
         for chunk in stream_results(batches(), head[1], fmt, prefixes, full):

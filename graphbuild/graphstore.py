@@ -28,12 +28,8 @@ This module imports pyoxigraph only (no rdflib), for the fast ``graphbuild query
 """
 from __future__ import annotations
 
-import hashlib
 import json
-import logging
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -45,7 +41,6 @@ STORE_DIR = "graph-store"
 #: stamp format: bump when what the store holds changes meaning
 FORMAT = 1
 _CHUNK = 1 << 20
-log = logging.getLogger(__name__)
 
 
 def state_dir(graph: str | Path, store: str | Path | None = None) -> Path:
@@ -55,6 +50,8 @@ def state_dir(graph: str | Path, store: str | Path | None = None) -> Path:
 
 
 def file_sha256(path: str | Path) -> str:
+    import hashlib  # here: a query whose graph.ttl is unchanged never hashes it
+
     h = hashlib.sha256()
     with open(path, "rb") as f:
         while chunk := f.read(_CHUNK):
@@ -105,13 +102,90 @@ def current_store(graph: str | Path, store: str | Path | None = None) -> Path | 
 
 def open_current(graph: str | Path, store: str | Path | None = None) -> ox.Store | None:
     """The store kept for ``graph``, opened read-only, when it is current; else None (read the file)."""
-    path = current_store(graph, store)
-    if path is None:
-        return None
+    kept = open_kept(graph, store)
+    return kept.store if kept is not None else None
+
+
+class Kept:
+    """A current kept store, opened read-only, and its answers (see :meth:`answer`)."""
+
+    #: an answer of more rows than this is not kept
+    MAX_ROWS = 20_000
+
+    def __init__(self, store: ox.Store, folder: Path, sha256: str) -> None:
+        self.store, self.folder, self.sha256 = store, folder, sha256
+
+    def _file(self, text: str, cap: int | None) -> Path:
+        import hashlib
+
+        key = json.dumps([FORMAT, getattr(ox, "__version__", ""), self.sha256, text, cap])
+        return self.folder / "answers" / (hashlib.sha256(key.encode("utf-8")).hexdigest() + ".json")
+
+    def answer(self, text: str, cap: int | None, compute):
+        """The messages of a query's answer (:func:`graphbuild.sparql.stream`, portable terms) for
+        the query ``text`` as run (parameters bound) and row cap ``cap``: read from the answers
+        kept beside the store when this graph was asked the same before, else ``compute()``'s,
+        kept for next time (when the folder is writable and the answer not too large). The store
+        itself is never written; a rebuild replaces the folder, answers and all."""
+        path = self._file(text, cap)
+        try:
+            with open(path, encoding="utf-8") as f:
+                kept = json.load(f)
+            yield from (_unjson(m) for m in kept)
+            return
+        except (OSError, ValueError, TypeError, IndexError):
+            pass
+        messages, rows = [], 0
+        for m in compute():
+            rows += len(m[1]) if m[0] == "rows" else 0
+            if messages is not None:
+                messages.append(m)
+                if rows > self.MAX_ROWS:
+                    messages = None
+            yield m
+        if messages is not None:
+            _write_json(path, messages)
+
+
+def _unjson(m: list) -> tuple:
+    if m[0] == "rows":
+        return ("rows", [tuple(None if t is None else tuple(t) for t in r) for r in m[1]])
+    return tuple(m)
+
+
+def _write_json(path: Path, data) -> None:
+    """Write ``data`` as JSON through a temporary file and a rename; nothing if that fails."""
+    import tempfile
+
     try:
-        return ox.Store.read_only(str(path))
-    except (OSError, RuntimeError, ValueError) as e:  # damaged, or not a store this pyoxigraph reads
-        log.warning("%s: cannot open the kept graph store (%s); reading %s", path, e, graph)
+        path.parent.mkdir(exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
+    except OSError:  # a folder the reader may not write (someone else's build, a read-only disk)
+        return
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
+        os.replace(tmp, path)
+    except (OSError, TypeError, ValueError):
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+
+
+def open_kept(graph: str | Path, store: str | Path | None = None) -> Kept | None:
+    """The store kept for ``graph`` (opened read-only) with its answers, when it is current; else None."""
+    folder = state_dir(graph, store)
+    stamp = read_stamp(folder)
+    if stamp is None or not is_current(stamp, graph):
+        return None
+    path = folder / STORE_DIR / "oxigraph"
+    try:
+        return Kept(ox.Store.read_only(str(path)), folder / STORE_DIR, stamp["sha256"])
+    except (OSError, RuntimeError, ValueError) as e:  # missing, damaged, or not a store this pyoxigraph reads
+        import logging
+
+        logging.getLogger(__name__).warning("%s: cannot open the kept graph store (%s); reading %s", path, e, graph)
         return None
 
 
@@ -119,6 +193,9 @@ def keep(source: ox.Store, graph: str | Path, sha256: str, folder: str | Path) -
     """Keep the triples of ``source`` (the graph just written to ``graph``, whose bytes hash to
     ``sha256``) as an on-disk store in ``folder`` with its stamp, atomically (see module doc).
     Named graphs are merged into the default graph, as reading the file does. Returns the store's folder."""
+    import shutil
+    import tempfile  # here and not at the top: the query commands import this module, and never write
+
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     clean(folder)
@@ -157,7 +234,9 @@ def _fill(path: Path, source: ox.Store) -> None:
 
 
 def forget(folder: str | Path) -> None:
-    """Remove the kept store from a state folder (``build --fresh``; a build with ``--no-store``)."""
+    """Remove the kept store from a state folder (``build --fresh``)."""
+    import shutil
+
     final = Path(folder) / STORE_DIR
     if final.exists():
         shutil.rmtree(final, ignore_errors=True)
@@ -166,6 +245,8 @@ def forget(folder: str | Path) -> None:
 
 def clean(folder: str | Path) -> None:
     """Remove what an interrupted build left: temporary and set-aside store folders."""
+    import shutil
+
     folder = Path(folder)
     if not folder.is_dir():
         return
