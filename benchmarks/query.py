@@ -1,7 +1,7 @@
 """Every bundled query on a built graph: read from graph.ttl (before) and from the store the build
-kept (after), whole process and query alone, medians; and whether both give the same rows.
+kept (after), whole process and query alone; and whether both give the same rows.
 
-usage: python benchmarks/query.py OUT [--repeat 5] [--file-repeat 1] [--only NAME ...]
+usage: python benchmarks/query.py OUT [--repeat 5] [--timeout 600] [--only NAME ...] [--no-file]
 
 OUT is a build's output folder (graph.ttl and its kept store in OUT/.graphbuild), e.g. for 10,000
 posts (a few minutes, several GB of memory; build once, then time as often as needed):
@@ -10,21 +10,24 @@ posts (a few minutes, several GB of memory; build once, then time as often as ne
     graphbuild build /tmp/feed10k.xml --out /tmp/out10k --no-html -q
     python benchmarks/query.py /tmp/out10k
 
-Each query runs unbound (its whole answer; not for a query with required parameters) and, when it
-has parameters, bound to values read from the graph (the most mentioned entity, the organisation
-with the most members, ...; printed with the table). Columns:
+Each query runs unbound (its whole answer; not a query with required parameters) and, when it has
+parameters, bound to values read from the graph (the most mentioned entity, the organisation with
+the most members, ...; printed first). Columns:
 
-* whole process: ``graphbuild query NAME [-p ...] --graph OUT/graph.ttl --format csv`` (the last
-  build's store when current); "file" adds ``--store EMPTY`` (a folder without a store, so the file
-  is read as before) and ``--timeout 3600``. Store runs interleaved, ``--repeat`` times; file runs
-  ``--file-repeat`` times (each parses the whole Turtle file).
-* query alone: in one process, the store opened read-only (or the file parsed once into memory,
-  its time given apart), then each query bound, run and every row read, ``--repeat`` times
-  (``--file-repeat`` on the file).
+* whole process: ``graphbuild query NAME [-p ...] --graph OUT/graph.ttl --format csv --timeout T``
+  (default row cap, 10,000). "file": with ``--store EMPTY`` (a folder without a store: graph.ttl is
+  parsed, as before), one run. "store, first": on the kept store with no kept answers (the first
+  time a question is asked of this build), one run. "store, again": the same command again (the
+  answer kept by the first run), median of ``--repeat``.
+* query alone: in one process, bind, run and read every row (no row cap), on the graph parsed into
+  memory (its parse time printed apart) and on the kept store opened read-only (no kept answers),
+  one run each (a few take minutes on the file).
+* same rows: the rows of "query alone" on the file and on the store, in order.
 """
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import subprocess
 import sys
@@ -33,9 +36,12 @@ import time
 from pathlib import Path
 
 
-def wall(cmd: list[str]) -> float:
+def wall(cmd: list[str]) -> float | None:
     t = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if r.returncode not in (0, 1):
+        print(f"  failed: {' '.join(cmd[3:])}: {r.stderr.strip()[-200:]}", file=sys.stderr)
+        return None
     return time.perf_counter() - t
 
 
@@ -43,25 +49,21 @@ def pick_params(store) -> dict[str, str]:
     """A value for each parameter, read from the graph (so each bound query has answers)."""
     from graphbuild.prefixes import PREFIXES
 
-    def first(text):
+    def first(text, n=0):
         rows = list(store.query(text, prefixes=PREFIXES))
-        return rows[0] if rows else None
+        return rows[n][0].value if len(rows) > n else None
 
-    top = first("SELECT ?n (COUNT(DISTINCT ?p) AS ?c) WHERE { ?p schema:mentions ?e . ?e schema:name ?n } "
-                "GROUP BY ?e ?n ORDER BY DESC(?c) ?n LIMIT 1")
-    second = first("SELECT ?n (COUNT(DISTINCT ?p) AS ?c) WHERE { ?p schema:mentions ?e . ?e schema:name ?n } "
-                   "GROUP BY ?e ?n ORDER BY DESC(?c) ?n OFFSET 1 LIMIT 1")
+    top = ("SELECT ?n (COUNT(DISTINCT ?p) AS ?c) WHERE { ?p a schema:BlogPosting ; schema:mentions ?e . "
+           "?e schema:name ?n } GROUP BY ?e ?n ORDER BY DESC(?c) ?n LIMIT 2")
     org = first("SELECT ?n (COUNT(?m) AS ?c) WHERE { ?o a schema:Organization ; schema:name ?n . "
-                "{ ?m schema:memberOf ?o } UNION { ?m schema:affiliation ?o } UNION { ?m schema:worksFor ?o } } "
+                "?m schema:memberOf|schema:affiliation|schema:worksFor ?o } "
                 "GROUP BY ?o ?n ORDER BY DESC(?c) ?n LIMIT 1")
     post = first("SELECT ?p (COUNT(?e) AS ?c) WHERE { ?p schema:mentions ?e } GROUP BY ?p ORDER BY DESC(?c) ?p LIMIT 1")
-    project = first("SELECT ?n (COUNT(?m) AS ?c) WHERE { ?x a doap:Project ; schema:name ?n ; doap:maintainer ?m } "
+    project = first("SELECT ?n (COUNT(?m) AS ?c) WHERE { ?x a doap:Project ; schema:name ?n ; schema:maintainer ?m } "
                     "GROUP BY ?x ?n ORDER BY DESC(?c) ?n LIMIT 1")
-    rel = first("SELECT ?r WHERE { ?st rdf:predicate ?r } GROUP BY ?r ORDER BY DESC(COUNT(?st)) LIMIT 1")
-    out = {"entity": top[0].value if top else "", "from": top[0].value if top else "",
-           "to": second[0].value if second else "", "org": org[0].value if org else "",
-           "post": f"<{post[0].value}>" if post else "", "project": project[0].value if project else "",
-           "relation": f"<{rel[0].value}>" if rel else "", "type": "schema:Person"}
+    rel = first("SELECT ?r (COUNT(?st) AS ?c) WHERE { ?st rdf:predicate ?r } GROUP BY ?r ORDER BY DESC(?c) ?r LIMIT 1")
+    out = {"entity": first(top), "from": first(top), "to": first(top, 1), "org": org,
+           "post": post and f"<{post}>", "project": project, "relation": rel and f"<{rel}>", "type": "schema:Person"}
     return {k: v for k, v in out.items() if v}
 
 
@@ -80,9 +82,11 @@ def cases(names, params) -> dict[str, tuple[str, dict]]:
     return out
 
 
-def query_times(store, todo, repeat: int) -> dict[str, tuple[float, list]]:
-    """label -> (median seconds to bind, run and read every row, the rows as text)."""
+def query_alone(store, todo, timeout: float, reopen=None) -> dict[str, tuple[float | None, list]]:
+    """label -> (seconds to bind, run and read every row, or None past ``timeout``; the rows as text).
+    ``reopen()``: the store opened again in the worker process (an on-disk store is not shared across a fork)."""
     from graphbuild import sparql
+    from graphbuild.errors import QueryError
     from graphbuild.prefixes import PREFIXES, minted_prefixes
     from graphbuild.querydefs import bundled
 
@@ -91,13 +95,18 @@ def query_times(store, todo, repeat: int) -> dict[str, tuple[float, list]]:
     out = {}
     for label, (name, params) in todo.items():
         q = bundled()[name]
-        times, rows = [], []
-        for _ in range(repeat):
-            t = time.perf_counter()
-            answer = engine.execute(q, sparql.bind(q, params, engine, prefixes))
-            rows = [tuple(None if v is None else str(v) for v in r) for r in answer.rows]
-            times.append(time.perf_counter() - t)
-        out[label] = (statistics.median(times), rows)
+        t = time.perf_counter()
+        bound = sparql.bind(q, params, engine, prefixes)
+        def produce():
+            e = sparql.OxEngine(reopen(), PREFIXES) if reopen else engine
+            return sparql.stream(e.execute(q, bound), None)
+        try:  # in a forked worker, killed after ``timeout``
+            rows = [tuple(None if v is None else v[1] for v in r)
+                    for m in sparql.supervised(produce, timeout, label) if m[0] == "rows" for r in m[1]]
+            out[label] = (time.perf_counter() - t, rows)
+        except QueryError:
+            out[label] = (None, [])
+        print(f"  {label}: {out[label][0]}", file=sys.stderr, flush=True)
     return out
 
 
@@ -105,70 +114,79 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out", type=Path)
     ap.add_argument("--repeat", type=int, default=5)
-    ap.add_argument("--file-repeat", type=int, default=1)
+    ap.add_argument("--timeout", type=float, default=600)
     ap.add_argument("--only", nargs="*", help="Only these queries.")
     ap.add_argument("--no-file", action="store_true", help="Time the store only (skip the slow file runs).")
     a = ap.parse_args()
     import pyoxigraph as ox
 
     from graphbuild.fastquery import load
-    from graphbuild.graphstore import current_store
+    from graphbuild.graphstore import STORE_DIR, current_store, state_dir
     from graphbuild.querydefs import bundled
 
     graph = a.out / "graph.ttl"
     kept = current_store(graph)
     if kept is None:
         sys.exit(f"{graph}: no current store in {a.out / '.graphbuild'}: build it with this graphbuild first")
-    names = a.only or sorted(bundled())
+    answers = state_dir(graph) / STORE_DIR / "answers"
     t = time.perf_counter()
     store = ox.Store.read_only(str(kept))
     open_s = time.perf_counter() - t
     params = pick_params(store)
-    print(f"graph: {graph} ({graph.stat().st_size / 1e6:.0f} MB, {len(store)} triples); parameters: {params}\n")
-    todo = cases(names, params)
-    after = query_times(store, todo, a.repeat)
+    todo = cases(a.only or sorted(bundled()), params)
+    print(f"graph: {graph} ({graph.stat().st_size / 1e6:.0f} MB, {len(store)} triples)\nparameters: {params}",
+          flush=True)
+    print("query alone, store:", file=sys.stderr)
+    after = query_alone(store, todo, a.timeout, lambda: ox.Store.read_only(str(kept)))
     del store
     before, load_s = {}, None
     if not a.no_file:
         t = time.perf_counter()
         mem = load(graph)
         load_s = time.perf_counter() - t
-        before = query_times(mem, todo, a.file_repeat)
+        print("query alone, file:", file=sys.stderr)
+        before = query_alone(mem, todo, a.timeout)
         del mem
 
     py = sys.executable
+    first, again, whole_file = {}, {}, {}
     with tempfile.TemporaryDirectory() as empty:
         def cmd(label, file):
             name, bound = todo[label]
-            c = [py, "-m", "graphbuild", "query", name, "--graph", str(graph), "--format", "csv"]
+            c = [py, "-m", "graphbuild", "query", name, "--graph", str(graph), "--format", "csv",
+                 "--timeout", str(a.timeout)]
             for k, v in bound.items():
                 c += ["-p", f"{k}={v}"]
-            return c + (["--store", empty, "--timeout", "3600"] if file else [])
-        whole_after: dict[str, list[float]] = {}
-        floor = []
-        for _ in range(a.repeat):  # interleaved, so the machine's load hits every query alike
-            floor.append(wall([py, "-c", "pass"]))
-            for label in todo:
-                whole_after.setdefault(label, []).append(wall(cmd(label, False)))
-        whole_before = {}
+            return c + (["--store", empty] if file else [])
+        floor = [wall([py, "-c", "pass"]) for _ in range(a.repeat)]
+        print("whole process, store:", file=sys.stderr)
+        for label in todo:
+            shutil.rmtree(answers, ignore_errors=True)
+            first[label] = wall(cmd(label, False))
+            again[label] = [wall(cmd(label, False)) for _ in range(a.repeat)]
+            print(f"  {label}: {first[label]} {again[label]}", file=sys.stderr, flush=True)
         if not a.no_file:
+            print("whole process, file:", file=sys.stderr)
             for label in todo:
-                whole_before[label] = statistics.median(wall(cmd(label, True)) for _ in range(a.file_repeat))
+                whole_file[label] = wall(cmd(label, True))
+                print(f"  {label}: {whole_file[label]}", file=sys.stderr, flush=True)
 
-    print(f"store opened read-only in {open_s:.3f} s" + (f"; graph.ttl parsed in {load_s:.1f} s" if load_s else ""))
+    print(f"\nstore opened read-only in {open_s:.3f} s" + (f"; graph.ttl parsed in {load_s:.1f} s" if load_s else ""))
     print(f"python -c pass: {statistics.median(floor):.3f} s (median of {a.repeat})\n")
-    print("| query | rows | whole process, file s | whole process, store s | query alone, file s "
-          "| query alone, store s | same rows |")
-    print("|---|---:|---:|---:|---:|---:|---|")
-    for name in todo:
-        s_time, s_rows = after[name]
-        b = before.get(name)
-        same = "" if b is None else ("yes" if b[1] == s_rows else
-                                     "same set, other order" if sorted(b[1], key=str) == sorted(s_rows, key=str)
-                                     else "NO")
-        f = lambda x: "" if x is None else f"{x:.3f}"
-        print(f"| `{name}` | {len(s_rows)} | {f(whole_before.get(name))} | {f(statistics.median(whole_after[name]))} "
-              f"| {f(b[0] if b else None)} | {f(s_time)} | {same} |")
+    print("| query | rows | whole, file s | whole, store first s | whole, store again s (median) "
+          "| alone, file s | alone, store s | same rows |")
+    print("|---|---:|---:|---:|---:|---:|---:|---|")
+    f = lambda x: "" if x is None else f"{x:.2f}" if x >= 1 else f"{x:.3f}"
+    for label in todo:
+        s_time, s_rows = after[label]
+        b_time, b_rows = before.get(label, (None, None))
+        same = ("" if b_rows is None or s_time is None or b_time is None else "yes" if b_rows == s_rows else
+                "same rows, other order" if sorted(b_rows, key=str) == sorted(s_rows, key=str) else "NO")
+        ok = [x for x in again[label] if x is not None]
+        print(f"| `{label}` | {len(s_rows) if s_time is not None else ''} | {f(whole_file.get(label))} "
+              f"| {f(first[label])} | {f(statistics.median(ok)) if ok else ''} "
+              f"| {f(b_time) if b_time is not None or not before else f'> {a.timeout:g}'} "
+              f"| {f(s_time) if s_time is not None else f'> {a.timeout:g}'} | {same} |")
 
 
 if __name__ == "__main__":

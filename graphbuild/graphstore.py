@@ -230,6 +230,7 @@ def _fill(path: Path, source: ox.Store) -> None:
     else:
         disk.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in source)
     disk.flush()
+    disk.optimize()  # compacted: queries read 3-4x faster (docs/performance.md), for ~5 s at 10,000 posts
     del disk  # closed: a read-only opener sees every file
 
 
