@@ -72,6 +72,13 @@ def test_a_build_keeps_a_current_store_of_graph_ttl(reference):
     assert not [p for p in (reference / ".graphbuild").iterdir() if p.name.startswith(".")]  # no leftovers
 
 
+def test_the_graph_exported_from_the_store_is_graph_ttl_byte_for_byte(reference, tmp_path):
+    assert isinstance(read_graph(reference / "graph.ttl").store._inner, ox.Store)
+    r = run("export", "--graph", reference / "graph.ttl", "-o", tmp_path / "again.ttl")
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "again.ttl").read_bytes() == (reference / "graph.ttl").read_bytes()
+
+
 def _params(q):
     from test_queries import PARAMS
     return ([{}] if not q.required else []) + ([{p: PARAMS[p] for p in q.params}] if q.params else [])
