@@ -31,8 +31,11 @@ def _errors(f):
     return wrapper
 
 
-def _graph(graph: str | None, feeds: tuple[str, ...], rules: tuple[str, ...] = ()):
-    """The graph to work on: built from ``--feed`` sources, else read from ``--graph`` / the last build."""
+def _graph(graph: str | None, feeds: tuple[str, ...], rules: tuple[str, ...] = (), store: str | None = None,
+           use_store: bool = True):
+    """The graph to work on: built from ``--feed`` sources, else read from ``--graph`` / the last
+    build: on the store that build kept (``store``: its ``--store`` folder) when it is current for
+    the file, else parsed from the file (always with ``use_store=False``)."""
     if feeds:
         from .graph import build_graph
         return build_graph(list(feeds), rules=rules)
@@ -40,7 +43,15 @@ def _graph(graph: str | None, feeds: tuple[str, ...], rules: tuple[str, ...] = (
     path = Path(graph) if graph else OUT / "graph.ttl"
     if not graph and not path.exists():
         raise click.ClickException(f"{path} not found: run 'graphbuild build' first, or pass --graph FILE or --feed FEED")
-    return read_graph(path)
+    return read_graph(path, (store or True) if use_store else False)
+
+
+def _store_option(f):
+    """``--store DIR``: where the build of the graph kept its store (its own ``--store``)."""
+    return click.option("--store", "store_dir", type=click.Path(file_okay=False), default=None,
+                        help="The state folder of the build that wrote the graph (its --store), whose kept "
+                             "store is read instead of the file when current. Default: .graphbuild beside "
+                             "the graph.")(f)
 
 
 def _default_out(graph: str | None, feeds: tuple[str, ...], suffix: str, name: str = "graph") -> Path:
@@ -100,7 +111,8 @@ def cli():
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes for the extraction (same output whatever the number). Default: the number of cores.")
 @click.option("--store", "store_dir", type=click.Path(file_okay=False), default=None,
-              help="Folder kept between builds: a rebuild extracts only new or changed posts. Default: OUT/.graphbuild.")
+              help="Folder kept between builds: a rebuild extracts only new or changed posts; it also keeps the "
+                   "graph as a store that query, explain, viz, ... read instead of graph.ttl. Default: OUT/.graphbuild.")
 @click.option("--fresh", is_flag=True, help="Ignore (and replace) the state kept in --store: extract every post.")
 @click.option("--words", "word_files", multiple=True, type=click.Path(),
               help="Your own words added to the extractors' word lists (a TOML file with sections of "
@@ -132,6 +144,8 @@ def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, str
 
     limits = Limits(max_feed_bytes, max_items, max_description_bytes)
     out = Path(out_dir)
+    from .graphstore import STATE_DIR
+
     state = Path(store_dir) if store_dir else out / STATE_DIR
     if fresh and state.exists():
         _clear_state(state)
@@ -151,12 +165,14 @@ def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, str
         if progress is not None:
             progress.close()
     G = to_networkx(b.graph)  # one networkx form for the HTML report and the page
-    written = [write_atomic(out / "graph.ttl", serialize(b.graph, "ttl")),
+    ttl = serialize(b.graph, "ttl")
+    written = [write_atomic(out / "graph.ttl", ttl),
                write_atomic(out / "report.md", render_report(b).encode("utf-8")),
                write_atomic(out / "report.html", render_report_html(b, G).encode("utf-8"))]
     if not no_html:
         from .viz import page_heading, to_pyvis, write_html
         written.append(write_html(to_pyvis(G), out / "graph.html", *page_heading(b.graph)))
+    _keep_store(b.graph, out / "graph.ttl", ttl, state)
     for p in b.problems:
         click.echo(f"warning: {p}", err=True)
     if not quiet:
@@ -165,14 +181,33 @@ def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, str
         sys.exit(EXIT_WARNINGS)
 
 
-#: the folder under --out where a build keeps its state (--store)
-STATE_DIR = ".graphbuild"
-
-
 def _clear_state(state: Path) -> None:
     """Remove what a build keeps in ``state`` (only its own files: --store may name any folder)."""
+    from .graphstore import forget
+
     for name in ("extraction.sqlite", "extraction.sqlite-journal"):
         (state / name).unlink(missing_ok=True)
+    forget(state)
+
+
+def _keep_store(g, path: Path, ttl: bytes, state: Path) -> None:
+    """Keep the graph just written to ``path`` as an on-disk store in ``state``, stamped with the
+    file, for the commands that read the graph (:mod:`graphbuild.graphstore`)."""
+    import hashlib
+
+    import pyoxigraph as ox
+
+    from .graphstore import forget, keep
+
+    source = getattr(g.store, "_inner", None)
+    try:
+        if isinstance(source, ox.Store):
+            keep(source, path, hashlib.sha256(ttl).hexdigest(), state)
+        else:  # not a pyoxigraph graph (never, from build): no store rather than a stale one
+            forget(state)
+    except (OSError, RuntimeError) as e:  # the outputs are written: queries read graph.ttl instead
+        click.echo(f"warning: {state}: could not keep the graph's store ({e}); commands will read {path}",
+                   err=True)
 
 
 def _use_word_files(word_files) -> None:
@@ -242,9 +277,10 @@ def _print_summary(s: dict, written: list[Path], seconds: float) -> None:
                                                "(SELECT and ASK; see docs/serve.md).")
 @click.option("--user", help="User for --endpoint (password from $GRAPHBUILD_PASSWORD or ~/.netrc).")
 @click.option("--named-graph", metavar="IRI", help="With --endpoint: query this named graph (default-graph-uri).")
+@_store_option
 @_errors
 def query(query, graph, feeds, params, fmt, full, limit, timeout, max_rows, allow_update, allow_service, endpoint,
-          user, named_graph):
+          user, named_graph, store_dir):
     """Run a bundled query by name, a .rq file, or SPARQL text, on the last build.
 
     Example: graphbuild query people_by_organization --param org="BIDS" --format csv
@@ -276,7 +312,7 @@ def query(query, graph, feeds, params, fmt, full, limit, timeout, max_rows, allo
         if not graph and not path.exists():
             raise click.ClickException(f"{path} not found: run 'graphbuild build' first, or pass --graph FILE or --feed FEED")
         out = query_file_stream(path, query, kv, fmt=fmt, full=full, limit=limit, allow_service=allow_service,
-                                timeout=timeout, max_rows=max_rows or None)
+                                timeout=timeout, max_rows=max_rows or None, store=store_dir)
         for chunk in out.chunks:  # streamed: a large answer is never held whole
             click.echo(chunk, nl=False)
         for notice in out.notices:
@@ -284,7 +320,7 @@ def query(query, graph, feeds, params, fmt, full, limit, timeout, max_rows, allo
         sys.exit(out.code)
     from .queries import format_rows, run_query
 
-    g = _graph(graph, feeds)
+    g = _graph(graph, feeds, store=store_dir, use_store=not allow_update)  # an update changes a copy
     result = run_query(g, query, allow_update=allow_update, allow_service=allow_service, limit=limit, terms=True,
                        timeout=None if allow_update else timeout, max_rows=max_rows or None, **kv)
     if isinstance(result, bool):
@@ -329,8 +365,9 @@ def list_queries():
               help="File to write (default: beside the graph read: output/graph.<format>, or "
                    "DIR/NAME.<format> for --graph DIR/NAME.ttl; - for stdout); for neo4j a folder "
                    "(default: output/neo4j).")
+@_store_option
 @_errors
-def export(fmt, graph, feeds, out_path):
+def export(fmt, graph, feeds, out_path, store_dir):
     """Write the graph as Turtle, N-Triples, JSON-LD (compacted with the graph's prefixes as its
     @context; jsonld-expanded for full IRIs), TriG, GraphML, GEXF (Gephi) or Neo4j import CSV.
 
@@ -343,12 +380,12 @@ def export(fmt, graph, feeds, out_path):
             raise click.UsageError("--format neo4j writes a folder of CSV files: name it with --out DIR")
         from .netexport import write_neo4j
         folder = Path(out_path) if out_path else _default_out(graph, feeds, "", "neo4j")
-        for p in write_neo4j(_graph(graph, feeds), folder):
+        for p in write_neo4j(_graph(graph, feeds, store=store_dir), folder):
             click.echo(f"wrote: {p}")
         return
     suffix = f".{FORMATS[fmt][0] if fmt in FORMATS else fmt}"  # jsonld-expanded -> .jsonld, gexf -> .gexf
     path = None if out_path == "-" else Path(out_path) if out_path else _default_out(graph, feeds, suffix)
-    g = _graph(graph, feeds)
+    g = _graph(graph, feeds, store=store_dir)
     if fmt == "gexf":
         from .netexport import to_gexf_graph, write_gexf
         if path is None:
@@ -373,8 +410,9 @@ def export(fmt, graph, feeds, out_path):
 @click.option("-o", "--out", "out_path", type=click.Path(), default=None,
               help="Page to write (default: beside the graph read: output/graph.html, output/ego-NAME.html "
                    "with --focus; DIR/G.html for --graph DIR/G.ttl).")
+@_store_option
 @_errors
-def viz(graph, feeds, focus, depth, max_nodes, out_path):
+def viz(graph, feeds, focus, depth, max_nodes, out_path, store_dir):
     """Write the interactive page (one self-contained HTML file that works offline).
 
     Example: graphbuild viz --focus "Jenny Wong"
@@ -385,7 +423,7 @@ def viz(graph, feeds, focus, depth, max_nodes, out_path):
 
     path = Path(out_path) if out_path else _default_out(graph, feeds, ".html",
                                                         f"ego-{slugify(focus)}" if focus else "graph")
-    g = _graph(graph, feeds)
+    g = _graph(graph, feeds, store=store_dir)
     center = None
     if focus:
         center = focus.strip("<>") if focus.startswith(("http://", "https://", "<")) else find_entity(g, focus)
@@ -406,8 +444,9 @@ def viz(graph, feeds, focus, depth, max_nodes, out_path):
               type=click.Choice(["hubs", "brokers", "communities", "bridges", "rising", "quiet"]),
               help="Print only this table. Repeatable. Default: all.")
 @click.option("--limit", type=click.IntRange(min=0), default=10, show_default=True, help="Rows per table (0: all).")
+@_store_option
 @_errors
-def analyze(graph, feeds, fmt, tables, limit):
+def analyze(graph, feeds, fmt, tables, limit, store_dir):
     """Network analysis: hubs, brokers, communities, bridges between them, who is rising or quiet.
 
     Example: graphbuild analyze --table communities --format md
@@ -417,22 +456,23 @@ def analyze(graph, feeds, fmt, tables, limit):
 
     if fmt == "csv" and len(tables) != 1:
         raise click.UsageError("--format csv prints one table: choose it with --table")
-    click.echo(render_analysis(run_analysis(_graph(graph, feeds)), fmt, limit, tuple(tables) or TABLES), nl=False)
+    click.echo(render_analysis(run_analysis(_graph(graph, feeds, store=store_dir)), fmt, limit, tuple(tables) or TABLES), nl=False)
 
 
 @cli.command()
 @click.argument("name")
 @click.option("--graph", type=click.Path(), help="Graph file (default: output/graph.ttl).")
 @click.option("--feed", "feeds", multiple=True, help="Build from these feeds instead. Repeatable.")
+@_store_option
 @_errors
-def explain(name, graph, feeds):
+def explain(name, graph, feeds, store_dir):
     """Show what the graph says of one entity and where each fact came from.
 
     Example: graphbuild explain "BIDS"
     """
     from .queries import describe_entity
 
-    d = describe_entity(_graph(graph, feeds), name)
+    d = describe_entity(_graph(graph, feeds, store=store_dir), name)
     click.echo(f"{d['name']}  [{', '.join(d['types'])}]  {d['iri']}")
     if d["aliases"]:
         click.echo("also called: " + "; ".join(d["aliases"]))
@@ -464,8 +504,9 @@ def explain(name, graph, feeds):
 @click.option("--write-curation", "skeleton", type=click.Path(),
               help="Also write a curation skeleton for the listed entities to this file.")
 @click.option("--force", is_flag=True, help="Let --write-curation overwrite an existing file.")
+@_store_option
 @_errors
-def review(graph, feeds, limit, skeleton, force):
+def review(graph, feeds, limit, skeleton, force, store_dir):
     """List the entities most likely wrong, with their evidence (to fix with a curation file).
 
     Ranked by doubt: low confidence (gb:confidence, else computed from posts, web pages and
@@ -475,7 +516,7 @@ def review(graph, feeds, limit, skeleton, force):
     """
     from .review import format_review, review_graph, write_skeleton
 
-    doubts = review_graph(_graph(graph, feeds), limit=limit)
+    doubts = review_graph(_graph(graph, feeds, store=store_dir), limit=limit)
     click.echo(format_review(doubts), nl=False)
     if skeleton:
         click.echo(f"wrote: {write_skeleton(doubts, skeleton, force, source=graph or 'output/graph.ttl')}")

@@ -214,17 +214,32 @@ def export_graph(g: Graph, path: str | Path, fmt: str | None = None) -> Path:
 
 
 
-def read_graph(path: str | Path) -> Graph:
+def read_graph(path: str | Path, store: bool | str | Path = True) -> Graph:
     """Read a graph file (format from its extension, default Turtle) into an rdflib Graph.
 
-    Parsed by pyoxigraph into the same kind of store a build makes; named graphs are merged.
+    When the build that wrote ``path`` kept its store (``build --store DIR``, default
+    ``.graphbuild/`` beside the graph) and that store is current for the file
+    (:mod:`graphbuild.graphstore`), the Graph is on that store, opened read-only: no parsing,
+    the same triples; adding to it raises an error. Otherwise (or with ``store=False``) the
+    file is parsed by pyoxigraph into a new in-memory store (named graphs merged), which can be
+    changed.
 
+    Args:
+        path: the graph file.
+        store: True: the store beside the graph if current; a folder: the store kept there
+            (a build's ``--store DIR``); False: always parse the file.
     Raises:
         ExportError: the file is missing or not valid RDF.
     """
     from .store import new_graph
 
     path = Path(path)
+    if store is not False:
+        from .graphstore import open_current
+
+        kept = open_current(path, None if store is True else store)
+        if kept is not None:
+            return new_graph(store=kept)
     from .fastquery import READ_FORMATS  # one table of file extensions, in the light module
 
     fmt = READ_FORMATS.get(path.suffix.lower(), ox.RdfFormat.TURTLE)

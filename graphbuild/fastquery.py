@@ -55,8 +55,10 @@ class Output:
 def query_file_stream(path: str | Path, name_or_text: str, params: dict[str, Any], *, fmt: str = "table",
                       full: bool = False, limit: int | None = None, allow_service: bool = False,
                       timeout: float | None = sparql.DEFAULT_TIMEOUT,
-                      max_rows: int | None = sparql.DEFAULT_MAX_ROWS) -> Output:
-    """Run a query on a graph file; the answer streams out of ``Output.chunks``.
+                      max_rows: int | None = sparql.DEFAULT_MAX_ROWS, store: str | Path | None = None) -> Output:
+    """Run a query on a graph file; the answer streams out of ``Output.chunks``. The build's kept
+    store is queried instead when it is current for the file (:mod:`graphbuild.graphstore`;
+    ``store``: the build's ``--store`` folder, default beside the file).
 
     Raises (while the chunks are read):
         QueryError: as :func:`graphbuild.run_query`, and a query stopped by ``timeout``.
@@ -69,22 +71,27 @@ def query_file_stream(path: str | Path, name_or_text: str, params: dict[str, Any
     caps = [x for x in (limit, max_rows) if x is not None]
 
     def produce():
-        """In the worker: load, bind, run; CSV, TSV and JSON are formatted there too, so only
-        text crosses the pipe (a table needs all rows for its widths: those come as terms)."""
-        engine = sparql.OxEngine(load(path), PREFIXES)
+        """In the worker: open the kept store (read-only; its kept answer when there is one) or
+        load the file, bind, run; CSV, TSV and JSON are formatted there too, so only text crosses
+        the pipe (a table needs all rows for its widths: those come as terms)."""
+        from .graphstore import open_kept
+
+        kept = open_kept(path, store)
+        engine = sparql.OxEngine(kept.store if kept is not None else load(path), PREFIXES)
         bound = sparql.bind(q, params, engine, prefixes)
-        messages = sparql.stream(engine.execute(q, bound), min(caps) if caps else None, raw=True)
+        cap = min(caps) if caps else None
+        answer = lambda: sparql.stream(engine.execute(q, bound), cap)
+        messages = kept.answer(bound.text, cap, answer) if kept is not None else answer()
         head = next(messages)
         yield head
         if head[0] != "select" or fmt not in ("csv", "tsv", "json"):
-            yield from ((m[0], [tuple(sparql.portable(t) for t in r) for r in m[1]]) if m[0] == "rows" else m
-                        for m in messages)
+            yield from messages
             return
         cut = []
         def batches():
             for m in messages:
                 if m[0] == "rows":
-                    yield (dict(zip(head[1], r)) for r in m[1])
+                    yield (dict(zip(head[1], map(sparql.ox_term, r))) for r in m[1])
                 else:
                     cut.append(m)
         for chunk in stream_results(batches(), head[1], fmt, prefixes, full):

@@ -156,6 +156,10 @@ def run_query(g: Graph, name_or_text: str, *, allow_update: bool = False, allow_
             raise located_syntax_error(q, Bound(q.text), e.lineno, e.col) from None
         except SyntaxError as e:
             raise ox_syntax_error(q, Bound(q.text), e) from None
+        except RuntimeError as e:  # pyoxigraph: an evaluation error, or a store opened read-only
+            hint = ("; this graph is the build's kept store, opened read-only: read_graph(path, store=False) "
+                    "gives a copy you can change") if "read-write" in str(e) else ""
+            raise QueryError(f"{q.label}: the update failed ({sparql._first_line(e)}){hint}") from None
         return True
     check_params(q, params)
     engine = engine_for(g)

@@ -15,7 +15,8 @@ def new_graph(quads: Iterable[ox.Quad] = (), base_uri: str = BASE_URI, store: ox
     """An rdflib Graph on a pyoxigraph store (``store``, default a new one in memory), holding
     ``quads`` besides what the store holds, with graphbuild's prefixes bound."""
     store = store if store is not None else ox.Store()
-    store.bulk_extend(quads)
+    if quads != ():  # a store opened read-only takes no writes, not even an empty one
+        store.bulk_extend(quads)
     g = Graph(store=OxigraphStore(store=store), identifier=DATASET_DEFAULT_GRAPH_ID, bind_namespaces="none")
     return bind_prefixes(g, base_uri)
 

@@ -1,0 +1,256 @@
+"""The build's graph kept on disk as a pyoxigraph store, so that ``query``, ``explain``, ``viz``,
+``analyze``, ``review``, ``export`` and :func:`graphbuild.read_graph` open it instead of parsing
+graph.ttl again (at 10,000 posts, 200 MB of Turtle: about 20 s per command).
+
+Where: in the build's state folder (``--store DIR``, default ``OUT/.graphbuild``)::
+
+    DIR/graph-store/oxigraph/     the pyoxigraph (RocksDB) store: graph.ttl's triples, default graph
+    DIR/graph-store/stamp.json    what ties it to graph.ttl (below)
+
+The stamp records graph.ttl as the build wrote it: its size, modification time (ns), inode and
+device, and the SHA-256 of its bytes. The store is **current** for a graph file when the file's
+size, mtime, inode and device are those of the stamp (one ``stat``, no reading), or, when only
+its size is the same (a copied or checked-out file gets a new mtime and inode), when the SHA-256
+of its bytes is the stamp's. Anything else (another file, an edited or rebuilt graph.ttl, a stamp
+of another format, a store that does not open) and the commands read the file, as they would
+without a store. The store is never rebuilt or changed by a reader: it is opened read-only
+(``Store.read_only``), so any number of commands can read it at once, and a query cannot change
+it (``INSERT``/``DELETE`` are refused by pyoxigraph; ``query --allow-update`` works on a copy read
+from the file).
+
+Written atomically: the build writes graph.ttl, then fills a new store and its stamp in a
+temporary folder beside the kept one and renames it into place (the previous one is renamed
+aside first, then removed). A build that stops anywhere leaves either the previous store, whose
+stamp names the previous graph.ttl (current only if that file is still the one it was built
+with), or no store; never a store that looks current for a graph it does not hold.
+
+This module imports pyoxigraph only (no rdflib), for the fast ``graphbuild query`` path.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pyoxigraph as ox
+
+#: the folder under --out where a build keeps its state (--store default)
+STATE_DIR = ".graphbuild"
+#: the kept store's folder in the state folder
+STORE_DIR = "graph-store"
+#: stamp format: bump when what the store holds changes meaning
+FORMAT = 1
+_CHUNK = 1 << 20
+
+
+def state_dir(graph: str | Path, store: str | Path | None = None) -> Path:
+    """The state folder of the build that wrote ``graph``: ``store`` if given, else the
+    ``.graphbuild`` folder beside the graph file (a build's default)."""
+    return Path(store) if store is not None else Path(graph).parent / STATE_DIR
+
+
+def file_sha256(path: str | Path) -> str:
+    import hashlib  # here: a query whose graph.ttl is unchanged never hashes it
+
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(_CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _identity(st: os.stat_result) -> dict:
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "ino": st.st_ino, "dev": st.st_dev}
+
+
+def is_current(stamp: dict, graph: str | Path) -> bool:
+    """Is a store with this ``stamp`` current for the graph file ``graph`` (see module doc)?"""
+    try:
+        st = os.stat(graph)
+    except OSError:
+        return False
+    if stamp.get("format") != FORMAT or not isinstance(stamp.get("sha256"), str):
+        return False
+    if all(stamp.get(k) == v for k, v in _identity(st).items()):
+        return True
+    if stamp.get("size") != st.st_size:
+        return False
+    try:
+        return file_sha256(graph) == stamp["sha256"]
+    except OSError:
+        return False
+
+
+def read_stamp(folder: str | Path) -> dict | None:
+    try:
+        stamp = json.loads((Path(folder) / STORE_DIR / "stamp.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return stamp if isinstance(stamp, dict) else None
+
+
+def current_store(graph: str | Path, store: str | Path | None = None) -> Path | None:
+    """The folder of the pyoxigraph store kept for the graph file ``graph`` when it is current
+    (``store``: the build's ``--store`` folder, default beside the graph), else None."""
+    folder = state_dir(graph, store)
+    stamp = read_stamp(folder)
+    if stamp is None or not is_current(stamp, graph):
+        return None
+    path = folder / STORE_DIR / "oxigraph"
+    return path if path.is_dir() else None
+
+
+def open_current(graph: str | Path, store: str | Path | None = None) -> ox.Store | None:
+    """The store kept for ``graph``, opened read-only, when it is current; else None (read the file)."""
+    kept = open_kept(graph, store)
+    return kept.store if kept is not None else None
+
+
+class Kept:
+    """A current kept store, opened read-only, and its answers (see :meth:`answer`)."""
+
+    #: an answer of more rows than this is not kept
+    MAX_ROWS = 20_000
+
+    def __init__(self, store: ox.Store, folder: Path, sha256: str) -> None:
+        self.store, self.folder, self.sha256 = store, folder, sha256
+
+    def _file(self, text: str, cap: int | None) -> Path:
+        import hashlib
+
+        key = json.dumps([FORMAT, getattr(ox, "__version__", ""), self.sha256, text, cap])
+        return self.folder / "answers" / (hashlib.sha256(key.encode("utf-8")).hexdigest() + ".json")
+
+    def answer(self, text: str, cap: int | None, compute):
+        """The messages of a query's answer (:func:`graphbuild.sparql.stream`, portable terms) for
+        the query ``text`` as run (parameters bound) and row cap ``cap``: read from the answers
+        kept beside the store when this graph was asked the same before, else ``compute()``'s,
+        kept for next time (when the folder is writable and the answer not too large). The store
+        itself is never written; a rebuild replaces the folder, answers and all."""
+        path = self._file(text, cap)
+        try:
+            with open(path, encoding="utf-8") as f:
+                kept = json.load(f)
+            yield from (_unjson(m) for m in kept)
+            return
+        except (OSError, ValueError, TypeError, IndexError):
+            pass
+        messages, rows = [], 0
+        for m in compute():
+            rows += len(m[1]) if m[0] == "rows" else 0
+            if messages is not None:
+                messages.append(m)
+                if rows > self.MAX_ROWS:
+                    messages = None
+            yield m
+        if messages is not None:
+            _write_json(path, messages)
+
+
+def _unjson(m: list) -> tuple:
+    if m[0] == "rows":
+        return ("rows", [tuple(None if t is None else tuple(t) for t in r) for r in m[1]])
+    return tuple(m)
+
+
+def _write_json(path: Path, data) -> None:
+    """Write ``data`` as JSON through a temporary file and a rename; nothing if that fails."""
+    import tempfile
+
+    try:
+        path.parent.mkdir(exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
+    except OSError:  # a folder the reader may not write (someone else's build, a read-only disk)
+        return
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
+        os.replace(tmp, path)
+    except (OSError, TypeError, ValueError):
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+
+
+def open_kept(graph: str | Path, store: str | Path | None = None) -> Kept | None:
+    """The store kept for ``graph`` (opened read-only) with its answers, when it is current; else None."""
+    folder = state_dir(graph, store)
+    stamp = read_stamp(folder)
+    if stamp is None or not is_current(stamp, graph):
+        return None
+    path = folder / STORE_DIR / "oxigraph"
+    try:
+        return Kept(ox.Store.read_only(str(path)), folder / STORE_DIR, stamp["sha256"])
+    except (OSError, RuntimeError, ValueError) as e:  # missing, damaged, or not a store this pyoxigraph reads
+        import logging
+
+        logging.getLogger(__name__).warning("%s: cannot open the kept graph store (%s); reading %s", path, e, graph)
+        return None
+
+
+def keep(source: ox.Store, graph: str | Path, sha256: str, folder: str | Path) -> Path:
+    """Keep the triples of ``source`` (the graph just written to ``graph``, whose bytes hash to
+    ``sha256``) as an on-disk store in ``folder`` with its stamp, atomically (see module doc).
+    Named graphs are merged into the default graph, as reading the file does. Returns the store's folder."""
+    import shutil
+    import tempfile  # here and not at the top: the query commands import this module, and never write
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    clean(folder)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{STORE_DIR}.tmp-", dir=folder))
+    old = None
+    try:
+        _fill(tmp / "oxigraph", source)
+        stamp = {"format": FORMAT, "graph": Path(graph).name, **_identity(os.stat(graph)), "sha256": sha256}
+        with open(tmp / "stamp.json", "w", encoding="utf-8") as f:
+            json.dump(stamp, f, indent=1)
+            f.flush()
+            os.fsync(f.fileno())
+        final = folder / STORE_DIR
+        if final.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{STORE_DIR}.old-", dir=folder))
+            os.replace(final, old / STORE_DIR)
+        os.replace(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    finally:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    return final
+
+
+def _fill(path: Path, source: ox.Store) -> None:
+    """A new on-disk store at ``path`` holding the triples of ``source``, closed when done."""
+    disk = ox.Store(str(path))
+    if next(source.named_graphs(), None) is None:
+        disk.bulk_extend(source.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    else:
+        disk.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in source)
+    disk.flush()
+    disk.optimize()  # compacted: queries read 3-4x faster (docs/performance.md), for ~5 s at 10,000 posts
+    del disk  # closed: a read-only opener sees every file
+
+
+def forget(folder: str | Path) -> None:
+    """Remove the kept store from a state folder (``build --fresh``)."""
+    import shutil
+
+    final = Path(folder) / STORE_DIR
+    if final.exists():
+        shutil.rmtree(final, ignore_errors=True)
+    clean(folder)
+
+
+def clean(folder: str | Path) -> None:
+    """Remove what an interrupted build left: temporary and set-aside store folders."""
+    import shutil
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        return
+    for p in folder.iterdir():
+        if p.name.startswith((f".{STORE_DIR}.tmp-", f".{STORE_DIR}.old-")) and p.is_dir():
+            shutil.rmtree(p, ignore_errors=True)
