@@ -150,7 +150,7 @@ def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, str
         gc.enable()
         if progress is not None:
             progress.close()
-    G = to_networkx(b.graph)  # one networkx form for the HTML report and the page
+    G = b.network if b.network is not None else to_networkx(b.graph)  # one for the HTML report and the page
     written = [write_atomic(out / "graph.ttl", serialize(b.graph, "ttl")),
                write_atomic(out / "report.md", render_report(b).encode("utf-8")),
                write_atomic(out / "report.html", render_report_html(b, G).encode("utf-8"))]

@@ -60,6 +60,9 @@ class Build:
     items: list[FeedItem] = field(default_factory=list)
     #: the network analysis stored in the graph (None when built with ``analysis=False``)
     analysis: Analysis | None = None
+    #: the graph's networkx form (:func:`graphbuild.network.to_networkx`, analysis included), when
+    #: the build made it (for the analysis); None: make it from ``graph`` when needed
+    network: object = None
 
 
 def load_feeds(sources: Iterable[str | Path] | None = None, limits: Limits = Limits(),
@@ -169,12 +172,15 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
     problems = [p for f in feeds for p in f.problems]
     g = to_graph(feeds, items, res, rels, base_uri, problems)
     problems += [Problem("curation", w) for w in (res.curation.warnings if res.curation else ())]
-    found = None
+    found = G = None
     if analysis:
         from .analysis import analyze
-        found = analyze(g)
+        from .network import to_networkx
+        G = to_networkx(g)  # read once: for the analysis, and (with it) for the report and the page
+        found = analyze(G)
         add_analysis(g, found, base_uri)
-    return Build(g, feeds, res, rels, problems, items, found)
+        _mark_analysis(G, found, base_uri)
+    return Build(g, feeds, res, rels, problems, items, found, G)
 
 
 def build_graph(sources: Iterable[str | Path] | None = None, **kwargs) -> Graph:
@@ -481,6 +487,20 @@ def _add_curation(t: _Triples, applied, entities: dict[str, Entity], base_uri: s
             t.add(stmt, PREDICATE, p)
             t.add(stmt, OBJECT, o)
             t.add(stmt, DERIVED_FROM, rules[f.rule])
+
+
+def _mark_analysis(G, a: Analysis, base_uri: str = BASE_URI) -> None:
+    """Give the networkx form ``G`` the analysis just stored by :func:`add_analysis`, as
+    :func:`graphbuild.network.to_networkx` reads it from the graph: each entity's community IRI and
+    PageRank (the stored decimal), ``G.graph["communities"]`` (community IRI -> name)."""
+    iris = {c.id: (str(community_iri(c.members[0], base_uri)), c.name) for c in a.communities}
+    names = {}
+    for iri, e in a.entities.items():
+        if iri in G:
+            c, name = iris[e.community]
+            G.nodes[iri].update(community=c, pagerank=float(f"{e.pagerank:.6f}"))
+            names[c] = name or c
+    G.graph["communities"] = dict(sorted(names.items()))
 
 
 def add_analysis(g: Graph, a: Analysis, base_uri: str = BASE_URI) -> Graph:

@@ -6,6 +6,7 @@ from itertools import combinations
 from typing import IO
 
 import networkx as nx
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import SDO
 
@@ -41,7 +42,12 @@ Q_CITES = PREFIXES + """SELECT ?s ?o WHERE { ?s a schema:BlogPosting ; schema:ci
 
 
 def _rows(g: Graph, q: str):
-    """Rows of a SELECT as tuples of strings (None when unbound); run by the graph's own engine."""
+    """Rows of a SELECT as tuples of strings (None when unbound); run by the graph's own engine.
+    A graph on a pyoxigraph store is asked directly (no rdflib term per value): the same rows in
+    the same order, each value its lexical form."""
+    store = getattr(g.store, "_inner", None)
+    if isinstance(store, ox.Store):
+        return [tuple(None if v is None else v.value for v in row) for row in store.query(q)]
     return [tuple(None if v is None else str(v) for v in row) for row in g.query(q)]
 
 
