@@ -208,3 +208,35 @@ def test_an_annotation_shows_the_same_quote_whatever_the_order_of_its_mentions()
         res = Resolution(entities={"jane": Entity("jane", "Person", "Jane Doe", mentions=list(order))}, of={})
         chosen.add(_first_quotes(res, [])[(post, "Thanks to Jane Doe.", "people")])
     assert chosen == {b.quote}  # " And ..." < " Then ..."
+
+
+@pytest.mark.parametrize("k", [None, 1, 5, 40])
+def test_betweenness_equals_networkx_to_the_last_bit(k):
+    import math
+    import random
+
+    import networkx as nx
+
+    from graphbuild.analysis import betweenness
+
+    rnd = random.Random(7)  # a random graph with paths of several lengths, ties and parts apart
+    H = nx.Graph()
+    H.add_nodes_from(f"n{i}" for i in range(60))
+    H.add_edges_from((f"n{rnd.randrange(60)}", f"n{rnd.randrange(50)}") for _ in range(90))
+    ours, theirs = betweenness(H, k, seed=3), nx.betweenness_centrality(H, k=k, seed=3)
+    assert list(ours) == list(theirs)
+    assert all(ours[v] == theirs[v] or math.isnan(ours[v]) and math.isnan(theirs[v]) for v in theirs)
+    assert sum(1 for v in theirs if theirs[v] > 0) > 5  # not a comparison of zeros
+
+
+def test_the_build_networkx_form_equals_reading_the_graph_again():
+    """The build reads its graph into networkx once and marks the analysis on it; the page and the
+    report get that form: it must equal reading the finished graph (analysis stored) from scratch."""
+    from graphbuild.network import to_networkx
+
+    b = build()
+    again = to_networkx(b.graph)
+    assert list(b.network.nodes(data=True)) == list(again.nodes(data=True))
+    assert list(b.network.edges(keys=True, data=True)) == list(again.edges(keys=True, data=True))
+    assert b.network.graph == again.graph
+    assert any("community" in d for _, d in again.nodes(data=True))
