@@ -133,12 +133,93 @@ def entity_graph(G: nx.MultiDiGraph) -> nx.Graph:
 
 
 def _communities(H: nx.Graph, rank: dict[str, float], seed: int) -> list[Community]:
-    found = nx.community.louvain_communities(H, weight="weight", seed=seed) if H.number_of_edges() else \
-        [{n} for n in H]
+    found = louvain(H, seed) if H.number_of_edges() else [{n} for n in H]
     order = lambda n: (-rank[n], -H.nodes[n]["mentions"], H.nodes[n]["label"], n)
     groups = sorted((sorted(c, key=order) for c in found), key=lambda m: (-len(m), order(m[0])))
     return [Community(f"c{i}", ", ".join(H.nodes[m]["label"] for m in members[:NAME_MEMBERS]), members)
             for i, members in enumerate(groups, 1)]
+
+
+def louvain(H: nx.Graph, seed: int = SEED, threshold: float = 0.0000001) -> list[set]:
+    """``nx.community.louvain_communities(H, weight="weight", seed=seed)`` for an undirected graph,
+    to the last bit: networkx's levels, random order, moves and sums in its order (and its
+    ``modularity`` between levels), with each level's moves worked on lists indexed by node number
+    instead of dictionaries keyed by IRI (``tests/test_scale.py`` compares the two)."""
+    rng = random.Random(seed)
+    partition = [{u} for u in H]
+    if nx.is_empty(H):
+        return partition
+    mod = nx.community.modularity(H, partition, weight="weight")
+    graph = nx.Graph()
+    graph.add_nodes_from(H)
+    graph.add_weighted_edges_from(H.edges(data="weight", default=1))
+    m = graph.size(weight="weight")
+    partition, inner, improved = _louvain_level(graph, m, partition, rng)
+    while improved:
+        new_mod = nx.community.modularity(graph, inner, weight="weight")
+        if new_mod - mod <= threshold:
+            break
+        mod = new_mod
+        graph = _louvain_graph(graph, inner)
+        partition, inner, improved = _louvain_level(graph, m, partition, rng)
+    return [s.copy() for s in partition]
+
+
+def _louvain_level(G: nx.Graph, m: float, partition: list[set], rng: random.Random):
+    """One level of Louvain (networkx's ``_one_level``, undirected, resolution 1)."""
+    nodes = list(G)
+    index = {u: i for i, u in enumerate(nodes)}
+    degrees = [d for _, d in G.degree(weight="weight")]
+    stot = list(degrees)
+    nbrs = [[(index[v], d["weight"]) for v, d in G._adj[u].items() if v != u] for u in nodes]
+    node2com = list(range(len(nodes)))
+    inner = [{u} for u in nodes]
+    order = list(range(len(nodes)))
+    rng.shuffle(order)
+    m2 = 2 * m**2
+    moves, improved = 1, False
+    while moves > 0:
+        moves = 0
+        for u in order:
+            best_mod, best = 0, node2com[u]
+            weights: dict[int, float] = defaultdict(float)
+            for v, wt in nbrs[u]:
+                weights[node2com[v]] += wt
+            degree = degrees[u]
+            stot[best] -= degree
+            remove_cost = -weights[best] / m + (stot[best] * degree) / m2
+            for com, wt in weights.items():
+                gain = remove_cost + wt / m - (stot[com] * degree) / m2
+                if gain > best_mod:
+                    best_mod, best = gain, com
+            stot[best] += degree
+            if best != node2com[u]:
+                name = nodes[u]
+                com_nodes = G.nodes[name].get("nodes", {name})
+                partition[node2com[u]].difference_update(com_nodes)
+                inner[node2com[u]].remove(name)
+                partition[best].update(com_nodes)
+                inner[best].add(name)
+                improved = True
+                moves += 1
+                node2com[u] = best
+    return list(filter(len, partition)), list(filter(len, inner)), improved
+
+
+def _louvain_graph(G: nx.Graph, partition: list[set]) -> nx.Graph:
+    """The graph of the communities of a level (networkx's ``_gen_graph``)."""
+    H = nx.Graph()
+    node2com = {}
+    for i, part in enumerate(partition):
+        nodes = set()
+        for node in part:
+            node2com[node] = i
+            nodes.update(G.nodes[node].get("nodes", {node}))
+        H.add_node(i, nodes=nodes)
+    for a, b, wt in G.edges(data="weight"):
+        ca, cb = node2com[a], node2com[b]
+        H.add_edge(ca, cb, weight=wt + H.get_edge_data(ca, cb, {"weight": 0})["weight"])
+    return H
 
 
 def _bridges(H: nx.Graph, where: dict[str, str], ties_per_bridge: int = 3) -> list[Bridge]:

@@ -240,3 +240,22 @@ def test_the_build_networkx_form_equals_reading_the_graph_again():
     assert list(b.network.edges(keys=True, data=True)) == list(again.edges(keys=True, data=True))
     assert b.network.graph == again.graph
     assert any("community" in d for _, d in again.nodes(data=True))
+
+
+@pytest.mark.parametrize("seed", [1, 42])
+def test_louvain_equals_networkx(seed):
+    import random
+
+    import networkx as nx
+
+    from graphbuild.analysis import louvain
+
+    rnd = random.Random(seed)  # four dense groups, loosely tied, weights 1-5, in a shuffled order
+    pairs = [(f"g{g}n{rnd.randrange(15)}", f"g{g}n{rnd.randrange(15)}") for g in range(4) for _ in range(40)]
+    pairs += [(f"g{rnd.randrange(4)}n{rnd.randrange(15)}", f"g{rnd.randrange(4)}n{rnd.randrange(15)}") for _ in range(15)]
+    rnd.shuffle(pairs)
+    H = nx.Graph()
+    H.add_weighted_edges_from((a, b, rnd.randint(1, 5)) for a, b in pairs if a != b)
+    ours, theirs = louvain(H, seed), nx.community.louvain_communities(H, weight="weight", seed=seed)
+    assert ours == theirs
+    assert 2 < len(theirs) < H.number_of_nodes()  # real communities, not one or all apart
