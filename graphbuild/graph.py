@@ -294,7 +294,7 @@ def _add_evidence(t: _Triples, anno: ox.NamedNode, post: ox.NamedNode, q: Quote,
                   seen: set, base_uri: str) -> None:
     """One oa:Annotation per (post, quoted sentence, extractor); bodies are added by the caller."""
     if SHARE_QUOTES:
-        quote = annotation_iri("quote", post.value, q.exact, q.prefix, q.suffix, base_uri=base_uri)
+        quote = f"{base_uri}annotation/{digest('quote', post.value, q.exact, q.prefix, q.suffix)}"
         target, selector = t.iri(f"{quote}-target"), t.iri(f"{quote}-selector")
     else:
         target, selector = t.iri(f"{anno.value}-target"), t.iri(f"{anno.value}-selector")
@@ -315,7 +315,7 @@ def _add_evidence(t: _Triples, anno: ox.NamedNode, post: ox.NamedNode, q: Quote,
 
 
 def _annotation(t: _Triples, seen: set, post: str, q: Quote, extractor: str, base_uri: str) -> ox.NamedNode:
-    anno = t.iri(str(annotation_iri(post, q.exact, extractor, base_uri=base_uri)))
+    anno = t.iri(f"{base_uri}annotation/{digest(post, q.exact, extractor)}")  # annotation_iri, without a URIRef
     if anno not in seen:
         seen.add(anno)
         q = t.quotes.get((post, q.exact, extractor), q)
@@ -388,7 +388,7 @@ def _add_relation(t: _Triples, s: str, pred: str, o: str, r: Relation, seen: set
     p = RELATION_NODES[pred]
     sn, on = t.iri(s), t.iri(o)
     t.add(sn, p, on)
-    stmt = t.iri(str(annotation_iri("statement", s, p.value, o, base_uri=base_uri)))
+    stmt = t.iri(f"{base_uri}annotation/{digest('statement', s, p.value, o)}")
     t.add(stmt, TYPE, STATEMENT)
     t.add(stmt, SUBJECT, sn)
     t.add(stmt, PREDICATE, p)
