@@ -120,14 +120,19 @@ class Analysis:
         }
 
 
-def entity_graph(G: nx.MultiDiGraph) -> nx.Graph:
-    """Entities joined by co-mentions (weight = shared posts) and stated relations (+1), undirected."""
+def entity_graph(G: nx.MultiDiGraph, pairs: list[tuple[str, str, int]] | None = None) -> nx.Graph:
+    """Entities joined by co-mentions (weight = shared posts) and stated relations (+1), undirected.
+    ``pairs``: the co-mentions as (a, b, posts) when ``G`` holds them not as edges
+    (:func:`graphbuild.network.read_network`)."""
     H = nx.Graph()
     H.add_nodes_from(sorted((n, d) for n, d in G.nodes(data=True) if d["kind"] != "Post"))
     ties: Counter = Counter()
     for a, b, d in G.edges(data=True):
         if a in H and b in H and a != b and d["kind"] in ("co-mention", "relation"):
             ties[tuple(sorted((a, b)))] += d.get("weight", 1)
+    for a, b, w in pairs or ():
+        if a in H and b in H and a != b:
+            ties[(a, b) if a < b else (b, a)] += w
     H.add_weighted_edges_from((a, b, w) for (a, b), w in sorted(ties.items()))
     return H
 
@@ -270,17 +275,18 @@ def _trends(stats: dict[str, EntityStats], monthly: dict[str, dict[str, int]], n
     return before_from, recent_from
 
 
-def analyze(g: Graph | nx.MultiDiGraph, *, seed: int = SEED) -> Analysis:
+def analyze(g: Graph | nx.MultiDiGraph, *, seed: int = SEED, pairs: list[tuple[str, str, int]] | None = None) -> Analysis:
     """Hubs (degree, PageRank), brokers (betweenness), communities (Louvain), bridges and trends.
 
     Args:
         g: an rdflib Graph (as built or read) or its networkx form from :func:`to_networkx`.
         seed: seed of Louvain and of sampled betweenness (big graphs, see ``BETWEENNESS_BUDGET``).
+        pairs: the co-mentions, when ``g`` is a networkx form without them (see :func:`entity_graph`).
     Returns:
         An :class:`Analysis`; it does not change ``g`` (``graph.add_analysis`` stores it).
     """
     G = to_networkx(g) if isinstance(g, Graph) else g
-    H = entity_graph(G)
+    H = entity_graph(G, pairs)
     n, m = H.number_of_nodes(), H.number_of_edges()
     rank, comms = _rank_and_communities(H, seed)
     k = None if n * m <= BETWEENNESS_BUDGET else min(n, max(BETWEENNESS_MIN_SAMPLE, BETWEENNESS_BUDGET // m))

@@ -60,9 +60,12 @@ class Build:
     items: list[FeedItem] = field(default_factory=list)
     #: the network analysis stored in the graph (None when built with ``analysis=False``)
     analysis: Analysis | None = None
-    #: the graph's networkx form (:func:`graphbuild.network.to_networkx`, analysis included), when
-    #: the build made it (for the analysis); None: make it from ``graph`` when needed
+    #: the graph's networkx form (:func:`graphbuild.network.to_networkx`, analysis included) but for
+    #: its co-mention edges, when the build made it (for the analysis); None: make it when needed
     network: object = None
+    #: the co-mentions that ``network`` leaves out, as (a, b, posts)
+    #: (:func:`graphbuild.network.add_co_mentions` adds them)
+    co_mentions: list = field(default_factory=list)
 
 
 def load_feeds(sources: Iterable[str | Path] | None = None, limits: Limits = Limits(),
@@ -173,14 +176,17 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
     g = to_graph(feeds, items, res, rels, base_uri, problems)
     problems += [Problem("curation", w) for w in (res.curation.warnings if res.curation else ())]
     found = G = None
+    pairs: list = []
     if analysis:
         from .analysis import analyze
-        from .network import to_networkx
-        G = to_networkx(g)  # read once: for the analysis, and (with it) for the report and the page
-        found = analyze(G)
+        from .network import read_network
+        # read once, for the analysis and (with it) the report and the page; the co-mentions, most
+        # of the edges of a big graph, stay a list until the page asks for them
+        G, pairs = read_network(g)
+        found = analyze(G, pairs=pairs)
         add_analysis(g, found, base_uri)
         _mark_analysis(G, found, base_uri)
-    return Build(g, feeds, res, rels, problems, items, found, G)
+    return Build(g, feeds, res, rels, problems, items, found, G, pairs)
 
 
 def build_graph(sources: Iterable[str | Path] | None = None, **kwargs) -> Graph:

@@ -92,6 +92,23 @@ def to_networkx(g: Graph, posts: bool = True) -> nx.MultiDiGraph:
     ``citation`` or ``co-mention`` (``weight`` = shared posts); ``evidence`` lists (post, quote).
     Read with a few SPARQL queries, so a graph in a pyoxigraph store is read at native speed.
     """
+    G, pairs = read_network(g, posts)
+    add_co_mentions(G, pairs)
+    return G
+
+
+def add_co_mentions(G: nx.MultiDiGraph, pairs: list[tuple[str, str, int]]) -> nx.MultiDiGraph:
+    """The co-mention edges (:func:`co_mentions`) of :func:`to_networkx`, added last as there."""
+    for a, b, w in pairs:
+        G.add_edge(a, b, kind="co-mention", label=f"{w} post" + ("s" if w > 1 else ""), weight=w, evidence=[])
+    return G
+
+
+def read_network(g: Graph, posts: bool = True) -> tuple[nx.MultiDiGraph, list[tuple[str, str, int]]]:
+    """:func:`to_networkx` without its co-mention edges, and those as (a, b, posts) apart: on a big
+    graph they are most of the edges (a million at 10,000 posts), which the analysis
+    (:func:`graphbuild.analysis.analyze`) and the report do not need as networkx edges;
+    :func:`add_co_mentions` adds them for the page."""
     G = nx.MultiDiGraph()
     _nodes(g, G, posts)
     quotes: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -116,9 +133,7 @@ def to_networkx(g: Graph, posts: bool = True) -> nx.MultiDiGraph:
         for s, o in sorted(set(_rows(g, Q_CITES))):
             if s in G and o in G and s != o:
                 G.add_edge(s, o, kind="citation", label="cites", evidence=[])
-    for a, b, w in co_mentions(mentioned):
-        G.add_edge(a, b, kind="co-mention", label=f"{w} post" + ("s" if w > 1 else ""), weight=w, evidence=[])
-    return G
+    return G, co_mentions(mentioned)
 
 
 def co_mentions(mentioned: dict[str, list[str]]) -> list[tuple[str, str, int]]:

@@ -234,8 +234,12 @@ def test_the_build_networkx_form_equals_reading_the_graph_again():
     report get that form: it must equal reading the finished graph (analysis stored) from scratch."""
     from graphbuild.network import to_networkx
 
+    from graphbuild.network import add_co_mentions
+
     b = build()
     again = to_networkx(b.graph)
+    assert b.co_mentions and not any(d["kind"] == "co-mention" for *_, d in b.network.edges(data=True))
+    add_co_mentions(b.network, b.co_mentions)
     assert list(b.network.nodes(data=True)) == list(again.nodes(data=True))
     assert list(b.network.edges(keys=True, data=True)) == list(again.edges(keys=True, data=True))
     assert b.network.graph == again.graph
