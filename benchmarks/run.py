@@ -44,7 +44,9 @@ print(n)
 def timed(cmd: list[str]) -> tuple[float, float, float]:
     """(wall seconds, peak RSS MiB, CPU seconds) of one child process (with its worker processes)."""
     t = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    # run from the output folder: `python -m graphbuild` from the checkout would import the checkout's
+    # package, whatever installation --python names
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, cwd=OUT)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t
     if os.waitstatus_to_exitcode(status) != 0:
@@ -107,7 +109,7 @@ def main() -> None:
             triples = sum(1 for _ in open(Path(tmp) / "graph.ttl", encoding="utf-8"))
             incremental = []
             for _ in range(a.repeat):
-                subprocess.run(gb + ["build", str(feed), "--out", tmp, "--no-html", "-q"] + jobs, check=True)
+                subprocess.run(gb + ["build", str(feed), "--out", tmp, "--no-html", "-q"] + jobs, check=True, cwd=OUT)
                 incremental.append(timed(gb + ["build", str(more), "--out", tmp, "--no-html", "-q"] + jobs))
             plus = tuple(statistics.median(r[i] for r in incremental) for i in range(3))
         rows.append((n, feed.stat().st_size / 2**20, floor, build, full, triples, plus))
