@@ -44,7 +44,9 @@ Q_CITES = PREFIXES + """SELECT ?s ?o WHERE { ?s a schema:BlogPosting ; schema:ci
 def _rows(g: Graph, q: str):
     """Rows of a SELECT as tuples of strings (None when unbound); run by the graph's own engine.
     A graph on a pyoxigraph store is asked directly (no rdflib term per value): the same rows in
-    the same order, each value its lexical form."""
+    the same order, each value its lexical form as stored (rdflib's ``str`` may normalise a typed
+    literal, "0.50" to "0.5"; the readers here take numbers and dates through int, float and
+    ``[:10]``, which gives the same values)."""
     store = getattr(g.store, "_inner", None)
     if isinstance(store, ox.Store):
         return [tuple(None if v is None else v.value for v in row) for row in store.query(q)]
