@@ -262,6 +262,40 @@ def _markup(kind: str, value) -> str:
     return value if kind in ("html", "text") else ""
 
 
+#: sanitised title markup that plain text would lose: an element, a comment, or an angle bracket
+#: written as an entity ("History of the &lt;blink&gt; tag")
+_TITLE_MARKUP = re.compile(r"<[A-Za-z!/?]|&(?:lt|gt|#0*6[02]|#x0*3[ce]);", re.I)
+
+
+def _title_html(title_el: etree._Element | None, kind: str, value, doc_base: str, atom10: bool) -> str:
+    """An HTML or XHTML title's markup, kept when its plain text would lose something (an element,
+    an escaped ``<``): relative URIs resolved against the base in scope at the title, then cleaned by
+    feedparser's HTML sanitiser (scripts, event handlers and unsafe attributes dropped), the same
+    rules that decided the titles feedparser's test corpus expects. "" for a text title, or an
+    HTML title that is plain text once cleaned (then the text headline says it all)."""
+    if title_el is None:
+        return ""
+    if kind == "text" and any(isinstance(c.tag, str) for c in title_el):
+        kind, value, atom10 = "xhtml", title_el, False  # undeclared inline markup: kept as markup
+    if kind not in ("html", "xhtml"):
+        return ""
+    if kind == "xhtml" and not atom10:  # Atom 1.0 wraps XHTML in a div that is not the title's
+        markup = escape(value.text or "", quote=False) + "".join(
+            etree.tostring(x, encoding="unicode", with_tail=True) for x in value)
+    else:
+        markup = _markup(kind, value)
+    markup = re.sub(r'\s+xmlns(?::\w+)?="[^"]*"', "", markup) if kind == "xhtml" else markup
+    if not _TITLE_MARKUP.search(markup):
+        return ""
+    from feedparser.sanitizer import _sanitize_html  # feedparser (BSD-2): its sanitiser, its rules
+    from feedparser.urls import resolve_relative_uris
+    base, _ = _base_of(title_el, doc_base)
+    if base:
+        markup = resolve_relative_uris(markup, base, "utf-8", "text/html")
+    clean = _sanitize_html(markup, "utf-8", "text/html").strip()
+    return clean if _TITLE_MARKUP.search(clean) else ""
+
+
 # ------------------------------------------------------------------ authors
 _MAIL_NAME = re.compile(r"^(\S[^\s@]*+@\S+)\s*\((.+)\)$")
 _MAIL = re.compile(r"[^\s@()]++@[^\s()]++")
@@ -363,13 +397,17 @@ class _Raw:
     cats: tuple[str, ...]
     body: tuple[str, object]  # (kind, value) of the richest body
     body_el: etree._Element | None
+    title_html: str = ""  # the title's sanitised markup, when it has some (_title_html)
 
 
 def _read_atom(el: etree._Element, fmt: str, doc_base: str) -> _Raw:
     own = frozenset({el.tag[1:].partition("}")[0]} if el.tag[:1] == "{" else {""})
     atom03 = fmt == "atom03"
     k = _Kids(el, own)
-    title = _plain(*_construct(k.first("title"), atom03))
+    title_el = k.first("title")
+    title_kind, title_value = _construct(title_el, atom03)
+    title = _plain(title_kind, title_value)
+    title_html = _title_html(title_el, title_kind, title_value, doc_base, atom10=not atom03)
     link = None
     for l in k.all("link"):
         if (l.get("rel") or "alternate").strip() == "alternate" and l.get("href"):
@@ -387,7 +425,7 @@ def _read_atom(el: etree._Element, fmt: str, doc_base: str) -> _Raw:
             body_el, body = c, _construct(c, atom03)
             if body[0] != "none":
                 break
-    return _Raw(title, link, guid, date, authors, cats, body, body_el)
+    return _Raw(title, link, guid, date, authors, cats, body, body_el, title_html)
 
 
 def _rss_own(el: etree._Element) -> frozenset[str]:
@@ -465,7 +503,8 @@ def _item(el: etree._Element, fmt: str, feed: FeedInfo, n: int, limits: Limits, 
         notes.append(f"date {raw.date[:40]!r} not understood; the post has no datePublished")
     if not title:  # the link stands in; an item without one is named by its first words
         title = squash(blocks[0].text)[:80] if minted and blocks else link
-    return FeedItem(id=guid or link, link=link, title=title, feed=feed, published=published,
+    return FeedItem(id=guid or link, link=link, title=title, title_html=raw.title_html,
+                    feed=feed, published=published,
                     authors=tuple(dict.fromkeys(raw.authors)), blocks=blocks,
                     categories=tuple(c for c in raw.cats if c), minted=minted)
 

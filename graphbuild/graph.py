@@ -286,6 +286,7 @@ def _n(term: URIRef) -> ox.NamedNode:
     SDO.name, SDO.alternateName, SDO.sameAs, GB.mentionCount, SDO.mentions, SDO.author, SDO.DataFeed,
     XSD.anyURI, XSD.dateTime, XSD.integer, GB.confidence, XSD.decimal, GB.Community, GB.community, GB.degree,
     GB.pageRank, GB.betweenness, GB.trend))
+HTML = _n(RDF.HTML)
 KIND_NODES = {k: tuple(map(_n, types)) for k, (_, types) in KIND_TYPES.items()}
 RELATION_NODES = {k: _n(v) for k, v in RELATIONS.items()}
 
@@ -346,7 +347,8 @@ def _add_post(t: _Triples, item: FeedItem, feed: ox.NamedNode, base_uri: str) ->
     web = t.web(item.link, item.link) if not item.minted else None  # a minted IRI is no page's address
     if web is not None:
         t.add(post, URL, t.lit(web.value, ANY_URI))
-    t.add(post, HEADLINE, t.lit(item.title))
+    # a title with markup keeps it, as an rdf:HTML literal (docs/vocabulary.md); else plain text
+    t.add(post, HEADLINE, t.lit(item.title_html, HTML) if item.title_html else t.lit(item.title))
     t.add(post, IS_PART_OF, feed)
     if item.published:
         t.add(post, DATE, t.lit(item.published.isoformat(), DATE_TIME))

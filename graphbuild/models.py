@@ -64,6 +64,9 @@ class FeedItem:
     categories: tuple[str, ...] = ()
     #: ``link`` is an IRI graphbuild minted (the item had no http(s) link or guid), not a web page
     minted: bool = False
+    #: the title's markup when it has some that ``title`` (plain text) loses: an HTML or XHTML title
+    #: with elements or escaped angle brackets, sanitised (feeds._title_html); "" otherwise
+    title_html: str = ""
 
     @property
     def text(self) -> str:

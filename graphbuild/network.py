@@ -11,6 +11,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SDO
 
 from .namespaces import DOAP, FOAF
+from .store import from_oxigraph, term_text
 from .prefixes import PREFIXES as _PREFIXES
 
 #: rdf type -> node kind shown to people
@@ -42,15 +43,26 @@ Q_CITES = PREFIXES + """SELECT ?s ?o WHERE { ?s a schema:BlogPosting ; schema:ci
 
 
 def _rows(g: Graph, q: str):
-    """Rows of a SELECT as tuples of strings (None when unbound); run by the graph's own engine.
-    A graph on a pyoxigraph store is asked directly (no rdflib term per value): the same rows in
-    the same order, each value its lexical form as stored (rdflib's ``str`` may normalise a typed
-    literal, "0.50" to "0.5"; the readers here take numbers and dates through int, float and
-    ``[:10]``, which gives the same values)."""
+    """Rows of a SELECT as tuples of strings (None when unbound, an rdf:HTML literal as its text:
+    :func:`graphbuild.store.term_text`); run by the graph's own engine. A graph on a pyoxigraph
+    store is asked directly (no rdflib term per value): the same rows in the same order, each value
+    its lexical form as stored (rdflib's ``str`` may normalise a typed literal, "0.50" to "0.5";
+    the readers here take numbers and dates through int, float and ``[:10]``, which gives the same
+    values)."""
     store = getattr(g.store, "_inner", None)
     if isinstance(store, ox.Store):
-        return [tuple(None if v is None else v.value for v in row) for row in store.query(q)]
-    return [tuple(None if v is None else str(v) for v in row) for row in g.query(q)]
+        return [tuple(None if v is None else _text(v) for v in row) for row in store.query(q)]
+    return [tuple(None if v is None else term_text(v) for v in row) for row in g.query(q)]
+
+
+_RDF_HTML = "http://www.w3.org/1999/02/22-rdf-syntax-ns#HTML"
+
+
+def _text(v: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
+    """:func:`graphbuild.store.term_text` of a pyoxigraph term."""
+    if isinstance(v, ox.Literal) and v.datatype.value == _RDF_HTML:
+        return term_text(from_oxigraph(v))
+    return v.value
 
 
 def _multi(g: Graph, prop: str) -> dict[str, list[str]]:

@@ -18,6 +18,7 @@ from rdflib.plugins.sparql.sparql import SPARQLError
 from . import results, sparql
 from .errors import QueryError
 from .namespaces import PREFIXES
+from .store import term_text
 from .querydefs import (HEADER_FIELDS, Bound, Query, _UPDATE, bundled, check_nesting, check_params, check_safe,
                         load_query, located_syntax_error, ox_syntax_error, parse_header, query_dirs, strip_literals)
 
@@ -254,7 +255,7 @@ def describe_entity(g: Graph, name: str) -> dict:
     posts: dict[str, dict] = {}
     for r in run_query(g, "where_said", entity=node, terms=True):
         post = str(r["post"])
-        entry = posts.setdefault(post, {"post": post, "headline": str(g.value(URIRef(post), SDO.headline) or post),
+        entry = posts.setdefault(post, {"post": post, "headline": term_text(g.value(URIRef(post), SDO.headline) or post),
                                         "date": str(g.value(URIRef(post), SDO.datePublished) or "")[:10],
                                         "named": (URIRef(post), SDO.mentions, node) in g, "quotes": []})
         quote, how = str(r["quote"]), f"{r['extractor']} ({r['supports']})"

@@ -221,6 +221,101 @@ def _merge_by_name(c: _Clusters, ambiguous: set[str]) -> None:
                     else "alias given in the text")
 
 
+#: last words that name the legal or giving body of a name, not another thing: "Example Computing",
+#: "Example Foundation", "Example Initiative" (words.toml: body_tails)
+_BODY_TAILS = frozenset(WORDS["body_tails"])
+
+
+def _site_labels(urls: set[str]) -> set[str]:
+    """The name-like labels of the hosts of normalised URLs: "examplecorp" for examplecorp.io/about."""
+    return {label for u in urls for label in host("//" + u).split(".")[:-1] if label not in HOST_NOISE}
+
+
+def _merge_site_stems(c: _Clusters) -> None:
+    """"Example Computing" (linked to example.io) -> "Example", "Example Initiative": names made of one
+    stem and a word for a company or a giving body are one organisation when the site of one of them
+    is spelled by the stem alone (the site says the stem is the name; the last word is its form)."""
+    stems: dict[str, set[int]] = defaultdict(set)  # stem key -> organisation mentions named by it
+    for i, m in enumerate(c.m):
+        if m.kind != "Organization" or m.weak:
+            continue
+        words = m.name.split()
+        if len(words) == 1:
+            stems[name_key(m.name)].add(i)
+        elif words[-1].lower().rstrip(".") in _BODY_TAILS:
+            stems[name_key(" ".join(words[:-1]))].add(i)
+    for i, m in enumerate(c.m):
+        words = m.name.split()
+        if m.kind != "Organization" or m.weak or len(words) < 2 or words[-1].lower().rstrip(".") not in _BODY_TAILS:
+            continue
+        stem = " ".join(words[:-1])
+        k = name_key(stem)
+        if len(k) < 4 or stem.lower() in COMMON_WORDS or k not in _site_labels(c.urls[i]):
+            continue
+        for j in sorted(stems.get(k, ())):
+            if c.find(j) != c.find(i) and not c.conflict(i, j):
+                c.union(i, j, f"one stem ({stem}) before a word for its body, spelled by the site "
+                              f"{sorted(h for h in (host('//' + u) for u in c.urls[i]) if k in h.split('.'))[0]}")
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Are two words one typing slip apart (one letter added, dropped or changed)?"""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def _swapped(a: str, b: str) -> bool:
+    """Are two words the same but for two neighbouring letters swapped ("RAPDIS" / "RAPIDS")?"""
+    if len(a) != len(b) or a == b:
+        return False
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+
+
+def _merge_swapped_letters(c: _Clusters) -> None:
+    """"Kelpdsi" -> "Kelpdis": a one-word name of six letters or more that is another thing's name of the
+    same kind with two neighbouring letters swapped (a typing slip; another letter changed may be
+    another package, "pytest" / "pytext", so only a swap counts)."""
+    by_key: dict[tuple[str, int, str], dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for i, m in enumerate(c.m):
+        k = name_key(m.name)
+        if m.kind in THINGS and not m.weak and " " not in m.name.strip() and len(k) >= 6:
+            by_key[(m.kind, len(k), "".join(sorted(k)))][k].add(i)  # swaps keep the letters and the length
+    for _, names in sorted(by_key.items()):
+        ks = sorted(names)
+        for x_i, x in enumerate(ks):
+            for y in ks[x_i + 1:]:
+                i, j = min(names[x]), min(names[y])
+                if _swapped(x, y) and c.find(i) != c.find(j) and not c.conflict(i, j):
+                    c.union(i, j, f"the same name but for two letters swapped ({c.m[i].name} / {c.m[j].name})")
+
+
+def _merge_spelling_slips(c: _Clusters) -> None:
+    """"Example Hughes Medial Institute" -> "Example Hughes Medical Institute": two organisation names of
+    three words or more, equal but for one long word (5+ letters) one typing slip apart."""
+    slots: dict[tuple[str, ...], dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for i, m in enumerate(c.m):
+        words = [name_key(w) for w in m.name.split()]
+        if m.kind != "Organization" or m.weak or len(words) < 3 or not all(words):
+            continue
+        for n, w in enumerate(words):
+            if len(w) >= 5:
+                slots[tuple(words[:n]) + ("*",) + tuple(words[n + 1:])][w].add(i)
+    for key, by_word in sorted(slots.items()):
+        ws = sorted(by_word)
+        for a_i, a in enumerate(ws):
+            for b in ws[a_i + 1:]:
+                if not _one_edit(a, b):
+                    continue
+                i, j = min(by_word[a]), min(by_word[b])
+                if c.find(i) != c.find(j) and not c.conflict(i, j):
+                    c.union(i, j, f"the same name but for one typing slip ({a} / {b})")
+
+
 def _merge_owner_prefix(c: _Clusters) -> None:
     """"NSF ExampleCube" -> "ExampleCube": an owner's acronym before the name of the one project of the
     run with that name (before an organisation's name it names a unit of it, see _units_of_organisations)."""
@@ -280,9 +375,11 @@ def _merge_abbreviations(c: _Clusters) -> None:
     """"UO" -> "University of Oskarvik", "UN Oskarvik" -> "University of Northshire, Oskarvik":
     a short upper-case form merges with the one organisation name of the run it abbreviates."""
     longs: dict[str, dict[int, str]] = defaultdict(dict)  # signature -> cluster root -> long name
+    posts: dict[int, set[str]] = defaultdict(set)  # cluster root of a long name -> posts that write it
     for i, m in enumerate(c.m):
         if m.kind in THINGS and not m.weak and len(m.name.split()) >= 2 and not is_acronym(m.name):
             longs[_signature(m.name)].setdefault(c.find(i), m.name)
+            posts[c.find(i)].add(m.post)
     by_name: dict[str, list[int]] = defaultdict(list)
     for i, m in enumerate(c.m):
         if m.kind in THINGS and is_acronym(m.name.split()[0]) and len(m.name.split()) <= 3:
@@ -297,6 +394,12 @@ def _merge_abbreviations(c: _Clusters) -> None:
             root = next(iter(hits))
             for i in idx:
                 c.union(root, i, f"abbreviation of {longs[_signature(name)][root]}")
+        elif len(hits) > 1:
+            # two long names of the run fit ("PSF": two of them); one written in the same post wins there
+            for i in idx:
+                near = [r for r in hits if c.m[i].post in posts.get(r, ())]
+                if len(near) == 1:
+                    c.union(near[0], i, f"abbreviation of {longs[_signature(name)][near[0]]}, written in the same post")
 
 
 #: endings of organisations' handles: "@example_dev", "@examplehq", "@example_org"
@@ -399,6 +502,9 @@ def resolve(mentions: Iterable[Mention], keep_apart=None) -> Resolution:
     _merge_by_repository(c)
     _merge_by_name(c, ambiguous)
     _merge_owner_prefix(c)
+    _merge_site_stems(c)
+    _merge_spelling_slips(c)
+    _merge_swapped_letters(c)
     _merge_short_forms(c)
     _merge_abbreviations(c)
     _merge_handles(c)

@@ -22,6 +22,7 @@ from rdflib import Graph
 from .errors import GraphbuildError
 from .names import COMMON_WORDS, NOT_NAMES
 from .text import name_key
+from .store import term_text
 
 #: frequent English words that are not names (adjectives, adverbs, verbs, general nouns); with the
 #: word lists of names.py they flag "relevant", "only", "networking" made into entities
@@ -175,7 +176,7 @@ def review_graph(g: Graph, limit: int | None = 20) -> list[Doubt]:
     evidence: dict[str, list] = defaultdict(list)
     for e, x, post, headline, quote in sorted(_rows(g, _Q_EVIDENCE), key=lambda r: tuple(map(str, r))):
         extractors[str(e)].add(str(x))
-        evidence[str(e)].append((str(quote), str(headline or post), str(x)))
+        evidence[str(e)].append((str(quote), term_text(headline or post), str(x)))
     related = {str(r[0]) for r in _rows(g, _Q_RELATED)}
     curated = {str(r[0]) for r in _rows(g, _Q_CURATED)}
 

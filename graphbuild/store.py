@@ -5,7 +5,7 @@ from typing import Iterable
 
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from .namespaces import BASE_URI, bind_prefixes
@@ -31,3 +31,17 @@ def from_oxigraph(t: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode
         return BNode(t.value)
     return Literal(t.value, lang=t.language,
                    datatype=None if t.language or t.datatype.value == _XSD_STRING else URIRef(t.datatype.value))
+
+
+def term_text(t) -> str:
+    """A term as the text to show a person: an rdf:HTML literal (a post title that kept its markup,
+    docs/vocabulary.md) as its text, anything else as ``str``."""
+    if isinstance(t, Literal) and t.datatype == RDF.HTML:
+        from lxml import etree, html as lxml_html
+
+        from .text import squash
+        try:
+            return squash(lxml_html.fragment_fromstring(str(t), create_parent="div").text_content())
+        except (etree.ParserError, ValueError):  # lxml: empty or unreadable markup
+            return squash(str(t))
+    return str(t)

@@ -19,6 +19,7 @@ from pyvis.network import Network
 from rdflib import Graph
 
 from .export import write_atomic
+from .store import term_text
 from .analysis import communities_of
 from .charts import CSS as CHARTS_CSS, charts_html
 from .layout import layout
@@ -212,7 +213,7 @@ def page_heading(g: Graph, focus: str = "") -> tuple[str, str]:
     dates = [d for d in (g.value(p, SDO.datePublished) for p in posts) if d is not None]
     newest = f", newest post {max(str(d) for d in dates)[:10]}" if dates else ""
     if focus and is_web_iri(focus):
-        focus = str(g.value(URIRef(focus), SDO.name) or g.value(URIRef(focus), SDO.headline) or focus)
+        focus = term_text(g.value(URIRef(focus), SDO.name) or g.value(URIRef(focus), SDO.headline) or focus)
     title = "graphbuild: " + (f"network of {focus} in " if focus else "") + (", ".join(feeds) or "graph")
     subtitle = f"{len(posts)} post{'s' if len(posts) != 1 else ''} from {len(feeds)} feed{'s' if len(feeds) != 1 else ''}{newest}"
     return title, subtitle

@@ -55,6 +55,8 @@ ADVERSARIAL = {
     "repeated Name of Org": _cut("Jane Doe of the University of Xyz and " * 300),
     "repeated acronym definitions": _cut("Alpha Beta Center (ABC) and ABC (the Alpha Beta Center) " * 200),
     "a list of examples": "projects like " + _cut("Alpha, " * 2000),
+    "a slash list of examples": "job schedulers (" + _cut("Alpha/" * 2000),
+    "names after called": _cut("a project called alpha beta " * 600),
     "a long acknowledgement": "Thanks to " + _cut("Jane Doe, " * 1200),
     "our people": "our " + _cut("Alpha " * 2000) + ", Jane Doe",
     "membership and funding cues": _cut("Alpha joins the Beta Team, funded by Gamma Foundation, " * 200),

@@ -65,6 +65,10 @@ def rels(html: str, mod=roles, authors=()) -> set:
      {("Ken Ito", "memberOf", "Example Lab Steering Council")}),
     ("<p>Changes went through our Review Board last year.</p>", {("Review Board", "parentOrganization", "Example Lab")}),
     ("<p>Lessons were added to our Data Carpentry Guide.</p>", {("Data Carpentry Guide", "maintainer", "Example Lab")}),
+    ("<p>New recipes went into our Kelp Dyeing Cookbook.</p>", {("Kelp Dyeing Cookbook", "maintainer", "Example Lab")}),
+    ("<p>Proposals go to our Outreach Working Group first.</p>", {("Outreach Working Group", "parentOrganization", "Example Lab")}),
+    ("<p>Quokka Steering Council Vice Chair Ana Lopes opened the meeting.</p>",
+     {("Ana Lopes", "memberOf", "Quokka Steering Council")}),
     # named units
     ("<p>The Quokka Steering Council met.</p>", {("Quokka Steering Council", "parentOrganization", "Quokka")}),
     ("<p>Ken Ito is a developer on the Numbat project.</p>", {("Numbat", "contributor", "Ken Ito")}),

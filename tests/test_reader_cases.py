@@ -234,3 +234,43 @@ def test_rss_author_name_then_email_in_parentheses():
     f = parse_feed(rss("<item><title>A</title><link>https://blog.example.org/a</link>"
                        "<author>Example Editor (editor@example.org)</author></item>"), "auth.xml")
     assert f.items[0].authors[0].name == "Example Editor" and f.items[0].authors[0].email == "editor@example.org"
+
+
+# ---------------------------------------------------------------- titles with markup
+TITLED = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://marsh.example.org/">
+  <title>Marsh notes</title><id>https://marsh.example.org/</id>
+  <entry><title type="html">Why &lt;code&gt;zebu&lt;/code&gt; is fast&lt;script&gt;steal()&lt;/script&gt;</title>
+    <link href="https://marsh.example.org/zebu"/><id>https://marsh.example.org/zebu</id>
+    <content type="html">&lt;p&gt;Ines Moreau wrote zebu.&lt;/p&gt;</content></entry>
+  <entry><title type="html">Don&amp;#8217;t panic</title>
+    <link href="https://marsh.example.org/panic"/><id>https://marsh.example.org/panic</id></entry>
+  <entry><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">A <a href="/kelp" onclick="steal()">kelp</a> map</div></title>
+    <link href="https://marsh.example.org/map"/><id>https://marsh.example.org/map</id></entry>
+</feed>"""
+
+
+def test_a_title_with_markup_keeps_it_sanitised_beside_its_text():
+    zebu, panic, kelp = parse_feed(TITLED, "marsh.xml").items
+    assert (zebu.title, zebu.title_html) == ("Why zebu is fast", "Why <code>zebu</code> is fast")  # script gone
+    assert (panic.title, panic.title_html) == ("Don\u2019t panic", "")  # entities only: plain text says it all
+    # Atom 1.0's wrapping div is not the title's; the event handler is dropped, the link resolved
+    assert (kelp.title, kelp.title_html) == ("A kelp map", 'A <a href="https://marsh.example.org/kelp">kelp</a> map')
+
+
+def test_a_markup_title_is_an_rdf_html_headline_shown_as_text(tmp_path):
+    from rdflib import RDF, XSD, URIRef
+    from rdflib.namespace import SDO
+
+    from graphbuild.network import to_networkx
+    from graphbuild.validate import validate_graph
+
+    path = tmp_path / "marsh.xml"
+    path.write_bytes(TITLED)
+    g = build([path]).graph
+    head = g.value(URIRef("https://marsh.example.org/zebu"), SDO.headline)
+    assert (str(head), head.datatype) == ("Why <code>zebu</code> is fast", RDF.HTML)
+    plain = g.value(URIRef("https://marsh.example.org/panic"), SDO.headline)
+    assert (str(plain), plain.datatype) == ("Don\u2019t panic", XSD.string)
+    assert validate_graph(g) == []  # the contract allows rdf:HTML headlines
+    assert to_networkx(g).nodes["https://marsh.example.org/zebu"]["label"] == "Why zebu is fast"

@@ -57,6 +57,8 @@ def test_the_committed_output_conforms():
     ({"post": GOOD["post"].replace('schema:headline "Ada joins" ; ', "")}, "<https://ex.example/post>", "schema:headline"),
     # a post with two headlines
     ({"post": GOOD["post"].replace('"Ada joins"', '"Ada joins", "Ada is here"')}, "<https://ex.example/post>", "schema:headline"),
+    # a headline neither a plain string nor rdf:HTML
+    ({"post": GOOD["post"].replace('"Ada joins"', '"42"^^xsd:integer')}, "<https://ex.example/post>", "schema:headline"),
     # a date that is not an xsd:dateTime
     ({"post": GOOD["post"].replace('"2025-09-02T09:30:00+02:00"^^xsd:dateTime', '"2 Sep 2025"')},
      "<https://ex.example/post>", "schema:datePublished"),
@@ -118,7 +120,8 @@ def test_cli_exit_1_with_one_violation_a_line(tmp_path):
     lines = r.stdout.strip().splitlines()
     assert lines == [
         "<https://ex.example/lab>  schema:name  an entity has exactly one schema:name (a plain string)",
-        "<https://ex.example/post>  schema:headline  a post has exactly one schema:headline (a plain string)",
+        "<https://ex.example/post>  schema:headline  a post has exactly one schema:headline (a plain string, or "
+        "rdf:HTML for a title that kept its markup)",
     ]
     assert "2 violations" in r.stderr
 

@@ -41,9 +41,14 @@ CASES = [
     ("org_classes", orgs.EXAMPLES, lambda w: f"{w} such as "),
     ("unit_words", links.UNIT_WORDS, lambda w: w.lower()),
     ("role_at_titles", links.ROLE_AT, lambda w: f"{w} at Example"),
+    ("org_role_titles", links.ORG_ROLE_BEFORE, lambda w: f"{w} for "),
     ("software_after", people.SOFTWARE_AFTER, lambda w: f" 2 {w.upper()}"),
     ("work_roles", roles.WORK_ROLES, lambda w: w.title() + "s"),
     ("software_nouns", roles.SOFTWARE_NOUN, lambda w: " " + w),
+    ("unit_nouns", roles.UNIT_END, lambda w: " " + w.lower()),
+    ("unit_nouns", roles.OUR_UNIT, lambda w: f"our Example {w}"),
+    ("unit_role_titles", roles.UNIT_ROLE_NAME, lambda w: f"Example Review Board {w} Ana Lopes"),
+    ("publisher_works", roles.OUR_WORK, lambda w: f"our Field Data {w.lower()}"),
 ]
 
 

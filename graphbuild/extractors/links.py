@@ -6,7 +6,7 @@ from functools import partial
 from typing import Callable, Iterator
 
 from ..models import Block, FeedItem, Link, Mention, Relation
-from ..names import (HANDLE, WORDS, acronym_of, alternation, is_person_name, looks_like_name, org_or_project,
+from ..names import (COMMON_WORDS, HANDLE, WORDS, acronym_of, alternation, is_person_name, looks_like_name, org_or_project,
                      split_defined, window_matching)
 from ..rules import Rule
 from ..rules import match_url
@@ -120,6 +120,10 @@ HOST_NOISE = WORDS["host_noise"]
 _NOT_WEB = split("")
 
 
+#: a link text that is an address with a path ("pic.example.com/AbC123"): it names no other site
+URL_TEXT = re.compile(r"^(?:https?://)?([\w-]+(?:\.[\w-]+)+)/")
+
+
 def site_candidates(url: str) -> list[tuple[str, Callable[[], str], bool]]:
     """(id, identifying URL, is a host label) a link's text may name: the labels of its host, then its path
     segments ("visualstudio" for code.visualstudio.com, "rstudio" for /products/open-source/rstudio/).
@@ -132,6 +136,9 @@ def site_candidates(url: str) -> list[tuple[str, Callable[[], str], bool]]:
     root = f"{p.scheme}://{p.netloc}/"
     out = [(label, partial(str, root), True) for label in host.split(".")
            if label not in HOST_NOISE and not label.isdigit()]
+    # "getexample.org", "tryexample.com": a verb before the name in the site's address
+    out += [(label[3:], partial(str, root), True) for label, _, _ in list(out)
+            if label[:3] in ("get", "try", "use") and len(label) >= 7]
     segs = [x for x in p.path.split("/") if x]
     for i, seg in enumerate(segs):
         stem = re.sub(r"\.(?:html?|php|aspx?)$", "", seg)
@@ -151,6 +158,9 @@ def site_mention(item: FeedItem, block: Block, link: Link) -> Mention | None:
     name, aliases = _link_text(raw)
     if name.startswith("@") or (split(link.href) or _NOT_WEB).scheme not in ("http", "https"):
         return None
+    shown = URL_TEXT.match(name)
+    if shown and shown.group(1).lower().removeprefix("www.") != (split(link.href).hostname or "").removeprefix("www."):
+        return None  # "pic.example.com/AbC" shown for a link elsewhere (a shortener): an address, not a name
     parts = [p for p in re.split(r"\s+[-–—:|]\s+", clean_name(raw)) if p and p != name]
     for part in parts:  # "Tidewater Science Council - Coastal Open Data Grant Program"
         if looks_like_name(part) and not is_person_name(part) and \
@@ -165,13 +175,26 @@ def site_mention(item: FeedItem, block: Block, link: Link) -> Mention | None:
                 return Mention(found, org_or_project(found) or "Project", item.link,
                                quote_at(block.text, link.start, link.end), f"{NAME}:site", (url(),))
         return None
+    held = _held_at(raw, block.text[max(0, link.start - 40):link.start])  # "Board Chair for [X]"
     for ident, url, is_host in site_candidates(link.href):
-        person = is_person_name(name) and name_key(name) == name_key(ident)  # a personal homepage
-        if person or (not is_person_name(name) and names_id(name, ident, partial=is_host)):
-            kind = "Person" if person else org_or_project(name) or "Project"
+        # a personal homepage, unless a role is held there
+        person = is_person_name(name) and name_key(name) == name_key(ident) and not held
+        if person or ((held or not is_person_name(name)) and names_id(name, ident, partial=is_host)):
+            kind = "Person" if person else org_or_project(name) or ("Organization" if held else "Project")
             return Mention(name, kind, item.link, quote_at(block.text, link.start, link.end), f"{NAME}:site",
                            (url(),), aliases=aliases)
     words = name.split()
+    labels = [x for x in (split(link.href).hostname or "").lower().split(".")[:-1] if x not in HOST_NOISE]
+    if len(words) >= 2 and len(labels) >= 2 and (name_key(name) == "".join(reversed(labels)) or (
+            name_key(name) == "".join(labels) and not is_person_name(name))):
+        # "Example Gateway" -> gateway.example.org: a product named by its site's domain and sub-domain
+        # (in that order even when it reads like a person's name; "jane.doe.example" is Jane Doe's)
+        root = f"{split(link.href).scheme}://{split(link.href).netloc}/"
+        return Mention(name, org_or_project(name) or "Project", item.link, quote_at(block.text, link.start, link.end),
+                       f"{NAME}:site", (root,), aliases=aliases)
+    # a site named by the first word of a name that reads like a person's ("Fedora Linux" at
+    # getfedora.org) is that thing's, unless the address is only that word (jane.example is Jane's)
+    host_first = (split(link.href).hostname or "").removeprefix("www.").split(".")[0]
     for ident, url, is_host in site_candidates(link.href):
         if not is_host or len(words) < 2:
             continue
@@ -184,7 +207,15 @@ def site_mention(item: FeedItem, block: Block, link: Link) -> Mention | None:
         first = " ".join(words[:n]) if words else ""
         kf = name_key(first)
         if is_host and len(name.split()) > 1 and PROPER.search(first) and len(kf) >= 3 and kid.startswith(kf) \
-                and len(kf) * 5 >= len(kid) * 3 and not is_person_name(name):
+                and len(kf) * 5 >= len(kid) * 3 and (not is_person_name(name) or (kf == kid and n == 1 and ident != host_first)):
+            if n == 1 and first.lower() in COMMON_WORDS:
+                # "Community Initiatives" -> communityin.org: one English word ("Community") is no
+                # name; the site's name is the link text that starts with it
+                if len(words) <= 4 and not kid.startswith(name_key(name)):
+                    return Mention(name, org_or_project(name) or "Project", item.link,
+                                   quote_at(block.text, link.start, link.end), f"{NAME}:site", (url(),),
+                                   aliases=aliases)
+                continue
             # "Quill Document Engine" -> quillmd.org: the site is named by the first word
             return Mention(first, org_or_project(first) or "Project", item.link,
                            quote_at(block.text, link.start, link.end), f"{NAME}:site", (url(),))
@@ -194,6 +225,22 @@ def site_mention(item: FeedItem, block: Block, link: Link) -> Mention | None:
 #: a role title and "at" before a name: "Community Lead at Example", "Director of Example"
 ROLE_AT = re.compile(rf"^(?:[A-Z][\w-]*\s+){{0,3}}?(?:{alternation('role_at_titles')})s?\s+"
                      r"(?:at|of|for)\s+(?:the\s+)?(\S.*)$")  # words.toml: role_at_titles
+
+
+#: a role only an organisation has, then "of"/"for": "Board Chair for [Example]", "CEO of [Example]"
+ORG_ROLE_BEFORE = re.compile(rf"\b(?:{alternation('org_role_titles')})s?\s+(?:of|for)\s+(?:the\s+)?$")  # words.toml
+#: any role title and "at": "People Lead at [Example]", "Engineer at [Example]"
+ROLE_AT_BEFORE = re.compile(rf"\b(?:{alternation('role_at_titles')})s?\s+at\s+(?:the\s+)?$")  # words.toml
+
+
+def _held_at(raw: str, before: str) -> bool:
+    """Does a role held there make a link's site an organisation? The role in the link text ("People
+    Lead at Example", "Board Chair for Example") or right before the link ("Engineer at [Example]")."""
+    role = ROLE_AT.match(clean_name(raw))
+    if role:
+        head = clean_name(raw)[:role.start(1)]
+        return bool(ROLE_AT_BEFORE.search(head) or ORG_ROLE_BEFORE.search(head))
+    return bool(ROLE_AT_BEFORE.search(before) or ORG_ROLE_BEFORE.search(before))
 
 
 def _link_text(text: str) -> tuple[str, tuple[str, ...]]:

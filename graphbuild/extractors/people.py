@@ -18,6 +18,8 @@ NAME = "people"
 ACK = re.compile(rf"\b(?:{alternation('ack_words')}|(?:{alternation('ack_stems')})\w*)\b", re.I)
 #: a capitalised role title before or after a name (words.toml: role_titles), singular or plural
 ROLE = re.compile(rf"\b(?:{alternation('role_titles')})s?\b")
+#: role titles ending a name: "Example Concepts CEO", "Example Labs Lead Engineer"
+ROLE_TAIL = re.compile(rf"(?:\s+(?:{alternation('role_titles')})s?)+$")
 LISTING = re.compile(r"\s[-–—]\s$")
 # matched at a position of the block (``rx.match(text, pos)``), never on a slice ``text[pos:]``:
 # slicing the rest of the block for every name made long blocks quadratic
@@ -36,6 +38,9 @@ def _org_after(text: str, end: int) -> tuple[str, int, int] | None:
     if m:
         # "(Example Labs; Widgetry, Gadgetry)": a list of affiliations names its first one here
         inner = re.split(r"\s*[;,]\s*", m.group(1).strip())[0].strip()
+        title = ROLE_TAIL.search(inner)
+        if title and title.start() > 0:
+            inner = inner[:title.start()]  # "(Example Concepts CEO)": the role held there is no part of its name
         start = m.start(1) + m.group(1).index(inner) if inner else 0
         return (inner, start, start + len(inner)) if inner[:1].isupper() and not is_person_name(inner) else None
     m = ORG_PREP.match(text, end)

@@ -30,7 +30,7 @@ CUES = [
     (r"(?:ran|runs|organi[sz]ed|organi[sz]es|hosted|hosts|led|leads|convened|convenes)(?: a| an)?", "organizer", "backward"),
 ]
 ORG_CUE_RX = re.compile(ORG_CUE_WORDS)
-CUE_RX = [(re.compile(rf"\b{c}\b\s+(?:the\s+)?", re.I), p, d) for c, p, d in CUES]
+CUE_RX = [(re.compile(rf"\b{c}(?:\b|(?<=,))\s+(?:the\s+)?", re.I), p, d) for c, p, d in CUES]  # "fiscal host, X"
 MEMBERS_OF = re.compile(r"\b(?:includes?|including|with) members of\s+", re.I)
 WE = re.compile(r"\b(?:we|our|us)\b", re.I)
 ORG_AT = re.compile(r"^\s*(?:\([^()]{1,15}\)\s*)?at\s+the\s+$")
@@ -155,6 +155,9 @@ def sentence_relations(item: FeedItem, text: str, ss: int, se: int, publisher: s
             for o in objs:
                 tail = UNIT_TAIL.match(text, o[1])
                 obj = _end(item, text, o[0], tail.end(), text[o[0]:tail.end()]) if tail else _end(item, text, *o)
+                if pred == "sponsor" and "fiscal" in cm.group(0).lower() and not tail:
+                    # "a fiscally sponsored project of X", "fiscal host, X": only an organisation is one
+                    obj = _mention(item, text, o[0], o[1], o[2], weak=False)
                 s_, o_ = (obj, subj) if direction == "backward" else (subj, obj)
                 if s_.name == o_.name:
                     continue

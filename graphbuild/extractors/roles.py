@@ -35,7 +35,9 @@ ROLE_RX = re.compile(rf"\b{ROLE_NOUN}\b", re.I)
 #: a role in a role line: a few words, one of them a role noun ("Software developer", "Staff")
 ROLE_SEG = re.compile(rf"^(?:[\w-]+\s+){{0,4}}{ROLE_NOUN}$", re.I)
 #: units of an organisation: "X Steering Council" is part of X
-UNIT_END = re.compile(r"(?:^|\s)(?:Council|Committee|Board|Working Group|Team|team|council|committee|board)$")
+UNIT_NOUN = alternation("unit_nouns")  # words.toml: unit_nouns
+UNIT_NOUN_ANY = rf"(?:{UNIT_NOUN}|{UNIT_NOUN.lower()})"  # capitalised or lower case
+UNIT_END = re.compile(rf"(?:^|\s){UNIT_NOUN_ANY}$")
 UNIT_DESCRIPTOR = WORDS["unit_descriptors"]
 #: "co-creators of", "founder and organizer of", "the lead maintainer of"
 ROLE_OF = re.compile(r"\b(?:(?:the|a|an|one of the)\s+)?(?:original\s+|lead\s+|core\s+)?(?:co-?)?"
@@ -594,7 +596,11 @@ def _units_and_possessives(post: _Post, text: str, phrases) -> Iterator[Mention 
         if not any(w.lower() in UNIT_DESCRIPTOR for w in words[len(head):]):
             continue  # "the Kelpie team" is Kelpie itself
         unit = post.m(text, s, e + (tail.end() if tail else 0), full, weak=not tail)
-        yield from post.rel(unit, "parentOrganization", post.m(text, s, s + len(parent), parent), text, s, e)
+        # "the EXAMPLE CoC Working Group": a body of people of a name spelled like no word (capitals
+        # inside it) is a unit of that organisation, which the pattern names for sure
+        sure = len(head) == 1 and bool(re.search(r"[a-z][A-Z]|[A-Z]{2}", parent)) and not tail
+        yield from post.rel(unit, "parentOrganization", post.m(text, s, s + len(parent), parent, weak=not sure),
+                            text, s, e)
 
 
 def _people(text: str, phrases) -> list[tuple[int, int, str]]:
@@ -652,13 +658,11 @@ def extract(item: FeedItem, context=None) -> Iterator[Mention | Relation]:
 OUR_ROLE = re.compile(rf"\b[Oo]ur\s+(?:new\s+)?((?:[A-Z][\w-]*\s+(?:(?:and|&|of|in)\s+)?){{0,5}}?(?i:{ROLE_NOUN}))\s*,\s+")
 NAME_OUR = re.compile(rf",\s+our\s+(?:new\s+)?(?:(\S+)\s+)?((?:[A-Z][\w-]*\s+(?:(?:and|&|of|in)\s+)?){{0,4}}[A-Z][\w-]*)")
 #: "our Field Data Guide": something the publisher makes
-OUR_WORK = re.compile(r"\bour\s+([A-Z][\w-]*\s+(?:[\w-]+\s+){0,3}?(?i:Guide|Handbook|Book|Toolkit|Library|Platform|Hub|Cookbook|"
-                      r"Curriculum|Course|Tutorials?|Lessons?|Package|Template|Theme))\b")
+OUR_WORK = re.compile(rf"\bour\s+([A-Z][\w-]*\s+(?:[\w-]+\s+){{0,3}}?(?i:{alternation('publisher_works')}))\b")
 #: "our Review Board": a unit of the publisher
-OUR_UNIT = re.compile(r"\bour\s+((?:[A-Z][\w-]*\s+){1,3}(?:Council|Committee|Board|Team|Working Group))\b")
+OUR_UNIT = re.compile(rf"\bour\s+((?:[A-Z][\w-]*\s+){{1,3}}(?:{UNIT_NOUN}))\b")
 #: "Steering Council Chair Ada Byron": a member of the unit
-UNIT_ROLE_NAME = re.compile(r"^(.*?\b(?:Council|Committee|Board|Working Group))\s+(?:Co-)?(?:Chair|Member|Lead|Secretary|"
-                            r"Treasurer|President|Vice[- ]Chair)\s+(.+)$")
+UNIT_ROLE_NAME = re.compile(rf"^(.*?\b(?:{UNIT_NOUN}))\s+(?:Co-)?(?:{alternation('unit_role_titles')})\s+(.+)$")
 MAINTAINERS_LIKE = re.compile(r"\bmaintainers?\s+of\s+(?:[\w-]+\s+){0,4}?(?:like|such as|including)\s+")
 NAME_MADE = re.compile(r"\s+(?:has\s+|have\s+|had\s+)?(?:also\s+)?(?:co-)?(created|developed|built|wrote|authored|founded|"
                        r"maintains|co-founded)\s+(?:the\s+)?")

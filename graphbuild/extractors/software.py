@@ -12,6 +12,8 @@ them. A name from the list is a signal, never proof on its own:
 """
 from __future__ import annotations
 
+import builtins
+import keyword
 import re
 from bisect import bisect_right
 from functools import lru_cache
@@ -26,6 +28,9 @@ from .quotes import Quoter
 DESCRIPTION = "well-known software named without a link: PyPI names in code spans, install commands and prose"
 NAME = "software"
 
+#: Python's keywords and built-in names ("None", "True", "print"), which code spans name often and
+#: which are never a package meant by the post, whatever the package index holds
+PYTHON_WORDS = frozenset(w.lower() for w in (*keyword.kwlist, *dir(builtins)))
 #: a package-like token: letters/digits with inner - _ . separators (linear: each separator starts a group)
 TOKEN = re.compile(r"(?<![\w@/.#=-])[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*(?![\w/@-]|\.\w)")
 #: the package installers an install command starts with: software themselves ("with pip or conda")
@@ -47,6 +52,14 @@ LIKE = re.compile(r"\b(?:like|such as|e\.g\.,?|including)\s+$")
 LIST_SEP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+|/)\s*$")
 
 
+#: a capitalised word and another after a name: the name starts a longer one ("X Project Summit")
+IN_LONGER_NAME = re.compile(r"\s+[A-Z][\w-]*\s+[A-Z]")
+#: an apposition that says what a name is: ", a WebAssembly distribution", " — a type-checking tool",
+#: ", the networking library" (words.toml: software_what)
+APPOSITION = re.compile(rf"^\s*(?:,|—|–|\s-)\s*(?:a|an|the)\s+(?:(?!(?:with|of|for|that|and|in|on|at|by|to)\b)[\w-]+\s+){{0,3}}?"
+                        rf"(?:{alternation('software_what')})\b", re.I)
+
+
 #: a name spelled with inner capitals, which no English word is: "FrobDB", "QuuxLab" (not "McEwen")
 CAMEL = re.compile(r"^(?!(?:Mc|Mac|De|Di|La|Le|Van|Von|O)[A-Z])[A-Z][a-z]+(?:[A-Z][a-z]*|[A-Z]{2,})[A-Za-z]*$")
 CAMEL_WORD = re.compile(r"(?<![\w-])[A-Z]?[a-z]+[A-Z][A-Za-z]*\b")
@@ -56,17 +69,17 @@ SLASHED = re.compile(r"(?<![\w@/.:#=-])[A-Za-z][A-Za-z0-9]*(?:/[A-Za-z][A-Za-z0-
 LINK_REST = re.compile(r"^(?:['’]s?)?[\s.,;:!?)]*$")
 
 
-def _tokens(text: str) -> list[tuple[int, int, str, bool]]:
-    """(start, end, token, in a slash list) of every package-like token, the parts of slash lists
+def _tokens(text: str) -> list[tuple[int, int, str, int]]:
+    """(start, end, token, end of its slash list or 0) of every package-like token, the parts of slash lists
     ("Kubernetes/Yarn") included; a slash between two letters is no part of a path or URL there."""
-    out = [(m.start(), m.end(), m.group(0), False) for m in TOKEN.finditer(text)]
+    out = [(m.start(), m.end(), m.group(0), 0) for m in TOKEN.finditer(text)]
     for m in SLASHED.finditer(text):
         parts = m.group(0).split("/")
         if len(parts) > 6 or not all(p[:1].isupper() for p in parts):
             continue  # "and/or", "input/output": words; a path
         pos = m.start()
         for p in parts:
-            out.append((pos, pos + len(p), p, True))
+            out.append((pos, pos + len(p), p, m.end()))  # (the end of the slash list, where its noun may follow)
             pos += len(p) + 1
     out.sort()
     return out
@@ -127,9 +140,25 @@ def _candidates(block: Block, table: dict[str, str]) -> list[tuple[int, int, str
         if tok.endswith((".", "-")) or "." in tok:
             continue  # "pyproject.toml", "tqdm.auto": files and modules, not package names
         flag = table.get(name_key(tok))
+        said = bool(APPOSITION.match(text[e:e + 60]))  # "X, a Y tool": the text says what it is
+        if slashed and block.tag != "pre" and WHAT.match(text[slashed:slashed + 40]) and len(tok) >= 2 \
+                and tok.lower() not in NOT_NAMES and tok.lower() not in COMMON_WORDS:
+            out.append((s, e, tok, 2))  # "the A/B libraries": each name of the slash list is one
+            continue
         if flag is None and CAMEL.match(tok) and block.tag != "pre" and not _span_at(code_spans, code_starts, s, e) \
                 and not _span_at(links, link_starts, s, e) and not _sentence_start(text, starts, s):
-            out.append((s, e, tok, 2 if WHAT.match(text[e:e + 40]) else 1))
+            # "the FooBar Project Summit": a cue word inside a longer name says nothing of FooBar
+            what = WHAT.match(text[e:e + 40]) and not IN_LONGER_NAME.match(text, e)
+            out.append((s, e, tok, 2 if what or said else 1))
+            continue
+        if flag is None and said and block.tag != "pre" and len(tok) >= 3 and tok.lower() not in NOT_NAMES \
+                and tok.lower() not in COMMON_WORDS and not _span_at(links, link_starts, s, e) \
+                and (_code_token(text, _span_at(code_spans, code_starts, s, e), s, e) or CAMEL_WORD.fullmatch(tok)):
+            out.append((s, e, tok, 2))  # "`stubtest` — a type-checking tool", "FooLite, a web distribution"
+            continue
+        if flag is None and slashed and block.tag != "pre" and len(tok) >= 3 and tok.lower() not in NOT_NAMES \
+                and tok.lower() not in COMMON_WORDS:
+            out.append((s, e, tok, 1))  # "Kubernetes/Yarn/Mesos": strong when a neighbour is known software
             continue
         if flag is None or len(tok) < 2:
             continue
@@ -146,10 +175,11 @@ def _candidates(block: Block, table: dict[str, str]) -> list[tuple[int, int, str
             continue  # code listings: only install commands (below)
         low = tok.lower()
         after = text[e:e + 40]
-        cue = bool(WHAT.match(after)) or (flag == "c" and bool(LIKE.search(text[max(0, s - 12):s])))
+        cue = bool(WHAT.match(after)) or said or (flag == "c" and bool(LIKE.search(text[max(0, s - 12):s])))
         if code:
             tool = TOOL_BEFORE.search(text[max(0, s - 12):s])
-            strength = 2 if (flag == "" or cue or (tool and flag in ("w", "c"))) and low not in NOT_NAMES else 1
+            strength = 2 if (flag == "" or cue or (tool and flag in ("w", "c"))) and low not in NOT_NAMES else \
+                1.5 if low not in NOT_NAMES and low not in PYTHON_WORDS else 1  # 1.5: strong in a list of such
         elif len(tok) < 3:
             continue
         elif re.search(r"[a-z][A-Z]|^[A-Z]{2,}[a-z]", tok):  # SQLAlchemy, PyYAML, MarkupSafe
@@ -177,11 +207,15 @@ def _candidates(block: Block, table: dict[str, str]) -> list[tuple[int, int, str
     return out
 
 
-def _listed(text: str, cands: list[tuple[int, int, str, int]]) -> list[tuple[int, int, str]]:
-    """Names strong alone, plus weaker names listed next to a strong one ("pip or pipx")."""
+def _listed(text: str, cands: list[tuple[int, int, str, float]]) -> list[tuple[int, int, str]]:
+    """Names strong alone, plus weaker names listed next to a strong one ("pip or pipx"), plus listed
+    names written as code next to each other ("`black`, `isort`")."""
     keep = [c[3] == 2 for c in cands]
     linked = [i > 0 and len(text[cands[i - 1][1]:c[0]]) <= 7 and bool(LIST_SEP.match(text[cands[i - 1][1]:c[0]]))
               for i, c in enumerate(cands)]  # linked[i]: cands[i - 1] and cands[i] are listed together
+    for i in range(1, len(cands)):  # "`vulture`, `radon`": listed names written as code, listed together
+        if linked[i] and cands[i - 1][3] == cands[i][3] == 1.5:
+            keep[i - 1] = keep[i] = True
     for i in range(1, len(cands)):  # one sweep each way carries strength along a list
         keep[i] = keep[i] or (keep[i - 1] and linked[i])
     for i in range(len(cands) - 2, -1, -1):
