@@ -263,3 +263,24 @@ def test_louvain_equals_networkx(seed):
     ours, theirs = louvain(H, seed), nx.community.louvain_communities(H, weight="weight", seed=seed)
     assert ours == theirs
     assert 2 < len(theirs) < H.number_of_nodes()  # real communities, not one or all apart
+
+
+def test_networkx_rows_read_natively_equal_rdflib_rows():
+    """network._rows asks a pyoxigraph store directly; it must give what the rdflib path gives,
+    an rdf:HTML title as its text and a typed literal's value included."""
+    from graphbuild import network
+    from graphbuild.store import new_graph, term_text
+
+    s = ox.Store()
+    post, typ = ox.NamedNode("https://example.org/p1"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    s.add(ox.Quad(post, typ, ox.NamedNode("https://schema.org/BlogPosting")))
+    s.add(ox.Quad(post, ox.NamedNode("https://schema.org/headline"), ox.Literal(
+        "Hello <b>bold</b> &amp; world", datatype=ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#HTML"))))
+    s.add(ox.Quad(post, ox.NamedNode("https://schema.org/datePublished"), ox.Literal(
+        "2024-05-06T07:08:09+00:00", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime"))))
+    g = new_graph(store=s)
+    native = network._rows(g, network.Q_POSTS)
+    via_rdflib = [tuple(None if v is None else term_text(v) for v in row) for row in g.query(network.Q_POSTS)]
+    # the date's lexical form may differ ("Z" or "+00:00"); its reader takes the first 10 characters
+    cut = lambda rows: [(s, name, date[:10]) for s, name, date in rows]
+    assert cut(native) == cut(via_rdflib) == [("https://example.org/p1", "Hello bold & world", "2024-05-06")]
