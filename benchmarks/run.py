@@ -1,6 +1,6 @@
 """Build speed and memory next to a floor measured in the same run.
 
-usage: python benchmarks/run.py [--sizes 1000 10000] [--repeat 3]
+usage: python benchmarks/run.py [--sizes 1000 10000] [--repeat 3] [--python PY] [--no-page]
 
 For each size it generates a deterministic synthetic feed (benchmarks/gen_feed.py), then runs,
 each in its own process, `repeat` times:
@@ -10,8 +10,11 @@ each in its own process, `repeat` times:
          number of cores), and once with the HTML page;
   +100   the same feed with 100 more posts, built on the state the build kept (`--store`): only
          the new posts are extracted (an incremental build);
-and prints medians of wall time and peak RSS (ru_maxrss of that process: on Linux the largest of
-the process and its worker processes, not their sum) as a Markdown table.
+and prints medians of wall time, CPU time (user + system of the process and its worker processes:
+what compares on a machine shared with other work) and peak RSS (ru_maxrss: on Linux the largest of
+the process and its worker processes, not their sum) as a Markdown table. ``--python`` runs another
+installation (e.g. a virtual environment of the main branch) for a before/after table; ``--no-page``
+skips the build with the HTML page (slow at 10,000 posts and more).
 """
 from __future__ import annotations
 
@@ -38,20 +41,22 @@ print(n)
 """
 
 
-def timed(cmd: list[str]) -> tuple[float, float]:
-    """(wall seconds, peak RSS MiB) of one child process."""
+def timed(cmd: list[str]) -> tuple[float, float, float]:
+    """(wall seconds, peak RSS MiB, CPU seconds) of one child process (with its worker processes)."""
     t = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    # run from the output folder: `python -m graphbuild` from the checkout would import the checkout's
+    # package, whatever installation --python names
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, cwd=OUT)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"failed: {' '.join(cmd)}")
-    return wall, usage.ru_maxrss / 1024
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
-def median_of(cmd: list[str], repeat: int) -> tuple[float, float]:
+def median_of(cmd: list[str], repeat: int) -> tuple[float, float, float]:
     runs = [timed(cmd) for _ in range(repeat)]
-    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+    return tuple(statistics.median(r[i] for r in runs) for i in range(3))
 
 
 READER = r"""
@@ -81,11 +86,13 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--python", default=sys.executable, help="the Python (installation) to run graphbuild with")
+    ap.add_argument("--no-page", action="store_true", help="skip the build that also writes the HTML page")
     ap.add_argument("--reader-posts", type=int, default=40000,
                     help="posts of the big feed (40000 posts is about 210 MB) for the reader's memory; 0 skips it")
     a = ap.parse_args()
     OUT.mkdir(exist_ok=True)
-    py = sys.executable
+    py = a.python
     gb = [py, "-m", "graphbuild"]
     rows = []
     for n in a.sizes:
@@ -97,22 +104,25 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             floor = median_of([py, "-c", FLOOR, str(feed)], a.repeat)
             build = median_of(gb + ["build", str(feed), "--out", tmp, "--no-html", "-q", "--fresh"] + jobs, a.repeat)
-            full = median_of(gb + ["build", str(feed), "--out", tmp, "-q", "--fresh"] + jobs, 1 if n > 2000 else a.repeat)
+            full = (0.0, 0.0, 0.0) if a.no_page else \
+                median_of(gb + ["build", str(feed), "--out", tmp, "-q", "--fresh"] + jobs, 1 if n > 2000 else a.repeat)
             triples = sum(1 for _ in open(Path(tmp) / "graph.ttl", encoding="utf-8"))
             incremental = []
             for _ in range(a.repeat):
-                subprocess.run(gb + ["build", str(feed), "--out", tmp, "--no-html", "-q"] + jobs, check=True)
+                subprocess.run(gb + ["build", str(feed), "--out", tmp, "--no-html", "-q"] + jobs, check=True, cwd=OUT)
                 incremental.append(timed(gb + ["build", str(more), "--out", tmp, "--no-html", "-q"] + jobs))
-            plus = statistics.median(r[0] for r in incremental), statistics.median(r[1] for r in incremental)
+            plus = tuple(statistics.median(r[i] for r in incremental) for i in range(3))
         rows.append((n, feed.stat().st_size / 2**20, floor, build, full, triples, plus))
         print(f"{n} posts done", file=sys.stderr)
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, --jobs {a.jobs}, medians of {a.repeat} runs\n")
-    print("| posts | feed MB | floor s | floor MiB | build s | posts/s | x floor | build MiB | build+html s | build+html MiB "
-          "| Turtle lines | +100 posts s | +100 MiB |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for n, mb, (fs, fm), (bs, bm), (hs, hm), lines, (ps, pm) in rows:
-        print(f"| {n} | {mb:.1f} | {fs:.2f} | {fm:.0f} | {bs:.2f} | {n / bs:.0f} | {bs / fs:.1f} | {bm:.0f} | {hs:.2f} "
-              f"| {hm:.0f} | {lines} | {ps:.2f} | {pm:.0f} |")
+    print(f"{py}, {os.cpu_count()} cores, --jobs {a.jobs}, medians of {a.repeat} runs (10,000 posts and more: "
+          f"the page once)\n")
+    print("| posts | feed MB | floor s | floor CPU s | floor MiB | build s | build CPU s | posts/s | x floor (CPU) | build MiB "
+          "| build+html s | build+html MiB | Turtle lines | +100 posts s | +100 CPU s | +100 MiB |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for n, mb, (fs, fm, fc), (bs, bm, bc), (hs, hm, _), lines, (ps, pm, pc) in rows:
+        page = ("| - | - " if a.no_page else f"| {hs:.2f} | {hm:.0f} ")
+        print(f"| {n} | {mb:.1f} | {fs:.2f} | {fc:.2f} | {fm:.0f} | {bs:.2f} | {bc:.1f} | {n / bs:.0f} | {bc / fc:.0f} "
+              f"| {bm:.0f} {page}| {lines} | {ps:.2f} | {pc:.1f} | {pm:.0f} |")
     if a.reader_posts:
         print(reader_memory(a.reader_posts, a.repeat))
 

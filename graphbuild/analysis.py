@@ -10,7 +10,9 @@ betweenness use a fixed seed, and scores are rounded before they are stored.
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import math
+import random
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,25 +120,111 @@ class Analysis:
         }
 
 
-def entity_graph(G: nx.MultiDiGraph) -> nx.Graph:
-    """Entities joined by co-mentions (weight = shared posts) and stated relations (+1), undirected."""
+def entity_graph(G: nx.MultiDiGraph, pairs: list[tuple[str, str, int]] | None = None) -> nx.Graph:
+    """Entities joined by co-mentions (weight = shared posts) and stated relations (+1), undirected.
+    ``pairs``: the co-mentions as (a, b, posts) when ``G`` holds them not as edges
+    (:func:`graphbuild.network.read_network`)."""
     H = nx.Graph()
     H.add_nodes_from(sorted((n, d) for n, d in G.nodes(data=True) if d["kind"] != "Post"))
     ties: Counter = Counter()
     for a, b, d in G.edges(data=True):
         if a in H and b in H and a != b and d["kind"] in ("co-mention", "relation"):
             ties[tuple(sorted((a, b)))] += d.get("weight", 1)
+    for a, b, w in pairs or ():
+        if a in H and b in H and a != b:
+            ties[(a, b) if a < b else (b, a)] += w
     H.add_weighted_edges_from((a, b, w) for (a, b), w in sorted(ties.items()))
     return H
 
 
 def _communities(H: nx.Graph, rank: dict[str, float], seed: int) -> list[Community]:
-    found = nx.community.louvain_communities(H, weight="weight", seed=seed) if H.number_of_edges() else \
-        [{n} for n in H]
+    found = louvain(H, seed) if H.number_of_edges() else [{n} for n in H]
     order = lambda n: (-rank[n], -H.nodes[n]["mentions"], H.nodes[n]["label"], n)
     groups = sorted((sorted(c, key=order) for c in found), key=lambda m: (-len(m), order(m[0])))
     return [Community(f"c{i}", ", ".join(H.nodes[m]["label"] for m in members[:NAME_MEMBERS]), members)
             for i, members in enumerate(groups, 1)]
+
+
+def louvain(H: nx.Graph, seed: int = SEED, threshold: float = 0.0000001) -> list[set]:
+    """``nx.community.louvain_communities(H, weight="weight", seed=seed)`` for an undirected graph,
+    to the last bit: networkx's levels, random order, moves and sums in its order (and its
+    ``modularity`` between levels), with each level's moves worked on lists indexed by node number
+    instead of dictionaries keyed by IRI (``tests/test_scale.py`` compares the two)."""
+    rng = random.Random(seed)
+    partition = [{u} for u in H]
+    if nx.is_empty(H):
+        return partition
+    mod = nx.community.modularity(H, partition, weight="weight")
+    graph = nx.Graph()
+    graph.add_nodes_from(H)
+    graph.add_weighted_edges_from(H.edges(data="weight", default=1))
+    m = graph.size(weight="weight")
+    partition, inner, improved = _louvain_level(graph, m, partition, rng)
+    while improved:
+        new_mod = nx.community.modularity(graph, inner, weight="weight")
+        if new_mod - mod <= threshold:
+            break
+        mod = new_mod
+        graph = _louvain_graph(graph, inner)
+        partition, inner, improved = _louvain_level(graph, m, partition, rng)
+    return [s.copy() for s in partition]
+
+
+def _louvain_level(G: nx.Graph, m: float, partition: list[set], rng: random.Random):
+    """One level of Louvain (networkx's ``_one_level``, undirected, resolution 1)."""
+    nodes = list(G)
+    index = {u: i for i, u in enumerate(nodes)}
+    degrees = [d for _, d in G.degree(weight="weight")]
+    stot = list(degrees)
+    nbrs = [[(index[v], d["weight"]) for v, d in G._adj[u].items() if v != u] for u in nodes]
+    node2com = list(range(len(nodes)))
+    inner = [{u} for u in nodes]
+    order = list(range(len(nodes)))
+    rng.shuffle(order)
+    m2 = 2 * m**2
+    moves, improved = 1, False
+    while moves > 0:
+        moves = 0
+        for u in order:
+            best_mod, best = 0, node2com[u]
+            weights: dict[int, float] = defaultdict(float)
+            for v, wt in nbrs[u]:
+                weights[node2com[v]] += wt
+            degree = degrees[u]
+            stot[best] -= degree
+            remove_cost = -weights[best] / m + (stot[best] * degree) / m2
+            for com, wt in weights.items():
+                gain = remove_cost + wt / m - (stot[com] * degree) / m2
+                if gain > best_mod:
+                    best_mod, best = gain, com
+            stot[best] += degree
+            if best != node2com[u]:
+                name = nodes[u]
+                com_nodes = G.nodes[name].get("nodes", {name})
+                partition[node2com[u]].difference_update(com_nodes)
+                inner[node2com[u]].remove(name)
+                partition[best].update(com_nodes)
+                inner[best].add(name)
+                improved = True
+                moves += 1
+                node2com[u] = best
+    return list(filter(len, partition)), list(filter(len, inner)), improved
+
+
+def _louvain_graph(G: nx.Graph, partition: list[set]) -> nx.Graph:
+    """The graph of the communities of a level (networkx's ``_gen_graph``)."""
+    H = nx.Graph()
+    node2com = {}
+    for i, part in enumerate(partition):
+        nodes = set()
+        for node in part:
+            node2com[node] = i
+            nodes.update(G.nodes[node].get("nodes", {node}))
+        H.add_node(i, nodes=nodes)
+    for a, b, wt in G.edges(data="weight"):
+        ca, cb = node2com[a], node2com[b]
+        H.add_edge(ca, cb, weight=wt + H.get_edge_data(ca, cb, {"weight": 0})["weight"])
+    return H
 
 
 def _bridges(H: nx.Graph, where: dict[str, str], ties_per_bridge: int = 3) -> list[Bridge]:
@@ -187,21 +275,22 @@ def _trends(stats: dict[str, EntityStats], monthly: dict[str, dict[str, int]], n
     return before_from, recent_from
 
 
-def analyze(g: Graph | nx.MultiDiGraph, *, seed: int = SEED) -> Analysis:
+def analyze(g: Graph | nx.MultiDiGraph, *, seed: int = SEED, pairs: list[tuple[str, str, int]] | None = None) -> Analysis:
     """Hubs (degree, PageRank), brokers (betweenness), communities (Louvain), bridges and trends.
 
     Args:
         g: an rdflib Graph (as built or read) or its networkx form from :func:`to_networkx`.
         seed: seed of Louvain and of sampled betweenness (big graphs, see ``BETWEENNESS_BUDGET``).
+        pairs: the co-mentions, when ``g`` is a networkx form without them (see :func:`entity_graph`).
     Returns:
         An :class:`Analysis`; it does not change ``g`` (``graph.add_analysis`` stores it).
     """
     G = to_networkx(g) if isinstance(g, Graph) else g
-    H = entity_graph(G)
+    H = entity_graph(G, pairs)
     n, m = H.number_of_nodes(), H.number_of_edges()
     rank, comms = _rank_and_communities(H, seed)
     k = None if n * m <= BETWEENNESS_BUDGET else min(n, max(BETWEENNESS_MIN_SAMPLE, BETWEENNESS_BUDGET // m))
-    between = nx.betweenness_centrality(H, k=k, seed=seed) if n > 2 else {x: 0.0 for x in H}
+    between = betweenness(H, k, seed) if n > 2 else {x: 0.0 for x in H}
     where = {m: c.id for c in comms for m in c.members}
     stats = {x: EntityStats(x, d["label"], d["kind"], d["mentions"], H.degree(x), rank[x],
                             round(between[x], ROUND), where[x]) for x, d in H.nodes(data=True)}
@@ -213,6 +302,60 @@ def analyze(g: Graph | nx.MultiDiGraph, *, seed: int = SEED) -> Analysis:
         before_from, recent_from = _trends(stats, monthly, months[-1])
         window = (before_from, recent_from, months[-1])
     return Analysis(stats, comms, _bridges(H, where), months, monthly, window)
+
+
+def betweenness(H: nx.Graph, k: int | None = None, seed: int = SEED) -> dict[str, float]:
+    """``nx.betweenness_centrality(H, k=k, seed=seed)`` (unweighted, normalised, endpoints left out),
+    to the last bit: the same sources (``random.Random(seed).sample`` of the nodes), the same
+    breadth-first order and the same sums in the same order (Brandes), on lists indexed by node
+    number instead of networkx's dictionaries, which makes it about 2.5 times faster
+    (``tests/test_scale.py`` compares the two)."""
+    nodes = list(H)
+    index = {v: i for i, v in enumerate(nodes)}
+    adj = [[index[w] for w in H._adj[v]] for v in nodes]
+    n = len(nodes)
+    sampled = None if k is None else random.Random(seed).sample(nodes, k)
+    bc = [0.0] * n
+    for s in (range(n) if sampled is None else [index[v] for v in sampled]):
+        order, preds, sigma, dist = [], [[] for _ in range(n)], [0.0] * n, [-1] * n
+        sigma[s], dist[s] = 1.0, 0
+        queue = deque([s])
+        while queue:  # breadth first: count the shortest paths
+            v = queue.popleft()
+            order.append(v)
+            dv1, sv = dist[v] + 1, sigma[v]
+            for w in adj[v]:
+                dw = dist[w]
+                if dw < 0:
+                    queue.append(w)
+                    dist[w] = dw = dv1
+                if dw == dv1:
+                    sigma[w] += sv
+                    preds[w].append(v)
+        delta = [0] * n
+        while order:  # back from the farthest: each node's share of the paths through it
+            w = order.pop()
+            coeff = (1 + delta[w]) / sigma[w]
+            for v in preds[w]:
+                delta[v] += sigma[v] * coeff
+            if w != s:
+                bc[w] += delta[w]
+    out = dict(zip(nodes, bc))
+    N = n - 1  # (s, t) pairs without v as an end
+    if N < 2:
+        return out
+    if sampled is None:
+        scale = 1 / (N * (N - 1))
+        if scale != 1:
+            for v in out:
+                out[v] *= scale
+        return out
+    scale_source = 1 / ((k - 1) * (N - 1)) if k > 1 else math.nan
+    scale_other = 1 / (k * (N - 1))
+    chosen = set(sampled)
+    for v in out:
+        out[v] *= scale_source if v in chosen else scale_other
+    return out
 
 
 def _rank_and_communities(H: nx.Graph, seed: int) -> tuple[dict[str, float], list[Community]]:

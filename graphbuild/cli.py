@@ -164,13 +164,16 @@ def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, str
         gc.enable()
         if progress is not None:
             progress.close()
-    G = to_networkx(b.graph)  # one networkx form for the HTML report and the page
+    G = b.network if b.network is not None else to_networkx(b.graph)  # one for the HTML report and the page
     ttl = serialize(b.graph, "ttl")
     written = [write_atomic(out / "graph.ttl", ttl),
                write_atomic(out / "report.md", render_report(b).encode("utf-8")),
                write_atomic(out / "report.html", render_report_html(b, G).encode("utf-8"))]
     if not no_html:
+        from .network import add_co_mentions
         from .viz import page_heading, to_pyvis, write_html
+        if b.network is not None:
+            add_co_mentions(G, b.co_mentions)  # the build's form leaves them out (the page draws them)
         written.append(write_html(to_pyvis(G), out / "graph.html", *page_heading(b.graph)))
     _keep_store(b.graph, out / "graph.ttl", ttl, state)
     for p in b.problems:

@@ -61,8 +61,13 @@ def _store_triples(store: ox.Store):
     subjects.sort(key=str)
     for s in subjects:
         triples = [q.triple for q in store.quads_for_pattern(s, None, None, None)]
-        triples.sort(key=_sort_key)
+        triples.sort(key=_sort_in_subject)  # one subject: _sort_key without it
         yield from triples
+
+
+def _sort_in_subject(t: ox.Triple) -> tuple:
+    p = t.predicate
+    return (p != _RDF_TYPE, p.value, isinstance(t.object, ox.Literal), str(t.object))
 
 
 def to_oxigraph(g: Graph) -> list[ox.Triple]:

@@ -60,6 +60,12 @@ class Build:
     items: list[FeedItem] = field(default_factory=list)
     #: the network analysis stored in the graph (None when built with ``analysis=False``)
     analysis: Analysis | None = None
+    #: the graph's networkx form (:func:`graphbuild.network.to_networkx`, analysis included) but for
+    #: its co-mention edges, when the build made it (for the analysis); None: make it when needed
+    network: object = None
+    #: the co-mentions that ``network`` leaves out, as (a, b, posts)
+    #: (:func:`graphbuild.network.add_co_mentions` adds them)
+    co_mentions: list = field(default_factory=list)
 
 
 def load_feeds(sources: Iterable[str | Path] | None = None, limits: Limits = Limits(),
@@ -169,12 +175,18 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
     problems = [p for f in feeds for p in f.problems]
     g = to_graph(feeds, items, res, rels, base_uri, problems)
     problems += [Problem("curation", w) for w in (res.curation.warnings if res.curation else ())]
-    found = None
+    found = G = None
+    pairs: list = []
     if analysis:
         from .analysis import analyze
-        found = analyze(g)
+        from .network import read_network
+        # read once, for the analysis and (with it) the report and the page; the co-mentions, most
+        # of the edges of a big graph, stay a list until the page asks for them
+        G, pairs = read_network(g)
+        found = analyze(G, pairs=pairs)
         add_analysis(g, found, base_uri)
-    return Build(g, feeds, res, rels, problems, items, found)
+        _mark_analysis(G, found, base_uri)
+    return Build(g, feeds, res, rels, problems, items, found, G, pairs)
 
 
 def build_graph(sources: Iterable[str | Path] | None = None, **kwargs) -> Graph:
@@ -289,7 +301,7 @@ def _add_evidence(t: _Triples, anno: ox.NamedNode, post: ox.NamedNode, q: Quote,
                   seen: set, base_uri: str) -> None:
     """One oa:Annotation per (post, quoted sentence, extractor); bodies are added by the caller."""
     if SHARE_QUOTES:
-        quote = annotation_iri("quote", post.value, q.exact, q.prefix, q.suffix, base_uri=base_uri)
+        quote = f"{base_uri}annotation/{digest('quote', post.value, q.exact, q.prefix, q.suffix)}"
         target, selector = t.iri(f"{quote}-target"), t.iri(f"{quote}-selector")
     else:
         target, selector = t.iri(f"{anno.value}-target"), t.iri(f"{anno.value}-selector")
@@ -310,7 +322,7 @@ def _add_evidence(t: _Triples, anno: ox.NamedNode, post: ox.NamedNode, q: Quote,
 
 
 def _annotation(t: _Triples, seen: set, post: str, q: Quote, extractor: str, base_uri: str) -> ox.NamedNode:
-    anno = t.iri(str(annotation_iri(post, q.exact, extractor, base_uri=base_uri)))
+    anno = t.iri(f"{base_uri}annotation/{digest(post, q.exact, extractor)}")  # annotation_iri, without a URIRef
     if anno not in seen:
         seen.add(anno)
         q = t.quotes.get((post, q.exact, extractor), q)
@@ -384,7 +396,7 @@ def _add_relation(t: _Triples, s: str, pred: str, o: str, r: Relation, seen: set
     p = RELATION_NODES[pred]
     sn, on = t.iri(s), t.iri(o)
     t.add(sn, p, on)
-    stmt = t.iri(str(annotation_iri("statement", s, p.value, o, base_uri=base_uri)))
+    stmt = t.iri(f"{base_uri}annotation/{digest('statement', s, p.value, o)}")
     t.add(stmt, TYPE, STATEMENT)
     t.add(stmt, SUBJECT, sn)
     t.add(stmt, PREDICATE, p)
@@ -483,6 +495,20 @@ def _add_curation(t: _Triples, applied, entities: dict[str, Entity], base_uri: s
             t.add(stmt, PREDICATE, p)
             t.add(stmt, OBJECT, o)
             t.add(stmt, DERIVED_FROM, rules[f.rule])
+
+
+def _mark_analysis(G, a: Analysis, base_uri: str = BASE_URI) -> None:
+    """Give the networkx form ``G`` the analysis just stored by :func:`add_analysis`, as
+    :func:`graphbuild.network.to_networkx` reads it from the graph: each entity's community IRI and
+    PageRank (the stored decimal), ``G.graph["communities"]`` (community IRI -> name)."""
+    iris = {c.id: (str(community_iri(c.members[0], base_uri)), c.name) for c in a.communities}
+    names = {}
+    for iri, e in a.entities.items():
+        if iri in G:
+            c, name = iris[e.community]
+            G.nodes[iri].update(community=c, pagerank=float(f"{e.pagerank:.6f}"))
+            names[c] = name or c
+    G.graph["communities"] = dict(sorted(names.items()))
 
 
 def add_analysis(g: Graph, a: Analysis, base_uri: str = BASE_URI) -> Graph:

@@ -89,6 +89,7 @@ GENERIC = re.compile(rf"^(?:{alternation('generic_link_texts')})$", re.I)
 COMMON_WORDS = WORDS["common_words"]
 
 
+@lru_cache(maxsize=262_144)  # pure, and asked of the same phrases again and again
 def is_person_name(s: str) -> bool:
     """``Mirela Stavros``, ``Zsófia Várkonyi``, ``Julius J. Busecke``, ``Ludwig van Beethoven``."""
     if not PERSON_NAME.match(s) or ORG_CUES.search(s) or PROJECT_CUES.search(s):
@@ -105,6 +106,7 @@ def is_person_name(s: str) -> bool:
     return not any(re.search(r"\d", w) or re.search(r"[a-z][A-Z]", SURNAME_PREFIX.sub("", w)) for w in words)
 
 
+@lru_cache(maxsize=262_144)
 def is_document(s: str) -> bool:
     """A numbered document or a document title, not a person, organisation or project: "PEP 8",
     "RFC 9110", "PEPs", "SPEC 1—Lazy Loading", "Example Accessibility Guidelines"."""

@@ -6,11 +6,12 @@ from itertools import combinations
 from typing import IO
 
 import networkx as nx
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import SDO
 
 from .namespaces import DOAP, FOAF
-from .store import term_text
+from .store import from_oxigraph, term_text
 from .prefixes import PREFIXES as _PREFIXES
 
 #: rdf type -> node kind shown to people
@@ -42,8 +43,26 @@ Q_CITES = PREFIXES + """SELECT ?s ?o WHERE { ?s a schema:BlogPosting ; schema:ci
 
 
 def _rows(g: Graph, q: str):
-    """Rows of a SELECT as tuples of strings (None when unbound); run by the graph's own engine."""
+    """Rows of a SELECT as tuples of strings (None when unbound, an rdf:HTML literal as its text:
+    :func:`graphbuild.store.term_text`); run by the graph's own engine. A graph on a pyoxigraph
+    store is asked directly (no rdflib term per value): the same rows in the same order, each value
+    its lexical form as stored (rdflib's ``str`` may normalise a typed literal, "0.50" to "0.5";
+    the readers here take numbers and dates through int, float and ``[:10]``, which gives the same
+    values)."""
+    store = getattr(g.store, "_inner", None)
+    if isinstance(store, ox.Store):
+        return [tuple(None if v is None else _text(v) for v in row) for row in store.query(q)]
     return [tuple(None if v is None else term_text(v) for v in row) for row in g.query(q)]
+
+
+_RDF_HTML = "http://www.w3.org/1999/02/22-rdf-syntax-ns#HTML"
+
+
+def _text(v: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
+    """:func:`graphbuild.store.term_text` of a pyoxigraph term."""
+    if isinstance(v, ox.Literal) and v.datatype.value == _RDF_HTML:
+        return term_text(from_oxigraph(v))
+    return v.value
 
 
 def _multi(g: Graph, prop: str) -> dict[str, list[str]]:
@@ -87,6 +106,23 @@ def to_networkx(g: Graph, posts: bool = True) -> nx.MultiDiGraph:
     ``citation`` or ``co-mention`` (``weight`` = shared posts); ``evidence`` lists (post, quote).
     Read with a few SPARQL queries, so a graph in a pyoxigraph store is read at native speed.
     """
+    G, pairs = read_network(g, posts)
+    add_co_mentions(G, pairs)
+    return G
+
+
+def add_co_mentions(G: nx.MultiDiGraph, pairs: list[tuple[str, str, int]]) -> nx.MultiDiGraph:
+    """The co-mention edges (:func:`co_mentions`) of :func:`to_networkx`, added last as there."""
+    for a, b, w in pairs:
+        G.add_edge(a, b, kind="co-mention", label=f"{w} post" + ("s" if w > 1 else ""), weight=w, evidence=[])
+    return G
+
+
+def read_network(g: Graph, posts: bool = True) -> tuple[nx.MultiDiGraph, list[tuple[str, str, int]]]:
+    """:func:`to_networkx` without its co-mention edges, and those as (a, b, posts) apart: on a big
+    graph they are most of the edges (a million at 10,000 posts), which the analysis
+    (:func:`graphbuild.analysis.analyze`) and the report do not need as networkx edges;
+    :func:`add_co_mentions` adds them for the page."""
     G = nx.MultiDiGraph()
     _nodes(g, G, posts)
     quotes: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -111,9 +147,7 @@ def to_networkx(g: Graph, posts: bool = True) -> nx.MultiDiGraph:
         for s, o in sorted(set(_rows(g, Q_CITES))):
             if s in G and o in G and s != o:
                 G.add_edge(s, o, kind="citation", label="cites", evidence=[])
-    for a, b, w in co_mentions(mentioned):
-        G.add_edge(a, b, kind="co-mention", label=f"{w} post" + ("s" if w > 1 else ""), weight=w, evidence=[])
-    return G
+    return G, co_mentions(mentioned)
 
 
 def co_mentions(mentioned: dict[str, list[str]]) -> list[tuple[str, str, int]]:

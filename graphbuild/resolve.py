@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable
 
 from .extractors.links import HOST_NOISE
@@ -115,21 +116,28 @@ def kind_weight(m: Mention) -> float:
     return 1.0
 
 
-def _names(m: Mention) -> list[str]:
+def _names(m: Mention) -> tuple[str, ...]:
     """A mention's surface forms; "The Lamplighters" is also "Lamplighters", "@example" is "example"."""
-    forms = [m.name, *m.aliases]
-    return forms + [f[4:] for f in forms if f.startswith("The ") and len(f) > 6] + \
+    return _forms(m.name, m.aliases, m.kind, m.weak)
+
+
+@lru_cache(maxsize=262_144)
+def _forms(name: str, aliases: tuple[str, ...], kind: str, weak: bool) -> tuple[str, ...]:
+    """:func:`_names` of every mention with this name, aliases, kind and weakness (worked out once:
+    a run names the same things thousands of times)."""
+    forms = [name, *aliases]
+    return tuple(forms + [f[4:] for f in forms if f.startswith("The ") and len(f) > 6] + \
         [f[1:] for f in forms if f.startswith("@") and len(f) > 3] + \
         [f[:-8] for f in forms if f.endswith(" Project") and len(f) > 11] + \
         [f[8:] for f in forms if f.startswith("Project ") and len(f) > 11] + \
         [c for f in forms if (c := _POSSESSIVE.sub(" ", f)) != f] + \
         [c for f in forms if (c := _COMPANY.sub("", f)) != f and len(c) >= 3] + \
-        ([c for f in forms if (c := _VERSION.sub("", f)) != f and len(c) >= 3] if m.kind == "Project" else []) + \
-        ([f.split(".")[0] for f in forms if _MODULE.match(f) and not _HOST_NAME.match(f)] if m.kind == "Project" else []) + \
-        ([_TITLE.sub("", f) for f in forms if _TITLE.match(f)] if m.kind == PERSON else []) + \
+        ([c for f in forms if (c := _VERSION.sub("", f)) != f and len(c) >= 3] if kind == "Project" else []) + \
+        ([f.split(".")[0] for f in forms if _MODULE.match(f) and not _HOST_NAME.match(f)] if kind == "Project" else []) + \
+        ([_TITLE.sub("", f) for f in forms if _TITLE.match(f)] if kind == PERSON else []) + \
         ([w[0] + " " + w[-1] for f in forms if len(w := f.split()) >= 3 and w[1][:1].isupper()]
-         if m.kind == PERSON and not m.weak else []) + \
-        [h for f in forms for h in _host_forms(f)]
+         if kind == PERSON and not weak else []) + \
+        [h for f in forms for h in _host_forms(f)])
 
 
 #: a possessive inside a name: "Example’s Steering Council" is "Example Steering Council"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from functools import lru_cache
 from urllib.parse import SplitResult, urlsplit
 
 #: hosts whose paths are case-insensitive
@@ -23,6 +24,7 @@ def split(url: str) -> SplitResult | None:
     return p
 
 
+@lru_cache(maxsize=262_144)  # pure; resolution asks it of every URL of every mention
 def norm_url(url: str) -> str:
     """Scheme-, ``www.``-, trailing-slash- and fragment-insensitive key of an http(s) URL."""
     p = split(url.strip())
@@ -42,6 +44,7 @@ def is_web_iri(url: str) -> bool:
     return p is not None and p.scheme in ("http", "https") and bool(p.netloc) and not _BAD_IRI.search(url)
 
 
+@lru_cache(maxsize=65_536)
 def host(url: str) -> str:
     p = split(url)
     return (p.hostname or "").lower().removeprefix("www.") if p else ""

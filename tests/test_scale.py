@@ -208,3 +208,79 @@ def test_an_annotation_shows_the_same_quote_whatever_the_order_of_its_mentions()
         res = Resolution(entities={"jane": Entity("jane", "Person", "Jane Doe", mentions=list(order))}, of={})
         chosen.add(_first_quotes(res, [])[(post, "Thanks to Jane Doe.", "people")])
     assert chosen == {b.quote}  # " And ..." < " Then ..."
+
+
+@pytest.mark.parametrize("k", [None, 1, 5, 40])
+def test_betweenness_equals_networkx_to_the_last_bit(k):
+    import math
+    import random
+
+    import networkx as nx
+
+    from graphbuild.analysis import betweenness
+
+    rnd = random.Random(7)  # a random graph with paths of several lengths, ties and parts apart
+    H = nx.Graph()
+    H.add_nodes_from(f"n{i}" for i in range(60))
+    H.add_edges_from((f"n{rnd.randrange(60)}", f"n{rnd.randrange(50)}") for _ in range(90))
+    ours, theirs = betweenness(H, k, seed=3), nx.betweenness_centrality(H, k=k, seed=3)
+    assert list(ours) == list(theirs)
+    assert all(ours[v] == theirs[v] or math.isnan(ours[v]) and math.isnan(theirs[v]) for v in theirs)
+    assert sum(1 for v in theirs if theirs[v] > 0) > 5  # not a comparison of zeros
+
+
+def test_the_build_networkx_form_equals_reading_the_graph_again():
+    """The build reads its graph into networkx once and marks the analysis on it; the page and the
+    report get that form: it must equal reading the finished graph (analysis stored) from scratch."""
+    from graphbuild.network import to_networkx
+
+    from graphbuild.network import add_co_mentions
+
+    b = build()
+    again = to_networkx(b.graph)
+    assert b.co_mentions and not any(d["kind"] == "co-mention" for *_, d in b.network.edges(data=True))
+    add_co_mentions(b.network, b.co_mentions)
+    assert list(b.network.nodes(data=True)) == list(again.nodes(data=True))
+    assert list(b.network.edges(keys=True, data=True)) == list(again.edges(keys=True, data=True))
+    assert b.network.graph == again.graph
+    assert any("community" in d for _, d in again.nodes(data=True))
+
+
+@pytest.mark.parametrize("seed", [1, 42])
+def test_louvain_equals_networkx(seed):
+    import random
+
+    import networkx as nx
+
+    from graphbuild.analysis import louvain
+
+    rnd = random.Random(seed)  # four dense groups, loosely tied, weights 1-5, in a shuffled order
+    pairs = [(f"g{g}n{rnd.randrange(15)}", f"g{g}n{rnd.randrange(15)}") for g in range(4) for _ in range(40)]
+    pairs += [(f"g{rnd.randrange(4)}n{rnd.randrange(15)}", f"g{rnd.randrange(4)}n{rnd.randrange(15)}") for _ in range(15)]
+    rnd.shuffle(pairs)
+    H = nx.Graph()
+    H.add_weighted_edges_from((a, b, rnd.randint(1, 5)) for a, b in pairs if a != b)
+    ours, theirs = louvain(H, seed), nx.community.louvain_communities(H, weight="weight", seed=seed)
+    assert ours == theirs
+    assert 2 < len(theirs) < H.number_of_nodes()  # real communities, not one or all apart
+
+
+def test_networkx_rows_read_natively_equal_rdflib_rows():
+    """network._rows asks a pyoxigraph store directly; it must give what the rdflib path gives,
+    an rdf:HTML title as its text and a typed literal's value included."""
+    from graphbuild import network
+    from graphbuild.store import new_graph, term_text
+
+    s = ox.Store()
+    post, typ = ox.NamedNode("https://example.org/p1"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    s.add(ox.Quad(post, typ, ox.NamedNode("https://schema.org/BlogPosting")))
+    s.add(ox.Quad(post, ox.NamedNode("https://schema.org/headline"), ox.Literal(
+        "Hello <b>bold</b> &amp; world", datatype=ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#HTML"))))
+    s.add(ox.Quad(post, ox.NamedNode("https://schema.org/datePublished"), ox.Literal(
+        "2024-05-06T07:08:09+00:00", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime"))))
+    g = new_graph(store=s)
+    native = network._rows(g, network.Q_POSTS)
+    via_rdflib = [tuple(None if v is None else term_text(v) for v in row) for row in g.query(network.Q_POSTS)]
+    # the date's lexical form may differ ("Z" or "+00:00"); its reader takes the first 10 characters
+    cut = lambda rows: [(s, name, date[:10]) for s, name, date in rows]
+    assert cut(native) == cut(via_rdflib) == [("https://example.org/p1", "Hello bold & world", "2024-05-06")]
