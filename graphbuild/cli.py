@@ -133,13 +133,11 @@ def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, str
     t0 = time.perf_counter()
     if word_files:
         _use_word_files(word_files)
-    from .export import write_atomic, serialize
     from .feeds import Limits
     from .graph import build as run_build
     from .namespaces import BASE_URI
-    from .network import to_networkx
     from .pipeline import Progress, default_jobs
-    from .report import render_report, render_report_html, summary
+    from .report import summary
     from .sources import default_cache_dir
 
     limits = Limits(max_feed_bytes, max_items, max_description_bytes)
@@ -160,28 +158,50 @@ def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, str
                       cache_dir=cache, keep_going=len(sources) > 1, curation=curation, analysis=not no_analysis,
                       item_budget=item_budget, jobs=jobs or default_jobs(), store=state,
                       progress=progress)
-    finally:
-        gc.enable()
+    except BaseException:
         if progress is not None:
             progress.close()
-    G = b.network if b.network is not None else to_networkx(b.graph)  # one for the HTML report and the page
-    ttl = serialize(b.graph, "ttl")
-    written = [write_atomic(out / "graph.ttl", ttl),
-               write_atomic(out / "report.md", render_report(b).encode("utf-8")),
-               write_atomic(out / "report.html", render_report_html(b, G).encode("utf-8"))]
-    if not no_html:
-        from .network import add_co_mentions
-        from .viz import page_heading, to_pyvis, write_html
-        if b.network is not None:
-            add_co_mentions(G, b.co_mentions)  # the build's form leaves them out (the page draws them)
-        written.append(write_html(to_pyvis(G), out / "graph.html", *page_heading(b.graph)))
-    _keep_store(b.graph, out / "graph.ttl", ttl, state)
+        raise
+    finally:
+        gc.enable()
+    try:
+        written = _write_outputs(b, out, no_html, state, progress.stage if progress is not None else None)
+    finally:
+        if progress is not None:
+            progress.close()
     for p in b.problems:
         click.echo(f"warning: {p}", err=True)
     if not quiet:
         _print_summary(summary(b), written, time.perf_counter() - t0)
     if strict and b.problems:
         sys.exit(EXIT_WARNINGS)
+
+
+def _write_outputs(b, out: Path, no_html: bool, state: Path, stage=None) -> list[Path]:
+    """graph.ttl, the reports, the page (unless ``no_html``) and the kept store of build ``b``;
+    ``stage(name)`` is told as each begins (the progress line)."""
+    from .export import serialize, write_atomic
+    from .network import to_networkx
+    from .report import render_report, render_report_html
+
+    stage = stage or (lambda name: None)
+    stage("writing graph.ttl")
+    G = b.network if b.network is not None else to_networkx(b.graph)  # one for the HTML report and the page
+    ttl = serialize(b.graph, "ttl")
+    written = [write_atomic(out / "graph.ttl", ttl)]
+    stage("writing the report")
+    written += [write_atomic(out / "report.md", render_report(b).encode("utf-8")),
+                write_atomic(out / "report.html", render_report_html(b, G).encode("utf-8"))]
+    if not no_html:
+        from .network import add_co_mentions
+        from .viz import page_heading, to_pyvis, write_html
+        stage("writing the page")
+        if b.network is not None:
+            add_co_mentions(G, b.co_mentions)  # the build's form leaves them out (the page draws them)
+        written.append(write_html(to_pyvis(G), out / "graph.html", *page_heading(b.graph)))
+    stage("keeping the graph's store")
+    _keep_store(b.graph, out / "graph.ttl", ttl, state)
+    return written
 
 
 def _clear_state(state: Path) -> None:

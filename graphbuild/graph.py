@@ -152,7 +152,8 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
         jobs: worker processes for the extraction (the result is the same whatever the number).
         store: a folder kept between builds: each post's extraction is cached there and reused
             while the post and the extractors are unchanged (None: extract every post).
-        progress: called as ``progress(done, total)`` after each post's extraction.
+        progress: called as ``progress(done, total)`` after each post's extraction; if it has a
+            ``stage(name)`` method, that is called as each later stage begins.
     Raises:
         FeedError, UnknownExtractor, RulesError, CurationError.
     """
@@ -168,11 +169,15 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
             feed_of.setdefault(i.link, f)
     for p in overruns:  # each warning goes with the feed of its item
         feed_of[p.where].problems.append(p)
+    stage = getattr(progress, "stage", None) or (lambda name: None)
     if gazetteer:
+        stage("finding known names in every post")
         mentions += gazetteer_mentions(items, curate(resolve(mentions, cur), cur, record=False))
+    stage("resolving names")
     res = curate(resolve(mentions, cur), cur)
     rels = relations_of(res, relations)
     problems = [p for f in feeds for p in f.problems]
+    stage("building the graph")
     g = to_graph(feeds, items, res, rels, base_uri, problems)
     problems += [Problem("curation", w) for w in (res.curation.warnings if res.curation else ())]
     found = G = None
@@ -182,6 +187,7 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
         from .network import read_network
         # read once, for the analysis and (with it) the report and the page; the co-mentions, most
         # of the edges of a big graph, stay a list until the page asks for them
+        stage("analysing the network")
         G, pairs = read_network(g)
         found = analyze(G, pairs=pairs)
         add_analysis(g, found, base_uri)

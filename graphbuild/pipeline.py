@@ -260,6 +260,16 @@ class Progress:
         self.stream.write(f"\rextracting: {done}/{total} posts, {rate:.0f} posts/s, {left:.0f} s left   ")
         self.stream.flush()
 
+    def stage(self, name: str) -> None:
+        """A stage over the whole graph begins ("resolving names", "writing graph.ttl"): shown with the
+        time so far once the build has run past ``after`` seconds (these stages have no count)."""
+        now = self.clock()
+        if now - self.start < self.after:
+            return
+        self.shown = True
+        self.stream.write(f"\r{name}... ({now - self.start:.0f} s so far)".ljust(70))
+        self.stream.flush()
+
     def close(self) -> None:
         if self.shown:
             self.stream.write("\r" + " " * 70 + "\r")

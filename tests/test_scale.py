@@ -120,10 +120,33 @@ def test_progress_shows_only_on_long_work():
     for n in range(1, 11):
         early(n, 10)
         late(n, 10)
+    early.stage("resolving names")
+    late.stage("resolving names")
     early.close()
     late.close()
     assert quiet.getvalue() == ""
     assert "10/10 posts" in shown.getvalue() and shown.getvalue().endswith("\r")
+    assert "\rresolving names... (0 s so far)" in shown.getvalue()
+
+
+def test_the_stages_after_extraction_are_reported_in_order(tmp_path):
+    """A build tells a progress object with a ``stage`` method each whole-graph stage as it begins,
+    so a long build is never silent after its extraction count ends."""
+    class Recorder:
+        def __init__(self):
+            self.seen = []
+
+        def __call__(self, done, total):
+            if not self.seen or self.seen[-1] != "extracting":
+                self.seen.append("extracting")
+
+        def stage(self, name):
+            self.seen.append(name)
+
+    rec = Recorder()
+    build(progress=rec)
+    assert rec.seen == ["extracting", "finding known names in every post", "resolving names",
+                        "building the graph", "analysing the network"]
 
 
 def test_the_budget_still_stops_a_post_inside_a_worker_process(parallel_even_when_small, monkeypatch):
@@ -284,3 +307,12 @@ def test_networkx_rows_read_natively_equal_rdflib_rows():
     # the date's lexical form may differ ("Z" or "+00:00"); its reader takes the first 10 characters
     cut = lambda rows: [(s, name, date[:10]) for s, name, date in rows]
     assert cut(native) == cut(via_rdflib) == [("https://example.org/p1", "Hello bold & world", "2024-05-06")]
+
+
+def test_the_writing_stages_are_reported_in_order(tmp_path):
+    from graphbuild.cli import _write_outputs
+
+    seen = []
+    written = _write_outputs(build(), tmp_path, False, tmp_path / ".graphbuild", seen.append)
+    assert seen == ["writing graph.ttl", "writing the report", "writing the page", "keeping the graph's store"]
+    assert sorted(p.name for p in written) == ["graph.html", "graph.ttl", "report.html", "report.md"]
