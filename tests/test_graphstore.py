@@ -72,6 +72,19 @@ def test_a_build_keeps_a_current_store_of_graph_ttl(reference):
     assert not [p for p in (reference / ".graphbuild").iterdir() if p.name.startswith(".")]  # no leftovers
 
 
+def test_a_graph_of_many_batches_is_kept_whole(reference, tmp_path, monkeypatch):
+    """The store is written in batches (so keeping it adds nothing to the build's peak memory):
+    with batches of 97 quads the bundled graph takes dozens, and every triple arrives once."""
+    monkeypatch.setattr(graphstore, "KEEP_BATCH", 97)
+    source = ox.Store()
+    source.bulk_load(path=str(reference / "graph.ttl"), format=ox.RdfFormat.TURTLE)
+    assert len(source) > 40 * 97
+    graph = tmp_path / "graph.ttl"
+    shutil.copy(reference / "graph.ttl", graph)
+    kept = graphstore.keep(source, graph, graphstore.file_sha256(graph), tmp_path / "state")
+    assert set(ox.Store.read_only(str(kept / "oxigraph"))) == set(source)
+
+
 def test_the_graph_exported_from_the_store_is_graph_ttl_byte_for_byte(reference, tmp_path):
     assert isinstance(read_graph(reference / "graph.ttl").store._inner, ox.Store)
     r = run("export", "--graph", reference / "graph.ttl", "-o", tmp_path / "again.ttl")
