@@ -17,7 +17,7 @@ from typing import Callable
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
-from .errors import ExportError
+from .errors import ExportError, reading_graph_file
 from .namespaces import PREFIXES
 
 #: format name -> (file extension, pyoxigraph format or None for our own writer)
@@ -248,13 +248,7 @@ def read_graph(path: str | Path, store: bool | str | Path = True) -> Graph:
     from .fastquery import READ_FORMATS  # one table of file extensions, in the light module
 
     fmt = READ_FORMATS.get(path.suffix.lower(), ox.RdfFormat.TURTLE)
-    try:
+    with reading_graph_file(path, ExportError, f" as {fmt.name}"):
         quads = [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
                  for q in ox.parse(path=str(path), format=fmt)]
-    except FileNotFoundError:
-        raise ExportError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ExportError(f"{path}: is a folder, not a graph file") from None
-    except (SyntaxError, ValueError, OSError) as e:
-        raise ExportError(f"{path}: cannot read as {fmt.name} ({str(e).splitlines()[0][:200]})") from None
     return new_graph(quads)

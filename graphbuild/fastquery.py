@@ -11,7 +11,7 @@ from typing import Any, Iterator
 import pyoxigraph as ox
 
 from . import sparql
-from .errors import QueryError
+from .errors import QueryError, reading_graph_file
 from .prefixes import PREFIXES, minted_prefixes
 from .querydefs import check_nesting, check_params, check_safe, load_query
 from .results import stream_results
@@ -30,15 +30,9 @@ def load(path: str | Path) -> ox.Store:
     """
     path = Path(path)
     store = ox.Store()
-    try:
+    with reading_graph_file(path, QueryError):
         store.bulk_load(path=str(path), format=READ_FORMATS.get(path.suffix.lower(), ox.RdfFormat.TURTLE),
                         to_graph=ox.DefaultGraph())
-    except FileNotFoundError:
-        raise QueryError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise QueryError(f"{path}: is a folder, not a graph file") from None
-    except (SyntaxError, ValueError, OSError) as e:
-        raise QueryError(f"{path}: cannot read ({str(e).splitlines()[0][:200]})") from None
     return store
 
 

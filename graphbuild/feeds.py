@@ -251,12 +251,13 @@ def _plain(kind: str, value) -> str:
     return squash(value) if kind == "text" else ""
 
 
-def _markup(kind: str, value) -> str:
-    """A body as a string to measure and parse: HTML for html/xhtml, the text itself for text."""
+def _markup(kind: str, value, unwrap: bool = True) -> str:
+    """A body as a string to measure and parse: HTML for html/xhtml, the text itself for text.
+    ``unwrap``: drop the one div an Atom 1.0 XHTML construct is wrapped in."""
     if kind == "xhtml":
         inner = value
         divs = [c for c in value if isinstance(c.tag, str)]
-        if len(divs) == 1 and _local(divs[0].tag) == "div" and not (value.text or "").strip():
+        if unwrap and len(divs) == 1 and _local(divs[0].tag) == "div" and not (value.text or "").strip():
             inner = divs[0]  # Atom 1.0 wraps XHTML in one div
         return escape(inner.text or "", quote=False) + "".join(etree.tostring(x, encoding="unicode") for x in inner)
     return value if kind in ("html", "text") else ""
@@ -279,11 +280,7 @@ def _title_html(title_el: etree._Element | None, kind: str, value, doc_base: str
         kind, value, atom10 = "xhtml", title_el, False  # undeclared inline markup: kept as markup
     if kind not in ("html", "xhtml"):
         return ""
-    if kind == "xhtml" and not atom10:  # Atom 1.0 wraps XHTML in a div that is not the title's
-        markup = escape(value.text or "", quote=False) + "".join(
-            etree.tostring(x, encoding="unicode", with_tail=True) for x in value)
-    else:
-        markup = _markup(kind, value)
+    markup = _markup(kind, value, unwrap=atom10)  # only Atom 1.0 wraps XHTML in a div not the title's
     markup = re.sub(r'\s+xmlns(?::\w+)?="[^"]*"', "", markup) if kind == "xhtml" else markup
     if not _TITLE_MARKUP.search(markup):
         return ""

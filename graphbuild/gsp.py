@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
+from .errors import reading_graph_file
 from .remote import PASSWORD_ENV, Client, RemoteError, credentials, safe_url
 
 NT = "application/n-triples"
@@ -88,18 +89,12 @@ def ntriples(source) -> bytes:
     from .fastquery import READ_FORMATS
 
     path = Path(source)
-    try:
+    with reading_graph_file(path, RemoteError):
         if path.suffix.lower() == ".nt":
             return path.read_bytes()
         fmt = READ_FORMATS.get(path.suffix.lower(), ox.RdfFormat.TURTLE)
         quads = ox.parse(path=str(path), format=fmt)
         return ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), format=ox.RdfFormat.N_TRIPLES)
-    except FileNotFoundError:
-        raise RemoteError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise RemoteError(f"{path}: is a folder, not a graph file") from None
-    except (SyntaxError, ValueError, OSError) as e:
-        raise RemoteError(f"{path}: cannot read ({str(e).splitlines()[0][:200]})") from None
 
 
 def chunks(nt: bytes, size: int) -> Iterator[bytes]:
