@@ -142,7 +142,7 @@ def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, str
 
     limits = Limits(max_feed_bytes, max_items, max_description_bytes)
     out = Path(out_dir)
-    from .graphstore import STATE_DIR
+    from .graphstore import STATE_DIR, Keeper
 
     state = Path(store_dir) if store_dir else out / STATE_DIR
     if fresh and state.exists():
@@ -152,21 +152,24 @@ def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, str
         sources = _discover(sources, limits, cache)
 
     progress = Progress(sys.stderr) if not quiet and sys.stderr.isatty() else None
+    keeper = Keeper(state)  # keeps the graph on disk while the analysis and the writers run
     gc.disable()  # the build allocates millions of small objects and frees none: skip cyclic GC passes
     try:
         b = run_build(list(sources) or None, rules=rules, base_uri=base_uri or BASE_URI, limits=limits,
                       cache_dir=cache, keep_going=len(sources) > 1, curation=curation, analysis=not no_analysis,
                       item_budget=item_budget, jobs=jobs or default_jobs(), store=state,
-                      progress=progress)
+                      progress=progress, keeper=keeper)
     except BaseException:
+        keeper.abort()
         if progress is not None:
             progress.close()
         raise
     finally:
         gc.enable()
     try:
-        written = _write_outputs(b, out, no_html, state, progress.stage if progress is not None else None)
+        written = _write_outputs(b, out, no_html, state, progress.stage if progress is not None else None, keeper)
     finally:
+        keeper.abort()  # nothing left to stop once finished; else the copy and its folder go
         if progress is not None:
             progress.close()
     for p in b.problems:
@@ -177,8 +180,9 @@ def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, str
         sys.exit(EXIT_WARNINGS)
 
 
-def _write_outputs(b, out: Path, no_html: bool, state: Path, stage=None) -> list[Path]:
-    """graph.ttl, the reports, the page (unless ``no_html``) and the kept store of build ``b``;
+def _write_outputs(b, out: Path, no_html: bool, state: Path, stage=None, keeper=None) -> list[Path]:
+    """graph.ttl, the reports, the page (unless ``no_html``) and the kept store of build ``b``
+    (finished by ``keeper``, the :class:`graphbuild.graphstore.Keeper` the build was given, if any);
     ``stage(name)`` is told as each begins (the progress line)."""
     from .export import serialize, write_atomic
     from .network import to_networkx
@@ -200,7 +204,7 @@ def _write_outputs(b, out: Path, no_html: bool, state: Path, stage=None) -> list
             add_co_mentions(G, b.co_mentions)  # the build's form leaves them out (the page draws them)
         written.append(write_html(to_pyvis(G), out / "graph.html", *page_heading(b.graph)))
     stage("keeping the graph's store")
-    _keep_store(b.graph, out / "graph.ttl", ttl, state)
+    _keep_store(b.graph, out / "graph.ttl", ttl, state, keeper)
     return written
 
 
@@ -213,9 +217,10 @@ def _clear_state(state: Path) -> None:
     forget(state)
 
 
-def _keep_store(g, path: Path, ttl: bytes, state: Path) -> None:
+def _keep_store(g, path: Path, ttl: bytes, state: Path, keeper=None) -> None:
     """Keep the graph just written to ``path`` as an on-disk store in ``state``, stamped with the
-    file, for the commands that read the graph (:mod:`graphbuild.graphstore`)."""
+    file, for the commands that read the graph (:mod:`graphbuild.graphstore`); ``keeper``: the
+    one that has been copying it since the build's triples were in."""
     import hashlib
 
     import pyoxigraph as ox
@@ -224,7 +229,9 @@ def _keep_store(g, path: Path, ttl: bytes, state: Path) -> None:
 
     source = getattr(g.store, "_inner", None)
     try:
-        if isinstance(source, ox.Store):
+        if keeper is not None and keeper.source is source is not None:
+            keeper.finish(path, hashlib.sha256(ttl).hexdigest())
+        elif isinstance(source, ox.Store):
             keep(source, path, hashlib.sha256(ttl).hexdigest(), state)
         else:  # not a pyoxigraph graph (never, from build): no store rather than a stale one
             forget(state)

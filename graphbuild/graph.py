@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
@@ -134,7 +135,7 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
           base_uri: str = BASE_URI, gazetteer: bool = True, limits: Limits = Limits(),
           cache_dir: Path | None = None, keep_going: bool = False, curation=None, analysis: bool = True,
           item_budget: float | None = DEFAULT_ITEM_BUDGET, jobs: int = 1,
-          store: str | Path | None = None, progress=None) -> Build:
+          store: str | Path | None = None, progress=None, keeper=None) -> Build:
     """Run the whole pipeline and keep every stage's result (for reports and the CLI).
 
     Args:
@@ -154,6 +155,10 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
             while the post and the extractors are unchanged (None: extract every post).
         progress: called as ``progress(done, total)`` after each post's extraction; if it has a
             ``stage(name)`` method, that is called as each later stage begins.
+        keeper: told of the graph as soon as its triples are in (``keeper.start(store)``, the
+            pyoxigraph store) and of the analysis's triples added after that (``keeper.add(quads)``),
+            so it can keep the graph on disk while the analysis runs
+            (:class:`graphbuild.graphstore.Keeper`).
     Raises:
         FeedError, UnknownExtractor, RulesError, CurationError.
     """
@@ -179,6 +184,8 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
     problems = [p for f in feeds for p in f.problems]
     stage("building the graph")
     g = to_graph(feeds, items, res, rels, base_uri, problems)
+    if keeper is not None:
+        keeper.start(g.store._inner)
     problems += [Problem("curation", w) for w in (res.curation.warnings if res.curation else ())]
     found = G = None
     pairs: list = []
@@ -190,7 +197,10 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
         stage("analysing the network")
         G, pairs = read_network(g)
         found = analyze(G, pairs=pairs)
-        add_analysis(g, found, base_uri)
+        quads = analysis_quads(found, base_uri)
+        g.store._inner.bulk_extend(quads)
+        if keeper is not None:
+            keeper.add(quads)
         _mark_analysis(G, found, base_uri)
     return Build(g, feeds, res, rels, problems, items, found, G, pairs)
 
@@ -521,8 +531,20 @@ def add_analysis(g: Graph, a: Analysis, base_uri: str = BASE_URI) -> Graph:
     """Store a network analysis (:func:`graphbuild.analysis.analyze`) in ``g`` as ``gb:`` triples:
     each community (``gb:Community`` with a ``schema:name``), and per entity its ``gb:community``,
     ``gb:degree``, ``gb:pageRank``, ``gb:betweenness`` and, if any, ``gb:trend``. Returns ``g``."""
+    quads = analysis_quads(a, base_uri)
     store = getattr(g.store, "_inner", None)
-    t = _Triples(store if isinstance(store, ox.Store) else None)
+    if isinstance(store, ox.Store):
+        store.bulk_extend(quads)
+    else:
+        for q in quads:
+            g.add((from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object)))
+    return g
+
+
+def analysis_quads(a: Analysis, base_uri: str = BASE_URI) -> list[ox.Quad]:
+    """The triples :func:`add_analysis` adds for ``a``, in the order it adds them."""
+    t = _Triples()
+    t.FLUSH = math.inf  # collected here, not loaded
     iris = {}
     for c in a.communities:
         node = iris[c.id] = t.iri(str(community_iri(c.members[0], base_uri)))
@@ -536,9 +558,4 @@ def add_analysis(g: Graph, a: Analysis, base_uri: str = BASE_URI) -> Graph:
         t.add(node, BETWEENNESS, t.lit(f"{e.betweenness:.6f}", DECIMAL))
         if e.trend:
             t.add(node, TREND, t.lit(e.trend))
-    if isinstance(store, ox.Store):
-        t.flush()
-    else:
-        for q in t.flush():
-            g.add((from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object)))
-    return g
+    return t.quads

@@ -194,41 +194,157 @@ def keep(source: ox.Store, graph: str | Path, sha256: str, folder: str | Path) -
     """Keep the triples of ``source`` (the graph just written to ``graph``, whose bytes hash to
     ``sha256``) as an on-disk store in ``folder`` with its stamp, atomically (see module doc).
     Named graphs are merged into the default graph, as reading the file does. Returns the store's folder."""
-    import shutil
-    import tempfile  # here and not at the top: the query commands import this module, and never write
+    keeper = Keeper(folder, fork=False)
+    keeper.start(source)
+    return keeper.finish(graph, sha256)
 
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    clean(folder)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{STORE_DIR}.tmp-", dir=folder))
-    old = None
+
+class Keeper:
+    """Keeps a build's graph as an on-disk store (:func:`keep`), written while the build goes on.
+
+    ``start(source)`` is called once the graph's triples are in the store ``source``; a big graph
+    (over :data:`FORK_TRIPLES`, where fork is available) is then copied to disk by a forked process,
+    from what the store holds at that moment, on the core the rest of the build leaves idle (the
+    analysis, Turtle and the reports run on one). ``add(quads)`` gives it what the build adds to the
+    graph after that (the analysis); ``finish(graph, sha256)``, once graph.ttl is written, waits for
+    the copy, adds those quads, compacts the store, stamps it with the file and renames it into
+    place. A smaller graph (or ``fork=False``) is copied by ``finish`` itself, from ``source`` as it
+    is then. Either way the kept store holds the triples of ``source`` at ``finish`` (checked: a
+    store that changed other than through ``add`` is copied again, in this process)."""
+
+    def __init__(self, folder: str | Path, fork: bool = True) -> None:
+        self.folder = Path(folder)
+        self.fork = fork
+        self.tmp: Path | None = None
+        self.source: ox.Store | None = None
+        self.added: list[ox.Quad] = []
+        self._child = self._conn = None
+        self._size = 0
+
+    def start(self, source: ox.Store) -> None:
+        # imported here and not at the top: the query commands import this module, and never write
+        import multiprocessing
+        import tempfile
+
+        from .forked import can_fork
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        clean(self.folder)
+        self.tmp = Path(tempfile.mkdtemp(prefix=f".{STORE_DIR}.tmp-", dir=self.folder))
+        self.source = source
+        if not self.fork:
+            return
+        size = len(source)
+        if size < FORK_TRIPLES or not can_fork():
+            return
+        ctx = multiprocessing.get_context("fork")  # the child reads the store where it is, no copy sent
+        self._conn, theirs = ctx.Pipe()
+        self._child = ctx.Process(target=_fill_in_child, args=(self.tmp / "oxigraph", source, theirs), daemon=True)
+        self._child.start()
+        theirs.close()
+        self._size = size
+
+    def add(self, quads: list[ox.Quad]) -> None:
+        """Quads the build added to ``source`` after :meth:`start` (they are new triples)."""
+        self.added += quads
+
+    def finish(self, graph: str | Path, sha256: str) -> Path:
+        """Wait for the copy, stamp it with ``graph`` and rename it into place (see class doc)."""
+        import shutil
+        import tempfile
+
+        assert self.tmp is not None and self.source is not None
+        tmp, old = self.tmp, None
+        try:
+            if self._child is not None:
+                self._copied_by_child()
+            else:
+                _fill(tmp / "oxigraph", self.source)
+            stamp = {"format": FORMAT, "graph": Path(graph).name, **_identity(os.stat(graph)), "sha256": sha256}
+            with open(tmp / "stamp.json", "w", encoding="utf-8") as f:
+                json.dump(stamp, f, indent=1)
+                f.flush()
+                os.fsync(f.fileno())
+            final = self.folder / STORE_DIR
+            if final.exists():
+                old = Path(tempfile.mkdtemp(prefix=f".{STORE_DIR}.old-", dir=self.folder))
+                os.replace(final, old / STORE_DIR)
+            os.replace(tmp, final)
+            self.tmp = None
+        except BaseException:
+            self.abort()
+            raise
+        finally:
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
+        return final
+
+    def _copied_by_child(self) -> None:
+        assert self.tmp is not None and self.source is not None and self._conn is not None
+        conn, child = self._conn, self._child
+        same = len(self.source) == self._size + len(self.added)
+        try:
+            conn.send(self.added if same else None)  # None: the copy is dropped, made again here
+            status = conn.recv()
+        except (EOFError, OSError):
+            status = f"the process keeping the store stopped (exit code {child.exitcode})"
+        child.join()
+        self._child = None
+        if status == "copied again":
+            import shutil
+
+            shutil.rmtree(self.tmp / "oxigraph", ignore_errors=True)
+            _fill(self.tmp / "oxigraph", self.source)
+        elif status != "ok":
+            raise RuntimeError(status)
+
+    def abort(self) -> None:
+        """Stop the copy (if a process makes it) and remove what it wrote."""
+        import shutil
+
+        if self._child is not None:
+            self._child.kill()
+            self._child.join()
+            self._child = None
+        if self.tmp is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+#: a graph of at least this many triples is copied to disk by a forked process while the build
+#: goes on (:class:`Keeper`); a smaller one is copied at the end, in a fraction of a second
+FORK_TRIPLES = 200_000
+
+
+def _fill_in_child(path: Path, source: ox.Store, conn) -> None:
+    """The forked copy of :class:`Keeper`: ``source`` as it was at the fork, then the quads the
+    build sends when it is done (the analysis), then compacted; reports "ok" or what went wrong."""
     try:
-        _fill(tmp / "oxigraph", source)
-        stamp = {"format": FORMAT, "graph": Path(graph).name, **_identity(os.stat(graph)), "sha256": sha256}
-        with open(tmp / "stamp.json", "w", encoding="utf-8") as f:
-            json.dump(stamp, f, indent=1)
-            f.flush()
-            os.fsync(f.fileno())
-        final = folder / STORE_DIR
-        if final.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{STORE_DIR}.old-", dir=folder))
-            os.replace(final, old / STORE_DIR)
-        os.replace(tmp, final)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        def later():
+            added = conn.recv()
+            if added is None:
+                raise _Changed
+            return added
+        _fill(path, source, later)
+        conn.send("ok")
+    except _Changed:
+        conn.send("copied again")
+    except BaseException as e:  # reported to the build, which says so and goes on without a store
+        conn.send(f"{type(e).__name__}: {e}")
     finally:
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    return final
+        conn.close()
+
+
+class _Changed(Exception):
+    """The build's store changed other than through :meth:`Keeper.add`: copy it again."""
 
 
 #: quads written to the kept store per bulk load
 KEEP_BATCH = 250_000
 
 
-def _fill(path: Path, source: ox.Store) -> None:
-    """A new on-disk store at ``path`` holding the triples of ``source``, closed when done."""
+def _fill(path: Path, source: ox.Store, later=None) -> None:
+    """A new on-disk store at ``path`` holding the triples of ``source`` (and the quads ``later()``
+    returns once those are in), compacted and closed when done."""
     disk = ox.Store(str(path))
     if next(source.named_graphs(), None) is None:
         quads = source.quads_for_pattern(None, None, None, ox.DefaultGraph())
@@ -239,6 +355,8 @@ def _fill(path: Path, source: ox.Store) -> None:
     # peak for about twice the time (docs/performance.md)
     while batch := list(itertools.islice(quads, KEEP_BATCH)):
         disk.bulk_extend(batch)
+    if later is not None:
+        disk.bulk_extend(later())
     disk.flush()
     disk.optimize()  # compacted: queries read 3-4x faster (docs/performance.md), for ~5 s at 10,000 posts
     del disk  # closed: a read-only opener sees every file

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from .extractors.links import HOST_NOISE
+from .forked import Forked
 from .models import Entity, Mention, Relation
 from .names import COMMON_WORDS, NOT_NAMES, WORDS, abbreviates, is_acronym, is_document, org_or_project
 from .namespaces import KIND_TYPES
@@ -782,14 +783,33 @@ def gazetteer_mentions(items, res: Resolution) -> list[Mention]:
     forms = _gazetteer_forms(res)
     if not forms:
         return []
-    listed = list_mentions(items, res, forms) + package_mentions(items, res)
-    find = _FormFinder(forms)
-    out: list[Mention] = []
+    items = list(items)
     known: dict[str, set[str]] = defaultdict(set)  # post -> entities already found in it
     for key, e in res.entities.items():
         for m in e.mentions:
             if not m.implicit:
                 known[m.post].add(key)
+    half = len(items) // 2
+    # a big run's posts in two halves, the first read by another process meanwhile: the same
+    # mentions in the same order as one pass (found, then listed, then package names)
+    first = Forked(half >= GAZETTEER_FORK_POSTS, _gazetteer_pass, items[:half], res, forms, known)
+    second = _gazetteer_pass(items[half:], res, forms, known)
+    first = first.result()
+    return [m for i in range(3) for part in (first, second) for m in part[i]]
+
+
+#: a run of at least twice this many posts is read for known names by two processes
+GAZETTEER_FORK_POSTS = 500
+
+
+def _gazetteer_pass(items: list, res: Resolution, forms: dict[str, str],
+                    known: dict[str, set[str]]) -> tuple[list[Mention], ...]:
+    """:func:`gazetteer_mentions` of some posts: (known forms found, list items, package names);
+    ``known``: post -> entities already found in it."""
+    listed = list_mentions(items, res, forms)
+    packages = package_mentions(items, res)
+    find = _FormFinder(forms)
+    out: list[Mention] = []
     for item in items:
         texts = [item.title] + [b.text for b in item.blocks]
         seen: set[str] = set(known.get(item.link, ()))  # only new (post, entity) pairs
@@ -803,7 +823,7 @@ def gazetteer_mentions(items, res: Resolution) -> list[Mention]:
                 urls = tuple(sorted(e.urls))[:1]
                 out.append(Mention(form, e.kind, item.link, quote_at(text, start, start + len(form)),
                                    "gazetteer", urls))
-    return out + listed
+    return out, listed, packages
 
 
 class _FormFinder:

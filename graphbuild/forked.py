@@ -1,0 +1,72 @@
+"""Work done by a forked process while this one goes on (:class:`Forked`).
+
+A build's whole-graph stages (resolution, the graph, the analysis, the writers) run one after
+the other on one core; where a piece of that work does not depend on the others, a forked
+process does it on another core: it reads its arguments where they are (fork shares the memory,
+nothing is sent to it) and sends back only its value.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Callable
+
+
+def can_fork() -> bool:
+    """Fork is there and safe: this process runs one thread. A forked child has only the thread
+    that forked it; a library whose threads ran in the parent (RocksDB's background threads, once
+    any on-disk store was opened here; a thread pool) can wait for them forever in the child. So a
+    process with other threads (a notebook or test session that already opened a store) does the
+    work itself. Threads are counted by the OS (/proc/self/task); where that cannot be read, no fork."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
+
+
+class Forked:
+    """``fn(*args)`` computed by a forked process while this one goes on; :meth:`result` waits for
+    it and returns its value (or raises its exception). The child reads its arguments where they
+    are (fork shares the memory, nothing is sent) and sends back only the value, pickled. Where
+    fork is not safe (:func:`can_fork`), or when ``fork`` is False (work too small to pay for a process),
+    :meth:`result` computes it here. The value is the same either way: a big build's whole-graph
+    stages, which run on one core, use the other for work that does not depend on theirs."""
+
+    def __init__(self, fork: bool, fn: Callable, *args) -> None:
+        self.fn, self.args = fn, args
+        self._conn = self._child = None
+        if fork and can_fork():
+            ctx = multiprocessing.get_context("fork")
+            self._conn, theirs = ctx.Pipe(duplex=False)
+            self._child = ctx.Process(target=_forked_child, args=(theirs, fn, args), daemon=True)
+            self._child.start()
+            theirs.close()
+
+    def result(self):
+        if self._child is None:
+            return self.fn(*self.args)
+        try:
+            ok, value = self._conn.recv()
+        except EOFError:
+            ok, value = False, RuntimeError(f"worker process stopped (exit code {self._child.exitcode})")
+        finally:
+            self._child.join()
+            self._conn.close()
+            self._child = None
+        if not ok:
+            raise value
+        return value
+
+
+def _forked_child(conn, fn: Callable, args) -> None:
+    try:
+        out = (True, fn(*args))
+    except BaseException as e:  # raised again in the parent
+        out = (False, e)
+    try:
+        conn.send(out)
+    except Exception as e:  # an exception that does not pickle
+        conn.send((False, RuntimeError(f"{type(out[1]).__name__}: {out[1]}; {e}")))
+    conn.close()
