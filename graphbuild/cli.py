@@ -134,7 +134,10 @@ def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, str
     if word_files:
         _use_word_files(word_files)
     from .feeds import Limits
+    from . import uptodate
     from .graph import build as run_build
+    from .graph import load_feeds
+    from .names import user_word_files
     from .namespaces import BASE_URI
     from .pipeline import Progress, default_jobs
     from .report import summary
@@ -151,13 +154,27 @@ def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, str
     if discover:
         sources = _discover(sources, limits, cache)
 
+    feeds = load_feeds(list(sources) or None, limits, cache, keep_going=len(sources) > 1)
+    files = [*rules, *([curation] if curation else []), *user_word_files()]
+    fp = uptodate.fingerprint(feeds, {"base_uri": base_uri or BASE_URI, "no_html": no_html, "analysis": not no_analysis,
+                                      "item_budget": item_budget, "out": str(out.resolve())}, files)
+    last = uptodate.unchanged(state, fp) if fp is not None else None
+    if last is not None:  # nothing new: the outputs of the last build are this one's (uptodate.py)
+        for w in last["warnings"]:
+            click.echo(f"warning: {w}", err=True)
+        if not quiet:
+            _print_summary(last["summary"], [Path(p) for p, _ in last["outputs"].values()],
+                           time.perf_counter() - t0, unchanged=True)
+        if strict and last["warnings"]:
+            sys.exit(EXIT_WARNINGS)
+        return
+    uptodate.forget(state)
     progress = Progress(sys.stderr) if not quiet and sys.stderr.isatty() else None
     keeper = Keeper(state)  # keeps the graph on disk while the analysis and the writers run
     gc.disable()  # the build allocates millions of small objects and frees none: skip cyclic GC passes
     try:
-        b = run_build(list(sources) or None, rules=rules, base_uri=base_uri or BASE_URI, limits=limits,
-                      cache_dir=cache, keep_going=len(sources) > 1, curation=curation, analysis=not no_analysis,
-                      item_budget=item_budget, jobs=jobs or default_jobs(), store=state,
+        b = run_build(feeds=feeds, rules=rules, base_uri=base_uri or BASE_URI, curation=curation,
+                      analysis=not no_analysis, item_budget=item_budget, jobs=jobs or default_jobs(), store=state,
                       progress=progress, keeper=keeper)
     except BaseException:
         keeper.abort()
@@ -174,8 +191,11 @@ def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, str
             progress.close()
     for p in b.problems:
         click.echo(f"warning: {p}", err=True)
+    s = summary(b)
+    if fp is not None:
+        uptodate.record(state, fp, written, s, [str(p) for p in b.problems], overran=b.overruns > 0)
     if not quiet:
-        _print_summary(summary(b), written, time.perf_counter() - t0)
+        _print_summary(s, written, time.perf_counter() - t0)
     if strict and b.problems:
         sys.exit(EXIT_WARNINGS)
 
@@ -212,7 +232,7 @@ def _clear_state(state: Path) -> None:
     """Remove what a build keeps in ``state`` (only its own files: --store may name any folder)."""
     from .graphstore import forget
 
-    for name in ("extraction.sqlite", "extraction.sqlite-journal"):
+    for name in ("extraction.sqlite", "extraction.sqlite-journal", "last-build.json"):
         (state / name).unlink(missing_ok=True)
     forget(state)
 
@@ -274,14 +294,18 @@ def _discover(sources, limits, cache) -> list[str]:
     return out
 
 
-def _print_summary(s: dict, written: list[Path], seconds: float) -> None:
+def _print_summary(s: dict, written: list[Path], seconds: float, unchanged: bool = False) -> None:
     click.echo(f"posts: {s['posts']}  people: {s['people']}  organisations: {s['organisations']}  "
                f"projects: {s['projects']}  relations: {s['relations']}  triples: {s['triples']}")
     if s["top"]:
         click.echo("most mentioned: " + "; ".join(f"{n} ({c})" for n, _, c in s["top"]))
     if s["skipped"]:
         click.echo(f"skipped or repaired: {len(s['skipped'])} (see report.md)")
-    click.echo("wrote: " + ", ".join(str(p) for p in written))
+    if unchanged:
+        click.echo("unchanged: the feeds, options and graphbuild are those of the last build; its outputs stand: "
+                   + ", ".join(str(p) for p in written))
+    else:
+        click.echo("wrote: " + ", ".join(str(p) for p in written))
     click.echo(f"time: {seconds:.2f} s")
 
 

@@ -67,6 +67,8 @@ class Build:
     #: the co-mentions that ``network`` leaves out, as (a, b, posts)
     #: (:func:`graphbuild.network.add_co_mentions` adds them)
     co_mentions: list = field(default_factory=list)
+    #: posts whose extraction overran its CPU budget (kept without mentions, not cached)
+    overruns: int = 0
 
 
 def load_feeds(sources: Iterable[str | Path] | None = None, limits: Limits = Limits(),
@@ -202,7 +204,7 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
         if keeper is not None:
             keeper.add(quads)
         _mark_analysis(G, found, base_uri)
-    return Build(g, feeds, res, rels, problems, items, found, G, pairs)
+    return Build(g, feeds, res, rels, problems, items, found, G, pairs, len(overruns))
 
 
 def build_graph(sources: Iterable[str | Path] | None = None, **kwargs) -> Graph:
