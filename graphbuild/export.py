@@ -54,12 +54,17 @@ def _sort_key(t: ox.Triple) -> tuple:
     return (str(t.subject), t.predicate != _RDF_TYPE, t.predicate.value, isinstance(t.object, ox.Literal), str(t.object))
 
 
-def _store_triples(store: ox.Store):
-    """The store's triples in the fixed output order, a subject at a time: the whole graph is never
-    held as a Python list (at 10,000 posts, millions of triples and their sort keys)."""
+def _sorted_subjects(store: ox.Store) -> list:
     subjects = [row[0] for row in store.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }")]
     subjects.sort(key=str)
-    for s in subjects:
+    return subjects
+
+
+def _store_triples(store: ox.Store, subjects: list | None = None):
+    """The store's triples (of ``subjects``, sorted, default all) in the fixed output order, a
+    subject at a time: the whole graph is never held as a Python list (at 10,000 posts, millions
+    of triples and their sort keys)."""
+    for s in _sorted_subjects(store) if subjects is None else subjects:
         triples = [q.triple for q in store.quads_for_pattern(s, None, None, None)]
         triples.sort(key=_sort_in_subject)  # one subject: _sort_key without it
         yield from triples
@@ -108,8 +113,10 @@ def serialize(g: Graph, fmt: str = "ttl") -> bytes:
         write_graphml(to_networkx(g), buf)
         return buf.getvalue()
     store = getattr(g.store, "_inner", None)
-    triples = _store_triples(store) if isinstance(store, ox.Store) else to_oxigraph(g)
     oxfmt = FORMATS[fmt][1]
+    if isinstance(store, ox.Store) and fmt in ("ttl", "nt"):
+        return _sorted_header(_in_halves(store, oxfmt, prefixes_of(g) if fmt == "ttl" else None))
+    triples = _store_triples(store) if isinstance(store, ox.Store) else to_oxigraph(g)
     if oxfmt is ox.RdfFormat.TRIG:
         triples = (ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
     prefixes = prefixes_of(g) if fmt in ("ttl", "trig", "jsonld") else None
@@ -147,12 +154,46 @@ def _sorted_sets(x, key: str = ""):
     return x
 
 
-def _sorted_header(data: bytes) -> bytes:
-    """Put the ``@prefix`` lines in a fixed order (the writer keeps them in a hash map)."""
-    end = 0  # the end of the header (only the header is split: the rest may be hundreds of MB)
+#: a graph of at least this many triples is written in two halves at once, the first by a forked
+#: process (:class:`graphbuild.forked.Forked`), on the core the rest of the build leaves idle
+SPLIT_TRIPLES = 200_000
+
+
+def _write(store: ox.Store, subjects: list, oxfmt, prefixes) -> bytes:
+    return ox.serialize(_store_triples(store, subjects), format=oxfmt, prefixes=prefixes)
+
+
+def _in_halves(store: ox.Store, oxfmt, prefixes) -> bytes:
+    """The store as Turtle or N-Triples, in the fixed order: the subjects cut in two, each half
+    written apart (the first by another process when the graph is big) and joined. A writer's
+    output is its subjects' blocks one after the other, so the join is the bytes one pass writes
+    (tested); the second half's ``@prefix`` header is left out."""
+    from .forked import Forked
+
+    subjects = _sorted_subjects(store)
+    half = len(subjects) // 2
+    first = Forked(len(store) >= SPLIT_TRIPLES, _write, store, subjects[:half], oxfmt, prefixes)
+    second = _write(store, subjects[half:], oxfmt, prefixes)
+    return first.result() + _without_header(second)
+
+
+def _header_end(data: bytes) -> int:
+    """Where the ``@prefix`` lines that ``data`` starts with end (only the header is looked at:
+    the rest may be hundreds of MB)."""
+    end = 0
     while data.startswith(b"@prefix ", end):
         nl = data.find(b"\n", end)
         end = len(data) if nl < 0 else nl + 1
+    return end
+
+
+def _without_header(data: bytes) -> bytes:
+    return data[_header_end(data):]
+
+
+def _sorted_header(data: bytes) -> bytes:
+    """Put the ``@prefix`` lines in a fixed order (the writer keeps them in a hash map)."""
+    end = _header_end(data)
     if end == 0:
         return data
     head = data[:end].split(b"\n")

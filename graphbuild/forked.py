@@ -12,6 +12,15 @@ import os
 from typing import Callable
 
 
+def can_fork_python() -> bool:
+    """Fork is there and this process runs no other Python thread: enough for a child that runs
+    Python code only (and pyoxigraph's in-memory store, which has no threads). Threads of native
+    libraries (a BLAS thread pool, after PageRank) do not matter to it: it never calls them."""
+    import threading
+
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
 def can_fork() -> bool:
     """Fork is there and safe: this process runs one thread. A forked child has only the thread
     that forked it; a library whose threads ran in the parent (RocksDB's background threads, once
@@ -30,14 +39,15 @@ class Forked:
     """``fn(*args)`` computed by a forked process while this one goes on; :meth:`result` waits for
     it and returns its value (or raises its exception). The child reads its arguments where they
     are (fork shares the memory, nothing is sent) and sends back only the value, pickled. Where
-    fork is not safe (:func:`can_fork`), or when ``fork`` is False (work too small to pay for a process),
+    fork is not safe (:func:`can_fork_python`: ``fn`` must run Python code and no library with
+    threads of its own), or when ``fork`` is False (work too small to pay for a process),
     :meth:`result` computes it here. The value is the same either way: a big build's whole-graph
     stages, which run on one core, use the other for work that does not depend on theirs."""
 
     def __init__(self, fork: bool, fn: Callable, *args) -> None:
         self.fn, self.args = fn, args
         self._conn = self._child = None
-        if fork and can_fork():
+        if fork and can_fork_python():
             ctx = multiprocessing.get_context("fork")
             self._conn, theirs = ctx.Pipe(duplex=False)
             self._child = ctx.Process(target=_forked_child, args=(theirs, fn, args), daemon=True)
@@ -47,12 +57,14 @@ class Forked:
     def result(self):
         if self._child is None:
             return self.fn(*self.args)
+        child = self._child
         try:
             ok, value = self._conn.recv()
         except EOFError:
-            ok, value = False, RuntimeError(f"worker process stopped (exit code {self._child.exitcode})")
+            child.join()
+            ok, value = False, RuntimeError(f"worker process stopped (exit code {child.exitcode})")
         finally:
-            self._child.join()
+            child.join()
             self._conn.close()
             self._child = None
         if not ok:
