@@ -10,6 +10,7 @@ each in its own process, `repeat` times:
          number of cores), and once with the HTML page;
   +100   the same feed with 100 more posts, built on the state the build kept (`--store`): only
          the new posts are extracted (an incremental build);
+  nothing new  the same feed built again on its own state: the outputs stand (graphbuild/uptodate.py);
 and prints medians of wall time, CPU time (user + system of the process and its worker processes:
 what compares on a machine shared with other work) and peak RSS (ru_maxrss: on Linux the largest of
 the process and its worker processes, not their sum) as a Markdown table. ``--python`` runs another
@@ -107,22 +108,25 @@ def main() -> None:
             full = (0.0, 0.0, 0.0) if a.no_page else \
                 median_of(gb + ["build", str(feed), "--out", tmp, "-q", "--fresh"] + jobs, 1 if n > 2000 else a.repeat)
             triples = sum(1 for _ in open(Path(tmp) / "graph.ttl", encoding="utf-8"))
-            incremental = []
+            again, incremental = [], []
             for _ in range(a.repeat):
                 subprocess.run(gb + ["build", str(feed), "--out", tmp, "--no-html", "-q"] + jobs, check=True, cwd=OUT)
+                again.append(timed(gb + ["build", str(feed), "--out", tmp, "--no-html", "-q"] + jobs))
                 incremental.append(timed(gb + ["build", str(more), "--out", tmp, "--no-html", "-q"] + jobs))
             plus = tuple(statistics.median(r[i] for r in incremental) for i in range(3))
-        rows.append((n, feed.stat().st_size / 2**20, floor, build, full, triples, plus))
+            same = tuple(statistics.median(r[i] for r in again) for i in range(3))
+        rows.append((n, feed.stat().st_size / 2**20, floor, build, full, triples, plus, same))
         print(f"{n} posts done", file=sys.stderr)
     print(f"{py}, {os.cpu_count()} cores, --jobs {a.jobs}, medians of {a.repeat} runs (10,000 posts and more: "
           f"the page once)\n")
     print("| posts | feed MB | floor s | floor CPU s | floor MiB | build s | build CPU s | posts/s | x floor (CPU) | build MiB "
-          "| build+html s | build+html MiB | Turtle lines | +100 posts s | +100 CPU s | +100 MiB |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for n, mb, (fs, fm, fc), (bs, bm, bc), (hs, hm, _), lines, (ps, pm, pc) in rows:
+          "| build+html s | build+html MiB | Turtle lines | +100 posts s | +100 CPU s | +100 MiB "
+          "| nothing new s | nothing new MiB |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for n, mb, (fs, fm, fc), (bs, bm, bc), (hs, hm, _), lines, (ps, pm, pc), (ss, sm, _) in rows:
         page = ("| - | - " if a.no_page else f"| {hs:.2f} | {hm:.0f} ")
         print(f"| {n} | {mb:.1f} | {fs:.2f} | {fc:.2f} | {fm:.0f} | {bs:.2f} | {bc:.1f} | {n / bs:.0f} | {bc / fc:.0f} "
-              f"| {bm:.0f} {page}| {lines} | {ps:.2f} | {pc:.1f} | {pm:.0f} |")
+              f"| {bm:.0f} {page}| {lines} | {ps:.2f} | {pc:.1f} | {pm:.0f} | {ss:.2f} | {sm:.0f} |")
     if a.reader_posts:
         print(reader_memory(a.reader_posts, a.repeat))
 

@@ -204,15 +204,15 @@ def _write_outputs(b, out: Path, no_html: bool, state: Path, stage=None, keeper=
     """graph.ttl, the reports, the page (unless ``no_html``) and the kept store of build ``b``
     (finished by ``keeper``, the :class:`graphbuild.graphstore.Keeper` the build was given, if any);
     ``stage(name)`` is told as each begins (the progress line)."""
-    from .export import serialize, write_atomic
+    from .export import write_atomic, write_graph
     from .network import to_networkx
     from .report import render_report, render_report_html
 
     stage = stage or (lambda name: None)
     stage("writing graph.ttl")
     G = b.network if b.network is not None else to_networkx(b.graph)  # one for the HTML report and the page
-    ttl = serialize(b.graph, "ttl")
-    written = [write_atomic(out / "graph.ttl", ttl)]
+    path, sha256 = write_graph(b.graph, out / "graph.ttl")  # written in pieces, never held whole twice
+    written = [path]
     stage("writing the report")
     written += [write_atomic(out / "report.md", render_report(b).encode("utf-8")),
                 write_atomic(out / "report.html", render_report_html(b, G).encode("utf-8"))]
@@ -224,7 +224,7 @@ def _write_outputs(b, out: Path, no_html: bool, state: Path, stage=None, keeper=
             add_co_mentions(G, b.co_mentions)  # the build's form leaves them out (the page draws them)
         written.append(write_html(to_pyvis(G), out / "graph.html", *page_heading(b.graph)))
     stage("keeping the graph's store")
-    _keep_store(b.graph, out / "graph.ttl", ttl, state, keeper)
+    _keep_store(b.graph, out / "graph.ttl", sha256, state, keeper)
     return written
 
 
@@ -237,12 +237,11 @@ def _clear_state(state: Path) -> None:
     forget(state)
 
 
-def _keep_store(g, path: Path, ttl: bytes, state: Path, keeper=None) -> None:
+def _keep_store(g, path: Path, sha256: str, state: Path, keeper=None) -> None:
     """Keep the graph just written to ``path`` as an on-disk store in ``state``, stamped with the
-    file, for the commands that read the graph (:mod:`graphbuild.graphstore`); ``keeper``: the
-    one that has been copying it since the build's triples were in."""
-    import hashlib
-
+    file (whose bytes hash to ``sha256``), for the commands that read the graph
+    (:mod:`graphbuild.graphstore`); ``keeper``: the one that has been copying it since the build's
+    triples were in."""
     import pyoxigraph as ox
 
     from .graphstore import forget, keep
@@ -250,9 +249,9 @@ def _keep_store(g, path: Path, ttl: bytes, state: Path, keeper=None) -> None:
     source = getattr(g.store, "_inner", None)
     try:
         if keeper is not None and keeper.source is source is not None:
-            keeper.finish(path, hashlib.sha256(ttl).hexdigest())
+            keeper.finish(path, sha256)
         elif isinstance(source, ox.Store):
-            keep(source, path, hashlib.sha256(ttl).hexdigest(), state)
+            keep(source, path, sha256, state)
         else:  # not a pyoxigraph graph (never, from build): no store rather than a stale one
             forget(state)
     except (OSError, RuntimeError) as e:  # the outputs are written: queries read graph.ttl instead

@@ -42,6 +42,16 @@ def quad(i):
     return ox.Quad(ox.NamedNode(f"https://test.example/s{i}"), ox.NamedNode("https://test.example/p"),
                    ox.Literal(str(i)))
 
+def forked_keeper(n):
+    # a store of n triples and a keeper forked to copy it, in sys.argv[1]/state
+    thresholds(0)
+    source = ox.Store()
+    source.bulk_extend([quad(i) for i in range(n)])
+    keeper = graphstore.Keeper(sys.argv[1] + "/state")
+    keeper.start(source)
+    assert keeper._child is not None
+    return source, keeper
+
 def graph_file(folder):
     with open(os.path.join(folder, "graph.ttl"), "w") as f:
         f.write("# a graph file the stamp names")
@@ -90,12 +100,7 @@ def test_the_store_copied_during_the_analysis_holds_graph_ttl_with_the_analysis(
 
 def test_a_store_changed_behind_the_keepers_back_is_copied_again(tmp_path):
     fresh("""
-thresholds(0)
-source = ox.Store()
-source.bulk_extend([quad(i) for i in range(50)])
-keeper = graphstore.Keeper(sys.argv[1] + "/state")
-keeper.start(source)
-assert keeper._child is not None
+source, keeper = forked_keeper(50)
 keeper.add([quad(50)])
 source.bulk_extend([quad(50), quad(51)])  # 51 was not told to the keeper
 keeper.finish(graph_file(sys.argv[1]), "0" * 64)
@@ -106,16 +111,11 @@ keeper.finish(graph_file(sys.argv[1]), "0" * 64)
 
 def test_a_failing_copy_is_reported_and_leaves_nothing(tmp_path):
     out = fresh("""
-thresholds(0)
 def full(path, source, later=None):
     ox.Store(str(path)).bulk_extend([quad(1)])
     raise OSError("No space left on device")
 graphstore._fill = full  # the child, forked after this, runs it
-source = ox.Store()
-source.add(quad(0))
-keeper = graphstore.Keeper(sys.argv[1] + "/state")
-keeper.start(source)
-assert keeper._child is not None
+source, keeper = forked_keeper(1)
 try:
     keeper.finish(graph_file(sys.argv[1]), "0" * 64)
 except RuntimeError as e:
@@ -128,13 +128,8 @@ except RuntimeError as e:
 
 def test_an_aborted_keeper_stops_its_copy_and_removes_it(tmp_path):
     fresh("""
-thresholds(0)
-source = ox.Store()
-source.bulk_extend([quad(i) for i in range(10)])
-keeper = graphstore.Keeper(sys.argv[1] + "/state")
-keeper.start(source)
+source, keeper = forked_keeper(10)
 child = keeper._child
-assert child is not None
 keeper.abort()  # the build failed after its triples were in
 assert not child.is_alive()
 """, tmp_path)
@@ -179,3 +174,18 @@ def test_forked_gives_the_value_or_the_error_of_its_work(monkeypatch):
         forked.Forked(True, _boom, 7).result()
     with pytest.raises(RuntimeError, match="exit code 3"):
         forked.Forked(True, _die).result()
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "nt"])
+def test_a_graph_written_in_two_halves_is_the_bytes_of_one_pass(fmt):
+    from graphbuild import export
+    from graphbuild.graph import build_graph
+
+    g = build_graph()
+    store = g.store._inner
+    oxfmt = export.FORMATS[fmt][1]
+    prefixes = export.prefixes_of(g) if fmt == "ttl" else None
+    one_pass = export._sorted_header(ox.serialize(export._store_triples(store), format=oxfmt, prefixes=prefixes))
+    halves = export.serialize(g, fmt)
+    assert halves == one_pass
+    assert halves.count(b"@prefix ") == (len(prefixes) if prefixes else 0)  # one header, not two
