@@ -111,9 +111,11 @@ def cli():
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes for the extraction (same output whatever the number). Default: the number of cores.")
 @click.option("--store", "store_dir", type=click.Path(file_okay=False), default=None,
-              help="Folder kept between builds: a rebuild extracts only new or changed posts; it also keeps the "
-                   "graph as a store that query, explain, viz, ... read instead of graph.ttl. Default: OUT/.graphbuild.")
-@click.option("--fresh", is_flag=True, help="Ignore (and replace) the state kept in --store: extract every post.")
+              help="Folder kept between builds: a rebuild extracts only new or changed posts, and writes nothing when "
+                   "nothing is new; it also keeps the graph as a store that query, explain, viz, ... read instead of "
+                   "graph.ttl. Default: OUT/.graphbuild.")
+@click.option("--fresh", is_flag=True, help="Ignore (and replace) the state kept in --store: extract every post, and "
+                                           "build even when nothing is new since the last build.")
 @click.option("--words", "word_files", multiple=True, type=click.Path(),
               help="Your own words added to the extractors' word lists (a TOML file with sections of "
                    "graphbuild's words.toml, docs/words.md), e.g. another language's cue words. Repeatable.")

@@ -8,38 +8,26 @@ nothing is sent to it) and sends back only its value.
 from __future__ import annotations
 
 import multiprocessing
-import os
 from typing import Callable
 
 
-def can_fork_python() -> bool:
-    """Fork is there and this process runs no other Python thread: enough for a child that runs
-    Python code only (and pyoxigraph's in-memory store, which has no threads). Threads of native
-    libraries (a BLAS thread pool, after PageRank) do not matter to it: it never calls them."""
+def can_fork() -> bool:
+    """Fork is there and this process runs no other Python thread (one could hold a lock the child
+    then waits for forever): enough for a child that runs Python code only (and pyoxigraph's
+    in-memory store, which has no threads). Threads of native libraries (a BLAS thread pool, after
+    PageRank) do not matter to it: it never calls them. (A child that opens an on-disk store would
+    need more: RocksDB's threads, once it ran in the parent, are not in the child; the kept store is
+    loaded by a new process instead, :class:`graphbuild.graphstore.Keeper`.)"""
     import threading
 
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
-
-
-def can_fork() -> bool:
-    """Fork is there and safe: this process runs one thread. A forked child has only the thread
-    that forked it; a library whose threads ran in the parent (RocksDB's background threads, once
-    any on-disk store was opened here; a thread pool) can wait for them forever in the child. So a
-    process with other threads (a notebook or test session that already opened a store) does the
-    work itself. Threads are counted by the OS (/proc/self/task); where that cannot be read, no fork."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return False
-    try:
-        return len(os.listdir("/proc/self/task")) == 1
-    except OSError:
-        return False
 
 
 class Forked:
     """``fn(*args)`` computed by a forked process while this one goes on; :meth:`result` waits for
     it and returns its value (or raises its exception). The child reads its arguments where they
     are (fork shares the memory, nothing is sent) and sends back only the value, pickled. Where
-    fork is not safe (:func:`can_fork_python`: ``fn`` must run Python code and no library with
+    fork is not safe (:func:`can_fork`: ``fn`` must run Python code and no library with
     threads of its own), or when ``fork`` is False (work too small to pay for a process),
     :meth:`result` computes it here. The value is the same either way: a big build's whole-graph
     stages, which run on one core, use the other for work that does not depend on theirs."""
@@ -47,7 +35,7 @@ class Forked:
     def __init__(self, fork: bool, fn: Callable, *args) -> None:
         self.fn, self.args = fn, args
         self._conn = self._child = None
-        if fork and can_fork_python():
+        if fork and can_fork():
             ctx = multiprocessing.get_context("fork")
             self._conn, theirs = ctx.Pipe(duplex=False)
             self._child = ctx.Process(target=_forked_child, args=(theirs, fn, args), daemon=True)

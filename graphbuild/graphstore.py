@@ -18,9 +18,10 @@ without a store. The store is never rebuilt or changed by a reader: it is opened
 it (``INSERT``/``DELETE`` are refused by pyoxigraph; ``query --allow-update`` works on a copy read
 from the file).
 
-Written atomically: the build writes graph.ttl, then fills a new store and its stamp in a
-temporary folder beside the kept one and renames it into place (the previous one is renamed
-aside first, then removed). A build that stops anywhere leaves either the previous store, whose
+Written atomically: the build fills a new store in a temporary folder beside the kept one (a
+big build from the moment its triples are in, in a forked process: :class:`Keeper`), writes
+graph.ttl, then stamps the store with it and renames the folder into place (the previous one is
+renamed aside first, then removed). A build that stops anywhere leaves either the previous store, whose
 stamp names the previous graph.ttl (current only if that file is still the one it was built
 with), or no store; never a store that looks current for a graph it does not hold.
 
@@ -202,15 +203,17 @@ def keep(source: ox.Store, graph: str | Path, sha256: str, folder: str | Path) -
 class Keeper:
     """Keeps a build's graph as an on-disk store (:func:`keep`), written while the build goes on.
 
-    ``start(source)`` is called once the graph's triples are in the store ``source``; a big graph
-    (over :data:`FORK_TRIPLES`, where fork is available) is then copied to disk by a forked process,
-    from what the store holds at that moment, on the core the rest of the build leaves idle (the
-    analysis, Turtle and the reports run on one). ``add(quads)`` gives it what the build adds to the
-    graph after that (the analysis); ``finish(graph, sha256)``, once graph.ttl is written, waits for
-    the copy, adds those quads, compacts the store, stamps it with the file and renames it into
-    place. A smaller graph (or ``fork=False``) is copied by ``finish`` itself, from ``source`` as it
-    is then. Either way the kept store holds the triples of ``source`` at ``finish`` (checked: a
-    store that changed other than through ``add`` is copied again, in this process)."""
+    ``start(source)`` is called once the graph's triples are in the store ``source``. A big graph
+    (at least :data:`FORK_TRIPLES` triples) is then dumped as N-Triples into the temporary folder
+    (pyoxigraph's writer: seconds) and loaded into the new store by another Python process, on the
+    core the rest of the build leaves idle (the analysis, Turtle and the reports run on one); a new
+    process, not a fork, so it shares no memory the build goes on writing (a fork's copy-on-write
+    pages would be the build's memory twice over) and no thread state (RocksDB's). ``add(quads)``
+    gives it what the build adds to the graph after that (the analysis); ``finish(graph, sha256)``,
+    once graph.ttl is written, sends those, waits for the load, stamps the store with the file and
+    renames it into place. A smaller graph (or ``fork=False``) is copied by ``finish`` itself, from
+    ``source`` as it is then. Either way the kept store holds the triples of ``source`` at
+    ``finish`` (checked: a store that changed other than through ``add`` is copied again here)."""
 
     def __init__(self, folder: str | Path, fork: bool = True) -> None:
         self.folder = Path(folder)
@@ -218,15 +221,14 @@ class Keeper:
         self.tmp: Path | None = None
         self.source: ox.Store | None = None
         self.added: list[ox.Quad] = []
-        self._child = self._conn = None
+        self._child = None
         self._size = 0
 
     def start(self, source: ox.Store) -> None:
         # imported here and not at the top: the query commands import this module, and never write
-        import multiprocessing
+        import subprocess
+        import sys
         import tempfile
-
-        from .forked import can_fork
 
         self.folder.mkdir(parents=True, exist_ok=True)
         clean(self.folder)
@@ -235,13 +237,17 @@ class Keeper:
         if not self.fork:
             return
         size = len(source)
-        if size < FORK_TRIPLES or not can_fork():
+        if size < FORK_TRIPLES or next(source.named_graphs(), None) is not None:
             return
-        ctx = multiprocessing.get_context("fork")  # the child reads the store where it is, no copy sent
-        self._conn, theirs = ctx.Pipe()
-        self._child = ctx.Process(target=_fill_in_child, args=(self.tmp / "oxigraph", source, theirs), daemon=True)
-        self._child.start()
-        theirs.close()
+        dump = self.tmp / "graph.nt"
+        source.dump(output=str(dump), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+        # graphbuild from where this process has it (a checkout run with PYTHONPATH, an install)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            [str(Path(__file__).resolve().parent.parent), *filter(None, [os.environ.get("PYTHONPATH")])])}
+        self._child = subprocess.Popen(
+            [sys.executable, "-c", "from graphbuild.graphstore import _loader_main; _loader_main()",
+             str(self.tmp / "oxigraph"), str(dump)],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
         self._size = size
 
     def add(self, quads: list[ox.Quad]) -> None:
@@ -257,7 +263,7 @@ class Keeper:
         tmp, old = self.tmp, None
         try:
             if self._child is not None:
-                self._copied_by_child()
+                self._loaded_by_child()
             else:
                 _fill(tmp / "oxigraph", self.source)
             stamp = {"format": FORMAT, "graph": Path(graph).name, **_identity(os.stat(graph)), "sha256": sha256}
@@ -279,87 +285,85 @@ class Keeper:
                 shutil.rmtree(old, ignore_errors=True)
         return final
 
-    def _copied_by_child(self) -> None:
-        assert self.tmp is not None and self.source is not None and self._conn is not None
-        conn, child = self._conn, self._child
-        same = len(self.source) == self._size + len(self.added)
-        try:
-            conn.send(self.added if same else None)  # None: the copy is dropped, made again here
-            status = conn.recv()
-        except (EOFError, OSError):
-            status = f"the process keeping the store stopped (exit code {child.exitcode})"
-        child.join()
-        self._child = None
-        if status == "copied again":
-            import shutil
+    def _loaded_by_child(self) -> None:
+        import shutil
 
+        assert self.tmp is not None and self.source is not None and self._child is not None
+        child = self._child
+        if len(self.source) != self._size + len(self.added):  # changed other than through add()
+            self.abort_child()
             shutil.rmtree(self.tmp / "oxigraph", ignore_errors=True)
             _fill(self.tmp / "oxigraph", self.source)
-        elif status != "ok":
-            raise RuntimeError(status)
+        else:
+            more = ox.serialize(self.added, format=ox.RdfFormat.N_TRIPLES) if self.added else b""
+            try:
+                _, err = child.communicate(more)
+            except BrokenPipeError:  # it stopped before reading them: its exit status says why
+                _, err = b"", child.stderr.read()
+                child.wait()
+            self._child = None
+            if child.returncode != 0:
+                why = err.decode("utf-8", "replace").strip().splitlines()
+                raise RuntimeError(why[-1] if why else f"the process loading the store stopped "
+                                                       f"(exit status {child.returncode})")
+        (self.tmp / "graph.nt").unlink(missing_ok=True)
+
+    def abort_child(self) -> None:
+        if self._child is not None:
+            self._child.kill()
+            self._child.communicate()
+            self._child = None
 
     def abort(self) -> None:
         """Stop the copy (if a process makes it) and remove what it wrote."""
         import shutil
 
-        if self._child is not None:
-            self._child.kill()
-            self._child.join()
-            self._child = None
+        self.abort_child()
         if self.tmp is not None:
             shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-#: a graph of at least this many triples is copied to disk by a forked process while the build
-#: goes on (:class:`Keeper`); a smaller one is copied at the end, in a fraction of a second
+#: a graph of at least this many triples is loaded into the kept store by another process while the
+#: build goes on (:class:`Keeper`); a smaller one is copied at the end, in a fraction of a second
 FORK_TRIPLES = 200_000
-
-
-def _fill_in_child(path: Path, source: ox.Store, conn) -> None:
-    """The forked copy of :class:`Keeper`: ``source`` as it was at the fork, then the quads the
-    build sends when it is done (the analysis), then compacted; reports "ok" or what went wrong."""
-    try:
-        def later():
-            added = conn.recv()
-            if added is None:
-                raise _Changed
-            return added
-        _fill(path, source, later)
-        conn.send("ok")
-    except _Changed:
-        conn.send("copied again")
-    except BaseException as e:  # reported to the build, which says so and goes on without a store
-        conn.send(f"{type(e).__name__}: {e}")
-    finally:
-        conn.close()
-
-
-class _Changed(Exception):
-    """The build's store changed other than through :meth:`Keeper.add`: copy it again."""
 
 
 #: quads written to the kept store per bulk load
 KEEP_BATCH = 250_000
 
 
-def _fill(path: Path, source: ox.Store, later=None) -> None:
-    """A new on-disk store at ``path`` holding the triples of ``source`` (and the quads ``later()``
-    returns once those are in), compacted and closed when done."""
-    disk = ox.Store(str(path))
+def _fill(path: Path, source: ox.Store) -> None:
+    """A new on-disk store at ``path`` holding the triples of ``source``, compacted and closed."""
     if next(source.named_graphs(), None) is None:
         quads = source.quads_for_pattern(None, None, None, ox.DefaultGraph())
     else:
         quads = (ox.Quad(q.subject, q.predicate, q.object) for q in source)
+    _load(path, quads)
+
+
+def _load(path: Path | str, quads, more=lambda: ()) -> None:
+    """A new on-disk store at ``path`` holding ``quads`` and then ``more()``, compacted and closed."""
+    disk = ox.Store(str(path))
     # in batches: one bulk_extend of a whole graph holds all of it in memory again (measured at
     # 10,000 posts: +1,260 MiB over the build's peak, 16 s); batches of 250,000 add nothing to the
     # peak for about twice the time (docs/performance.md)
     while batch := list(itertools.islice(quads, KEEP_BATCH)):
         disk.bulk_extend(batch)
-    if later is not None:
-        disk.bulk_extend(later())
+    disk.bulk_extend(list(more()))
     disk.flush()
     disk.optimize()  # compacted: queries read 3-4x faster (docs/performance.md), for ~5 s at 10,000 posts
     del disk  # closed: a read-only opener sees every file
+
+
+def _loader_main() -> None:
+    """The process that loads the kept store for :class:`Keeper`: ``python -c`` with argv the store
+    folder and the N-Triples dump; the triples the build added after the dump come as N-Triples on
+    stdin, once it is done. Exit status 0 when the store is complete and closed."""
+    import sys
+
+    path, dump = sys.argv[1], sys.argv[2]
+    _load(path, ox.parse(path=dump, format=ox.RdfFormat.N_TRIPLES),
+          lambda: ox.parse(sys.stdin.buffer.read(), format=ox.RdfFormat.N_TRIPLES))
 
 
 def forget(folder: str | Path) -> None:

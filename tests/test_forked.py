@@ -1,5 +1,5 @@
-"""Work a big build hands to forked processes (graphbuild/forked.py, graphstore.Keeper): the kept
-store copied while the analysis runs, betweenness beside Louvain, the gazetteer and graph.ttl in
+"""Work a big build hands to other processes (graphbuild/forked.py, graphstore.Keeper): the kept
+store loaded while the analysis runs, betweenness beside Louvain, the gazetteer and graph.ttl in
 two halves.
 Whatever is forked, the outputs are the bytes one process writes, and a child that fails is
 reported, never a half-made store. The thresholds are set to 0 here, so the bundled feed's small
@@ -18,8 +18,8 @@ from graphbuild.namespaces import GB
 OUTPUTS = ("graph.ttl", "graph.html", "report.md", "report.html")
 PAGERANK = ox.NamedNode(str(GB.pageRank))
 
-# Each case runs in a new process, as a build does: a process that has opened an on-disk store
-# before (this test session has) runs RocksDB threads, and rightly never forks (forked.can_fork).
+# Builds run in a new process, as from the command line: a process with other Python threads (a
+# test session may have some) rightly never forks (forked.can_fork).
 PRELUDE = """
 import json, os, sys
 import pyoxigraph as ox
@@ -38,24 +38,6 @@ def start(self, source):
     started.append(["keeper", self._child is not None])
 forked.Forked.__init__, graphstore.Keeper.start = init, start
 
-def quad(i):
-    return ox.Quad(ox.NamedNode(f"https://test.example/s{i}"), ox.NamedNode("https://test.example/p"),
-                   ox.Literal(str(i)))
-
-def forked_keeper(n):
-    # a store of n triples and a keeper forked to copy it, in sys.argv[1]/state
-    thresholds(0)
-    source = ox.Store()
-    source.bulk_extend([quad(i) for i in range(n)])
-    keeper = graphstore.Keeper(sys.argv[1] + "/state")
-    keeper.start(source)
-    assert keeper._child is not None
-    return source, keeper
-
-def graph_file(folder):
-    with open(os.path.join(folder, "graph.ttl"), "w") as f:
-        f.write("# a graph file the stamp names")
-    return os.path.join(folder, "graph.ttl")
 """
 
 BUILD = """
@@ -98,41 +80,58 @@ def test_the_store_copied_during_the_analysis_holds_graph_ttl_with_the_analysis(
     assert not [p for p in (tmp_path / ".graphbuild").iterdir() if p.name.startswith(".")]
 
 
-def test_a_store_changed_behind_the_keepers_back_is_copied_again(tmp_path):
-    fresh("""
-source, keeper = forked_keeper(50)
-keeper.add([quad(50)])
-source.bulk_extend([quad(50), quad(51)])  # 51 was not told to the keeper
-keeper.finish(graph_file(sys.argv[1]), "0" * 64)
-""", tmp_path)
-    kept = graphstore.current_store(tmp_path / "graph.ttl", tmp_path / "state")
-    assert set(ox.Store.read_only(str(kept))) == {_quad(i) for i in range(52)}
+def _keeper_of(tmp_path, n):
+    """A store of ``n`` triples and a keeper whose process loads it (threshold 0), in tmp_path/state."""
+    source = ox.Store()
+    source.bulk_extend([_quad(i) for i in range(n)])
+    keeper = graphstore.Keeper(tmp_path / "state")
+    keeper.start(source)
+    assert keeper._child is not None
+    return source, keeper
 
 
-def test_a_failing_copy_is_reported_and_leaves_nothing(tmp_path):
-    out = fresh("""
-def full(path, source, later=None):
-    ox.Store(str(path)).bulk_extend([quad(1)])
-    raise OSError("No space left on device")
-graphstore._fill = full  # the child, forked after this, runs it
-source, keeper = forked_keeper(1)
-try:
-    keeper.finish(graph_file(sys.argv[1]), "0" * 64)
-except RuntimeError as e:
-    print(e)
-""", tmp_path)
-    assert "OSError: No space left on device" in out
+def _graph_file(tmp_path):
+    graph = tmp_path / "graph.ttl"
+    graph.write_text("# a graph file the stamp names")
+    return graph
+
+
+def test_a_store_changed_behind_the_keepers_back_is_copied_again(tmp_path, monkeypatch):
+    monkeypatch.setattr(graphstore, "FORK_TRIPLES", 0)
+    source, keeper = _keeper_of(tmp_path, 50)
+    keeper.add([_quad(50)])
+    source.bulk_extend([_quad(50), _quad(51)])  # 51 was not told to the keeper
+    kept = keeper.finish(_graph_file(tmp_path), "0" * 64)
+    assert set(ox.Store.read_only(str(kept / "oxigraph"))) == {_quad(i) for i in range(52)}
+    assert sorted(p.name for p in kept.iterdir()) == ["oxigraph", "stamp.json"]  # the dump is gone
+
+
+def test_the_loading_process_gets_what_the_build_added_after_it_began(tmp_path, monkeypatch):
+    monkeypatch.setattr(graphstore, "FORK_TRIPLES", 0)
+    source, keeper = _keeper_of(tmp_path, 30)
+    later = [_quad(i) for i in range(30, 40)]
+    source.bulk_extend(later)
+    keeper.add(later)
+    kept = keeper.finish(_graph_file(tmp_path), "0" * 64)
+    assert set(ox.Store.read_only(str(kept / "oxigraph"))) == {_quad(i) for i in range(40)}
+
+
+def test_a_loading_process_that_dies_is_reported_and_leaves_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr(graphstore, "FORK_TRIPLES", 0)
+    source, keeper = _keeper_of(tmp_path, 10)
+    keeper._child.kill()  # as the kernel's OOM killer would
+    with pytest.raises(RuntimeError, match="stopped"):
+        keeper.finish(_graph_file(tmp_path), "0" * 64)
     assert os.listdir(tmp_path / "state") == []
     assert graphstore.current_store(tmp_path / "graph.ttl", tmp_path / "state") is None
 
 
-def test_an_aborted_keeper_stops_its_copy_and_removes_it(tmp_path):
-    fresh("""
-source, keeper = forked_keeper(10)
-child = keeper._child
-keeper.abort()  # the build failed after its triples were in
-assert not child.is_alive()
-""", tmp_path)
+def test_an_aborted_keeper_stops_its_copy_and_removes_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(graphstore, "FORK_TRIPLES", 0)
+    source, keeper = _keeper_of(tmp_path, 10)
+    child = keeper._child
+    keeper.abort()  # the build failed after its triples were in
+    assert child.poll() is not None
     assert os.listdir(tmp_path / "state") == []
 
 
@@ -148,7 +147,7 @@ def test_no_fork_in_a_process_that_runs_other_threads():
     t = threading.Thread(target=stop.wait)
     t.start()
     try:
-        assert not forked.can_fork() and not forked.can_fork_python()
+        assert not forked.can_fork()
         job = forked.Forked(True, sorted, [2, 1])
         assert job._child is None and job.result() == [1, 2]  # done here instead
     finally:
@@ -165,7 +164,7 @@ def _die():
 
 
 def test_forked_gives_the_value_or_the_error_of_its_work(monkeypatch):
-    monkeypatch.setattr(forked, "can_fork_python", lambda: True)  # no other thread in CI; maybe here
+    monkeypatch.setattr(forked, "can_fork", lambda: True)  # no other thread in CI; maybe here
     job = forked.Forked(True, sorted, [3, 1, 2])
     assert job._child is not None
     assert job.result() == [1, 2, 3]
