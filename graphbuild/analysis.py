@@ -20,16 +20,12 @@ import networkx as nx
 from rdflib import Graph
 
 from .network import to_networkx
-from .forked import Forked
 
 SEED = 42
 #: betweenness is exact while (entities x ties) stays under this; above, it is estimated from a seeded
 #: sample of source entities (at least BETWEENNESS_MIN_SAMPLE), so big graphs stay within seconds
 BETWEENNESS_BUDGET = 2_000_000
 BETWEENNESS_MIN_SAMPLE = 50
-#: an entity graph of at least this many ties has its betweenness computed by another process, at the
-#: same time as PageRank and Louvain (a fork costs milliseconds; below this they all take less)
-FORK_TIES = 20_000
 #: trends compare the last TREND_MONTHS months (up to the newest post) with the ones before
 TREND_MONTHS = 6
 #: a community is named after this many of its most central members
@@ -292,11 +288,9 @@ def analyze(g: Graph | nx.MultiDiGraph, *, seed: int = SEED, pairs: list[tuple[s
     G = to_networkx(g) if isinstance(g, Graph) else g
     H = entity_graph(G, pairs)
     n, m = H.number_of_nodes(), H.number_of_edges()
-    k = None if n * m <= BETWEENNESS_BUDGET else min(n, max(BETWEENNESS_MIN_SAMPLE, BETWEENNESS_BUDGET // m))
-    # betweenness in another process (a big graph's) while this one runs PageRank and Louvain
-    between = Forked(m >= FORK_TIES, betweenness, H, k, seed) if n > 2 else None
     rank, comms = _rank_and_communities(H, seed)
-    between = between.result() if between is not None else {x: 0.0 for x in H}
+    k = None if n * m <= BETWEENNESS_BUDGET else min(n, max(BETWEENNESS_MIN_SAMPLE, BETWEENNESS_BUDGET // m))
+    between = betweenness(H, k, seed) if n > 2 else {x: 0.0 for x in H}
     where = {m: c.id for c in comms for m in c.members}
     stats = {x: EntityStats(x, d["label"], d["kind"], d["mentions"], H.degree(x), rank[x],
                             round(between[x], ROUND), where[x]) for x, d in H.nodes(data=True)}

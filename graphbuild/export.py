@@ -54,17 +54,12 @@ def _sort_key(t: ox.Triple) -> tuple:
     return (str(t.subject), t.predicate != _RDF_TYPE, t.predicate.value, isinstance(t.object, ox.Literal), str(t.object))
 
 
-def _sorted_subjects(store: ox.Store) -> list:
+def _store_triples(store: ox.Store):
+    """The store's triples in the fixed output order, a subject at a time: the whole graph is never
+    held as a Python list (at 10,000 posts, millions of triples and their sort keys)."""
     subjects = [row[0] for row in store.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }")]
     subjects.sort(key=str)
-    return subjects
-
-
-def _store_triples(store: ox.Store, subjects: list | None = None):
-    """The store's triples (of ``subjects``, sorted, default all) in the fixed output order, a
-    subject at a time: the whole graph is never held as a Python list (at 10,000 posts, millions
-    of triples and their sort keys)."""
-    for s in _sorted_subjects(store) if subjects is None else subjects:
+    for s in subjects:
         triples = [q.triple for q in store.quads_for_pattern(s, None, None, None)]
         triples.sort(key=_sort_in_subject)  # one subject: _sort_key without it
         yield from triples
@@ -115,7 +110,7 @@ def serialize(g: Graph, fmt: str = "ttl") -> bytes:
     store = getattr(g.store, "_inner", None)
     oxfmt = FORMATS[fmt][1]
     if isinstance(store, ox.Store) and fmt in ("ttl", "nt"):
-        return b"".join(_in_halves(store, oxfmt, prefixes_of(g) if fmt == "ttl" else None))
+        return b"".join(_pieces(store, oxfmt, prefixes_of(g) if fmt == "ttl" else None))
     triples = _store_triples(store) if isinstance(store, ox.Store) else to_oxigraph(g)
     if oxfmt is ox.RdfFormat.TRIG:
         triples = (ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
@@ -154,31 +149,13 @@ def _sorted_sets(x, key: str = ""):
     return x
 
 
-#: a graph of at least this many triples is written in two halves at once, the first by a forked
-#: process (:class:`graphbuild.forked.Forked`), on the core the rest of the build leaves idle
-SPLIT_TRIPLES = 200_000
-
-
-def _write(store: ox.Store, subjects: list, oxfmt, prefixes) -> bytes:
-    return ox.serialize(_store_triples(store, subjects), format=oxfmt, prefixes=prefixes)
-
-
-def _in_halves(store: ox.Store, oxfmt, prefixes) -> list[bytes | memoryview]:
-    """The store as Turtle or N-Triples, in the fixed order, in pieces to write one after the
-    other: the subjects cut in two, each half written apart (the first by another process when the
-    graph is big). A writer's output is its subjects' blocks one after the other, so the pieces
-    are the bytes one pass writes (tested): the ``@prefix`` header in a fixed order, the first
-    half's triples, the second's (its own header left out). Not joined: at 10,000 posts each
-    copy of the whole would be 150 MB more at the build's peak."""
-    from .forked import Forked
-
-    subjects = _sorted_subjects(store)
-    half = len(subjects) // 2
-    first = Forked(len(store) >= SPLIT_TRIPLES, _write, store, subjects[:half], oxfmt, prefixes)
-    second = _write(store, subjects[half:], oxfmt, prefixes)
-    first = first.result()
-    end = _header_end(first)
-    return [_sorted_header(first[:end]), memoryview(first)[end:], memoryview(second)[_header_end(second):]]
+def _pieces(store: ox.Store, oxfmt, prefixes) -> list[bytes | memoryview]:
+    """The store as Turtle or N-Triples in the fixed order, in pieces to write one after the other:
+    the ``@prefix`` header in a fixed order, then the triples. Not joined into one: at 10,000 posts
+    each copy of the whole is 150 MB more at the build's peak."""
+    data = ox.serialize(_store_triples(store), format=oxfmt, prefixes=prefixes)
+    end = _header_end(data)
+    return [_sorted_header(data[:end]), memoryview(data)[end:]]
 
 
 def write_graph(g: Graph, path: str | Path, fmt: str = "ttl") -> tuple[Path, str]:
@@ -190,7 +167,7 @@ def write_graph(g: Graph, path: str | Path, fmt: str = "ttl") -> tuple[Path, str
     store = getattr(g.store, "_inner", None)
     fmt = ALIASES.get(fmt, fmt)
     if isinstance(store, ox.Store) and fmt in ("ttl", "nt"):
-        pieces = _in_halves(store, FORMATS[fmt][1], prefixes_of(g) if fmt == "ttl" else None)
+        pieces = _pieces(store, FORMATS[fmt][1], prefixes_of(g) if fmt == "ttl" else None)
     else:
         pieces = [serialize(g, fmt)]
 
@@ -209,10 +186,6 @@ def _header_end(data: bytes) -> int:
         nl = data.find(b"\n", end)
         end = len(data) if nl < 0 else nl + 1
     return end
-
-
-def _without_header(data: bytes) -> bytes:
-    return data[_header_end(data):]
 
 
 def _sorted_header(data: bytes) -> bytes:

@@ -1,9 +1,10 @@
 """Work a big build hands to other processes (graphbuild/forked.py, graphstore.Keeper): the kept
-store loaded while the analysis runs, betweenness beside Louvain, the gazetteer and graph.ttl in
-two halves.
+store loaded while the analysis runs, the gazetteer over two halves of the posts; and graph.ttl
+written in pieces.
 Whatever is forked, the outputs are the bytes one process writes, and a child that fails is
 reported, never a half-made store. The thresholds are set to 0 here, so the bundled feed's small
 graph takes the forked paths a 1,000-post feed takes."""
+import hashlib
 import json
 import os
 import subprocess
@@ -23,10 +24,10 @@ PAGERANK = ox.NamedNode(str(GB.pageRank))
 PRELUDE = """
 import json, os, sys
 import pyoxigraph as ox
-from graphbuild import analysis, export, forked, graphstore, resolve
+from graphbuild import forked, graphstore, resolve
 
 def thresholds(n):
-    graphstore.FORK_TRIPLES = analysis.FORK_TIES = resolve.GAZETTEER_FORK_POSTS = export.SPLIT_TRIPLES = n
+    graphstore.FORK_TRIPLES = resolve.GAZETTEER_FORK_POSTS = n
 
 started = []
 real_init, real_start = forked.Forked.__init__, graphstore.Keeper.start
@@ -62,8 +63,7 @@ def test_forked_stages_write_the_bytes_one_process_writes(tmp_path):
     both = {}
     for name, threshold, fork in (("forked", 0, True), ("one", 10**12, False)):
         started = json.loads(fresh(BUILD, tmp_path / name, threshold))
-        assert started == sorted([["_gazetteer_pass", fork], ["betweenness", fork], ["keeper", fork],
-                                  ["_write", fork]])  # graph.ttl in two halves
+        assert started == [["_gazetteer_pass", fork], ["keeper", fork]]
         both[name] = {f: (tmp_path / name / f).read_bytes() for f in OUTPUTS}
     for f in OUTPUTS:
         assert both["forked"][f] == both["one"][f], f"{f} differs when work is forked"
@@ -176,15 +176,16 @@ def test_forked_gives_the_value_or_the_error_of_its_work(monkeypatch):
 
 
 @pytest.mark.parametrize("fmt", ["ttl", "nt"])
-def test_a_graph_written_in_two_halves_is_the_bytes_of_one_pass(fmt):
+def test_a_graph_written_in_pieces_is_the_bytes_of_one_pass(fmt, tmp_path):
     from graphbuild import export
     from graphbuild.graph import build_graph
 
     g = build_graph()
-    store = g.store._inner
     oxfmt = export.FORMATS[fmt][1]
     prefixes = export.prefixes_of(g) if fmt == "ttl" else None
-    one_pass = export._sorted_header(ox.serialize(export._store_triples(store), format=oxfmt, prefixes=prefixes))
-    halves = export.serialize(g, fmt)
-    assert halves == one_pass
-    assert halves.count(b"@prefix ") == (len(prefixes) if prefixes else 0)  # one header, not two
+    one_pass = export._sorted_header(ox.serialize(export._store_triples(g.store._inner), format=oxfmt,
+                                                  prefixes=prefixes))
+    path, sha256 = export.write_graph(g, tmp_path / f"graph.{fmt}", fmt)
+    assert path.read_bytes() == export.serialize(g, fmt) == one_pass
+    assert sha256 == hashlib.sha256(one_pass).hexdigest()
+    assert one_pass.count(b"@prefix ") == (len(prefixes) if prefixes else 0)
