@@ -7,10 +7,11 @@ nothing is sent to it) and sends back only its value.
 
 A fork is not free in memory: the pages stay shared only until either process writes them, and a
 Python process writes to old pages all the time (reference counts, the allocator reusing freed
-blocks). Forked work near a big build's peak (betweenness, half of graph.ttl, the store's copy)
-put the memory of all the processes of a 10,000-post build at 3.75 GB summed, against 2.85 GB
-without (docs/performance.md), so it is used early in the build only (the gazetteer); the kept
-store is loaded by a new process instead (:class:`graphbuild.graphstore.Keeper`).
+blocks). Forked work near a big build's peak (betweenness, half of graph.ttl) put the memory of
+all the processes of a 10,000-post build at 3.75 GB summed, against 2.85 GB without, and 5.3 GB
+with the kept store copied by a fork too (docs/performance.md); so forks are used early in the
+build only (the gazetteer), and the kept store is loaded by a new process
+(:class:`graphbuild.graphstore.Keeper`).
 """
 from __future__ import annotations
 
