@@ -99,6 +99,13 @@ def serialize(g: Graph, fmt: str = "ttl") -> bytes:
     Raises:
         ExportError: unknown format or a term that cannot be written.
     """
+    return b"".join(_serialized(g, fmt))
+
+
+def _serialized(g: Graph, fmt: str) -> list[bytes | memoryview]:
+    """:func:`serialize`'s bytes in pieces to write one after the other (Turtle, TriG: the
+    ``@prefix`` header in a fixed order, then the rest), never joined here: at 10,000 posts each
+    copy of a whole graph is 150 MB more at a build's peak."""
     fmt = ALIASES.get(fmt, fmt)
     if fmt not in FORMATS:
         raise ExportError(f"Unknown format {fmt!r}. Available: {', '.join(FORMATS)}")
@@ -106,20 +113,20 @@ def serialize(g: Graph, fmt: str = "ttl") -> bytes:
         from .network import to_networkx, write_graphml
         buf = io.BytesIO()
         write_graphml(to_networkx(g), buf)
-        return buf.getvalue()
+        return [buf.getvalue()]
     store = getattr(g.store, "_inner", None)
-    oxfmt = FORMATS[fmt][1]
-    if isinstance(store, ox.Store) and fmt in ("ttl", "nt"):
-        return b"".join(_pieces(store, oxfmt, prefixes_of(g) if fmt == "ttl" else None))
     triples = _store_triples(store) if isinstance(store, ox.Store) else to_oxigraph(g)
+    oxfmt = FORMATS[fmt][1]
     if oxfmt is ox.RdfFormat.TRIG:
         triples = (ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
     prefixes = prefixes_of(g) if fmt in ("ttl", "trig", "jsonld") else None
     if fmt == "jsonld":
-        return _compact_jsonld(triples, prefixes)
+        return [_compact_jsonld(triples, prefixes)]
     if fmt == "jsonld-expanded":
-        return ox.serialize(triples, format=oxfmt)
-    return _sorted_header(ox.serialize(triples, format=oxfmt, prefixes=prefixes))
+        return [ox.serialize(triples, format=oxfmt)]
+    data = ox.serialize(triples, format=oxfmt, prefixes=prefixes)
+    end = _header_end(data)
+    return [_sorted_header(data[:end]), memoryview(data)[end:]]
 
 
 def _compact_jsonld(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
@@ -149,27 +156,13 @@ def _sorted_sets(x, key: str = ""):
     return x
 
 
-def _pieces(store: ox.Store, oxfmt, prefixes) -> list[bytes | memoryview]:
-    """The store as Turtle or N-Triples in the fixed order, in pieces to write one after the other:
-    the ``@prefix`` header in a fixed order, then the triples. Not joined into one: at 10,000 posts
-    each copy of the whole is 150 MB more at the build's peak."""
-    data = ox.serialize(_store_triples(store), format=oxfmt, prefixes=prefixes)
-    end = _header_end(data)
-    return [_sorted_header(data[:end]), memoryview(data)[end:]]
-
-
 def write_graph(g: Graph, path: str | Path, fmt: str = "ttl") -> tuple[Path, str]:
     """:func:`serialize` ``g`` into ``path`` atomically (:func:`write_atomic`), its pieces written
     one after the other rather than joined first; returns the path and the SHA-256 of its bytes."""
     import hashlib
 
     h = hashlib.sha256()
-    store = getattr(g.store, "_inner", None)
-    fmt = ALIASES.get(fmt, fmt)
-    if isinstance(store, ox.Store) and fmt in ("ttl", "nt"):
-        pieces = _pieces(store, FORMATS[fmt][1], prefixes_of(g) if fmt == "ttl" else None)
-    else:
-        pieces = [serialize(g, fmt)]
+    pieces = _serialized(g, fmt)
 
     def write(f) -> None:
         for piece in pieces:
@@ -189,7 +182,8 @@ def _header_end(data: bytes) -> int:
 
 
 def _sorted_header(data: bytes) -> bytes:
-    """Put the ``@prefix`` lines in a fixed order (the writer keeps them in a hash map)."""
+    """Put the ``@prefix`` lines that ``data`` starts with in a fixed order (the writer keeps them
+    in a hash map)."""
     end = _header_end(data)
     if end == 0:
         return data

@@ -291,7 +291,7 @@ class Keeper:
         assert self.tmp is not None and self.source is not None and self._child is not None
         child = self._child
         if len(self.source) != self._size + len(self.added):  # changed other than through add()
-            self.abort_child()
+            self._stop_child()
             shutil.rmtree(self.tmp / "oxigraph", ignore_errors=True)
             _fill(self.tmp / "oxigraph", self.source)
         else:
@@ -308,7 +308,7 @@ class Keeper:
                                                        f"(exit status {child.returncode})")
         (self.tmp / "graph.nt").unlink(missing_ok=True)
 
-    def abort_child(self) -> None:
+    def _stop_child(self) -> None:
         if self._child is not None:
             self._child.kill()
             self._child.communicate()
@@ -318,7 +318,7 @@ class Keeper:
         """Stop the copy (if a process makes it) and remove what it wrote."""
         import shutil
 
-        self.abort_child()
+        self._stop_child()
         if self.tmp is not None:
             shutil.rmtree(self.tmp, ignore_errors=True)
 
