@@ -143,7 +143,7 @@ def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, str
     from .namespaces import BASE_URI
     from .pipeline import Progress, default_jobs
     from .report import summary
-    from .sources import default_cache_dir
+    from .sources import default_cache_dir, default_feed
 
     limits = Limits(max_feed_bytes, max_items, max_description_bytes)
     out = Path(out_dir)
@@ -156,11 +156,18 @@ def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, str
     if discover:
         sources = _discover(sources, limits, cache)
 
-    feeds = load_feeds(list(sources) or None, limits, cache, keep_going=len(sources) > 1)
     files = [*rules, *([curation] if curation else []), *user_word_files()]
-    fp = uptodate.fingerprint(feeds, {"base_uri": base_uri or BASE_URI, "no_html": no_html, "analysis": not no_analysis,
-                                      "item_budget": item_budget, "out": str(out.resolve())}, files)
-    last = uptodate.unchanged(state, fp) if fp is not None else None
+    options = {"base_uri": base_uri or BASE_URI, "no_html": no_html, "analysis": not no_analysis,
+               "item_budget": item_budget, "out": str(out.resolve())}
+    # local files: first their bytes (no parsing when nothing is new), then their items
+    raw = uptodate.source_fingerprint(list(sources) or [default_feed()], {**options, "limits": limits}, files)
+    last = uptodate.unchanged(state, raw) if raw is not None else None
+    if last is None:
+        feeds = load_feeds(list(sources) or None, limits, cache, keep_going=len(sources) > 1)
+        fp = uptodate.fingerprint(feeds, options, files)
+        last = uptodate.unchanged(state, fp) if fp is not None else None
+        if last is not None and raw is not None:  # other bytes, the same items: the next run needs no parse
+            uptodate.same_items(state, last, raw)
     if last is not None:  # nothing new: the outputs of the last build are this one's (uptodate.py)
         for w in last["warnings"]:
             click.echo(f"warning: {w}", err=True)
@@ -195,7 +202,7 @@ def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, str
         click.echo(f"warning: {p}", err=True)
     s = summary(b)
     if fp is not None:
-        uptodate.record(state, fp, written, s, [str(p) for p in b.problems], overran=b.overruns > 0)
+        uptodate.record(state, fp, written, s, [str(p) for p in b.problems], overran=b.overruns > 0, sources=raw)
     if not quiet:
         _print_summary(s, written, time.perf_counter() - t0)
     if strict and b.problems:

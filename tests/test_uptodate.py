@@ -119,3 +119,38 @@ def test_the_code_digest_covers_the_package_files():
                 f.write(saved)
     finally:
         uptodate.code_digest.cache_clear()
+
+
+def test_the_same_bytes_are_not_even_parsed(tmp_path, feed, monkeypatch):
+    out = tmp_path / "out"
+    run(feed, "--out", out)
+    before = stamps(out)
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("the feed was parsed")
+    monkeypatch.setattr("graphbuild.graph.load_feeds", no_parse)
+    assert "unchanged:" in run(feed, "--out", out).output
+    assert stamps(out) == before
+
+
+def test_other_bytes_with_the_same_items_are_parsed_once_then_known(tmp_path, feed, monkeypatch):
+    out = tmp_path / "out"
+    run(feed, "--out", out)
+    before = stamps(out)
+    # a comment and a newline change the bytes, not one item the reader finds
+    feed.write_bytes(feed.read_bytes().rstrip() + b"\n<!-- re-rendered by the site generator -->\n")
+    assert "unchanged:" in run(feed, "--out", out).output  # parsed: the items are the same
+    assert stamps(out) == before
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("the feed was parsed")
+    monkeypatch.setattr("graphbuild.graph.load_feeds", no_parse)
+    assert "unchanged:" in run(feed, "--out", out).output  # these bytes are known now
+
+
+def test_another_limit_on_the_same_bytes_is_built(tmp_path, feed):
+    out = tmp_path / "out"
+    run(feed, "--out", out)
+    r = run(feed, "--out", out, "--max-items", "1")
+    assert "wrote:" in r.output
+    assert r.output.splitlines()[0] != run(feed, "--out", out, "--max-items", "2").output.splitlines()[0]
