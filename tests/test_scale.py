@@ -252,6 +252,27 @@ def test_betweenness_equals_networkx_to_the_last_bit(k):
     assert sum(1 for v in theirs if theirs[v] > 0) > 5  # not a comparison of zeros
 
 
+@pytest.mark.parametrize("k", [None, 25])
+def test_betweenness_equals_networkx_on_a_denser_graph_with_many_equal_paths(k):
+    import random
+
+    import networkx as nx
+
+    from graphbuild.analysis import betweenness
+
+    # groups of 8 in a ring, each node tied to a few in its group and the next: many shortest paths
+    # of equal length, whose shares are fractions that the order of the sums changes in the last bit
+    rnd = random.Random(11)
+    H = nx.Graph()
+    H.add_nodes_from(f"v{i:03d}" for i in range(240))
+    edges = [(f"v{i:03d}", f"v{(i // 8 * 8 + rnd.randrange(16)) % 240:03d}") for i in range(240) for _ in range(4)]
+    rnd.shuffle(edges)
+    H.add_edges_from(edges)
+    ours, theirs = betweenness(H, k, seed=5), nx.betweenness_centrality(H, k=k, seed=5)
+    assert list(ours) == list(theirs) and ours == theirs
+    assert len(set(theirs.values())) > 100  # not a comparison of zeros or of a few shared values
+
+
 def test_the_build_networkx_form_equals_reading_the_graph_again():
     """The build reads its graph into networkx once and marks the analysis on it; the page and the
     report get that form: it must equal reading the finished graph (analysis stored) from scratch."""
@@ -286,6 +307,30 @@ def test_louvain_equals_networkx(seed):
     ours, theirs = louvain(H, seed), nx.community.louvain_communities(H, weight="weight", seed=seed)
     assert ours == theirs
     assert 2 < len(theirs) < H.number_of_nodes()  # real communities, not one or all apart
+
+
+@pytest.mark.parametrize("seed", [3, 7, 42])
+def test_louvain_equals_networkx_over_several_levels(seed):
+    import random
+
+    import networkx as nx
+
+    from graphbuild.analysis import louvain
+
+    # 40 groups of 10 in a shuffled order of edges, ties between groups of 3 groups each: levels of
+    # communities of communities, each with its self-loops
+    rnd = random.Random(seed)
+    edges = [(f"n{g * 10 + rnd.randrange(10)}", f"n{g * 10 + rnd.randrange(10)}") for g in range(40) for _ in range(25)]
+    edges += [(f"n{g * 10 + rnd.randrange(10)}", f"n{(g // 3 * 3 + rnd.randrange(3)) * 10 + rnd.randrange(10)}")
+              for g in range(40) for _ in range(4)]
+    edges += [(f"n{rnd.randrange(400)}", f"n{rnd.randrange(400)}") for _ in range(30)]
+    rnd.shuffle(edges)
+    H = nx.Graph()
+    H.add_nodes_from(sorted({x for e in edges for x in e}))
+    H.add_weighted_edges_from((a, b, rnd.randint(1, 9)) for a, b in edges if a != b)
+    levels = list(nx.community.louvain_partitions(H, weight="weight", seed=seed))
+    assert len(levels) >= 2  # communities of communities
+    assert louvain(H, seed) == levels[-1] == nx.community.louvain_communities(H, weight="weight", seed=seed)
 
 
 def test_networkx_rows_read_natively_equal_rdflib_rows():
