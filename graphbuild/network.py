@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from itertools import combinations
 from typing import IO
 
 import networkx as nx
+import numpy as np
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import SDO
@@ -151,12 +151,22 @@ def read_network(g: Graph, posts: bool = True) -> tuple[nx.MultiDiGraph, list[tu
 
 
 def co_mentions(mentioned: dict[str, list[str]]) -> list[tuple[str, str, int]]:
-    """(a, b, number of posts mentioning both) for every pair of entities named together."""
-    pairs: dict[tuple[str, str], int] = defaultdict(int)
+    """(a, b, number of posts mentioning both) for every pair of entities named together, a < b,
+    in order; counted on numpy arrays (millions of pairs at 10,000 posts): each pair of a post is
+    the number ``a * entities + b`` of its two entities' places in the sorted names."""
+    names = sorted({e for ents in mentioned.values() for e in ents})
+    index = {e: i for i, e in enumerate(names)}
+    n = len(names)
+    codes = []
     for ents in mentioned.values():
-        for a, b in combinations(sorted(set(ents)), 2):
-            pairs[(a, b)] += 1
-    return [(a, b, n) for (a, b), n in sorted(pairs.items())]
+        ids = np.unique(np.fromiter((index[e] for e in ents), dtype=np.int64, count=len(ents)))
+        if ids.size > 1:
+            a, b = np.triu_indices(ids.size, 1)
+            codes.append(ids[a] * n + ids[b])
+    if not codes:
+        return []
+    pairs, posts = np.unique(np.concatenate(codes), return_counts=True)
+    return [(names[a], names[b], k) for a, b, k in zip((pairs // n).tolist(), (pairs % n).tolist(), posts.tolist())]
 
 
 def induced(G: nx.Graph, nodes) -> nx.Graph:

@@ -113,3 +113,14 @@ def test_analyze_command_formats(tmp_path, reference_graph):
     assert lines[0].startswith("name,kind,pagerank") and len(lines) == 4 and lines[1].startswith("2i2c,")
     r = CliRunner().invoke(cli, ["analyze", "--graph", graph, "-f", "csv"])
     assert r.exit_code == 2 and "--table" in r.output
+
+
+def test_co_mentions_counts_the_posts_of_each_pair_in_the_order_of_the_names():
+    from graphbuild.network import co_mentions
+
+    mentioned = {"p1": ["b", "a", "c"], "p2": ["c", "a"], "p3": ["d"], "p4": ["a", "b"], "p5": []}
+    assert co_mentions(mentioned) == [("a", "b", 2), ("a", "c", 2), ("b", "c", 1)]
+    # string order of IRIs (upper case first), each pair once with its first name the lesser
+    assert co_mentions({"p": ["http://e/b", "http://e/B", "http://e/a"]}) == [
+        ("http://e/B", "http://e/a", 1), ("http://e/B", "http://e/b", 1), ("http://e/a", "http://e/b", 1)]
+    assert co_mentions({}) == [] and co_mentions({"p": ["x"]}) == []
