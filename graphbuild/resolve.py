@@ -39,6 +39,13 @@ class Resolution:
         return self.entities[self.of[m]]
 
 
+def _votes(kind: str, weight: float) -> Counter:
+    """``Counter({kind: weight})``, made without ``Counter.update``'s checks (one per mention)."""
+    votes = Counter()
+    votes[kind] = weight
+    return votes
+
+
 class _Clusters:
     """Union-find over mention indices, remembering each cluster's URLs and kinds."""
 
@@ -50,7 +57,7 @@ class _Clusters:
         self.parent = list(range(len(mentions)))
         self.urls = [{norm_url(u) for u in m.urls} for m in mentions]
         # weak mentions (a name in a loose pattern) do not vote on what a thing is
-        self.kinds = [Counter({m.kind: kind_weight(m)}) for m in mentions]
+        self.kinds = [_votes(m.kind, kind_weight(m)) for m in mentions]
         #: does the cluster hold a mention whose kind is evidence, not a guess (see kind_weight)?
         self.sure = [kind_weight(m) >= 1.0 for m in mentions]
         #: (mention index, mention index, why they are one thing) for every merge of two forms
