@@ -13,7 +13,7 @@ from __future__ import annotations
 import heapq
 import math
 import random
-from collections import Counter, defaultdict, deque
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -122,28 +122,82 @@ class Analysis:
         }
 
 
-def entity_graph(G: nx.MultiDiGraph, pairs: list[tuple[str, str, int]] | None = None) -> nx.Graph:
-    """Entities joined by co-mentions (weight = shared posts) and stated relations (+1), undirected.
-    ``pairs``: the co-mentions as (a, b, posts) when ``G`` holds them not as edges
+@dataclass
+class EntityNetwork:
+    """The entity graph in arrays (:func:`entity_network`): the analysis's input at any size,
+    without networkx's dictionaries (at 10,000 posts, 900,000 ties held as a few numpy arrays).
+
+    ``nodes`` are the entities' IRIs, sorted, and ``data`` their attributes (kind, label, mentions)
+    from the networkx form; node ``i``'s neighbours are ``adj[start[i]:start[i + 1]]`` in ascending
+    order, with the ties' weights in ``weight``: the order in which networkx holds the neighbours
+    of :func:`entity_graph` (its ties added in sorted order), which the analysis's sums follow."""
+
+    nodes: list[str]
+    data: list[dict]
+    start: np.ndarray
+    adj: np.ndarray
+    weight: np.ndarray
+
+    def edges(self) -> tuple[list[int], list[int], list[int]]:
+        """Each tie once as (i, j, weight), i < j, in order: ``networkx.Graph.edges`` of
+        :func:`entity_graph`."""
+        rows = np.repeat(np.arange(len(self.nodes)), np.diff(self.start))
+        once = rows < self.adj
+        return rows[once].tolist(), self.adj[once].tolist(), self.weight[once].tolist()
+
+    def degrees(self) -> list[int]:
+        return np.diff(self.start).tolist()
+
+    def to_networkx(self) -> nx.Graph:
+        H = nx.Graph()
+        H.add_nodes_from(zip(self.nodes, self.data))
+        i, j, w = self.edges()
+        H.add_weighted_edges_from((self.nodes[a], self.nodes[b], x) for a, b, x in zip(i, j, w))
+        return H
+
+
+def entity_network(G: nx.MultiDiGraph, pairs: list[tuple[str, str, int]] | None = None) -> EntityNetwork:
+    """Entities joined by co-mentions (weight = shared posts) and stated relations (+1), undirected,
+    as arrays. ``pairs``: the co-mentions as (a, b, posts) when ``G`` holds them not as edges
     (:func:`graphbuild.network.read_network`)."""
-    H = nx.Graph()
-    H.add_nodes_from(sorted((n, d) for n, d in G.nodes(data=True) if d["kind"] != "Post"))
-    ties: Counter = Counter()
-    for a, b, d in G.edges(data=True):
-        if a in H and b in H and a != b and d["kind"] in ("co-mention", "relation"):
-            ties[tuple(sorted((a, b)))] += d.get("weight", 1)
-    for a, b, w in pairs or ():
-        if a in H and b in H and a != b:
-            ties[(a, b) if a < b else (b, a)] += w
-    H.add_weighted_edges_from((a, b, w) for (a, b), w in sorted(ties.items()))
-    return H
+    ents = sorted((x, d) for x, d in G.nodes(data=True) if d["kind"] != "Post")
+    nodes = [x for x, _ in ents]
+    n = len(nodes)
+    index = {x: i for i, x in enumerate(nodes)}
+    ties = [(index.get(a, -1), index.get(b, -1), d.get("weight", 1)) for a, b, d in G.edges(data=True)
+            if d["kind"] in ("co-mention", "relation")]
+    ties += [(index.get(a, -1), index.get(b, -1), w) for a, b, w in pairs or ()]
+    a, b, w = np.array(ties, dtype=np.int64).reshape(-1, 3).T
+    keep = (a >= 0) & (b >= 0) & (a != b)
+    a, b, w = a[keep], b[keep], w[keep]
+    # each tie once (lesser end first), in order, its weights summed (integers: in any order)
+    code, at = np.unique(np.minimum(a, b) * n + np.maximum(a, b), return_inverse=True)
+    total = np.zeros(code.size, dtype=np.int64)
+    np.add.at(total, at, w)
+    lo, hi = code // n, code % n
+    rows, cols, both = np.concatenate([lo, hi]), np.concatenate([hi, lo]), np.concatenate([total, total])
+    order = np.lexsort((cols, rows))  # by node, then neighbour
+    start = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n), out=start[1:])
+    return EntityNetwork(nodes, [d for _, d in ents], start, cols[order], both[order])
 
 
-def _communities(H: nx.Graph, rank: dict[str, float], seed: int) -> list[Community]:
-    found = louvain(H, seed) if H.number_of_edges() else [{n} for n in H]
-    order = lambda n: (-rank[n], -H.nodes[n]["mentions"], H.nodes[n]["label"], n)
+def entity_graph(G: nx.MultiDiGraph, pairs: list[tuple[str, str, int]] | None = None) -> nx.Graph:
+    """:func:`entity_network` as a networkx Graph (node attributes those of ``G``, ties' ``weight``)."""
+    return entity_network(G, pairs).to_networkx()
+
+
+def _communities(net: EntityNetwork, rank: dict[str, float], seed: int) -> list[Community]:
+    if net.adj.size:
+        adj = [dict(zip(net.adj[a:b].tolist(), net.weight[a:b].tolist()))
+               for a, b in zip(net.start[:-1].tolist(), net.start[1:].tolist())]
+        found = _louvain(net.nodes, adj, seed)
+    else:
+        found = [{x} for x in net.nodes]
+    data = dict(zip(net.nodes, net.data))
+    order = lambda x: (-rank[x], -data[x]["mentions"], data[x]["label"], x)
     groups = sorted((sorted(c, key=order) for c in found), key=lambda m: (-len(m), order(m[0])))
-    return [Community(f"c{i}", ", ".join(H.nodes[m]["label"] for m in members[:NAME_MEMBERS]), members)
+    return [Community(f"c{i}", ", ".join(data[m]["label"] for m in members[:NAME_MEMBERS]), members)
             for i, members in enumerate(groups, 1)]
 
 
@@ -154,18 +208,24 @@ def louvain(H: nx.Graph, seed: int = SEED, threshold: float = 0.0000001) -> list
     lists indexed by node number (each node's neighbours in the order networkx's copy of ``H``
     holds them) instead of networkx graphs keyed by IRI (``tests/test_scale.py`` compares the two).
     """
-    rng = random.Random(seed)
     nodes = list(H)
-    partition = [{u} for u in nodes]
     if nx.is_empty(H):
-        return partition
+        return [{u} for u in nodes]
     index = {u: i for i, u in enumerate(nodes)}
     adj: list[dict[int, int]] = [{} for _ in nodes]  # networkx's copy: neighbours as its edges come
     for a, b, w in H.edges(data="weight", default=1):
         i, j = index[a], index[b]
         adj[i][j] = w
         adj[j][i] = w
-    members = [{u} for u in nodes]  # the nodes of H each node of a level stands for
+    return _louvain(nodes, adj, seed, threshold)
+
+
+def _louvain(nodes: list, adj: list[dict[int, int]], seed: int = SEED, threshold: float = 0.0000001) -> list[set]:
+    """:func:`louvain` of the graph of ``nodes`` whose node ``i`` has the neighbours ``adj[i]``
+    (neighbour -> weight, in networkx's order), with at least one tie."""
+    rng = random.Random(seed)
+    partition = [{u} for u in nodes]
+    members = [{u} for u in nodes]  # the nodes of the graph each node of a level stands for
     mod = _modularity(adj, [{i} for i in range(len(nodes))])
     m = sum(_degrees(adj)) / 2
     partition, inner, improved = _louvain_level(adj, members, m, partition, rng)
@@ -259,16 +319,18 @@ def _louvain_graph(adj: list[dict[int, int]], members: list[set], partition: lis
     return out, grouped
 
 
-def _bridges(H: nx.Graph, where: dict[str, str], ties_per_bridge: int = 3) -> list[Bridge]:
+def _bridges(net: EntityNetwork, where: dict[str, str], ties_per_bridge: int = 3) -> list[Bridge]:
     found: dict[tuple[str, str], list[tuple[str, str, int]]] = defaultdict(list)
-    for a, b, w in H.edges(data="weight"):
+    nodes = net.nodes
+    for i, j, w in zip(*net.edges()):
+        a, b = nodes[i], nodes[j]
         ca, cb = where[a], where[b]
         if ca != cb:
             if int(ca[1:]) > int(cb[1:]):
                 a, b, ca, cb = b, a, cb, ca
             found[(ca, cb)].append((a, b, w))
     out = []
-    label = dict(H.nodes(data="label"))
+    label = {x: d["label"] for x, d in zip(nodes, net.data)}
     for (ca, cb), ties in found.items():
         strongest = heapq.nsmallest(ties_per_bridge, ties, key=lambda t: (-t[2], label[t[0]], label[t[1]]))
         out.append(Bridge(ca, cb, sum(w for *_, w in ties), strongest))  # nsmallest: sorted(...)[:n]
@@ -319,14 +381,14 @@ def analyze(g: Graph | nx.MultiDiGraph, *, seed: int = SEED, pairs: list[tuple[s
         An :class:`Analysis`; it does not change ``g`` (``graph.add_analysis`` stores it).
     """
     G = to_networkx(g) if isinstance(g, Graph) else g
-    H = entity_graph(G, pairs)
-    n, m = H.number_of_nodes(), H.number_of_edges()
-    rank, comms = _rank_and_communities(H, seed)
+    net = entity_network(G, pairs)
+    n, m = len(net.nodes), net.adj.size // 2
+    rank, comms = _rank_and_communities(net, seed)
     k = None if n * m <= BETWEENNESS_BUDGET else min(n, max(BETWEENNESS_MIN_SAMPLE, BETWEENNESS_BUDGET // m))
-    between = betweenness(H, k, seed) if n > 2 else {x: 0.0 for x in H}
+    between = _betweenness(net.nodes, net.start, net.adj, k, seed) if n > 2 else {x: 0.0 for x in net.nodes}
     where = {m: c.id for c in comms for m in c.members}
-    stats = {x: EntityStats(x, d["label"], d["kind"], d["mentions"], H.degree(x), rank[x],
-                            round(between[x], ROUND), where[x]) for x, d in H.nodes(data=True)}
+    stats = {x: EntityStats(x, d["label"], d["kind"], d["mentions"], degree, rank[x], round(between[x], ROUND),
+                            where[x]) for x, d, degree in zip(net.nodes, net.data, net.degrees())}
     monthly = monthly_mentions(G)
     months = sorted({G.nodes[p].get("date", "")[:7] for p, d in G.nodes(data=True)
                      if d["kind"] == "Post" and d.get("date")})
@@ -334,7 +396,7 @@ def analyze(g: Graph | nx.MultiDiGraph, *, seed: int = SEED, pairs: list[tuple[s
     if months:
         before_from, recent_from = _trends(stats, monthly, months[-1])
         window = (before_from, recent_from, months[-1])
-    return Analysis(stats, comms, _bridges(H, where), months, monthly, window)
+    return Analysis(stats, comms, _bridges(net, where), months, monthly, window)
 
 
 def betweenness(H: nx.Graph, k: int | None = None, seed: int = SEED) -> dict[str, float]:
@@ -349,14 +411,21 @@ def betweenness(H: nx.Graph, k: int | None = None, seed: int = SEED) -> dict[str
     Brandes pops them (``np.bincount`` adds its weights in the order given, from 0)."""
     nodes = list(H)
     index = {v: i for i, v in enumerate(nodes)}
-    n = len(nodes)
-    degree = np.fromiter((len(H._adj[v]) for v in nodes), dtype=np.int64, count=n)
-    start = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(degree, out=start[1:])
+    start = np.zeros(len(nodes) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter((len(H._adj[v]) for v in nodes), dtype=np.int64, count=len(nodes)), out=start[1:])
     adj = np.fromiter((index[w] for v in nodes for w in H._adj[v]), dtype=np.int64, count=int(start[-1]))
+    return _betweenness(nodes, start, adj, k, seed)
+
+
+def _betweenness(nodes: list, start: np.ndarray, adj: np.ndarray, k: int | None, seed: int) -> dict:
+    """:func:`betweenness` of the graph of ``nodes`` whose node ``i`` has the neighbours
+    ``adj[start[i]:start[i + 1]]`` (in networkx's order)."""
+    n = len(nodes)
+    degree = np.diff(start)
     sampled = None if k is None else random.Random(seed).sample(nodes, k)
     bc = np.zeros(n)
     pos = np.empty(n, dtype=np.int64)
+    index = {v: i for i, v in enumerate(nodes)}
     for s in (range(n) if sampled is None else [index[v] for v in sampled]):
         dist = np.full(n, -1, dtype=np.int64)
         sigma = np.zeros(n)
@@ -408,12 +477,35 @@ def betweenness(H: nx.Graph, k: int | None = None, seed: int = SEED) -> dict[str
     return out
 
 
-def _rank_and_communities(H: nx.Graph, seed: int) -> tuple[dict[str, float], list[Community]]:
-    """PageRank (rounded) and the Louvain communities of the entity graph ``H``."""
-    n = H.number_of_nodes()
-    rank = nx.pagerank(H, weight="weight") if H.number_of_edges() else {x: 1 / max(n, 1) for x in H}
+def _rank_and_communities(net: EntityNetwork, seed: int) -> tuple[dict[str, float], list[Community]]:
+    """PageRank (rounded) and the Louvain communities of the entity graph ``net``."""
+    n = len(net.nodes)
+    rank = pagerank(net) if net.adj.size else {x: 1 / max(n, 1) for x in net.nodes}
     rank = {x: round(v, ROUND) for x, v in rank.items()}
-    return rank, _communities(H, rank, seed)
+    return rank, _communities(net, rank, seed)
+
+
+def pagerank(net: EntityNetwork, alpha: float = 0.85, max_iter: int = 100, tol: float = 1.0e-6) -> dict[str, float]:
+    """``nx.pagerank(entity_graph(...), weight="weight")`` to the last bit: networkx's own power
+    iteration (``_pagerank_scipy``, no personalisation), on the same sparse matrix made from the
+    arrays instead of from networkx's dictionaries (``tests/test_scale.py`` compares the two)."""
+    import scipy as sp
+
+    N = len(net.nodes)
+    A = sp.sparse.csr_array((net.weight.astype(float), net.adj, net.start), shape=(N, N))
+    S = A.sum(axis=1)
+    S[S != 0] = 1.0 / S[S != 0]
+    Q = sp.sparse.dia_array((S.T, 0), shape=A.shape).tocsr()
+    A = Q @ A
+    x = np.repeat(1.0 / N, N)
+    p = np.repeat(1.0 / N, N)
+    is_dangling = np.where(S == 0)[0]
+    for _ in range(max_iter):
+        xlast = x
+        x = alpha * (x @ A + sum(x[is_dangling]) * p) + (1 - alpha) * p
+        if np.absolute(x - xlast).sum() < N * tol:
+            return dict(zip(net.nodes, map(float, x)))
+    raise nx.PowerIterationFailedConvergence(max_iter)
 
 
 def communities_of(G: nx.MultiDiGraph, seed: int = SEED) -> dict[str, str]:
@@ -423,7 +515,7 @@ def communities_of(G: nx.MultiDiGraph, seed: int = SEED) -> dict[str, str]:
     ents = [d for _, d in G.nodes(data=True) if d["kind"] != "Post"]
     if all("community" in d and "pagerank" in d for d in ents) and G.graph.get("communities") is not None:
         return dict(G.graph["communities"])
-    rank, comms = _rank_and_communities(entity_graph(G), seed)
+    rank, comms = _rank_and_communities(entity_network(G), seed)
     for c in comms:
         for iri in c.members:
             G.nodes[iri].update(community=c.id, pagerank=rank[iri])

@@ -361,3 +361,66 @@ def test_the_writing_stages_are_reported_in_order(tmp_path):
     written = _write_outputs(build(), tmp_path, False, tmp_path / ".graphbuild", seen.append)
     assert seen == ["writing graph.ttl", "writing the report", "writing the page", "keeping the graph's store"]
     assert sorted(p.name for p in written) == ["graph.html", "graph.ttl", "report.html", "report.md"]
+
+
+def _tied_entities(seed):
+    """A networkx form with 80 entities, co-mention and relation edges in a shuffled order (some
+    pairs twice, some both ways, a self-tie, a post), and the same ties as (a, b, posts) pairs."""
+    import random
+
+    import networkx as nx
+
+    rnd = random.Random(seed)
+    G = nx.MultiDiGraph()
+    names = [f"http://e/{rnd.choice('abcXYZ')}{i}" for i in range(80)]
+    for x in rnd.sample(names, len(names)):
+        G.add_node(x, kind="Person", label=x[9:], mentions=rnd.randint(1, 9))
+    G.add_node("http://post/1", kind="Post", label="a post")
+    edges = [(rnd.choice(names), rnd.choice(names)) for _ in range(300)] + [("http://post/1", names[0])]
+    for a, b in edges:
+        kind = rnd.choice(["co-mention", "relation", "mentions"])
+        G.add_edge(a, b, kind=kind, **({"weight": rnd.randint(1, 4)} if kind == "co-mention" else {}))
+    pairs = sorted({tuple(sorted((rnd.choice(names), rnd.choice(names)))) for _ in range(200)})
+    return G, [(a, b, rnd.randint(1, 5)) for a, b in pairs]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_entity_network_holds_every_tie_once_with_its_weights_summed(seed):
+    from collections import Counter
+
+    from graphbuild.analysis import entity_graph, entity_network
+
+    G, pairs = _tied_entities(seed)
+    ties = Counter()  # what the analysis reads: entities tied by co-mentions (posts) and relations (+1)
+    for a, b, d in G.edges(data=True):
+        if d["kind"] in ("co-mention", "relation") and a != b and "post" not in a + b:
+            ties[tuple(sorted((a, b)))] += d.get("weight", 1)
+    for a, b, w in pairs:
+        if a != b:
+            ties[(a, b)] += w
+    net = entity_network(G, pairs)
+    assert net.nodes == sorted(x for x in G if "post" not in x)
+    i, j, w = net.edges()
+    assert [(net.nodes[a], net.nodes[b], x) for a, b, x in zip(i, j, w)] == sorted((a, b, w) for (a, b), w in ties.items())
+    H = entity_graph(G, pairs)
+    assert list(H) == net.nodes and all(list(H._adj[x]) == sorted(H._adj[x]) for x in H)
+    assert sorted(H.edges(data="weight")) == sorted((a, b, w) for (a, b), w in ties.items())
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_pagerank_equals_networkx_to_the_last_bit(seed):
+    import random
+
+    import networkx as nx
+
+    from graphbuild.analysis import entity_graph, entity_network, pagerank
+
+    G, pairs = _tied_entities(seed)
+    H = entity_graph(G, pairs)
+    shuffled = nx.Graph()  # the same graph, its ties added in another order (each node's neighbours too)
+    shuffled.add_nodes_from(H)
+    shuffled.add_weighted_edges_from(random.Random(seed).sample(list(H.edges(data="weight")), H.number_of_edges()))
+    ours = pagerank(entity_network(G, pairs))
+    assert ours == nx.pagerank(H, weight="weight")
+    assert ours == nx.pagerank(shuffled, weight="weight")
+    assert len(set(ours.values())) > 20
