@@ -508,14 +508,15 @@ def pagerank(net: EntityNetwork, alpha: float = 0.85, max_iter: int = 100, tol: 
     raise nx.PowerIterationFailedConvergence(max_iter)
 
 
-def communities_of(G: nx.MultiDiGraph, seed: int = SEED) -> dict[str, str]:
+def communities_of(G: nx.MultiDiGraph, seed: int = SEED, pairs: list[tuple[str, str, int]] | None = None) -> dict[str, str]:
     """Community -> name, with ``community`` and ``pagerank`` set on every entity node of ``G``:
     as stored in the graph by the build (read by ``to_networkx``), else computed now (the same
-    numbers as :func:`analyze`, without its betweenness and trends, which the page does not need)."""
+    numbers as :func:`analyze`, without its betweenness and trends, which the page does not need).
+    ``pairs``: the co-mentions, when ``G`` holds them not as edges (:func:`entity_network`)."""
     ents = [d for _, d in G.nodes(data=True) if d["kind"] != "Post"]
     if all("community" in d and "pagerank" in d for d in ents) and G.graph.get("communities") is not None:
         return dict(G.graph["communities"])
-    rank, comms = _rank_and_communities(entity_network(G), seed)
+    rank, comms = _rank_and_communities(entity_network(G, pairs), seed)
     for c in comms:
         for iri in c.members:
             G.nodes[iri].update(community=c.id, pagerank=rank[iri])

@@ -226,12 +226,10 @@ def _write_outputs(b, out: Path, no_html: bool, state: Path, stage=None, keeper=
     written += [write_atomic(out / "report.md", render_report(b).encode("utf-8")),
                 write_atomic(out / "report.html", render_report_html(b, G).encode("utf-8"))]
     if not no_html:
-        from .network import add_co_mentions
         from .viz import page_heading, to_pyvis, write_html
         stage("writing the page")
-        if b.network is not None:
-            add_co_mentions(G, b.co_mentions)  # the build's form leaves them out (the page draws them)
-        written.append(write_html(to_pyvis(G), out / "graph.html", *page_heading(b.graph)))
+        pairs = b.co_mentions if b.network is not None else None  # the build's form leaves them out
+        written.append(write_html(to_pyvis(G, pairs=pairs), out / "graph.html", *page_heading(b.graph)))
     stage("keeping the graph's store")
     _keep_store(b.graph, out / "graph.ttl", sha256, state, keeper)
     return written

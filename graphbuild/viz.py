@@ -23,7 +23,7 @@ from .store import term_text
 from .analysis import communities_of
 from .charts import CSS as CHARTS_CSS, charts_html
 from .layout import layout
-from .network import ego_graph, induced, to_networkx
+from .network import add_co_mentions, ego_graph, induced, read_network
 from .urls import is_web_iri
 
 #: above this many entity nodes the page starts from the most mentioned ones
@@ -78,11 +78,17 @@ def _cards(G: nx.MultiDiGraph, posts: dict[str, dict], ents: list[str]) -> dict:
             "of": of}
 
 
-def _select(G: nx.MultiDiGraph, max_nodes: int) -> tuple[set[str], int]:
+def _select(G: nx.MultiDiGraph, max_nodes: int, pairs=()) -> tuple[set[str], int]:
+    """The nodes on the page: the ``max_nodes`` most mentioned entities (then most tied) and the
+    posts that name them; ``pairs``: co-mentions not (yet) edges of ``G``, which count as edges."""
     ents = [n for n, d in G.nodes(data=True) if d["kind"] != "Post"]
     if len(ents) <= max_nodes:
         return set(G.nodes), 0
-    ranked = sorted(ents, key=lambda n: (-G.nodes[n]["mentions"], -G.degree(n), n))
+    co: dict[str, int] = {}
+    for a, b, _ in pairs:
+        co[a] = co.get(a, 0) + 1
+        co[b] = co.get(b, 0) + 1
+    ranked = sorted(ents, key=lambda n: (-G.nodes[n]["mentions"], -G.degree(n) - co.get(n, 0), n))
     keep = set(ranked[:max_nodes])
     keep |= {p for p, e, d in G.edges(data=True) if d["kind"] == "mentions" and e in keep}
     return keep, len(ents) - max_nodes
@@ -130,7 +136,7 @@ def _node(G: nx.MultiDiGraph, n: str, colour: dict, rank: dict, xy: tuple[int, i
 
 
 def to_pyvis(g: Graph | nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1,
-             max_nodes: int = MAX_NODES, title: str = "") -> Network:
+             max_nodes: int = MAX_NODES, title: str = "", pairs: list[tuple[str, str, int]] | None = None) -> Network:
     """Build the pyvis Network for a graph (or a networkx graph from :func:`to_networkx`).
 
     Nodes are laid out here (:func:`graphbuild.layout.layout`), coloured by community (the
@@ -142,17 +148,22 @@ def to_pyvis(g: Graph | nx.MultiDiGraph, *, focus: str | None = None, depth: int
         focus: IRI of a node: keep only its neighbourhood of ``depth`` steps (an ego page).
         max_nodes: above this many entities, keep the most mentioned ones (the page says so).
         title: the title bar text (default: the feeds' names).
+        pairs: the co-mentions as (a, b, posts) when ``g`` is a networkx form without their edges
+            (:func:`graphbuild.network.read_network`): only those between the entities on the
+            page become edges (at 10,000 posts, a few thousand of 900,000), the same page.
     Returns:
         A pyvis Network; ``net.graphbuild`` holds the page's extra data (communities, counts, title).
     """
-    G = to_networkx(g) if isinstance(g, Graph) else g
-    names = communities_of(G)
-    if focus:
-        G = ego_graph(G, focus, depth)
+    G, pairs = read_network(g) if isinstance(g, Graph) else (g, pairs or [])
+    names = communities_of(G, pairs=pairs)
+    if focus:  # a neighbourhood: co-mentioned entities are neighbours
+        G, pairs = ego_graph(add_co_mentions(G, pairs), focus, depth), []
     charts = charts_html(G)  # of every post and entity in view (before the cap on entities)
-    keep, left_out = _select(G, max_nodes)
+    keep, left_out = _select(G, max_nodes, pairs)
     if left_out:
         G = induced(G, keep)
+    # the co-mentions between the nodes kept, added after the other edges as to_networkx adds them
+    add_co_mentions(G, [(a, b, w) for a, b, w in pairs if a in keep and b in keep])
     posts = {n: d for n, d in G.nodes(data=True) if d["kind"] == "Post"}
     comms = _communities(G, keep, names)
     colour = {c["id"]: c["color"] for c in comms}

@@ -223,6 +223,21 @@ def test_large_graph_starts_from_the_most_mentioned(reference_graph):
     assert net.graphbuild["entities"] == 10 and net.graphbuild["left_out"] > 0
 
 
+@pytest.mark.parametrize("max_nodes", [5, 12, 40, 10_000])
+def test_the_page_from_co_mentions_kept_apart_is_the_same_page(reference_graph, max_nodes):
+    """The build gives the page its networkx form without co-mention edges (a million at 10,000
+    posts) and the co-mentions apart; only those between the nodes on the page become edges."""
+    from graphbuild.network import read_network, to_networkx
+
+    whole = to_pyvis(to_networkx(reference_graph), max_nodes=max_nodes)
+    G, pairs = read_network(reference_graph)
+    apart = to_pyvis(G, pairs=pairs, max_nodes=max_nodes)
+    assert apart.nodes == whole.nodes and apart.edges == whole.edges
+    assert apart.cards == whole.cards and apart.charts == whole.charts and apart.graphbuild == whole.graphbuild
+    assert sum(e["kind"] == "co-mention" for e in whole.edges) > 5
+    assert (whole.graphbuild["left_out"] > 0) == (max_nodes < 100)
+
+
 GROUT_NEIGHBOURS = """PREFIX schema: <https://schema.org/>
 SELECT DISTINCT ?n WHERE { ?e schema:name "Jason Grout" .
   { ?n schema:mentions ?e } UNION { ?p schema:mentions ?e , ?n . FILTER (?n != ?e) }
