@@ -99,13 +99,15 @@ def serialize(g: Graph, fmt: str = "ttl") -> bytes:
     Raises:
         ExportError: unknown format or a term that cannot be written.
     """
-    return b"".join(_serialized(g, fmt))
+    buf = io.BytesIO()
+    _write_serialized(g, fmt, buf.write)
+    return buf.getvalue()
 
 
-def _serialized(g: Graph, fmt: str) -> list[bytes | memoryview]:
-    """:func:`serialize`'s bytes in pieces to write one after the other (Turtle, TriG: the
-    ``@prefix`` header in a fixed order, then the rest), never joined here: at 10,000 posts each
-    copy of a whole graph is 150 MB more at a build's peak."""
+def _write_serialized(g: Graph, fmt: str, write: Callable[[bytes], object]) -> None:
+    """:func:`serialize`'s bytes, given to ``write`` as the writer makes them (Turtle, TriG: the
+    ``@prefix`` header in a fixed order first): never the whole graph in memory at once (at
+    10,000 posts, 150 MB at a build's peak)."""
     fmt = ALIASES.get(fmt, fmt)
     if fmt not in FORMATS:
         raise ExportError(f"Unknown format {fmt!r}. Available: {', '.join(FORMATS)}")
@@ -113,7 +115,8 @@ def _serialized(g: Graph, fmt: str) -> list[bytes | memoryview]:
         from .network import to_networkx, write_graphml
         buf = io.BytesIO()
         write_graphml(to_networkx(g), buf)
-        return [buf.getvalue()]
+        write(buf.getvalue())
+        return
     store = getattr(g.store, "_inner", None)
     triples = _store_triples(store) if isinstance(store, ox.Store) else to_oxigraph(g)
     oxfmt = FORMATS[fmt][1]
@@ -121,12 +124,49 @@ def _serialized(g: Graph, fmt: str) -> list[bytes | memoryview]:
         triples = (ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
     prefixes = prefixes_of(g) if fmt in ("ttl", "trig", "jsonld") else None
     if fmt == "jsonld":
-        return [_compact_jsonld(triples, prefixes)]
-    if fmt == "jsonld-expanded":
-        return [ox.serialize(triples, format=oxfmt)]
-    data = ox.serialize(triples, format=oxfmt, prefixes=prefixes)
-    end = _header_end(data)
-    return [_sorted_header(data[:end]), memoryview(data)[end:]]
+        write(_compact_jsonld(triples, prefixes))
+        return
+    out = _HeaderSorted(write)
+    ox.serialize(triples, out, format=oxfmt, prefixes=prefixes)
+    out.close()
+
+
+class _HeaderSorted:
+    """What pyoxigraph's writer writes, passed on to ``write`` with the ``@prefix`` lines it starts
+    with in a fixed order (the writer keeps them in a hash map): held until the first line that is
+    not one, then everything straight through."""
+
+    def __init__(self, write: Callable[[bytes], object]) -> None:
+        self._write = write
+        self._head: bytes | None = b""  # None once the header is written
+
+    def write(self, data: bytes) -> int:
+        if self._head is None:
+            self._write(data)
+            return len(data)
+        self._head += data
+        buf, end = self._head, 0
+        while buf.startswith(b"@prefix ", end):
+            nl = buf.find(b"\n", end)
+            if nl < 0:
+                return len(data)  # a prefix line not finished yet
+            end = nl + 1
+        if len(buf) - end < 8 and b"@prefix ".startswith(buf[end:]):
+            return len(data)  # too little to tell whether another prefix line starts
+        self._head = None
+        self._write(_sorted_header(buf[:end]))
+        if end < len(buf):
+            self._write(buf[end:])
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        """The end: a header not followed by anything (or nothing at all) is written now."""
+        if self._head:
+            self._write(_sorted_header(self._head))
+        self._head = None
 
 
 def _compact_jsonld(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
@@ -157,17 +197,17 @@ def _sorted_sets(x, key: str = ""):
 
 
 def write_graph(g: Graph, path: str | Path, fmt: str = "ttl") -> tuple[Path, str]:
-    """:func:`serialize` ``g`` into ``path`` atomically (:func:`write_atomic`), its pieces written
-    one after the other rather than joined first; returns the path and the SHA-256 of its bytes."""
+    """:func:`serialize` ``g`` into ``path`` atomically (:func:`write_atomic`), written as the
+    writer makes the bytes, never held whole; returns the path and the SHA-256 of its bytes."""
     import hashlib
 
     h = hashlib.sha256()
-    pieces = _serialized(g, fmt)
 
     def write(f) -> None:
-        for piece in pieces:
-            h.update(piece)
-            f.write(piece)
+        def both(data: bytes) -> None:
+            h.update(data)
+            f.write(data)
+        _write_serialized(g, fmt, both)
     return write_atomic(path, write), h.hexdigest()
 
 

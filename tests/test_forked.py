@@ -189,3 +189,21 @@ def test_a_graph_written_in_pieces_is_the_bytes_of_one_pass(fmt, tmp_path):
     assert path.read_bytes() == export.serialize(g, fmt) == one_pass
     assert sha256 == hashlib.sha256(one_pass).hexdigest()
     assert one_pass.count(b"@prefix ") == (len(prefixes) if prefixes else 0)
+
+
+@pytest.mark.parametrize("size", [1, 3, 7, 8, 9, 100, 10**6])
+def test_the_header_is_sorted_whatever_the_writer_s_chunks(size):
+    from graphbuild.export import _HeaderSorted, _sorted_header
+
+    turtle = (b"@prefix schema: <https://schema.org/> .\n@prefix doap: <http://usefulinc.com/ns/doap#> .\n"
+              b"@prefix ex: <http://example.org/> .\nex:a schema:name \"@prefix is no prefix here\" .\n")
+    cases = [turtle, b"@prefix ex: <http://example.org/> .\n@prefix a: <http://a/> .",  # nothing but a header
+             b"<http://a> <http://b> <http://c> .\n", b"@pre", b""]
+    for data in cases:
+        out = []
+        w = _HeaderSorted(out.append)
+        for i in range(0, len(data), size):
+            w.write(data[i:i + size])
+        w.close()
+        assert b"".join(out) == _sorted_header(data)
+    assert _sorted_header(turtle).startswith(b"@prefix doap: <http://usefulinc.com/ns/doap#> .\n@prefix ex:")
