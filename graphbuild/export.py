@@ -108,9 +108,7 @@ def _write_serialized(g: Graph, fmt: str, write: Callable[[bytes], object]) -> N
     """:func:`serialize`'s bytes, given to ``write`` as the writer makes them (Turtle, TriG: the
     ``@prefix`` header in a fixed order first): never the whole graph in memory at once (at
     10,000 posts, 150 MB at a build's peak)."""
-    fmt = ALIASES.get(fmt, fmt)
-    if fmt not in FORMATS:
-        raise ExportError(f"Unknown format {fmt!r}. Available: {', '.join(FORMATS)}")
+    fmt = _known(fmt)
     if fmt == "graphml":
         from .network import to_networkx, write_graphml
         buf = io.BytesIO()
@@ -129,6 +127,14 @@ def _write_serialized(g: Graph, fmt: str, write: Callable[[bytes], object]) -> N
     out = _HeaderSorted(write)
     ox.serialize(triples, out, format=oxfmt, prefixes=prefixes)
     out.close()
+
+
+def _known(fmt: str) -> str:
+    """``fmt`` with its alias resolved; ExportError when it is no format graphbuild writes."""
+    fmt = ALIASES.get(fmt, fmt)
+    if fmt not in FORMATS:
+        raise ExportError(f"Unknown format {fmt!r}. Available: {', '.join(FORMATS)}")
+    return fmt
 
 
 class _HeaderSorted:
@@ -202,6 +208,7 @@ def write_graph(g: Graph, path: str | Path, fmt: str = "ttl") -> tuple[Path, str
     import hashlib
 
     h = hashlib.sha256()
+    fmt = _known(fmt)  # before any file or folder is made
 
     def write(f) -> None:
         def both(data: bytes) -> None:

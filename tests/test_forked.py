@@ -207,3 +207,12 @@ def test_the_header_is_sorted_whatever_the_writer_s_chunks(size):
         w.close()
         assert b"".join(out) == _sorted_header(data)
     assert _sorted_header(turtle).startswith(b"@prefix doap: <http://usefulinc.com/ns/doap#> .\n@prefix ex:")
+
+
+def test_an_unknown_format_is_refused_before_any_file_or_folder_is_made(tmp_path, reference_graph):
+    from graphbuild.errors import ExportError
+    from graphbuild.export import export_graph
+
+    with pytest.raises(ExportError, match="Unknown format 'foo'"):
+        export_graph(reference_graph, tmp_path / "new" / "graph.foo")
+    assert list(tmp_path.iterdir()) == []
