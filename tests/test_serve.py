@@ -488,8 +488,11 @@ def _alive(pid: int) -> bool:
 def test_serve_cli_end_to_end_and_ctrl_c_leaves_nothing(graph_file):
     oxigraph_cli()
     exe = Path(sys.executable).parent / "graphbuild"
+    # started as from a terminal: Ctrl-C not ignored, even when the suite itself runs in a background
+    # job (whose commands inherit SIGINT ignored, and Python then leaves it ignored)
     proc = subprocess.Popen([str(exe), "serve", "--graph", str(graph_file), "--bind", "127.0.0.1:0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         line = proc.stdout.readline()
         assert line.startswith("SPARQL endpoint: http://127.0.0.1:") and line.strip().endswith("/query"), line
