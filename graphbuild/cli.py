@@ -220,7 +220,7 @@ def _write_outputs(b, out: Path, no_html: bool, state: Path, stage=None, keeper=
     stage = stage or (lambda name: None)
     stage("writing graph.ttl")
     G = b.network if b.network is not None else to_networkx(b.graph)  # one for the HTML report and the page
-    path, sha256 = write_graph(b.graph, out / "graph.ttl")  # written in pieces, never held whole twice
+    path, sha256 = write_graph(b.graph, out / "graph.ttl")  # streamed to the file, never held whole
     written = [path]
     stage("writing the report")
     written += [write_atomic(out / "report.md", render_report(b).encode("utf-8")),

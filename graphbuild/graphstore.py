@@ -19,7 +19,7 @@ it (``INSERT``/``DELETE`` are refused by pyoxigraph; ``query --allow-update`` wo
 from the file).
 
 Written atomically: the build fills a new store in a temporary folder beside the kept one (a
-big build from the moment its triples are in, in a forked process: :class:`Keeper`), writes
+big build from the moment its triples are in, by another process: :class:`Keeper`), writes
 graph.ttl, then stamps the store with it and renames the folder into place (the previous one is
 renamed aside first, then removed). A build that stops anywhere leaves either the previous store, whose
 stamp names the previous graph.ttl (current only if that file is still the one it was built
@@ -195,7 +195,7 @@ def keep(source: ox.Store, graph: str | Path, sha256: str, folder: str | Path) -
     """Keep the triples of ``source`` (the graph just written to ``graph``, whose bytes hash to
     ``sha256``) as an on-disk store in ``folder`` with its stamp, atomically (see module doc).
     Named graphs are merged into the default graph, as reading the file does. Returns the store's folder."""
-    keeper = Keeper(folder, fork=False)
+    keeper = Keeper(folder, background=False)
     keeper.start(source)
     return keeper.finish(graph, sha256)
 
@@ -204,20 +204,20 @@ class Keeper:
     """Keeps a build's graph as an on-disk store (:func:`keep`), written while the build goes on.
 
     ``start(source)`` is called once the graph's triples are in the store ``source``. A big graph
-    (at least :data:`FORK_TRIPLES` triples) is then dumped as N-Triples into the temporary folder
+    (at least :data:`LOADER_TRIPLES` triples) is then dumped as N-Triples into the temporary folder
     (pyoxigraph's writer: seconds) and loaded into the new store by another Python process, on the
     core the rest of the build leaves idle (the analysis, Turtle and the reports run on one); a new
     process, not a fork, so it shares no memory the build goes on writing (a fork's copy-on-write
     pages would be the build's memory twice over) and no thread state (RocksDB's). ``add(quads)``
     gives it what the build adds to the graph after that (the analysis); ``finish(graph, sha256)``,
     once graph.ttl is written, sends those, waits for the load, stamps the store with the file and
-    renames it into place. A smaller graph (or ``fork=False``) is copied by ``finish`` itself, from
+    renames it into place. A smaller graph (or ``background=False``) is copied by ``finish`` itself, from
     ``source`` as it is then. Either way the kept store holds the triples of ``source`` at
     ``finish`` (checked: a store that changed other than through ``add`` is copied again here)."""
 
-    def __init__(self, folder: str | Path, fork: bool = True) -> None:
+    def __init__(self, folder: str | Path, background: bool = True) -> None:
         self.folder = Path(folder)
-        self.fork = fork
+        self.background = background
         self.tmp: Path | None = None
         self.source: ox.Store | None = None
         self.added: list[ox.Quad] = []
@@ -234,10 +234,10 @@ class Keeper:
         clean(self.folder)
         self.tmp = Path(tempfile.mkdtemp(prefix=f".{STORE_DIR}.tmp-", dir=self.folder))
         self.source = source
-        if not self.fork:
+        if not self.background:
             return
         size = len(source)
-        if size < FORK_TRIPLES or next(source.named_graphs(), None) is not None:
+        if size < LOADER_TRIPLES or next(source.named_graphs(), None) is not None:
             return
         dump = self.tmp / "graph.nt"
         source.dump(output=str(dump), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
@@ -325,7 +325,7 @@ class Keeper:
 
 #: a graph of at least this many triples is loaded into the kept store by another process while the
 #: build goes on (:class:`Keeper`); a smaller one is copied at the end, in a fraction of a second
-FORK_TRIPLES = 200_000
+LOADER_TRIPLES = 200_000
 
 
 #: quads written to the kept store per bulk load

@@ -35,6 +35,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .graphstore import _identity, _write_json, current_store
+from .sources import is_url
 
 #: the record's file in the state folder
 RECORD = "last-build.json"
@@ -91,7 +92,7 @@ def source_fingerprint(sources: list[str | Path], options: dict, files: list[str
         return None
     for source in sources:
         name = str(source)
-        if name == "-" or "://" in name:
+        if name == "-" or is_url(name):  # read and compared by their items
             return None
         try:
             with open(name, "rb") as f:

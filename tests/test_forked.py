@@ -27,7 +27,7 @@ import pyoxigraph as ox
 from graphbuild import forked, graphstore, resolve
 
 def thresholds(n):
-    graphstore.FORK_TRIPLES = resolve.GAZETTEER_FORK_POSTS = n
+    graphstore.LOADER_TRIPLES = resolve.GAZETTEER_FORK_POSTS = n
 
 started = []
 real_init, real_start = forked.Forked.__init__, graphstore.Keeper.start
@@ -97,7 +97,7 @@ def _graph_file(tmp_path):
 
 
 def test_a_store_changed_behind_the_keepers_back_is_copied_again(tmp_path, monkeypatch):
-    monkeypatch.setattr(graphstore, "FORK_TRIPLES", 0)
+    monkeypatch.setattr(graphstore, "LOADER_TRIPLES", 0)
     source, keeper = _keeper_of(tmp_path, 50)
     keeper.add([_quad(50)])
     source.bulk_extend([_quad(50), _quad(51)])  # 51 was not told to the keeper
@@ -107,7 +107,7 @@ def test_a_store_changed_behind_the_keepers_back_is_copied_again(tmp_path, monke
 
 
 def test_the_loading_process_gets_what_the_build_added_after_it_began(tmp_path, monkeypatch):
-    monkeypatch.setattr(graphstore, "FORK_TRIPLES", 0)
+    monkeypatch.setattr(graphstore, "LOADER_TRIPLES", 0)
     source, keeper = _keeper_of(tmp_path, 30)
     later = [_quad(i) for i in range(30, 40)]
     source.bulk_extend(later)
@@ -117,7 +117,7 @@ def test_the_loading_process_gets_what_the_build_added_after_it_began(tmp_path, 
 
 
 def test_a_loading_process_that_dies_is_reported_and_leaves_nothing(tmp_path, monkeypatch):
-    monkeypatch.setattr(graphstore, "FORK_TRIPLES", 0)
+    monkeypatch.setattr(graphstore, "LOADER_TRIPLES", 0)
     source, keeper = _keeper_of(tmp_path, 10)
     keeper._child.kill()  # as the kernel's OOM killer would
     with pytest.raises(RuntimeError, match="stopped"):
@@ -127,7 +127,7 @@ def test_a_loading_process_that_dies_is_reported_and_leaves_nothing(tmp_path, mo
 
 
 def test_an_aborted_keeper_stops_its_copy_and_removes_it(tmp_path, monkeypatch):
-    monkeypatch.setattr(graphstore, "FORK_TRIPLES", 0)
+    monkeypatch.setattr(graphstore, "LOADER_TRIPLES", 0)
     source, keeper = _keeper_of(tmp_path, 10)
     child = keeper._child
     keeper.abort()  # the build failed after its triples were in
