@@ -184,7 +184,7 @@ def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, str
     try:
         b = run_build(feeds=feeds, rules=rules, base_uri=base_uri or BASE_URI, curation=curation,
                       analysis=not no_analysis, item_budget=item_budget, jobs=jobs or default_jobs(), store=state,
-                      progress=progress, keeper=keeper)
+                      progress=progress, keeper=keeper, lean=True)
     except BaseException:
         keeper.abort()
         if progress is not None:

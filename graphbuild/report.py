@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 
-from .graph import Build
+from .graph import Build, entity_counts
 
 KIND_NAMES = {"Person": "people", "Organization": "organisations", "Project": "projects",
               "OrgProject": "organisations & projects", "Agent": "people or organisations"}
@@ -18,8 +17,8 @@ def triple_count(g) -> int:
 
 def summary(b: Build) -> dict:
     """Counts and the five most mentioned entities of a build, as plain data."""
-    kinds = Counter(e.kind for e in b.resolution.entities.values() if e.posts)
-    top = sorted((e for e in b.resolution.entities.values() if e.posts), key=lambda e: (-len(e.posts), e.name))[:5]
+    counts = b.counts or entity_counts(b.resolution, b.relations)
+    kinds = counts["kinds"]
     return {
         "feeds": len(b.feeds),
         "posts": len(b.items),
@@ -27,9 +26,9 @@ def summary(b: Build) -> dict:
         "organisations": kinds.get("Organization", 0) + kinds.get("OrgProject", 0),
         "projects": kinds.get("Project", 0) + kinds.get("OrgProject", 0),
         "kinds": dict(kinds),
-        "relations": len(b.relations),
+        "relations": counts["relations"],
         "triples": triple_count(b.graph),
-        "top": [(e.name, e.kind, len(e.posts)) for e in top],
+        "top": counts["top"],
         "skipped": [str(p) for p in b.problems],
         "merges": len(b.resolution.merges),
         "ambiguous": len(b.resolution.ambiguous),

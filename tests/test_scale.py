@@ -424,3 +424,23 @@ def test_pagerank_equals_networkx_to_the_last_bit(seed):
     assert ours == nx.pagerank(H, weight="weight")
     assert ours == nx.pagerank(shuffled, weight="weight")
     assert len(set(ours.values())) > 20
+
+
+def test_a_lean_build_lets_go_of_text_and_mentions_and_gives_the_same_graph_and_report():
+    """The command line builds lean (the posts' text and the mentions freed before the analysis):
+    the graph, the analysis and both reports must be those of a build that keeps everything."""
+    from graphbuild.export import serialize
+    from graphbuild.report import render_report, render_report_html, summary
+
+    full, lean = build(), build(lean=True)
+    assert serialize(lean.graph, "nt") == serialize(full.graph, "nt")
+    assert summary(lean) == summary(full)
+    assert render_report(lean) == render_report(full)
+    assert render_report_html(lean, lean.network) == render_report_html(full, full.network)
+    assert list(lean.network.edges(keys=True, data=True)) == list(full.network.edges(keys=True, data=True))
+    # what was let go: the text of every post (not its title), every mention, the relations
+    assert all(i.blocks == () for i in lean.items) and any(i.blocks for i in full.items)
+    assert [i.title for i in lean.items] == [i.title for i in full.items]
+    assert all(i.blocks == () for f in lean.feeds for i in f.items)
+    assert not lean.resolution.of and all(not e.mentions for e in lean.resolution.entities.values())
+    assert lean.relations == [] and len(full.relations) == summary(full)["relations"] > 0
