@@ -258,6 +258,12 @@ def _modularity(adj: list[dict[int, int]], communities: list[set[int]]) -> float
     return sum(map(contribution, communities))
 
 
+#: a node with at least this many neighbours has its moves weighed on numpy arrays (the same float
+#: operations, element by element, in the same order): the nodes of a big graph's first level have
+#: hundreds; below it, a Python loop is cheaper than the arrays' set-up
+DENSE = 48
+
+
 def _louvain_level(adj: list[dict[int, int]], members: list[set], m: float, partition: list[set],
                    rng: random.Random):
     """One level of Louvain (networkx's ``_one_level``, undirected, resolution 1)."""
@@ -265,7 +271,11 @@ def _louvain_level(adj: list[dict[int, int]], members: list[set], m: float, part
     degrees = _degrees(adj)
     stot = list(degrees)
     nbrs = [[(v, w) for v, w in a.items() if v != u] for u, a in enumerate(adj)]
+    dense = [(np.array([v for v, _ in vw], dtype=np.int64), np.array([w for _, w in vw], dtype=np.float64))
+             if len(vw) >= DENSE else None for vw in nbrs]
     node2com = list(range(n))
+    com_of = np.arange(n, dtype=np.int64)  # node2com and stot as arrays, kept in step, for dense nodes
+    stot_of = np.array(stot, dtype=np.int64)
     inner = [{u} for u in range(n)]
     order = list(range(n))
     rng.shuffle(order)
@@ -274,27 +284,64 @@ def _louvain_level(adj: list[dict[int, int]], members: list[set], m: float, part
     while moves > 0:
         moves = 0
         for u in order:
-            best_mod, best = 0, node2com[u]
-            weights: dict[int, float] = defaultdict(float)
-            for v, wt in nbrs[u]:
-                weights[node2com[v]] += wt
+            here = node2com[u]
             degree = degrees[u]
-            stot[best] -= degree
-            remove_cost = -weights[best] / m + (stot[best] * degree) / m2
-            for com, wt in weights.items():
-                gain = remove_cost + wt / m - (stot[com] * degree) / m2
-                if gain > best_mod:
-                    best_mod, best = gain, com
+            if dense[u] is None:
+                best = _move(nbrs[u], here, degree, node2com, stot, m, m2)
+            else:
+                best = _dense_move(*dense[u], here, degree, com_of, stot, stot_of, m, m2)
             stot[best] += degree
-            if best != node2com[u]:
-                partition[node2com[u]].difference_update(members[u])
-                inner[node2com[u]].remove(u)
+            stot_of[here] = stot[here]
+            stot_of[best] = stot[best]
+            if best != here:
+                partition[here].difference_update(members[u])
+                inner[here].remove(u)
                 partition[best].update(members[u])
                 inner[best].add(u)
                 improved = True
                 moves += 1
                 node2com[u] = best
+                com_of[u] = best
     return list(filter(len, partition)), list(filter(len, inner)), improved
+
+
+def _move(nbrs: list[tuple[int, int]], here: int, degree: int, node2com: list[int], stot: list[int],
+          m: float, m2: float) -> int:
+    """The community a node with neighbours ``nbrs`` (neighbour, tie) moves to, now in ``here``
+    (networkx's loop: the first best gain over 0, in the order of the communities' first neighbours).
+    ``stot`` loses the node's degree from ``here`` (the caller adds it where the node goes)."""
+    best_mod, best = 0, here
+    weights: dict[int, float] = defaultdict(float)
+    for v, wt in nbrs:
+        weights[node2com[v]] += wt
+    stot[best] -= degree
+    remove_cost = -weights[best] / m + (stot[best] * degree) / m2
+    for com, wt in weights.items():
+        gain = remove_cost + wt / m - (stot[com] * degree) / m2
+        if gain > best_mod:
+            best_mod, best = gain, com
+    return best
+
+
+def _dense_move(vs, ws, here: int, degree: int, com_of, stot: list[int], stot_of, m: float, m2: float) -> int:
+    """:func:`_move` on arrays (neighbours ``vs``, ties ``ws``; ``com_of`` and ``stot_of``: node2com
+    and stot as arrays), the same float operations element by element: the gains in any order, then
+    of the best the community met first (its own, when no neighbour is in it, gains exactly 0 there)."""
+    k = vs.size
+    where = com_of[vs]
+    first = np.full(stot_of.size, k)
+    np.minimum.at(first, where, np.arange(k))  # each community's first neighbour
+    coms = np.flatnonzero(first < k)
+    wts = np.bincount(where, weights=ws, minlength=stot_of.size)[coms]  # sums of integers: exact in any order
+    stot[here] -= degree
+    stot_of[here] = stot[here]
+    at = first[here] < k
+    remove_cost = -float(wts[np.searchsorted(coms, here)] if at else 0.0) / m + (stot[here] * degree) / m2
+    gains = remove_cost + wts / m - (stot_of[coms] * degree) / m2
+    if not k or (best := gains.max()) <= 0:  # (no neighbour: a community's only node, on a level)
+        return here
+    ties = coms[gains == best]
+    return int(ties[np.argmin(first[ties])])
 
 
 def _louvain_graph(adj: list[dict[int, int]], members: list[set], partition: list[set[int]]):

@@ -290,8 +290,15 @@ def test_the_build_networkx_form_equals_reading_the_graph_again():
     assert any("community" in d for _, d in again.nodes(data=True))
 
 
+@pytest.fixture(params=["numpy for every node", "a Python loop for every node"])
+def louvain_path(request, monkeypatch):
+    """Louvain weighs a node's moves on arrays when it has many neighbours: both ways, everywhere."""
+    from graphbuild import analysis
+    monkeypatch.setattr(analysis, "DENSE", 0 if request.param.startswith("numpy") else 10**9)
+
+
 @pytest.mark.parametrize("seed", [1, 42])
-def test_louvain_equals_networkx(seed):
+def test_louvain_equals_networkx(seed, louvain_path):
     import random
 
     import networkx as nx
@@ -309,8 +316,52 @@ def test_louvain_equals_networkx(seed):
     assert 2 < len(theirs) < H.number_of_nodes()  # real communities, not one or all apart
 
 
+def test_a_move_weighed_on_arrays_is_the_loops_move_even_among_equal_gains():
+    """Neighbours in few communities, ties of 1 or 2, equal totals: most moves have several best
+    gains, and the community whose first neighbour comes first must win, as in networkx's loop."""
+    import random
+
+    import numpy as np
+
+    from graphbuild.analysis import _dense_move, _move
+
+    rnd, ties_met = random.Random(5), 0
+    for _ in range(400):
+        n = rnd.randint(2, 8)
+        node2com = [rnd.randrange(n) for _ in range(n * 3)]
+        stot = [rnd.choice([4, 6]) for _ in range(n)]
+        nbrs = [(v, rnd.choice([1, 2])) for v in rnd.sample(range(n * 3), rnd.randint(0, n * 3))]
+        here, degree, m = rnd.randrange(n), rnd.choice([1, 2]), float(rnd.choice([20, 30]))
+        m2 = 2 * m**2
+        a, b = list(stot), list(stot)
+        expected = _move(nbrs, here, degree, node2com, a, m, m2)
+        got = _dense_move(np.array([v for v, _ in nbrs], dtype=np.int64), np.array([w for _, w in nbrs], dtype=float),
+                          here, degree, np.array(node2com), b, np.array(stot), m, m2)
+        assert (got, b) == (expected, a)
+        sums = {}
+        for v, w in nbrs:
+            sums[node2com[v]] = sums.get(node2com[v], 0) + w
+        ties_met += len(sums) != len(set((w, stot[c]) for c, w in sums.items()))
+    assert ties_met > 100
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_louvain_equals_networkx_where_moves_gain_the_same(seed, louvain_path):
+    """Every node of a regular graph with equal weights has the same degree: many moves gain exactly
+    the same, and networkx takes the first community a node's neighbours name that gains most."""
+    import networkx as nx
+
+    from graphbuild.analysis import louvain
+
+    R = nx.random_regular_graph(4, 60, seed=seed)
+    H = nx.Graph()
+    H.add_nodes_from(f"n{u:02d}" for u in sorted(R))
+    H.add_weighted_edges_from((f"n{a:02d}", f"n{b:02d}", 1) for a, b in R.edges())
+    assert louvain(H, seed) == nx.community.louvain_communities(H, weight="weight", seed=seed)
+
+
 @pytest.mark.parametrize("seed", [3, 7, 42])
-def test_louvain_equals_networkx_over_several_levels(seed):
+def test_louvain_equals_networkx_over_several_levels(seed, louvain_path):
     import random
 
     import networkx as nx
