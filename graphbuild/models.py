@@ -11,7 +11,7 @@ KINDS = ("Person", "Organization", "Project", "OrgProject", "Agent")
 RULE_KINDS = KINDS + ("Ignore",)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """An ``<a href>`` inside one block of a post, with its position in the block text."""
 
@@ -20,7 +20,7 @@ class Link:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """One block of a post (paragraph, list item, heading, caption) as plain text plus its links."""
 
@@ -31,7 +31,7 @@ class Block:
     code: tuple[tuple[int, int], ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Author:
     """A feed-level author (RSS ``author``/``dc:creator``, Atom ``author``)."""
 
@@ -40,7 +40,7 @@ class Author:
     email: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FeedInfo:
     """Where a feed came from and what it calls itself."""
 
@@ -50,7 +50,7 @@ class FeedInfo:
     link: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FeedItem:
     """One post of a feed, already parsed: the only shape extractors ever see."""
 
@@ -73,7 +73,7 @@ class FeedItem:
         return "\n".join(b.text for b in self.blocks)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     """Something skipped or repaired while reading, reported instead of raised."""
 
@@ -93,7 +93,7 @@ class Feed:
     problems: list[Problem] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quote:
     """Where a fact was read: the exact text plus a little context (a W3C TextQuoteSelector)."""
 
@@ -102,7 +102,7 @@ class Quote:
     suffix: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """A candidate entity named by one post: surface form, believed kind, identifying URLs, evidence."""
 
@@ -124,7 +124,7 @@ class Mention:
     aliases: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Relation:
     """A stated relation between two mentioned things (e.g. person ``affiliation`` organisation)."""
 
