@@ -270,9 +270,17 @@ def _louvain_level(adj: list[dict[int, int]], members: list[set], m: float, part
     n = len(adj)
     degrees = _degrees(adj)
     stot = list(degrees)
-    nbrs = [[(v, w) for v, w in a.items() if v != u] for u, a in enumerate(adj)]
-    dense = [(np.array([v for v, _ in vw], dtype=np.int64), np.array([w for _, w in vw], dtype=np.float64))
-             if len(vw) >= DENSE else None for vw in nbrs]
+    nbrs: list[list[tuple[int, int]] | None] = []  # a node's (neighbour, tie), or its arrays when dense
+    dense: list[tuple[np.ndarray, np.ndarray] | None] = []
+    for u, a in enumerate(adj):
+        k = len(a) - (u in a)
+        if k >= DENSE:
+            nbrs.append(None)
+            dense.append((np.fromiter((v for v in a if v != u), dtype=np.int64, count=k),
+                          np.fromiter((w for v, w in a.items() if v != u), dtype=np.float64, count=k)))
+        else:
+            nbrs.append([(v, w) for v, w in a.items() if v != u])
+            dense.append(None)
     node2com = list(range(n))
     com_of = np.arange(n, dtype=np.int64)  # node2com and stot as arrays, kept in step, for dense nodes
     stot_of = np.array(stot, dtype=np.int64)
