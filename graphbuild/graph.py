@@ -170,7 +170,7 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
             Build keeps its fields but ``blocks``), each entity's mentions (``Entity.mentions`` and
             ``Resolution.of`` empty; ``Build.counts`` has what the report counts of them) and the
             relations (``Build.relations`` empty). The graph and every output are the same. The
-            command line builds lean; at 10,000 posts it lowers the peak by about a fifth.
+            command line builds lean; at 10,000 posts it lowers the peak by about a sixth.
     Raises:
         FeedError, UnknownExtractor, RulesError, CurationError.
     """
