@@ -251,35 +251,40 @@ def build_graph(sources: Iterable[str | Path] | None = None, **kwargs) -> Graph:
 
 # ------------------------------------------------------------------ triples
 class _Triples:
-    """Collects the graph's triples as pyoxigraph terms (IRIs cached), then loads them in bulk.
+    """Collects the graph's triples as N-Triples lines, then loads them in bulk.
 
     Building rdflib terms and adding them one by one to rdflib's memory store costs ~25 us a
-    triple; this path costs ~1 us, which is what keeps a 10k-post build within a few seconds.
+    triple, and a pyoxigraph ``Quad`` object per triple ~3 us (made, handed over and freed); a line
+    of text costs a fraction of that and pyoxigraph's parser reads it natively. A term is its
+    N-Triples form (``<iri>`` or a quoted literal, :meth:`iri` and :meth:`lit`); every IRI is checked
+    by pyoxigraph once, when first made, so no line the store is given is invalid.
 
     :meth:`web` is the one door through which a link read from a feed (post link, citation, author
     or sameAs URL, feed address) becomes an IRI; :meth:`iri` is for IRIs graphbuild mints itself.
     """
 
-    #: quads held before they go to the store in one bulk load
+    #: lines held before they go to the store in one bulk load
     FLUSH = 100_000
 
     def __init__(self, store: ox.Store | None = None) -> None:
         self.store = store if store is not None else ox.Store()
-        self.quads: list[ox.Quad] = []
-        self._iris: dict[str, ox.NamedNode] = {}
-        self._web: dict[str, tuple[ox.NamedNode | None, str]] = {}
+        self.lines: list[str] = []
+        self._iris: dict[str, str] = {}
+        self._web: dict[str, tuple[str | None, str]] = {}
         #: item (or feed) -> {link as read: what was done to it}, for one warning each
         self.notes: dict[str, dict[str, str]] = {}
         #: (post, exact, extractor) -> the quote its annotation shows (see :func:`_first_quotes`)
         self.quotes: dict[tuple[str, str, str], Quote] = {}
 
-    def iri(self, value: str) -> ox.NamedNode:
+    def iri(self, value: str) -> str:
+        """``<value>``; ValueError when pyoxigraph does not take ``value`` as an IRI."""
         node = self._iris.get(value)
         if node is None:
-            node = self._iris[value] = ox.NamedNode(value)
+            ox.NamedNode(value)  # raises ValueError for what is no IRI
+            node = self._iris[value] = f"<{value}>"
         return node
 
-    def web(self, url: str, where: str) -> ox.NamedNode | None:
+    def web(self, url: str, where: str) -> str | None:
         """``url`` as an IRI (RFC 3987: percent-encoded where it may be, user info removed), or
         None when it cannot be one; either way noted against ``where`` (an item or feed)."""
         found = self._web.get(url)
@@ -309,28 +314,46 @@ class _Triples:
                                f"IRIs (RFC 3987) or dropped: {'; '.join(parts)}"))
         return out
 
-    def add(self, s: ox.NamedNode, p: ox.NamedNode, o) -> None:
-        self.quads.append(ox.Quad(s, p, o))
-        if len(self.quads) >= self.FLUSH:
+    def add(self, s: str, p: str, o: str) -> None:
+        lines = self.lines
+        lines.append(f"{s} {p} {o} .\n")
+        if len(lines) >= self.FLUSH:
             self.flush()
 
     def flush(self) -> ox.Store:
-        """Load the quads collected so far into the store (in bulk) and forget them."""
-        if self.quads:
-            self.store.bulk_extend(self.quads)
-            self.quads = []
+        """Load the lines collected so far into the store (in bulk) and forget them."""
+        if self.lines:
+            self.store.bulk_load("".join(self.lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, lenient=True)
+            self.lines = []
         return self.store
 
+    def quads(self) -> list[ox.Quad]:
+        """The lines collected so far as pyoxigraph quads of the default graph."""
+        return [ox.Quad(t.subject, t.predicate, t.object)
+                for t in ox.parse("".join(self.lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
+
     @staticmethod
-    def lit(value: str, datatype: ox.NamedNode | None = None) -> ox.Literal:
-        return ox.Literal(value, datatype=datatype) if datatype else ox.Literal(value)
+    def lit(value: str, datatype: str | None = None) -> str:
+        """A literal's N-Triples form (``datatype``: an :meth:`iri`)."""
+        if '"' in value or "\\" in value or "\n" in value or "\r" in value:
+            value = value.translate(_ESCAPES)
+        return f'"{value}"^^{datatype}' if datatype else f'"{value}"'
 
 
-def _n(term: URIRef) -> ox.NamedNode:
-    return ox.NamedNode(str(term))
+#: what N-Triples needs escaped in a quoted literal
+_ESCAPES = str.maketrans({'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r"})
 
 
-# the vocabulary as pyoxigraph terms, made once (rdflib namespace attributes are built per access)
+def _n(term: URIRef) -> str:
+    return f"<{term}>"
+
+
+def _value(node: str) -> str:
+    """The IRI of an :meth:`_Triples.iri` term."""
+    return node[1:-1]
+
+
+# the vocabulary as N-Triples terms, made once (rdflib namespace attributes are built per access)
 (TYPE, ANNOTATION, HAS_TARGET, HAS_BODY, HAS_SOURCE, HAS_SELECTOR, QUOTE_SELECTOR, EXACT, PREFIX, SUFFIX,
  EXTRACTOR, STATEMENT, SUBJECT, PREDICATE, OBJECT, POSTING, URL, HEADLINE, IS_PART_OF, DATE, KEYWORDS,
  CITATION, NAME, ALT_NAME, SAME_AS, MENTION_COUNT, MENTIONS, AUTHOR, DATA_FEED, ANY_URI, DATE_TIME,
@@ -352,14 +375,14 @@ RELATION_NODES = {k: _n(v) for k, v in RELATIONS.items()}
 SHARE_QUOTES = True
 
 
-def _add_evidence(t: _Triples, anno: ox.NamedNode, post: ox.NamedNode, q: Quote, extractor: str,
+def _add_evidence(t: _Triples, anno: str, post: str, q: Quote, extractor: str,
                   seen: set, base_uri: str) -> None:
     """One oa:Annotation per (post, quoted sentence, extractor); bodies are added by the caller."""
     if SHARE_QUOTES:
-        quote = f"{base_uri}annotation/{digest('quote', post.value, q.exact, q.prefix, q.suffix)}"
+        quote = f"{base_uri}annotation/{digest('quote', _value(post), q.exact, q.prefix, q.suffix)}"
         target, selector = t.iri(f"{quote}-target"), t.iri(f"{quote}-selector")
     else:
-        target, selector = t.iri(f"{anno.value}-target"), t.iri(f"{anno.value}-selector")
+        target, selector = t.iri(f"{_value(anno)}-target"), t.iri(f"{_value(anno)}-selector")
     t.add(anno, TYPE, ANNOTATION)
     t.add(anno, HAS_TARGET, target)
     t.add(anno, EXTRACTOR, t.lit(extractor))
@@ -376,7 +399,7 @@ def _add_evidence(t: _Triples, anno: ox.NamedNode, post: ox.NamedNode, q: Quote,
         t.add(selector, SUFFIX, t.lit(q.suffix))
 
 
-def _annotation(t: _Triples, seen: set, post: str, q: Quote, extractor: str, base_uri: str) -> ox.NamedNode:
+def _annotation(t: _Triples, seen: set, post: str, q: Quote, extractor: str, base_uri: str) -> str:
     anno = t.iri(f"{base_uri}annotation/{digest(post, q.exact, extractor)}")  # annotation_iri, without a URIRef
     if anno not in seen:
         seen.add(anno)
@@ -385,23 +408,23 @@ def _annotation(t: _Triples, seen: set, post: str, q: Quote, extractor: str, bas
     return anno
 
 
-def _post_node(t: _Triples, link: str, base_uri: str) -> ox.NamedNode:
+def _post_node(t: _Triples, link: str, base_uri: str) -> str:
     """A post's IRI: its link, or, when the link cannot be an IRI, ``<base>post/<hash of the link>``
     (so a post with a broken link keeps its mentions)."""
     return t.web(link, link) or t.iri(f"{base_uri}post/{digest(link)}")
 
 
-def _feed_node(t: _Triples, iri: str, title: str, source: str, base_uri: str) -> ox.NamedNode:
+def _feed_node(t: _Triples, iri: str, title: str, source: str, base_uri: str) -> str:
     """A feed's IRI: its own http(s) address if that can be an IRI, else one minted from its title."""
     return (t.web(iri, source) if iri else None) or t.iri(str(feed_iri("", title, base_uri)))
 
 
-def _add_post(t: _Triples, item: FeedItem, feed: ox.NamedNode, base_uri: str) -> None:
+def _add_post(t: _Triples, item: FeedItem, feed: str, base_uri: str) -> None:
     post = _post_node(t, item.link, base_uri)
     t.add(post, TYPE, POSTING)
     web = t.web(item.link, item.link) if not item.minted else None  # a minted IRI is no page's address
     if web is not None:
-        t.add(post, URL, t.lit(web.value, ANY_URI))
+        t.add(post, URL, t.lit(_value(web), ANY_URI))
     # a title with markup keeps it, as an rdf:HTML literal (docs/vocabulary.md); else plain text
     t.add(post, HEADLINE, t.lit(item.title_html, HTML) if item.title_html else t.lit(item.title))
     t.add(post, IS_PART_OF, feed)
@@ -451,7 +474,7 @@ def _add_relation(t: _Triples, s: str, pred: str, o: str, r: Relation, seen: set
     p = RELATION_NODES[pred]
     sn, on = t.iri(s), t.iri(o)
     t.add(sn, p, on)
-    stmt = t.iri(f"{base_uri}annotation/{digest('statement', s, p.value, o)}")
+    stmt = t.iri(f"{base_uri}annotation/{digest('statement', s, _value(p), o)}")
     t.add(stmt, TYPE, STATEMENT)
     t.add(stmt, SUBJECT, sn)
     t.add(stmt, PREDICATE, p)
@@ -497,7 +520,7 @@ def to_graph(feeds: list[Feed], items: list[FeedItem], res: Resolution,
             t.add(node, NAME, t.lit(f.info.title))
         link = t.web(f.info.link, f.info.source) if f.info.link else None
         if link is not None:
-            t.add(node, URL, t.lit(link.value, ANY_URI))
+            t.add(node, URL, t.lit(_value(link), ANY_URI))
     posts = {norm_url(i.link): i.link for i in items}
     for item in items:
         feed = feed_nodes.get(item.feed) or _feed_node(t, item.feed.iri, item.feed.title, item.feed.source, base_uri)
@@ -544,7 +567,9 @@ def _add_curation(t: _Triples, applied, entities: dict[str, Entity], base_uri: s
         else:
             objs = list(KIND_NODES[f.value]) if f.predicate == "type" else [t.lit(f.value)]
         for o in objs:
-            stmt = t.iri(str(annotation_iri("curated", s.value, p.value, str(o), base_uri=base_uri)))
+            # the object as pyoxigraph writes it (an IRI's term is that already)
+            text = o if o.startswith("<") else str(ox.Literal(f.value))
+            stmt = t.iri(str(annotation_iri("curated", _value(s), _value(p), text, base_uri=base_uri)))
             t.add(stmt, TYPE, STATEMENT)
             t.add(stmt, SUBJECT, s)
             t.add(stmt, PREDICATE, p)
@@ -597,4 +622,4 @@ def analysis_quads(a: Analysis, base_uri: str = BASE_URI) -> list[ox.Quad]:
         t.add(node, BETWEENNESS, t.lit(f"{e.betweenness:.6f}", DECIMAL))
         if e.trend:
             t.add(node, TREND, t.lit(e.trend))
-    return t.quads
+    return t.quads()

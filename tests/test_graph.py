@@ -70,3 +70,47 @@ def test_no_blank_nodes(g):
 def test_two_feeds_merge_into_one_graph(data_dir):
     g2 = build([data_dir / "rss2.xml", data_dir / "atom.xml", data_dir / "rss1.xml"]).graph
     assert len(set(g2.subjects(RDF.type, SDO.BlogPosting))) == 3 + 2 + 1  # rss2.xml: one item has no link
+
+
+def test_literals_reach_the_store_as_written_whatever_they_hold():
+    """The triples go to the store as N-Triples text: every character a literal may hold comes
+    back out as it went in (quotes, backslashes, line breaks, control and non-BMP characters)."""
+    import pyoxigraph as ox
+
+    from graphbuild.graph import _Triples
+
+    values = ['say "hi"', "C:\\path\\", "two\nlines", "cr\rhere", "tab\tthere", "nul\x00", "\x7f\x1f",
+              "naïve 漢字 🙂", "\u2028\u2029", '\\"', "end\\"]
+    t = _Triples()
+    html = t.iri(str(RDF.HTML))
+    for i, v in enumerate(values):
+        s = t.iri(f"https://example.org/{i}")
+        t.add(s, t.iri("https://example.org/plain"), t.lit(v))
+        t.add(s, t.iri("https://example.org/html"), t.lit(v, html))
+    got = {(q.subject.value, q.predicate.value): q.object for q in t.flush()}
+    assert len(got) == 2 * len(values)
+    for i, v in enumerate(values):
+        assert got[(f"https://example.org/{i}", "https://example.org/plain")] == ox.Literal(v)
+        assert got[(f"https://example.org/{i}", "https://example.org/html")] == ox.Literal(
+            v, datatype=ox.NamedNode(str(RDF.HTML)))
+
+
+def test_an_iri_pyoxigraph_refuses_is_refused_before_it_reaches_the_store():
+    from graphbuild.graph import _Triples
+
+    t = _Triples()
+    with pytest.raises(ValueError):
+        t.iri("https://example.org/a b")
+    assert t.web("https://example.org/a b", "item") is not None  # a link read from a feed is repaired
+    assert t.web("not a link", "item") is None  # or dropped, and noted
+    assert len(t.problems()) == 1
+
+
+def test_a_title_with_quotes_and_backslashes_is_its_headline(tmp_path):
+    feed = tmp_path / "f.xml"
+    feed.write_text("""<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>
+<link>https://example.org/</link><item><title>The "quoted" C:\\dir\\ post</title>
+<link>https://example.org/p1</link><description>&lt;p&gt;Hello.&lt;/p&gt;</description></item>
+</channel></rss>""", encoding="utf-8")
+    g = build([feed]).graph
+    assert str(g.value(URIRef("https://example.org/p1"), SDO.headline)) == 'The "quoted" C:\\dir\\ post'
