@@ -161,7 +161,8 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
             while the post and the extractors are unchanged (None: extract every post).
         progress: called as ``progress(done, total)`` after each post's extraction; if it has a
             ``stage(name)`` method, that is called as each later stage begins.
-        keeper: told of the graph as soon as its triples are in (``keeper.start(store)``, the
+        keeper: given the graph's triples as N-Triples as they go in (the file ``keeper.sink()``
+            gives, if any), told of the graph as soon as they are in (``keeper.start(store)``, the
             pyoxigraph store) and of the analysis's triples added after that (``keeper.add(quads)``),
             so it can keep the graph on disk while the analysis runs
             (:class:`graphbuild.graphstore.Keeper`).
@@ -196,7 +197,7 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
     del mentions, relations  # what resolution kept is in res and rels
     problems = [p for f in feeds for p in f.problems]
     stage("building the graph")
-    g = to_graph(feeds, items, res, rels, base_uri, problems)
+    g = to_graph(feeds, items, res, rels, base_uri, problems, keeper.sink() if keeper is not None else None)
     if keeper is not None:
         keeper.start(g.store._inner)
     counts = entity_counts(res, rels)
@@ -266,8 +267,10 @@ class _Triples:
     #: lines held before they go to the store in one bulk load
     FLUSH = 100_000
 
-    def __init__(self, store: ox.Store | None = None) -> None:
+    def __init__(self, store: ox.Store | None = None, sink=None) -> None:
         self.store = store if store is not None else ox.Store()
+        #: a binary file that is also given every line loaded (:meth:`graphbuild.graphstore.Keeper.sink`)
+        self.sink = sink
         self.lines: list[str] = []
         self._iris: dict[str, str] = {}
         self._web: dict[str, tuple[str | None, str]] = {}
@@ -323,7 +326,10 @@ class _Triples:
     def flush(self) -> ox.Store:
         """Load the lines collected so far into the store (in bulk) and forget them."""
         if self.lines:
-            self.store.bulk_load("".join(self.lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, lenient=True)
+            data = "".join(self.lines).encode("utf-8")
+            self.store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+            if self.sink is not None:
+                self.sink.write(data)
             self.lines = []
         return self.store
 
@@ -499,19 +505,20 @@ def _first_quotes(res: Resolution, relations) -> dict[tuple[str, str, str], Quot
 
 def to_graph(feeds: list[Feed], items: list[FeedItem], res: Resolution,
              relations: list[tuple[str, str, str, Relation]], base_uri: str = BASE_URI,
-             problems: list[Problem] | None = None) -> Graph:
+             problems: list[Problem] | None = None, sink=None) -> Graph:
     """Posts, entities, mentions, relations and their provenance as an rdflib Graph.
 
     The Graph is backed by a pyoxigraph store (oxrdflib): the rdflib API as usual, bulk loading
     and SPARQL at native speed. Every link read from a feed passes one check (:meth:`_Triples.web`);
-    one warning per item whose links were repaired or dropped is appended to ``problems``.
+    one warning per item whose links were repaired or dropped is appended to ``problems``;
+    ``sink`` (a binary file), if given, gets the graph's triples as N-Triples too.
 
     Raises:
         FeedError: ``base_uri`` is not an absolute http(s) IRI.
     """
     if clean_iri(base_uri) != (base_uri, ""):
         raise FeedError(f"base URI {redact(base_uri)!r} is not an absolute http(s) IRI (--base-uri)")
-    t = _Triples()
+    t = _Triples(sink=sink)
     feed_nodes = {}
     for f in feeds:
         node = feed_nodes[f.info] = _feed_node(t, f.info.iri, f.info.title, f.info.source, base_uri)
