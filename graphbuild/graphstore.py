@@ -205,7 +205,8 @@ class Keeper:
 
     ``start(source)`` is called once the graph's triples are in the store ``source``. A big graph
     (at least :data:`LOADER_TRIPLES` triples) is then dumped as N-Triples into the temporary folder
-    (pyoxigraph's writer: seconds) and loaded into the new store by another Python process, on the
+    (pyoxigraph's writer: seconds; or not at all when the build wrote that file as it filled the
+    store, in the file :meth:`sink` gave it) and loaded into the new store by another Python process, on the
     core the rest of the build leaves idle (the analysis, Turtle and the reports run on one); a new
     process, not a fork, so it shares no memory the build goes on writing (a fork's copy-on-write
     pages would be the build's memory twice over) and no thread state (RocksDB's). ``add(quads)``
@@ -223,24 +224,45 @@ class Keeper:
         self.added: list[ox.Quad] = []
         self._child = None
         self._size = 0
+        self._sink = None
+
+    def _begin(self) -> Path:
+        """The temporary folder the new store is made in (made on the first call)."""
+        import tempfile
+
+        if self.tmp is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            clean(self.folder)
+            self.tmp = Path(tempfile.mkdtemp(prefix=f".{STORE_DIR}.tmp-", dir=self.folder))
+        return self.tmp
+
+    def sink(self):
+        """A binary file for the N-Triples of every triple the build puts in the store before
+        :meth:`start` (duplicates allowed), so that :meth:`start` need not dump them; None when
+        the keeper copies the store itself (``background=False``)."""
+        if not self.background:
+            return None
+        self._sink = open(self._begin() / "graph.nt", "wb")
+        return self._sink
 
     def start(self, source: ox.Store) -> None:
         # imported here and not at the top: the query commands import this module, and never write
         import subprocess
         import sys
-        import tempfile
 
-        self.folder.mkdir(parents=True, exist_ok=True)
-        clean(self.folder)
-        self.tmp = Path(tempfile.mkdtemp(prefix=f".{STORE_DIR}.tmp-", dir=self.folder))
+        dump = self._begin() / "graph.nt"
+        written, self._sink = self._sink, None
+        if written is not None:
+            written.close()
         self.source = source
         if not self.background:
             return
         size = len(source)
         if size < LOADER_TRIPLES or next(source.named_graphs(), None) is not None:
+            dump.unlink(missing_ok=True)
             return
-        dump = self.tmp / "graph.nt"
-        source.dump(output=str(dump), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+        if written is None:
+            source.dump(output=str(dump), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
         # graphbuild from where this process has it (a checkout run with PYTHONPATH, an install)
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             [str(Path(__file__).resolve().parent.parent), *filter(None, [os.environ.get("PYTHONPATH")])])}
@@ -319,6 +341,9 @@ class Keeper:
         import shutil
 
         self._stop_child()
+        if self._sink is not None:
+            self._sink.close()
+            self._sink = None
         if self.tmp is not None:
             shutil.rmtree(self.tmp, ignore_errors=True)
 

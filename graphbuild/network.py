@@ -34,9 +34,12 @@ Q_POSTS = PREFIXES + """SELECT ?s ?name ?date WHERE { ?s a schema:BlogPosting .
 Q_PAIRS = PREFIXES + "SELECT ?s ?o WHERE { ?s %s ?o }"
 Q_MENTIONS = PREFIXES + """SELECT ?post ?e ?exact WHERE { ?post schema:mentions ?e .
   OPTIONAL { ?a oa:hasBody ?e ; oa:hasTarget ?t . ?t oa:hasSource ?post ; oa:hasSelector/oa:exact ?exact } }"""
-Q_STATEMENTS = PREFIXES + """SELECT ?s ?p ?o ?post ?exact WHERE {
-  ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
-  OPTIONAL { ?a oa:hasBody ?st ; oa:hasTarget ?t . ?t oa:hasSource ?post ; oa:hasSelector/oa:exact ?exact } }"""
+# the statements and their evidence apart, joined in Python: pyoxigraph evaluates an OPTIONAL as a
+# hash join over every annotation of the graph (at 10,000 posts 2.7 s, these two 1.0 s)
+Q_STATEMENTS = PREFIXES + """SELECT ?st ?s ?p ?o WHERE {
+  ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }"""
+Q_EVIDENCE = PREFIXES + """SELECT ?st ?post ?exact WHERE { ?st a rdf:Statement .
+  ?a oa:hasBody ?st ; oa:hasTarget ?t . ?t oa:hasSource ?post ; oa:hasSelector/oa:exact ?exact }"""
 Q_ANALYSIS = PREFIXES + """SELECT ?s ?c ?name ?rank WHERE { ?s gb:community ?c ; gb:pageRank ?rank .
   OPTIONAL { ?c schema:name ?name } }"""
 Q_CITES = PREFIXES + """SELECT ?s ?o WHERE { ?s a schema:BlogPosting ; schema:citation ?o . ?o a schema:BlogPosting }"""
@@ -136,9 +139,13 @@ def read_network(g: Graph, posts: bool = True) -> tuple[nx.MultiDiGraph, list[tu
         mentioned[post].append(ent)
         if posts and post in G:
             G.add_edge(post, ent, kind="mentions", label="mentions", evidence=[(post, q) for q in sorted(qs)])
+    evidence: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for st, post, exact in _rows(g, Q_EVIDENCE):
+        if post and exact:
+            evidence[st].add((post, exact))
     stated: dict[tuple[str, str, str], set[tuple[str, str]]] = defaultdict(set)
-    for s, p, o, post, exact in _rows(g, Q_STATEMENTS):
-        stated[(s, p, o)] |= {(post, exact)} if post and exact else set()
+    for st, s, p, o in _rows(g, Q_STATEMENTS):
+        stated[(s, p, o)] |= evidence.get(st, set())
     for (s, p, o), ev in sorted(stated.items()):
         if s in G and o in G:
             G.add_edge(s, o, kind="relation", label=RELATION_LABELS.get(URIRef(p), p.rsplit("/", 1)[-1]),

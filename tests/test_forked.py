@@ -216,3 +216,41 @@ def test_an_unknown_format_is_refused_before_any_file_or_folder_is_made(tmp_path
     with pytest.raises(ExportError, match="Unknown format 'foo'"):
         export_graph(reference_graph, tmp_path / "new" / "graph.foo")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_keeper_given_the_builds_n_triples_loads_them_without_dumping_the_store(tmp_path, monkeypatch):
+    """What the build wrote in the keeper's sink is what the loading process reads: the source
+    store here holds other triples of the same number, and the kept store has the sink's."""
+    monkeypatch.setattr(graphstore, "LOADER_TRIPLES", 0)
+    keeper = graphstore.Keeper(tmp_path / "state")
+    sink = keeper.sink()
+    sink.write(ox.serialize([_quad(i) for i in range(20)], format=ox.RdfFormat.N_TRIPLES))
+    sink.write(ox.serialize([_quad(3)], format=ox.RdfFormat.N_TRIPLES))  # a line twice: one triple
+    source = ox.Store()
+    source.bulk_extend([_quad(i) for i in range(100, 120)])
+    keeper.start(source)
+    assert sink.closed and keeper._child is not None
+    kept = keeper.finish(_graph_file(tmp_path), "0" * 64)
+    assert set(ox.Store.read_only(str(kept / "oxigraph"))) == {_quad(i) for i in range(20)}
+    assert sorted(p.name for p in kept.iterdir()) == ["oxigraph", "stamp.json"]
+
+
+def test_a_small_graph_written_to_the_sink_is_copied_from_the_store_at_the_end(tmp_path):
+    keeper = graphstore.Keeper(tmp_path / "state")  # the threshold as it is: 5 triples are few
+    sink = keeper.sink()
+    sink.write(ox.serialize([_quad(i) for i in range(5)], format=ox.RdfFormat.N_TRIPLES))
+    source = ox.Store()
+    source.bulk_extend([_quad(i) for i in range(5)])
+    keeper.start(source)
+    assert keeper._child is None and not (keeper.tmp / "graph.nt").exists()
+    source.bulk_extend([_quad(5)])
+    kept = keeper.finish(_graph_file(tmp_path), "0" * 64)
+    assert set(ox.Store.read_only(str(kept / "oxigraph"))) == {_quad(i) for i in range(6)}
+
+
+def test_an_aborted_keeper_closes_its_sink_and_leaves_nothing(tmp_path):
+    keeper = graphstore.Keeper(tmp_path / "state")
+    sink = keeper.sink()
+    sink.write(ox.serialize([_quad(1)], format=ox.RdfFormat.N_TRIPLES))
+    keeper.abort()
+    assert sink.closed and os.listdir(tmp_path / "state") == []
