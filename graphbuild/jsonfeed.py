@@ -9,6 +9,7 @@ http(s) URL, else an IRI minted from ``id`` or from title, date and text); one P
 from __future__ import annotations
 
 import json
+import re
 from typing import IO
 
 from .errors import FeedError
@@ -55,6 +56,37 @@ def _authors(obj: dict, notes: list[str]) -> tuple[Author, ...]:
     return tuple(dict.fromkeys(out))
 
 
+#: a UTF-16 surrogate code point: JSON's ``\\ud800`` escape without its pair is no character at all
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _whole_characters(doc) -> tuple[object, int]:
+    """``doc`` with every lone surrogate in its strings (a ``\\udXXX`` escape without its pair:
+    Python's json module keeps it, no UTF-8 text or RDF literal can hold it) replaced by U+FFFD, as
+    a UTF-8 decoder replaces a broken sequence; and how many were replaced. Object keys are left:
+    they are only looked up. Walked without recursion (a document may nest as deep as json reads)."""
+    found = 0
+
+    def whole(text: str) -> str:
+        nonlocal found
+        fixed, n = _SURROGATE.subn("\ufffd", text)
+        found += n
+        return fixed
+
+    if isinstance(doc, str):
+        return whole(doc), found
+    stack = [doc] if isinstance(doc, (list, dict)) else []
+    while stack:
+        c = stack.pop()
+        for k, v in (enumerate(c) if isinstance(c, list) else c.items()):
+            if isinstance(v, str):
+                if _SURROGATE.search(v):
+                    c[k] = whole(v)
+            elif isinstance(v, (list, dict)):
+                stack.append(v)
+    return doc, found
+
+
 def _load(raw: IO[bytes], source: str, limits: Limits):
     data = raw.read(limits.max_feed_bytes + 1)
     if len(data) > limits.max_feed_bytes:
@@ -78,12 +110,15 @@ def parse_json_feed(raw: IO[bytes], source: str, limits: Limits = Limits()) -> F
     Raises:
         FeedError: not JSON, not a JSON Feed object, over the size limit, too deeply nested, or no usable item.
     """
-    doc = _load(raw, source, limits)
+    doc, broken = _whole_characters(_load(raw, source, limits))
     if not isinstance(doc, dict) or not isinstance(doc.get("items"), list):
         what = "an object without an items list" if isinstance(doc, dict) else f"a JSON {type(doc).__name__}"
         raise FeedError(f"{source}: a JSON document, not a JSON Feed ({what}; a JSON Feed is an object with "
                         f"\"version\": \"{VERSIONS[1]}\" and \"items\": [...])")
     problems: list[Problem] = []
+    if broken:
+        problems.append(Problem(source, f"{broken} \\u escape{'s' if broken != 1 else ''} of half a "
+                                        "UTF-16 pair (no character) read as U+FFFD"))
     version = doc.get("version")
     if version not in VERSIONS and not (isinstance(version, str) and version.rstrip("/") in VERSIONS):
         problems.append(Problem(source, f"version {str(version)[:60]!r} is not a JSON Feed version "

@@ -180,13 +180,18 @@ def one_of(value: str, allowed: list[str], prefixes: dict[str, str], label: str)
     raise QueryError(f"{label} must be one of {', '.join(allowed)} (got {value[:80]!r})")
 
 
+#: a UTF-16 surrogate: what Python makes of bytes of the command line that are not UTF-8
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def to_term(value: Any, engine, prefixes: dict[str, str], q: Query | None = None, name: str = ""):
     """A parameter value as a pyoxigraph term: an RDF term as it is; ``"text"`` (in double quotes)
     as that plain literal; ``<iri>`` or an http(s)/urn/tag URL as an IRI; ``prefix:local`` with a known prefix as an IRI; else the entity with that name or
     alias; else a plain literal (refused when the query's header says the parameter is an entity).
 
     Raises:
-        QueryError: an invalid IRI, a blank node, or no entity of that name where one is needed.
+        QueryError: an invalid IRI, a blank node, text that is not text (bytes of the command line
+            that are not UTF-8), or no entity of that name where one is needed.
     """
     import difflib
     import re
@@ -200,6 +205,9 @@ def to_term(value: Any, engine, prefixes: dict[str, str], q: Query | None = None
     if cls in ("BNode", "BlankNode"):
         raise QueryError(f"{label}: ?{name} cannot be bound to a blank node")
     s = str(value)
+    if _SURROGATE.search(s):  # bytes of the command line that are not UTF-8 (Python keeps them as surrogates)
+        raise QueryError(f"{label + ': ?' + name + ' = ' if name else ''}{s[:80]!r} is not text: it holds "
+                         "bytes that are not UTF-8")
     iri = None
     if q is not None and q.allowed(name):
         s = one_of(s, q.allowed(name), prefixes, f"{label}: ?{name}")

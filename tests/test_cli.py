@@ -288,3 +288,19 @@ def test_listing_queries_does_not_import_rdflib():
             "print('rdflib' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+@pytest.mark.parametrize("args, says", [
+    ([b"explain", b"Ada \xff"], "is not text: it holds bytes that are not UTF-8"),
+    ([b"query", b"entity_posts", b"-p", b"entity=\xff\xfe"], "is not text: it holds bytes that are not UTF-8"),
+    ([b"viz", b"--focus", b"\xffx"], "No entity named"),  # looked up by name, not bound to a literal
+])
+def test_bytes_of_the_command_line_that_are_not_utf8_are_one_clear_error(built, tmp_path, args, says):
+    """A terminal in another encoding can pass bytes that are not UTF-8: Python keeps them as
+    surrogates, which no RDF literal can hold. One line saying so, exit 1, no traceback."""
+    p = subprocess.run([sys.executable, "-m", "graphbuild", *args, b"--graph", str(built[0] / "graph.ttl").encode()],
+                       capture_output=True, cwd=tmp_path, timeout=120)
+    err = p.stderr.decode("utf-8", "replace")
+    assert p.returncode == 1, err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert says in err

@@ -147,3 +147,37 @@ def test_a_json_feed_builds_a_graph_from_the_cli(tmp_path):
     assert r.exit_code == 0, r.output
     ttl = (out / "graph.ttl").read_text()
     assert "<https://notes.example.org/2025/first>" in ttl and '"First post"' in ttl and '"Worth reading"' in ttl
+
+
+def test_escapes_of_half_a_utf16_pair_are_read_as_replacement_characters_with_one_warning():
+    """JSON may escape half of a UTF-16 pair (``\\ud800``), which is no character: Python's json
+    keeps it as a lone surrogate, which no UTF-8 file or RDF literal can hold. Each is read as
+    U+FFFD (as a UTF-8 decoder reads a broken sequence); a whole pair is its character."""
+    doc = {"version": "https://jsonfeed.org/version/1.1", "title": "Notes \ud800",
+           "home_page_url": "https://notes.example.org/",
+           "items": [{"id": "1", "url": "https://notes.example.org/1", "title": "Low \udc00 then high \ud800",
+                      "content_html": "<p>Thanks to Ada \udbff and \ud83d\ude00 friends.</p>",
+                      "tags": ["open\udfff", "fine"], "authors": [{"name": "Ann \ud801Lee"}]}]}
+    f = parse(doc)
+    assert f.info.title == "Notes \ufffd"
+    [item] = f.items
+    assert item.title == "Low \ufffd then high \ufffd"
+    assert item.text == "Thanks to Ada \ufffd and \U0001F600 friends."
+    assert item.categories == ("open\ufffd", "fine")
+    assert [a.name for a in item.authors] == ["Ann \ufffdLee"]
+    assert [p.reason for p in f.problems] == ["6 \\u escapes of half a UTF-16 pair (no character) read as U+FFFD"]
+
+
+def test_a_json_feed_with_half_a_utf16_pair_builds_with_one_warning(tmp_path):
+    from click.testing import CliRunner
+
+    from graphbuild.cli import cli
+    src = tmp_path / "feed.json"
+    doc = {**FEED_11, "items": [{**FEED_11["items"][0], "title": "First \ud800 post"}]}
+    src.write_text(json.dumps(doc))
+    out = tmp_path / "out"
+    r = CliRunner().invoke(cli, ["build", str(src), "--out", str(out), "--no-html", "--no-analysis", "-q"])
+    assert r.exit_code == 0, r.output
+    assert r.exception is None
+    assert '"First \ufffd post"' in (out / "graph.ttl").read_text(encoding="utf-8")
+    assert r.output.count("half a UTF-16 pair") == 1
