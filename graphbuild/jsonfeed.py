@@ -9,7 +9,6 @@ http(s) URL, else an IRI minted from ``id`` or from title, date and text); one P
 from __future__ import annotations
 
 import json
-import re
 from typing import IO
 
 from .errors import FeedError
@@ -17,7 +16,7 @@ from .feeds import (POST_BASE, Limits, _is_web, _where, body_blocks, cut_body, i
 from .html import safe_iri, strip_controls
 from .models import Author, Block, Feed, FeedInfo, FeedItem, Link, Problem
 from .namespaces import digest
-from .text import squash
+from .text import SURROGATES, squash
 
 #: the version URLs of JSON Feed (1.0 and 1.1); a document with ``items`` but another version is read with a warning
 VERSIONS = ("https://jsonfeed.org/version/1", "https://jsonfeed.org/version/1.1")
@@ -56,10 +55,6 @@ def _authors(obj: dict, notes: list[str]) -> tuple[Author, ...]:
     return tuple(dict.fromkeys(out))
 
 
-#: a UTF-16 surrogate code point: JSON's ``\\ud800`` escape without its pair is no character at all
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def _whole_characters(doc) -> tuple[object, int]:
     """``doc`` with every lone surrogate in its strings (a ``\\udXXX`` escape without its pair:
     Python's json module keeps it, no UTF-8 text or RDF literal can hold it) replaced by U+FFFD, as
@@ -69,7 +64,7 @@ def _whole_characters(doc) -> tuple[object, int]:
 
     def whole(text: str) -> str:
         nonlocal found
-        fixed, n = _SURROGATE.subn("\ufffd", text)
+        fixed, n = SURROGATES.subn("\ufffd", text)
         found += n
         return fixed
 
@@ -80,7 +75,7 @@ def _whole_characters(doc) -> tuple[object, int]:
         c = stack.pop()
         for k, v in (enumerate(c) if isinstance(c, list) else c.items()):
             if isinstance(v, str):
-                if _SURROGATE.search(v):
+                if SURROGATES.search(v):
                     c[k] = whole(v)
             elif isinstance(v, (list, dict)):
                 stack.append(v)

@@ -36,7 +36,7 @@ import pyoxigraph as ox
 from .errors import QueryError
 from .prefixes import SCHEMA
 from .querydefs import Bound, Query, bind_values, ox_syntax_error
-from .text import name_key
+from .text import SURROGATES, name_key
 
 #: ``graphbuild query`` defaults (documented in README and docs/errors.md)
 DEFAULT_TIMEOUT = 30.0
@@ -180,10 +180,6 @@ def one_of(value: str, allowed: list[str], prefixes: dict[str, str], label: str)
     raise QueryError(f"{label} must be one of {', '.join(allowed)} (got {value[:80]!r})")
 
 
-#: a UTF-16 surrogate: what Python makes of bytes of the command line that are not UTF-8
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def to_term(value: Any, engine, prefixes: dict[str, str], q: Query | None = None, name: str = ""):
     """A parameter value as a pyoxigraph term: an RDF term as it is; ``"text"`` (in double quotes)
     as that plain literal; ``<iri>`` or an http(s)/urn/tag URL as an IRI; ``prefix:local`` with a known prefix as an IRI; else the entity with that name or
@@ -205,7 +201,7 @@ def to_term(value: Any, engine, prefixes: dict[str, str], q: Query | None = None
     if cls in ("BNode", "BlankNode"):
         raise QueryError(f"{label}: ?{name} cannot be bound to a blank node")
     s = str(value)
-    if _SURROGATE.search(s):  # bytes of the command line that are not UTF-8 (Python keeps them as surrogates)
+    if SURROGATES.search(s):  # bytes of the command line that are not UTF-8 (Python keeps them as surrogates)
         raise QueryError(f"{label + ': ?' + name + ' = ' if name else ''}{s[:80]!r} is not text: it holds "
                          "bytes that are not UTF-8")
     iri = None

@@ -11,6 +11,9 @@ from .models import Quote
 _WS = re.compile(r"\s+")
 # a sentence ends at . ! ? followed by space and an upper-case letter, digit or opening quote
 _SENT_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9\"“‘(])")
+#: a UTF-16 surrogate code point: no character, and no UTF-8 text or RDF literal can hold one; Python
+#: makes them of JSON's ``\\ud800`` escapes without their pair and of command-line bytes that are not UTF-8
+SURROGATES = re.compile("[\ud800-\udfff]")
 #: characters of context kept on each side of a quote
 CONTEXT = 32
 MAX_EXACT = 400
