@@ -39,11 +39,11 @@ class Resolution:
         return self.entities[self.of[m]]
 
 
-def _votes(kind: str, weight: float) -> Counter:
-    """``Counter({kind: weight})``, made without ``Counter.update``'s checks (one per mention)."""
-    votes = Counter()
-    votes[kind] = weight
-    return votes
+@lru_cache(maxsize=65_536)
+def _norm_urls(urls: tuple[str, ...]) -> frozenset[str]:
+    """A mention's URLs normalised (worked out once for each tuple of URLs: a run names the same
+    pages thousands of times, and most mentions have none)."""
+    return frozenset(norm_url(u) for u in urls)
 
 
 class _Clusters:
@@ -55,11 +55,14 @@ class _Clusters:
         self.keep_apart = keep_apart
         self.tags = [keep_apart.tags(m) for m in mentions] if keep_apart else None
         self.parent = list(range(len(mentions)))
-        self.urls = [{norm_url(u) for u in m.urls} for m in mentions]
-        # weak mentions (a name in a loose pattern) do not vote on what a thing is
-        self.kinds = [_votes(m.kind, kind_weight(m)) for m in mentions]
+        #: each cluster's URLs (frozensets, shared until a union makes a new one)
+        self.urls = [_norm_urls(m.urls) for m in mentions]
+        # weak mentions (a name in a loose pattern) do not vote on what a thing is; kind -> votes
+        # (a plain dict: a kind at 0 counts as a kind without votes wherever votes are read)
+        weights = [kind_weight(m) for m in mentions]
+        self.kinds = [{m.kind: w} for m, w in zip(mentions, weights)]
         #: does the cluster hold a mention whose kind is evidence, not a guess (see kind_weight)?
-        self.sure = [kind_weight(m) >= 1.0 for m in mentions]
+        self.sure = [w >= 1.0 for w in weights]
         #: (mention index, mention index, why they are one thing) for every merge of two forms
         self.reasons: list[tuple[int, int, str]] = []
 
@@ -77,8 +80,12 @@ class _Clusters:
         self.parent[b] = a
         if self.tags is not None:
             self.tags[a] |= self.tags[b]
-        self.urls[a] |= self.urls[b]
-        self.kinds[a] += self.kinds[b]
+        ua, ub = self.urls[a], self.urls[b]
+        if ub and not ub <= ua:
+            self.urls[a] = ua | ub
+        ka = self.kinds[a]
+        for k, n in self.kinds[b].items():
+            ka[k] = ka.get(k, 0) + n
         self.sure[a] = self.sure[a] or self.sure[b]
         if reason:
             self.reasons.append((i, j, reason))
@@ -177,7 +184,7 @@ def _host_forms(name: str) -> list[str]:
 def _merge_by_url(c: _Clusters) -> None:
     first: dict[str, int] = {}
     for i, urls in enumerate(c.urls):
-        for u in sorted(urls):
+        for u in sorted(urls) if urls else ():
             if u in first:
                 c.union(first[u], i, f"same URL {u}")
             else:
@@ -471,7 +478,7 @@ def _merge_handles(c: _Clusters) -> None:
             c.union(next(iter(roots)), i, f"handle {h} is the name {stem} with an ending, in the same post")
 
 
-def _kind(kinds: Counter) -> str:
+def _kind(kinds: dict[str, float]) -> str:
     """The kind a cluster's mentions vote for (Agent only when nobody says more)."""
     votes = {k: n for k, n in kinds.items() if k != "Agent" and n > 0}
     if not votes:
