@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import math
 from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
@@ -264,14 +265,18 @@ class _Triples:
     or sameAs URL, feed address) becomes an IRI; :meth:`iri` is for IRIs graphbuild mints itself.
     """
 
-    #: lines held before they go to the store in one load
-    FLUSH = 100_000
+    #: lines held before they go to the store in one load (while the next batch is made: 50,000
+    #: rather than 100,000 keeps the peak where it was without the thread, docs/performance.md)
+    FLUSH = 50_000
 
     def __init__(self, store: ox.Store | None = None, sink=None) -> None:
         self.store = store if store is not None else ox.Store()
         #: a binary file that is also given every line loaded (:meth:`graphbuild.graphstore.Keeper.sink`)
         self.sink = sink
         self.lines: list[str] = []
+        #: the load of the batch before this one, in a thread (see :meth:`_send`)
+        self._loading: Future | None = None
+        self._loader: ThreadPoolExecutor | None = None
         self._iris: dict[str, str] = {}
         self._web: dict[str, tuple[str | None, str]] = {}
         #: item (or feed) -> {link as read: what was done to it}, for one warning each
@@ -321,20 +326,49 @@ class _Triples:
         lines = self.lines
         lines.append(f"{s} {p} {o} .\n")
         if len(lines) >= self.FLUSH:
-            self.flush()
+            self._send()
+
+    def _send(self) -> None:
+        """Hand the lines collected so far to a thread that loads them while the next ones are
+        made (pyoxigraph lets go of the GIL while it parses and inserts: the two cores both work);
+        one batch loads at a time, so at most two are held."""
+        data = "".join(self.lines).encode("utf-8")
+        self.lines = []
+        if self._loading is not None:
+            self._wait()
+        if self._loader is None:
+            self._loader = ThreadPoolExecutor(1, thread_name_prefix="graphbuild-load")
+        self._loading = self._loader.submit(self._load, data)
+
+    def _load(self, data: bytes) -> None:
+        # load, not bulk_load: into an in-memory store, pyoxigraph's transactional load is the
+        # faster (at 10,000 posts, 3 million triples in batches of 100,000: 6.9 s vs 12.1 s) for
+        # the same memory (docs/performance.md, seventh pass)
+        self.store.load(data, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+        if self.sink is not None:
+            self.sink.write(data)
 
     def flush(self) -> ox.Store:
-        """Load the lines collected so far into the store (in bulk) and forget them."""
+        """Load every line collected so far into the store, wait until it holds them, and forget
+        them; the loading thread ends (a build later forks only when it is the one thread)."""
         if self.lines:
-            data = "".join(self.lines).encode("utf-8")
-            # load, not bulk_load: into an in-memory store, pyoxigraph's transactional load is the
-            # faster (at 10,000 posts, 3 million triples in batches of 100,000: 6.9 s vs 12.1 s) for
-            # the same memory (docs/performance.md, seventh pass)
-            self.store.load(data, format=ox.RdfFormat.N_TRIPLES, lenient=True)
-            if self.sink is not None:
-                self.sink.write(data)
-            self.lines = []
+            self._send()
+        if self._loader is not None:
+            self._wait(last=True)
         return self.store
+
+    def _wait(self, last: bool = False) -> None:
+        """Wait for the batch being loaded; raise what its load raised. The thread ends after
+        the last batch or a failed one."""
+        try:
+            self._loading.result()
+        except BaseException:
+            last = True
+            raise
+        finally:
+            if last:
+                self._loader.shutdown(wait=True)
+                self._loader = self._loading = None
 
     def quads(self) -> list[ox.Quad]:
         """The lines collected so far as pyoxigraph quads of the default graph."""

@@ -95,6 +95,48 @@ def test_literals_reach_the_store_as_written_whatever_they_hold():
             v, datatype=ox.NamedNode(str(RDF.HTML)))
 
 
+def test_triples_loaded_batch_by_batch_in_a_thread_are_all_in_the_store_and_the_sink(monkeypatch):
+    import io
+    import threading
+
+    from graphbuild.graph import _Triples
+
+    monkeypatch.setattr(_Triples, "FLUSH", 2)  # seven triples: four loads, three of them while lines are made
+    sink = io.BytesIO()
+    before = threading.active_count()
+    t = _Triples(sink=sink)
+    p = t.iri("https://example.org/p")
+    for i in range(7):
+        t.add(t.iri(f"https://example.org/s{i}"), p, t.lit(f"v{i}"))
+    loader = t._loader  # held here, so the thread cannot end by its executor being let go
+    assert loader is not None
+    store = t.flush()
+    assert sorted((q.subject.value, q.object.value) for q in store) == [
+        (f"https://example.org/s{i}", f"v{i}") for i in range(7)]
+    # the file the keeper loads got the same lines, in the order they were made
+    assert sink.getvalue().decode().splitlines() == [
+        f'<https://example.org/s{i}> <https://example.org/p> "v{i}" .' for i in range(7)]
+    # the loading thread ended (a later fork needs the process to have one thread)
+    assert threading.active_count() == before
+    assert not any(th.name.startswith("graphbuild-load") for th in threading.enumerate())
+
+
+def test_a_batch_the_store_cannot_load_is_an_error_and_ends_the_loading_thread(monkeypatch):
+    import threading
+
+    from graphbuild.graph import _Triples
+
+    monkeypatch.setattr(_Triples, "FLUSH", 1)
+    before = threading.active_count()
+    t = _Triples()
+    p = t.iri("https://example.org/p")
+    t.add(t.iri("https://example.org/s"), p, '"no end')  # not N-Triples: the load of this batch fails
+    with pytest.raises(SyntaxError):
+        t.add(t.iri("https://example.org/s"), p, t.lit("fine"))  # the next batch waits for it and fails
+        t.flush()
+    assert threading.active_count() == before
+
+
 def test_an_iri_pyoxigraph_refuses_is_refused_before_it_reaches_the_store():
     from graphbuild.graph import _Triples
 
