@@ -16,7 +16,8 @@ def _pickled_by_fields(cls):
     """Pickle a frozen, slotted record as its class and its fields' values, rebuilt by ``cls(*values)``.
     The ``__getstate__`` dataclasses give a slotted class looks its fields up again for every
     object: a build pickles millions of mentions, quotes and blocks (to the extraction workers and
-    back, into the extraction cache and out), and this way takes about 40 % less time both ways."""
+    back, into the extraction cache and out): this way takes half the time to pickle, a quarter
+    less to unpickle (docs/performance.md, seventh pass)."""
     get = attrgetter(*(f.name for f in fields(cls)))
     if len(fields(cls)) == 1:
         cls.__reduce__ = lambda self: (type(self), (get(self),))
