@@ -65,3 +65,26 @@ def test_random_text_in_a_post_is_harmless(text):
     feed = (f'<rss version="2.0"><channel><title>{escape(text)}</title><item><title>{escape(text)}</title>'
             f'<link>https://f.example.org/p</link><description>{escape(text)}</description></item></channel></rss>')
     read_and_extract(feed.encode("utf-8", "surrogatepass"))
+
+
+_SPACES = " \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u1680\u2003\u2028\u2029\u202f\u3000\u200b\ufeff"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=_SPACES + "ab", max_size=12))
+def test_whitespace_of_html_text_squashed_as_the_regular_expression_would(s):
+    import re
+
+    from graphbuild.html import _squash_ws
+
+    if s:  # (the builder skips empty text)
+        assert _squash_ws(s) == re.sub(r"\s+", " ", s)
+
+
+def test_whitespace_of_every_kind_is_one_space_and_others_stay():
+    from graphbuild.html import _squash_ws
+
+    # no-break, em and ideographic spaces, tabs and line breaks are whitespace; zero-width ones are not
+    assert _squash_ws("\u00a0Ada\t\n Lovelace\u2003\u3000") == " Ada Lovelace "
+    assert _squash_ws("a\u200bb\ufeff") == "a\u200bb\ufeff"
+    assert _squash_ws("\n\n") == " "
