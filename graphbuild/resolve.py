@@ -855,15 +855,17 @@ class _FormFinder:
                 self.by_first[m.group(0)].append(f)
 
     def __call__(self, text: str):
+        # the words in one finditer, those inside a form just found skipped: the same words as a
+        # search from the form's end (a form ends where a word does, _BOUND_R), a third of the time
+        by_first, right = self.by_first, self._RIGHT.match
         pos = 0
-        while True:
-            m = self._WORD.search(text, pos)
-            if not m:
-                return
-            pos = m.end()
-            for form in self.by_first.get(m.group(0), ()):
-                end = m.start() + len(form)
-                if text.startswith(form, m.start()) and self._RIGHT.match(text, end):
-                    yield m.start(), form
+        for m in self._WORD.finditer(text):
+            start = m.start()
+            if start < pos:
+                continue
+            for form in by_first.get(m.group(), ()):
+                end = start + len(form)
+                if text.startswith(form, start) and right(text, end):
+                    yield start, form
                     pos = end
                     break

@@ -211,3 +211,13 @@ def test_the_ambiguity_report_names_the_keys_of_the_final_entities():
     [line] = res.ambiguous
     assert "<org/nrg-keelwater>" in line and "<person/nrg-keelwater>" in line and "project/" not in line
     assert {res.of[x] for x in ms[1:]} == {"org/nrg-keelwater", "person/nrg-keelwater"}
+
+
+def test_known_forms_are_found_whole_longest_first_and_not_inside_other_words():
+    from graphbuild.resolve import _FormFinder
+
+    find = _FormFinder({"Kelp Hub": "project/kelp-hub", "Kelp": "org/kelp", "Hub": "project/hub"})
+    text = "Kelp Hub met Kelp-Hub and Hub. SuperKelp, Kelp.io and @Kelp"
+    # "Kelp Hub" whole (its "Hub" is not found again); "Kelp-Hub", "SuperKelp", "Kelp.io" and "@Kelp"
+    # are other names; "Hub" before a full stop is the form
+    assert list(find(text)) == [(0, "Kelp Hub"), (26, "Hub")]
