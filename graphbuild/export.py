@@ -17,7 +17,7 @@ from typing import Callable
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
-from .errors import ExportError, reading_graph_file
+from .errors import ExportError
 from .namespaces import PREFIXES
 
 #: format name -> (file extension, pyoxigraph format or None for our own writer)
@@ -324,16 +324,6 @@ def read_graph(path: str | Path, store: bool | str | Path = True) -> Graph:
         kept = open_current(path, None if store is True else store)
         if kept is not None:
             return new_graph(store=kept)
-    from .fastquery import READ_FORMATS  # one table of file extensions, in the light module
+    from .fastquery import load  # one reader of graph files, in the light module
 
-    fmt = READ_FORMATS.get(path.suffix.lower(), ox.RdfFormat.TURTLE)
-    store = ox.Store()
-    with reading_graph_file(path, ExportError, f" as {fmt.name}"):
-        # straight into the store, not through a Python quad each (the 10,000-post graph.ttl:
-        # 20.5 s and 2.7 GB peak through quads, under 10 s and 1.2 GB so)
-        store.load(path=str(path), format=fmt)
-    for name in list(store.named_graphs()):  # TriG, N-Quads, JSON-LD: merged into the default graph
-        store.extend([ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
-                      for q in store.quads_for_pattern(None, None, None, name)])
-        store.remove_graph(name)
-    return new_graph(store=store)
+    return new_graph(store=load(path, ExportError))

@@ -304,3 +304,19 @@ def test_bytes_of_the_command_line_that_are_not_utf8_are_one_clear_error(built, 
     assert p.returncode == 1, err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert says in err
+
+
+def test_query_on_a_trig_file_sees_the_triples_of_its_named_graphs_too(tmp_path):
+    (tmp_path / "g.trig").write_text("<http://ex.org/a> <http://ex.org/p> <http://ex.org/b> .\n"
+                                     "<http://ex.org/g> { <http://ex.org/a> <http://ex.org/p> <http://ex.org/c> . }\n")
+    r = CliRunner().invoke(cli, ["query", "SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o", "--graph",
+                                 str(tmp_path / "g.trig"), "--format", "csv"])
+    assert r.exit_code == 0, r.output
+    assert r.output.split() == ["o", "http://ex.org/b", "http://ex.org/c"]
+
+
+def test_query_on_a_file_that_is_not_turtle_is_one_line_naming_it(tmp_path):
+    (tmp_path / "g.ttl").write_text("<http://ex.org/a> <http://ex.org/p> .\n")
+    r = CliRunner().invoke(cli, ["query", "top_mentioned", "--graph", str(tmp_path / "g.ttl")])
+    assert r.exit_code == 1
+    assert re.fullmatch(r"Error: \S*g\.ttl: cannot read as Turtle \(Parser error at line 1[^\n]*\)\n", r.output)
