@@ -10,7 +10,6 @@ betweenness use a fixed seed, and scores are rounded before they are stored.
 """
 from __future__ import annotations
 
-import heapq
 import math
 import random
 from collections import defaultdict
@@ -375,20 +374,31 @@ def _louvain_graph(adj: list[dict[int, int]], members: list[set], partition: lis
 
 
 def _bridges(net: EntityNetwork, where: dict[str, str], ties_per_bridge: int = 3) -> list[Bridge]:
-    found: dict[tuple[str, str], list[tuple[str, str, int]]] = defaultdict(list)
-    nodes = net.nodes
-    for i, j, w in zip(*net.edges()):
-        a, b = nodes[i], nodes[j]
-        ca, cb = where[a], where[b]
-        if ca != cb:
-            if int(ca[1:]) > int(cb[1:]):
-                a, b, ca, cb = b, a, cb, ca
-            found[(ca, cb)].append((a, b, w))
-    out = []
-    label = {x: d["label"] for x, d in zip(nodes, net.data)}
-    for (ca, cb), ties in found.items():
-        strongest = heapq.nsmallest(ties_per_bridge, ties, key=lambda t: (-t[2], label[t[0]], label[t[1]]))
-        out.append(Bridge(ca, cb, sum(w for *_, w in ties), strongest))  # nsmallest: sorted(...)[:n]
+    """Each pair of communities with ties between them: the sum of those ties' weights and the
+    ``ties_per_bridge`` strongest (then by the ends' labels, then in the ties' order), its lower-numbered
+    community first. Worked on arrays: at 10,000 posts there are a million ties."""
+    i, j, w = (np.asarray(x, dtype=np.int64) for x in net.edges())
+    com = np.array([int(where[x][1:]) for x in net.nodes], dtype=np.int64)
+    cross = com[i] != com[j]
+    i, j, w = i[cross], j[cross], w[cross]
+    swap = com[i] > com[j]  # each tie from the lower-numbered community's end
+    a, b = np.where(swap, j, i), np.where(swap, i, j)
+    ca, cb = com[a], com[b]
+    labels = [d["label"] for d in net.data]
+    place = {x: k for k, x in enumerate(sorted(set(labels)))}
+    label = np.array([place[x] for x in labels], dtype=np.int64)  # equal labels, equal places
+    order = np.lexsort((np.arange(a.size), label[b], label[a], -w, cb, ca))
+    a, b, w, ca, cb = a[order], b[order], w[order], ca[order], cb[order]
+    if not a.size:  # (no tie between two communities)
+        return []
+    starts = np.flatnonzero(np.r_[True, (ca[1:] != ca[:-1]) | (cb[1:] != cb[:-1])])  # a pair's first tie
+    totals = np.add.reduceat(w, starts).tolist()
+    ends = [*starts[1:].tolist(), a.size]
+    nodes, out = net.nodes, []
+    for s, e, total in zip(starts.tolist(), ends, totals):
+        top = slice(s, min(e, s + ties_per_bridge))
+        strongest = [(nodes[x], nodes[y], z) for x, y, z in zip(a[top].tolist(), b[top].tolist(), w[top].tolist())]
+        out.append(Bridge(f"c{ca[s]}", f"c{cb[s]}", total, strongest))
     return sorted(out, key=lambda x: (-x.weight, int(x.a[1:]), int(x.b[1:])))
 
 

@@ -124,3 +124,64 @@ def test_co_mentions_counts_the_posts_of_each_pair_in_the_order_of_the_names():
     assert co_mentions({"p": ["http://e/b", "http://e/B", "http://e/a"]}) == [
         ("http://e/B", "http://e/a", 1), ("http://e/B", "http://e/b", 1), ("http://e/a", "http://e/b", 1)]
     assert co_mentions({}) == [] and co_mentions({"p": ["x"]}) == []
+
+
+def _tie_network(ties: dict[tuple[str, str], int], labels: dict[str, str]):
+    from graphbuild.analysis import entity_network
+
+    G = nx.MultiDiGraph()
+    for n in sorted(labels):
+        G.add_node(n, kind="Person", label=labels[n], aliases=[], urls=[], mentions=1)
+    for (a, b), w in sorted(ties.items()):
+        G.add_edge(a, b, kind="co-mention", weight=w, evidence=[])
+    return entity_network(G)
+
+
+def test_bridges_by_hand():
+    """Communities c1 {n1 Ann, n2 Abe}, c2 {n3 Bob, n4 Bea}, c10 {n0 Cy}: c10 is numbered after c2
+    (not as text), and n0 comes first in the ties' order, so its ties are turned round."""
+    from graphbuild.analysis import _bridges
+
+    labels = {"n0": "Cy", "n1": "Ann", "n2": "Abe", "n3": "Bob", "n4": "Bea"}
+    ties = {("n1", "n2"): 5, ("n1", "n3"): 2, ("n1", "n4"): 2, ("n2", "n3"): 2, ("n2", "n4"): 1,
+            ("n0", "n3"): 4, ("n0", "n1"): 1}
+    where = {"n0": "c10", "n1": "c1", "n2": "c1", "n3": "c2", "n4": "c2"}
+    found = _bridges(_tie_network(ties, labels), where)
+    assert [(b.a, b.b, b.weight) for b in found] == [("c1", "c2", 7), ("c2", "c10", 4), ("c1", "c10", 1)]
+    # the three ties of 2 posts, by the first end's label (Abe before Ann), then the second's (Bea, Bob)
+    assert found[0].ties == [("n2", "n3", 2), ("n1", "n4", 2), ("n1", "n3", 2)]
+    assert found[1].ties == [("n3", "n0", 4)]
+    assert found[2].ties == [("n1", "n0", 1)]
+    assert _bridges(_tie_network(ties, labels), where, ties_per_bridge=1)[0].ties == [("n2", "n3", 2)]
+    assert _bridges(_tie_network({("n1", "n2"): 5}, labels), where) == []
+
+
+def test_bridges_as_defined_on_random_networks():
+    """The array version against the definition written as loops: the same bridges, ties and order
+    (equal labels among the strongest: the ties' own order)."""
+    import heapq
+    import random
+
+    from graphbuild.analysis import _bridges
+
+    rng = random.Random(7)
+    for _ in range(200):
+        names = [f"n{x:02d}" for x in range(rng.randint(2, 25))]
+        labels = {n: rng.choice("ABC") for n in names}
+        ties = {}
+        for _ in range(rng.randint(0, 50)):
+            a, b = sorted(rng.sample(names, 2))
+            ties[(a, b)] = rng.randint(1, 4)
+        where = {n: f"c{rng.randint(1, 12)}" for n in names}
+        per = rng.choice([1, 3, 5])
+        groups: dict = {}
+        for (a, b), w in sorted(ties.items()):
+            if where[a] != where[b]:
+                if int(where[a][1:]) > int(where[b][1:]):
+                    a, b = b, a
+                groups.setdefault((where[a], where[b]), []).append((a, b, w))
+        expected = sorted(((ca, cb, sum(t[2] for t in ts),
+                            heapq.nsmallest(per, ts, key=lambda t: (-t[2], labels[t[0]], labels[t[1]])))
+                           for (ca, cb), ts in groups.items()), key=lambda x: (-x[2], int(x[0][1:]), int(x[1][1:])))
+        found = _bridges(_tie_network(ties, labels), where, ties_per_bridge=per)
+        assert [(b.a, b.b, b.weight, b.ties) for b in found] == expected
