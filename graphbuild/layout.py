@@ -85,15 +85,17 @@ def _jitter(key: str, r: float) -> np.ndarray:
     return np.array([math.cos(angle), math.sin(angle)]) * r * frac
 
 
-def layout(G: nx.MultiDiGraph, community: dict[str, str], seed: int = SEED) -> dict[str, tuple[int, int]]:
+def layout(G: nx.MultiDiGraph, community: dict[str, str], seed: int = SEED,
+           pairs: list[tuple[str, str, int]] | None = None) -> dict[str, tuple[int, int]]:
     """Node -> (x, y) in canvas units for every node of ``G`` (entities and posts).
 
     Args:
         G: the networkx graph of the page (:func:`graphbuild.network.to_networkx`, possibly cut).
         community: entity -> community id; entities missing from it are their own community.
         seed: seed of every spring layout.
+        pairs: co-mentions (a, b, posts) that are not edges of ``G`` (:func:`graphbuild.analysis.entity_network`).
     """
-    H = entity_graph(G)
+    H = entity_graph(G, pairs)
     groups: dict[str, list[str]] = {}
     for n in H:
         groups.setdefault(community.get(n, n), []).append(n)

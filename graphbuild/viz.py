@@ -162,23 +162,27 @@ def to_pyvis(g: Graph | nx.MultiDiGraph, *, focus: str | None = None, depth: int
     keep, left_out = _select(G, max_nodes, pairs)
     if left_out:
         G = induced(G, keep)
-    # the co-mentions between the nodes kept, added after the other edges as to_networkx adds them
-    add_co_mentions(G, [(a, b, w) for a, b, w in pairs if a in keep and b in keep])
+    # the co-mentions between the nodes kept: all of them tie the layout's entities, and those the
+    # page draws become edges of G (below), after the other edges as to_networkx adds them
+    kept = [(a, b, w) for a, b, w in pairs if a in keep and b in keep]
     posts = {n: d for n, d in G.nodes(data=True) if d["kind"] == "Post"}
     comms = _communities(G, keep, names)
     colour = {c["id"]: c["color"] for c in comms}
     ents = sorted((n for n in keep if n not in posts), key=lambda n: (-G.nodes[n]["pagerank"], -G.nodes[n]["mentions"], n))
     rank = {n: i for i, n in enumerate(ents)}
-    pos = layout(G, {n: G.nodes[n]["community"] for n in ents})
+    pos = layout(G, {n: G.nodes[n]["community"] for n in ents}, pairs=kept)
     net = Network(height="100%", width="100%", directed=True, cdn_resources="local")
     net.options = OPTIONS
     for n in sorted(keep):
         net.nodes.append(_node(G, n, colour, rank, pos[n]))
         net.node_ids.append(n)
         net.node_map[n] = net.nodes[-1]
-    co = sorted(((d.get("weight", 1), a, b) for a, b, d in G.edges(data=True) if d["kind"] == "co-mention"),
-                key=lambda x: (-x[0], x[1], x[2]))[:MAX_CO_EDGES]
+    co = [(d.get("weight", 1), a, b) for a, b, d in G.edges(data=True) if d["kind"] == "co-mention"]  # (focus)
+    co = sorted(co + [(w, a, b) for a, b, w in kept], key=lambda x: (-x[0], x[1], x[2]))[:MAX_CO_EDGES]
     tier = _tiers(co, rank)
+    # only the co-mentions drawn (a few thousand of hundreds of thousands at 10,000 posts), in their
+    # order: each edge of G comes where it came when every co-mention between the nodes kept was added
+    add_co_mentions(G, [(a, b, w) for a, b, w in kept if (a, b) in tier])
     for i, (a, b, d) in enumerate(G.edges(data=True)):
         if d["kind"] == "co-mention" and (a, b) not in tier:
             continue
