@@ -13,7 +13,7 @@ import math
 import networkx as nx
 import numpy as np
 
-from .analysis import entity_graph
+from .analysis import entity_network
 from .namespaces import digest
 
 SEED = 7
@@ -95,15 +95,17 @@ def layout(G: nx.MultiDiGraph, community: dict[str, str], seed: int = SEED,
         seed: seed of every spring layout.
         pairs: co-mentions (a, b, posts) that are not edges of ``G`` (:func:`graphbuild.analysis.entity_network`).
     """
-    H = entity_graph(G, pairs)
+    net = entity_network(G, pairs)
+    i, j, w = net.edges()
+    ties = list(zip(map(net.nodes.__getitem__, i), map(net.nodes.__getitem__, j), w))  # entity_graph's edges, in order
     groups: dict[str, list[str]] = {}
-    for n in H:
+    for n in net.nodes:
         groups.setdefault(community.get(n, n), []).append(n)
     names = sorted(groups, key=lambda c: (-len(groups[c]), c))
     index = {c: i for i, c in enumerate(names)}
     C = nx.Graph()
     C.add_nodes_from(range(len(names)))
-    for a, b, w in H.edges(data="weight"):
+    for a, b, w in ties:
         ca, cb = index[community.get(a, a)], index[community.get(b, b)]
         if ca != cb:
             C.add_edge(ca, cb, weight=C.get_edge_data(ca, cb, {"weight": 0})["weight"] + w)
@@ -117,7 +119,7 @@ def layout(G: nx.MultiDiGraph, community: dict[str, str], seed: int = SEED,
     subgraphs = {c: nx.Graph() for c in names}  # every community's own ties, in one pass over the edges
     for c in names:
         subgraphs[c].add_nodes_from(groups[c])
-    for a, b, w in H.edges(data="weight"):
+    for a, b, w in ties:
         ca = community.get(a, a)
         if ca == community.get(b, b):
             subgraphs[ca].add_edge(a, b, weight=w)
