@@ -20,7 +20,10 @@ import networkx as nx
 import numpy as np
 from rdflib import Graph
 
-from .network import to_networkx
+from .network import CoMentions, to_networkx
+
+#: co-mentions given apart from a networkx form: (a, b, posts) tuples
+Pairs = CoMentions | list[tuple[str, str, int]]
 
 SEED = 42
 #: betweenness is exact while (entities x ties) stays under this; above, it is estimated from a seeded
@@ -155,7 +158,7 @@ class EntityNetwork:
         return H
 
 
-def entity_network(G: nx.MultiDiGraph, pairs: list[tuple[str, str, int]] | None = None) -> EntityNetwork:
+def entity_network(G: nx.MultiDiGraph, pairs: Pairs | None = None) -> EntityNetwork:
     """Entities joined by co-mentions (weight = shared posts) and stated relations (+1), undirected,
     as arrays. ``pairs``: the co-mentions as (a, b, posts) when ``G`` holds them not as edges
     (:func:`graphbuild.network.read_network`)."""
@@ -165,8 +168,12 @@ def entity_network(G: nx.MultiDiGraph, pairs: list[tuple[str, str, int]] | None 
     index = {x: i for i, x in enumerate(nodes)}
     ties = [(index.get(a, -1), index.get(b, -1), d.get("weight", 1)) for a, b, d in G.edges(data=True)
             if d["kind"] in ("co-mention", "relation")]
-    ties += [(index.get(a, -1), index.get(b, -1), w) for a, b, w in pairs or ()]
+    if not isinstance(pairs, CoMentions):
+        ties += [(index.get(a, -1), index.get(b, -1), w) for a, b, w in pairs or ()]
     a, b, w = np.array(ties, dtype=np.int64).reshape(-1, 3).T
+    if isinstance(pairs, CoMentions):  # their places in the names, as places among the nodes
+        at = np.array([index.get(x, -1) for x in pairs.names] or [-1], dtype=np.int64)
+        a, b, w = np.concatenate([a, at[pairs.a]]), np.concatenate([b, at[pairs.b]]), np.concatenate([w, pairs.posts])
     keep = (a >= 0) & (b >= 0) & (a != b)
     a, b, w = a[keep], b[keep], w[keep]
     # each tie once (lesser end first), in order, its weights summed (integers: in any order)
@@ -181,7 +188,7 @@ def entity_network(G: nx.MultiDiGraph, pairs: list[tuple[str, str, int]] | None 
     return EntityNetwork(nodes, [d for _, d in ents], start, cols[order], both[order])
 
 
-def entity_graph(G: nx.MultiDiGraph, pairs: list[tuple[str, str, int]] | None = None) -> nx.Graph:
+def entity_graph(G: nx.MultiDiGraph, pairs: Pairs | None = None) -> nx.Graph:
     """:func:`entity_network` as a networkx Graph (node attributes those of ``G``, ties' ``weight``)."""
     return entity_network(G, pairs).to_networkx()
 
@@ -435,7 +442,7 @@ def _trends(stats: dict[str, EntityStats], monthly: dict[str, dict[str, int]], n
     return before_from, recent_from
 
 
-def analyze(g: Graph | nx.MultiDiGraph, *, seed: int = SEED, pairs: list[tuple[str, str, int]] | None = None) -> Analysis:
+def analyze(g: Graph | nx.MultiDiGraph, *, seed: int = SEED, pairs: Pairs | None = None) -> Analysis:
     """Hubs (degree, PageRank), brokers (betweenness), communities (Louvain), bridges and trends.
 
     Args:
@@ -573,7 +580,7 @@ def pagerank(net: EntityNetwork, alpha: float = 0.85, max_iter: int = 100, tol: 
     raise nx.PowerIterationFailedConvergence(max_iter)
 
 
-def communities_of(G: nx.MultiDiGraph, seed: int = SEED, pairs: list[tuple[str, str, int]] | None = None) -> dict[str, str]:
+def communities_of(G: nx.MultiDiGraph, seed: int = SEED, pairs: Pairs | None = None) -> dict[str, str]:
     """Community -> name, with ``community`` and ``pagerank`` set on every entity node of ``G``:
     as stored in the graph by the build (read by ``to_networkx``), else computed now (the same
     numbers as :func:`analyze`, without its betweenness and trends, which the page does not need).

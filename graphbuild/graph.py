@@ -66,9 +66,9 @@ class Build:
     #: the graph's networkx form (:func:`graphbuild.network.to_networkx`, analysis included) but for
     #: its co-mention edges, when the build made it (for the analysis); None: make it when needed
     network: object = None
-    #: the co-mentions that ``network`` leaves out, as (a, b, posts)
-    #: (:func:`graphbuild.network.add_co_mentions` adds them)
-    co_mentions: list = field(default_factory=list)
+    #: the co-mentions that ``network`` leaves out, as (a, b, posts) (a list, or the arrays of
+    #: :class:`graphbuild.network.CoMentions`; :func:`graphbuild.network.add_co_mentions` adds them)
+    co_mentions: Sequence = field(default_factory=list)
     #: posts whose extraction overran its CPU budget (kept without mentions, not cached)
     overruns: int = 0
     #: the counts the build report gives of the entities and relations (:func:`entity_counts`),

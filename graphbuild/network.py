@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import IO
 
 import networkx as nx
@@ -121,8 +122,9 @@ def add_co_mentions(G: nx.MultiDiGraph, pairs: list[tuple[str, str, int]]) -> nx
     return G
 
 
-def read_network(g: Graph, posts: bool = True) -> tuple[nx.MultiDiGraph, list[tuple[str, str, int]]]:
-    """:func:`to_networkx` without its co-mention edges, and those as (a, b, posts) apart: on a big
+def read_network(g: Graph, posts: bool = True) -> tuple[nx.MultiDiGraph, CoMentions]:
+    """:func:`to_networkx` without its co-mention edges, and those as (a, b, posts) apart
+    (:class:`CoMentions`, arrays read as a list of tuples): on a big
     graph they are most of the edges (a million at 10,000 posts), which the analysis
     (:func:`graphbuild.analysis.analyze`) and the report do not need as networkx edges;
     :func:`add_co_mentions` adds them for the page."""
@@ -157,7 +159,63 @@ def read_network(g: Graph, posts: bool = True) -> tuple[nx.MultiDiGraph, list[tu
     return G, co_mentions(mentioned)
 
 
-def co_mentions(mentioned: dict[str, list[str]]) -> list[tuple[str, str, int]]:
+class CoMentions(Sequence):
+    """Every pair of entities named together, as (a, b, posts) with a < b, in that order: a list of
+    tuples to read, held as arrays (at 10,000 posts there are 900,000 pairs; as tuples, 55 MB and
+    their making): ``names`` the entities sorted, ``a``, ``b`` places in it, ``posts`` the counts."""
+
+    def __init__(self, names: list[str], a: np.ndarray, b: np.ndarray, posts: np.ndarray) -> None:
+        self.names, self.a, self.b, self.posts = names, a, b, posts
+
+    def __len__(self) -> int:
+        return int(self.a.size)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return list(self)[i]
+        return self.names[int(self.a[i])], self.names[int(self.b[i])], int(self.posts[i])
+
+    def __iter__(self):
+        names = self.names
+        for k in range(0, len(self), 65_536):  # a piece at a time: never all the tuples at once
+            part = slice(k, k + 65_536)
+            yield from zip(map(names.__getitem__, self.a[part].tolist()), map(names.__getitem__, self.b[part].tolist()),
+                           self.posts[part].tolist())
+
+    def __eq__(self, other) -> bool:
+        return list(self) == list(other) if isinstance(other, (list, tuple, CoMentions)) else NotImplemented
+
+    def __repr__(self) -> str:
+        return f"CoMentions({list(self)!r})"
+
+    def among(self, keep) -> CoMentions:
+        """The pairs of two entities of ``keep``, in order."""
+        inside = np.fromiter((x in keep for x in self.names), dtype=bool, count=len(self.names))
+        mask = inside[self.a] & inside[self.b]
+        return CoMentions(self.names, self.a[mask], self.b[mask], self.posts[mask])
+
+    def among_pairs(self, wanted) -> CoMentions:
+        """The pairs that are (a, b) in ``wanted``, in order."""
+        index = {x: i for i, x in enumerate(self.names)}
+        n = len(self.names)
+        codes = [index[a] * n + index[b] for a, b in wanted if a in index and b in index]
+        mask = np.isin(self.a * n + self.b, np.array(codes, dtype=np.int64))
+        return CoMentions(self.names, self.a[mask], self.b[mask], self.posts[mask])
+
+    def counts(self) -> dict[str, int]:
+        """Entity -> the number of entities it is named with."""
+        k = np.bincount(self.a, minlength=len(self.names)) + np.bincount(self.b, minlength=len(self.names))
+        return {self.names[i]: int(k[i]) for i in np.flatnonzero(k).tolist()}
+
+    def strongest(self, n: int) -> list[tuple[int, str, str]]:
+        """The ``n`` pairs named together in the most posts, as (posts, a, b), by posts (most first),
+        then a, then b (the names' order: ``names`` is sorted)."""
+        top = np.lexsort((self.b, self.a, -self.posts))[:n]
+        return [(w, self.names[x], self.names[y]) for w, x, y in
+                zip(self.posts[top].tolist(), self.a[top].tolist(), self.b[top].tolist())]
+
+
+def co_mentions(mentioned: dict[str, list[str]]) -> CoMentions:
     """(a, b, number of posts mentioning both) for every pair of entities named together, a < b,
     in order; counted on numpy arrays (millions of pairs at 10,000 posts): each pair of a post is
     the number ``a * entities + b`` of its two entities' places in the sorted names."""
@@ -171,9 +229,10 @@ def co_mentions(mentioned: dict[str, list[str]]) -> list[tuple[str, str, int]]:
             a, b = np.triu_indices(ids.size, 1)
             codes.append(ids[a] * n + ids[b])
     if not codes:
-        return []
+        empty = np.zeros(0, dtype=np.int64)
+        return CoMentions(names, empty, empty, empty)
     pairs, posts = np.unique(np.concatenate(codes), return_counts=True)
-    return [(names[a], names[b], k) for a, b, k in zip((pairs // n).tolist(), (pairs % n).tolist(), posts.tolist())]
+    return CoMentions(names, pairs // n, pairs % n, posts.astype(np.int64))
 
 
 def induced(G: nx.Graph, nodes) -> nx.Graph:

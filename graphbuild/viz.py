@@ -23,7 +23,7 @@ from .store import term_text
 from .analysis import communities_of
 from .charts import CSS as CHARTS_CSS, charts_html
 from .layout import layout
-from .network import add_co_mentions, ego_graph, induced, read_network
+from .network import CoMentions, add_co_mentions, ego_graph, induced, read_network
 from .urls import is_web_iri
 
 #: above this many entity nodes the page starts from the most mentioned ones
@@ -85,9 +85,12 @@ def _select(G: nx.MultiDiGraph, max_nodes: int, pairs=()) -> tuple[set[str], int
     if len(ents) <= max_nodes:
         return set(G.nodes), 0
     co: dict[str, int] = {}
-    for a, b, _ in pairs:
-        co[a] = co.get(a, 0) + 1
-        co[b] = co.get(b, 0) + 1
+    if isinstance(pairs, CoMentions):
+        co = pairs.counts()
+    else:
+        for a, b, _ in pairs:
+            co[a] = co.get(a, 0) + 1
+            co[b] = co.get(b, 0) + 1
     ranked = sorted(ents, key=lambda n: (-G.nodes[n]["mentions"], -G.degree(n) - co.get(n, 0), n))
     keep = set(ranked[:max_nodes])
     keep |= {p for p, e, d in G.edges(data=True) if d["kind"] == "mentions" and e in keep}
@@ -164,7 +167,7 @@ def to_pyvis(g: Graph | nx.MultiDiGraph, *, focus: str | None = None, depth: int
         G = induced(G, keep)
     # the co-mentions between the nodes kept: all of them tie the layout's entities, and those the
     # page draws become edges of G (below), after the other edges as to_networkx adds them
-    kept = [(a, b, w) for a, b, w in pairs if a in keep and b in keep]
+    kept = pairs.among(keep) if isinstance(pairs, CoMentions) else [(a, b, w) for a, b, w in pairs if a in keep and b in keep]
     posts = {n: d for n, d in G.nodes(data=True) if d["kind"] == "Post"}
     comms = _communities(G, keep, names)
     colour = {c["id"]: c["color"] for c in comms}
@@ -178,11 +181,13 @@ def to_pyvis(g: Graph | nx.MultiDiGraph, *, focus: str | None = None, depth: int
         net.node_ids.append(n)
         net.node_map[n] = net.nodes[-1]
     co = [(d.get("weight", 1), a, b) for a, b, d in G.edges(data=True) if d["kind"] == "co-mention"]  # (focus)
-    co = sorted(co + [(w, a, b) for a, b, w in kept], key=lambda x: (-x[0], x[1], x[2]))[:MAX_CO_EDGES]
+    co += kept.strongest(MAX_CO_EDGES) if isinstance(kept, CoMentions) else [(w, a, b) for a, b, w in kept]
+    co = sorted(co, key=lambda x: (-x[0], x[1], x[2]))[:MAX_CO_EDGES]
     tier = _tiers(co, rank)
     # only the co-mentions drawn (a few thousand of hundreds of thousands at 10,000 posts), in their
     # order: each edge of G comes where it came when every co-mention between the nodes kept was added
-    add_co_mentions(G, [(a, b, w) for a, b, w in kept if (a, b) in tier])
+    drawn = kept.among_pairs(tier) if isinstance(kept, CoMentions) else kept
+    add_co_mentions(G, [(a, b, w) for a, b, w in drawn if (a, b) in tier])
     for i, (a, b, d) in enumerate(G.edges(data=True)):
         if d["kind"] == "co-mention" and (a, b) not in tier:
             continue

@@ -185,3 +185,17 @@ def test_bridges_as_defined_on_random_networks():
                            for (ca, cb), ts in groups.items()), key=lambda x: (-x[2], int(x[0][1:]), int(x[1][1:])))
         found = _bridges(_tie_network(ties, labels), where, ties_per_bridge=per)
         assert [(b.a, b.b, b.weight, b.ties) for b in found] == expected
+
+
+def test_co_mentions_held_as_arrays_read_as_the_list_of_pairs():
+    """p1 names a, b, c; p2 a, b; p3 c, d: (a, b) in 2 posts, (a, c), (b, c), (c, d) in one."""
+    from graphbuild.network import co_mentions
+
+    found = co_mentions({"p1": ["a", "b", "c"], "p2": ["b", "a"], "p3": ["c", "d"]})
+    assert len(found) == 4 and found[0] == ("a", "b", 2) and found[-1] == ("c", "d", 1)
+    assert found[1:3] == [("a", "c", 1), ("b", "c", 1)]
+    assert found.counts() == {"a": 2, "b": 2, "c": 3, "d": 1}  # how many others each is named with
+    assert found.strongest(2) == [(2, "a", "b"), (1, "a", "c")]
+    assert found.among({"a", "b", "c"}) == [("a", "b", 2), ("a", "c", 1), ("b", "c", 1)]
+    assert found.among({"d"}) == []
+    assert found.among_pairs({("c", "d"), ("b", "c"), ("c", "b"), ("x", "y")}) == [("b", "c", 1), ("c", "d", 1)]
