@@ -516,9 +516,11 @@ def _add_entity(t: _Triples, e: Entity, seen: set, base_uri: str) -> None:
     if e.posts:
         t.add(node, MENTION_COUNT, t.lit(str(len(e.posts)), INTEGER))
     t.add(node, CONFIDENCE, t.lit(f"{confidence(e):.2f}", DECIMAL))
+    told: set[str] = set()  # posts already said to mention it (the same triple, not loaded twice)
     for m in e.mentions:
         post = _post_node(t, m.post, base_uri)
-        if not m.implicit:
+        if not m.implicit and post not in told:
+            told.add(post)
             t.add(post, MENTIONS, node)
         if m.role == "author":
             t.add(post, AUTHOR, node)
@@ -528,12 +530,12 @@ def _add_entity(t: _Triples, e: Entity, seen: set, base_uri: str) -> None:
 def _add_relation(t: _Triples, s: str, pred: str, o: str, r: Relation, seen: set, base_uri: str) -> None:
     p = RELATION_NODES[pred]
     sn, on = t.iri(s), t.iri(o)
-    t.add(sn, p, on)
     stmt = t.minted(f"{base_uri}annotation/{digest('statement', s, _value(p), o)}")
-    t.add(stmt, TYPE, STATEMENT)
-    t.add(stmt, SUBJECT, sn)
-    t.add(stmt, PREDICATE, p)
-    t.add(stmt, OBJECT, on)
+    if stmt not in seen:  # a relation stated in several places: its triples once, an annotation each
+        seen.add(stmt)
+        t.add(sn, p, on)
+        t.add_lines(f"{stmt} {TYPE} {STATEMENT} .\n{stmt} {SUBJECT} {sn} .\n{stmt} {PREDICATE} {p} .\n"
+                    f"{stmt} {OBJECT} {on} .\n")
     t.add(_annotation(t, seen, r.post, r.quote, r.extractor, base_uri), HAS_BODY, stmt)
 
 
