@@ -380,6 +380,11 @@ def _load(path: Path | str, quads, more=lambda: ()) -> None:
     del disk  # closed: a read-only opener sees every file
 
 
+#: how much lower the kept store's loading process runs than the build (``os.nice``): it has the
+#: core the build leaves idle, and its loader's other threads no longer take the build's
+LOADER_NICE = 10
+
+
 def _loader_main() -> None:
     """The process that loads the kept store for :class:`Keeper`: ``python -c`` with argv the store
     folder and the N-Triples dump; the triples the build added after the dump come as N-Triples on
@@ -387,6 +392,10 @@ def _loader_main() -> None:
     import sys
 
     path, dump = sys.argv[1], sys.argv[2]
+    try:  # second to the build, whose stages wait on one core each: this fills the other one
+        os.nice(LOADER_NICE)
+    except (AttributeError, OSError):  # no nice here (not Unix), or not allowed
+        pass
     _load(path, ox.parse(path=dump, format=ox.RdfFormat.N_TRIPLES),
           lambda: ox.parse(sys.stdin.buffer.read(), format=ox.RdfFormat.N_TRIPLES))
 

@@ -116,6 +116,22 @@ def test_the_loading_process_gets_what_the_build_added_after_it_began(tmp_path, 
     assert set(ox.Store.read_only(str(kept / "oxigraph"))) == {_quad(i) for i in range(40)}
 
 
+def test_the_loading_process_runs_below_the_build(tmp_path, monkeypatch):
+    """It has the core the build leaves idle, not the build's (its niceness LOADER_NICE higher,
+    read while it waits for the build's last triples)."""
+    import time
+
+    monkeypatch.setattr(graphstore, "LOADER_TRIPLES", 0)
+    source, keeper = _keeper_of(tmp_path, 10)
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    deadline = time.monotonic() + 30
+    while os.getpriority(os.PRIO_PROCESS, keeper._child.pid) == mine and time.monotonic() < deadline:
+        time.sleep(0.05)  # until it has started and lowered itself
+    assert os.getpriority(os.PRIO_PROCESS, keeper._child.pid) == min(19, mine + graphstore.LOADER_NICE)
+    kept = keeper.finish(_graph_file(tmp_path), "0" * 64)
+    assert set(ox.Store.read_only(str(kept / "oxigraph"))) == {_quad(i) for i in range(10)}
+
+
 def test_a_loading_process_that_dies_is_reported_and_leaves_nothing(tmp_path, monkeypatch):
     monkeypatch.setattr(graphstore, "LOADER_TRIPLES", 0)
     source, keeper = _keeper_of(tmp_path, 10)
