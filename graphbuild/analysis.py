@@ -168,12 +168,10 @@ def entity_network(G: nx.MultiDiGraph, pairs: Pairs | None = None) -> EntityNetw
     index = {x: i for i, x in enumerate(nodes)}
     ties = [(index.get(a, -1), index.get(b, -1), d.get("weight", 1)) for a, b, d in G.edges(data=True)
             if d["kind"] in ("co-mention", "relation")]
-    if not isinstance(pairs, CoMentions):
-        ties += [(index.get(a, -1), index.get(b, -1), w) for a, b, w in pairs or ()]
     a, b, w = np.array(ties, dtype=np.int64).reshape(-1, 3).T
-    if isinstance(pairs, CoMentions):  # their places in the names, as places among the nodes
-        at = np.array([index.get(x, -1) for x in pairs.names] or [-1], dtype=np.int64)
-        a, b, w = np.concatenate([a, at[pairs.a]]), np.concatenate([b, at[pairs.b]]), np.concatenate([w, pairs.posts])
+    pairs = CoMentions.of(pairs)  # their places in the names, as places among the nodes
+    at = np.array([index.get(x, -1) for x in pairs.names] or [-1], dtype=np.int64)
+    a, b, w = np.concatenate([a, at[pairs.a]]), np.concatenate([b, at[pairs.b]]), np.concatenate([w, pairs.posts])
     keep = (a >= 0) & (b >= 0) & (a != b)
     a, b, w = a[keep], b[keep], w[keep]
     # each tie once (lesser end first), in order, its weights summed (integers: in any order)

@@ -86,14 +86,15 @@ def _jitter(key: str, r: float) -> np.ndarray:
 
 
 def layout(G: nx.MultiDiGraph, community: dict[str, str], seed: int = SEED,
-           pairs: list[tuple[str, str, int]] | None = None) -> dict[str, tuple[int, int]]:
+           pairs=None) -> dict[str, tuple[int, int]]:
     """Node -> (x, y) in canvas units for every node of ``G`` (entities and posts).
 
     Args:
         G: the networkx graph of the page (:func:`graphbuild.network.to_networkx`, possibly cut).
         community: entity -> community id; entities missing from it are their own community.
         seed: seed of every spring layout.
-        pairs: co-mentions (a, b, posts) that are not edges of ``G`` (:func:`graphbuild.analysis.entity_network`).
+        pairs: co-mentions (a, b, posts) that are not edges of ``G``, a list or
+            :class:`graphbuild.network.CoMentions` (:func:`graphbuild.analysis.entity_network`).
     """
     net = entity_network(G, pairs)
     i, j, w = net.edges()

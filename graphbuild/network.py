@@ -167,6 +167,18 @@ class CoMentions(Sequence):
     def __init__(self, names: list[str], a: np.ndarray, b: np.ndarray, posts: np.ndarray) -> None:
         self.names, self.a, self.b, self.posts = names, a, b, posts
 
+    @classmethod
+    def of(cls, pairs) -> CoMentions:
+        """``pairs`` as CoMentions: itself if it is one, else a list of (a, b, posts) (or None)."""
+        if isinstance(pairs, cls):
+            return pairs
+        pairs = list(pairs or ())
+        names = sorted({x for a, b, _ in pairs for x in (a, b)})
+        at = {x: i for i, x in enumerate(names)}
+        return cls(names, np.array([at[a] for a, _, _ in pairs], dtype=np.int64),
+                   np.array([at[b] for _, b, _ in pairs], dtype=np.int64),
+                   np.array([w for *_, w in pairs], dtype=np.int64))
+
     def __len__(self) -> int:
         return int(self.a.size)
 
@@ -229,8 +241,7 @@ def co_mentions(mentioned: dict[str, list[str]]) -> CoMentions:
             a, b = np.triu_indices(ids.size, 1)
             codes.append(ids[a] * n + ids[b])
     if not codes:
-        empty = np.zeros(0, dtype=np.int64)
-        return CoMentions(names, empty, empty, empty)
+        return CoMentions.of([])
     pairs, posts = np.unique(np.concatenate(codes), return_counts=True)
     return CoMentions(names, pairs // n, pairs % n, posts.astype(np.int64))
 

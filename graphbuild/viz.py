@@ -84,13 +84,7 @@ def _select(G: nx.MultiDiGraph, max_nodes: int, pairs=()) -> tuple[set[str], int
     ents = [n for n, d in G.nodes(data=True) if d["kind"] != "Post"]
     if len(ents) <= max_nodes:
         return set(G.nodes), 0
-    co: dict[str, int] = {}
-    if isinstance(pairs, CoMentions):
-        co = pairs.counts()
-    else:
-        for a, b, _ in pairs:
-            co[a] = co.get(a, 0) + 1
-            co[b] = co.get(b, 0) + 1
+    co = CoMentions.of(pairs).counts()
     ranked = sorted(ents, key=lambda n: (-G.nodes[n]["mentions"], -G.degree(n) - co.get(n, 0), n))
     keep = set(ranked[:max_nodes])
     keep |= {p for p, e, d in G.edges(data=True) if d["kind"] == "mentions" and e in keep}
@@ -157,17 +151,17 @@ def to_pyvis(g: Graph | nx.MultiDiGraph, *, focus: str | None = None, depth: int
     Returns:
         A pyvis Network; ``net.graphbuild`` holds the page's extra data (communities, counts, title).
     """
-    G, pairs = read_network(g) if isinstance(g, Graph) else (g, pairs or [])
+    G, pairs = read_network(g) if isinstance(g, Graph) else (g, CoMentions.of(pairs))
     names = communities_of(G, pairs=pairs)
     if focus:  # a neighbourhood: co-mentioned entities are neighbours
-        G, pairs = ego_graph(add_co_mentions(G, pairs), focus, depth), []
+        G, pairs = ego_graph(add_co_mentions(G, pairs), focus, depth), CoMentions.of([])
     charts = charts_html(G)  # of every post and entity in view (before the cap on entities)
     keep, left_out = _select(G, max_nodes, pairs)
     if left_out:
         G = induced(G, keep)
     # the co-mentions between the nodes kept: all of them tie the layout's entities, and those the
     # page draws become edges of G (below), after the other edges as to_networkx adds them
-    kept = pairs.among(keep) if isinstance(pairs, CoMentions) else [(a, b, w) for a, b, w in pairs if a in keep and b in keep]
+    kept = pairs.among(keep)
     posts = {n: d for n, d in G.nodes(data=True) if d["kind"] == "Post"}
     comms = _communities(G, keep, names)
     colour = {c["id"]: c["color"] for c in comms}
@@ -181,13 +175,12 @@ def to_pyvis(g: Graph | nx.MultiDiGraph, *, focus: str | None = None, depth: int
         net.node_ids.append(n)
         net.node_map[n] = net.nodes[-1]
     co = [(d.get("weight", 1), a, b) for a, b, d in G.edges(data=True) if d["kind"] == "co-mention"]  # (focus)
-    co += kept.strongest(MAX_CO_EDGES) if isinstance(kept, CoMentions) else [(w, a, b) for a, b, w in kept]
+    co += kept.strongest(MAX_CO_EDGES)
     co = sorted(co, key=lambda x: (-x[0], x[1], x[2]))[:MAX_CO_EDGES]
     tier = _tiers(co, rank)
     # only the co-mentions drawn (a few thousand of hundreds of thousands at 10,000 posts), in their
     # order: each edge of G comes where it came when every co-mention between the nodes kept was added
-    drawn = kept.among_pairs(tier) if isinstance(kept, CoMentions) else kept
-    add_co_mentions(G, [(a, b, w) for a, b, w in drawn if (a, b) in tier])
+    add_co_mentions(G, kept.among_pairs(tier))
     for i, (a, b, d) in enumerate(G.edges(data=True)):
         if d["kind"] == "co-mention" and (a, b) not in tier:
             continue

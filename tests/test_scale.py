@@ -435,18 +435,6 @@ def _tied_entities(seed):
     return G, [(a, b, rnd.randint(1, 5)) for a, b in pairs]
 
 
-def _as_arrays(pairs):
-    """The (a, b, posts) list as :class:`graphbuild.network.CoMentions` (its names sorted)."""
-    import numpy as np
-
-    from graphbuild.network import CoMentions
-
-    names = sorted({x for a, b, _ in pairs for x in (a, b)})
-    at = {x: i for i, x in enumerate(names)}
-    return CoMentions(names, np.array([at[a] for a, _, _ in pairs], dtype=np.int64),
-                      np.array([at[b] for _, b, _ in pairs], dtype=np.int64), np.array([w for *_, w in pairs], dtype=np.int64))
-
-
 @pytest.mark.parametrize("seed", [1, 2])
 @pytest.mark.parametrize("arrays", [False, True])
 def test_the_entity_network_holds_every_tie_once_with_its_weights_summed(seed, arrays):
@@ -456,7 +444,9 @@ def test_the_entity_network_holds_every_tie_once_with_its_weights_summed(seed, a
 
     G, pairs = _tied_entities(seed)
     if arrays:
-        pairs = _as_arrays(pairs)
+        from graphbuild.network import CoMentions
+
+        pairs = CoMentions.of(pairs)
         assert list(pairs) == _tied_entities(seed)[1]
     ties = Counter()  # what the analysis reads: entities tied by co-mentions (posts) and relations (+1)
     for a, b, d in G.edges(data=True):
