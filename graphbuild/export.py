@@ -55,17 +55,19 @@ def _sort_key(t: ox.Triple) -> tuple:
 
 
 def _store_triples(store: ox.Store):
-    """The store's triples in the fixed output order, a subject at a time: the whole graph is never
-    held as a Python list (at 10,000 posts, millions of triples and their sort keys)."""
+    """The store's triples (as quads of the default graph: the writers take them as they are) in
+    the fixed output order, a subject at a time: the whole graph is never held as a Python list (at
+    10,000 posts, millions of triples and their sort keys)."""
     subjects = [row[0] for row in store.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }")]
     subjects.sort(key=str)
     for s in subjects:
-        triples = [q.triple for q in store.quads_for_pattern(s, None, None, None)]
-        triples.sort(key=_sort_in_subject)  # one subject: _sort_key without it
-        yield from triples
+        quads = list(store.quads_for_pattern(s, None, None, None))
+        if len(quads) > 1:
+            quads.sort(key=_sort_in_subject)  # one subject: _sort_key without it
+        yield from quads
 
 
-def _sort_in_subject(t: ox.Triple) -> tuple:
+def _sort_in_subject(t: ox.Triple | ox.Quad) -> tuple:
     p = t.predicate
     return (p != _RDF_TYPE, p.value, isinstance(t.object, ox.Literal), str(t.object))
 
@@ -119,7 +121,8 @@ def _write_serialized(g: Graph, fmt: str, write: Callable[[bytes], object]) -> N
     triples = _store_triples(store) if isinstance(store, ox.Store) else to_oxigraph(g)
     oxfmt = FORMATS[fmt][1]
     if oxfmt is ox.RdfFormat.TRIG:
-        triples = (ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+        triples = (t if isinstance(t, ox.Quad) else ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+                   for t in triples)
     prefixes = prefixes_of(g) if fmt in ("ttl", "trig", "jsonld") else None
     if fmt == "jsonld":
         write(_compact_jsonld(triples, prefixes))

@@ -12,6 +12,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 from typing import Iterable
 
 from .extractors.links import HOST_NOISE
@@ -93,7 +94,8 @@ class _Clusters:
 
     def kind_group(self, i: int) -> str:
         k = self.kinds[self.find(i)]
-        people, things = k.get(PERSON, 0), sum(k.get(t, 0) for t in THINGS)  # weak votes count 0.01
+        # (THINGS written out: this runs for every pair of clusters a merge step looks at); weak votes count 0.01
+        people, things = k.get(PERSON, 0), k.get("Organization", 0) + k.get("Project", 0) + k.get("OrgProject", 0)
         return "" if not (people or things) else PERSON if people >= things else "thing"
 
     def conflict(self, i: int, j: int) -> bool:
@@ -104,7 +106,7 @@ class _Clusters:
         if ga and gb and ga != gb and (self.sure[a] or not self.sure[b]) and (self.sure[b] or not self.sure[a]):
             return True  # (a kind only guessed does not stand against a kind shown)
         ua, ub = self.urls[a], self.urls[b]
-        if ua & ub:
+        if not ua or not ub or ua & ub:
             return False
         for h in {host("//" + u) for u in ua} & {host("//" + u) for u in ub}:
             xs = [u for u in ua if host("//" + u) == h]
@@ -134,6 +136,12 @@ def kind_weight(m: Mention) -> float:
 def _names(m: Mention) -> tuple[str, ...]:
     """A mention's surface forms; "The Lamplighters" is also "Lamplighters", "@example" is "example"."""
     return _forms(m.name, m.aliases, m.kind, m.weak)
+
+
+@lru_cache(maxsize=262_144)
+def _keys(name: str, aliases: tuple[str, ...], kind: str, weak: bool) -> tuple[str, ...]:
+    """The non-empty name keys of :func:`_forms` (once per form: a form and its key may repeat)."""
+    return tuple(k for n in _forms(name, aliases, kind, weak) if (k := name_key(n)))
 
 
 @lru_cache(maxsize=262_144)
@@ -221,10 +229,8 @@ def _merge_by_repository(c: _Clusters) -> None:
 def _merge_by_name(c: _Clusters, ambiguous: set[str]) -> None:
     by_key: dict[str, list[int]] = defaultdict(list)
     for i, m in enumerate(c.m):
-        for n in _names(m):
-            k = name_key(n)
-            if k:
-                by_key[k].append(i)
+        for k in _keys(m.name, m.aliases, m.kind, m.weak):
+            by_key[k].append(i)
     for k, idx in sorted(by_key.items()):
         for i in idx[1:]:
             if c.find(i) == c.find(idx[0]):
@@ -260,8 +266,10 @@ def _merge_site_stems(c: _Clusters) -> None:
         elif words[-1].lower().rstrip(".") in _BODY_TAILS:
             stems[name_key(" ".join(words[:-1]))].add(i)
     for i, m in enumerate(c.m):
+        if m.kind != "Organization" or m.weak:
+            continue
         words = m.name.split()
-        if m.kind != "Organization" or m.weak or len(words) < 2 or words[-1].lower().rstrip(".") not in _BODY_TAILS:
+        if len(words) < 2 or words[-1].lower().rstrip(".") not in _BODY_TAILS:
             continue
         stem = " ".join(words[:-1])
         k = name_key(stem)
@@ -314,8 +322,10 @@ def _merge_spelling_slips(c: _Clusters) -> None:
     three words or more, equal but for one long word (5+ letters) one typing slip apart."""
     slots: dict[tuple[str, ...], dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     for i, m in enumerate(c.m):
+        if m.kind != "Organization" or m.weak:
+            continue
         words = [name_key(w) for w in m.name.split()]
-        if m.kind != "Organization" or m.weak or len(words) < 3 or not all(words):
+        if len(words) < 3 or not all(words):
             continue
         for n, w in enumerate(words):
             if len(w) >= 5:
@@ -356,8 +366,10 @@ def _merge_short_forms(c: _Clusters) -> None:
     or last name."""
     full: dict[tuple[str, str], set[int]] = defaultdict(set)  # (scope, token) -> cluster roots
     for i, m in enumerate(c.m):
+        if m.kind != PERSON:
+            continue
         words = m.name.split()
-        if m.kind == PERSON and len(words) >= 2:
+        if len(words) >= 2:
             for scope in (m.post, "*"):
                 for w in (words[0], words[-1]):
                     full[(scope, name_key(w))].add(c.find(i))
@@ -375,6 +387,7 @@ def _merge_short_forms(c: _Clusters) -> None:
                 break  # ambiguous in this scope: leave it alone
 
 
+@lru_cache(maxsize=262_144)
 def _signature(name: str) -> str:
     """Initials of a name's significant words, acronyms spelled out: "UN Oskarvik" -> "UNO",
     "University of Northshire, Oskarvik" -> "UNO"; equal signatures are needed to abbreviate."""
@@ -399,8 +412,7 @@ def _merge_abbreviations(c: _Clusters) -> None:
     for i, m in enumerate(c.m):
         if m.kind in THINGS and is_acronym(m.name.split()[0]) and len(m.name.split()) <= 3:
             by_name[m.name].append(i)
-    defined = {c.find(i) for i, m in enumerate(c.m) for n in (m.name, *m.aliases)
-               if len(n.split()) >= 2 and not is_acronym(n.split()[0])}
+    defined = {c.find(i) for i, m in enumerate(c.m) for n in (m.name, *m.aliases) if _spelled_out(n)}
     for name, idx in by_name.items():
         if any(c.find(i) in defined for i in idx):
             continue  # "Pull Request (PR)" defined it already: not also another long name elsewhere
@@ -415,6 +427,13 @@ def _merge_abbreviations(c: _Clusters) -> None:
                 near = [r for r in hits if c.m[i].post in posts.get(r, ())]
                 if len(near) == 1:
                     c.union(near[0], i, f"abbreviation of {longs[_signature(name)][near[0]]}, written in the same post")
+
+
+@lru_cache(maxsize=262_144)
+def _spelled_out(name: str) -> bool:
+    """A name of two words or more that does not start with an acronym ("Pull Request", not "PR" or "NSF Example")."""
+    words = name.split()
+    return len(words) >= 2 and not is_acronym(words[0])
 
 
 #: endings of organisations' handles: "@example_dev", "@examplehq", "@example_org"
@@ -453,9 +472,8 @@ def _merge_handles(c: _Clusters) -> None:
                 things[(m.post, name_key(n))].add(i)
     everyone = {i for ids in people.values() for i in ids}
     for i, m in enumerate(c.m):
-        handles = [n for n in (m.name, *m.aliases) if n.startswith("@")]
-        site = _PERSONAL_SITE.match(m.name)
-        if site and m.kind != PERSON:
+        site = _PERSONAL_SITE.match(m.name) if m.kind != PERSON else None
+        if site:
             # "ajoe.github.io": a personal site, named by its owner's handle
             for scope, where in ((people.get(m.post, ()), "the same post"), (everyone, "the feed")):
                 roots = {c.find(j) for j in scope if _handle_spells(site.group(1), c.m[j].name)}
@@ -465,7 +483,10 @@ def _merge_handles(c: _Clusters) -> None:
                 if roots:
                     break
             continue
-        if m.kind not in ("Agent", PERSON) or not handles:
+        if m.kind not in ("Agent", PERSON):
+            continue
+        handles = [n for n in (m.name, *m.aliases) if n.startswith("@")]
+        if not handles:
             continue
         h = handles[0]
         roots = {c.find(j) for j in people.get(m.post, ()) if _handle_spells(h, c.m[j].name)}
@@ -510,7 +531,7 @@ def resolve(mentions: Iterable[Mention], keep_apart=None) -> Resolution:
     """
     # numbered documents and document titles are not entities, whichever extractor found them
     ms = sorted({m for m in mentions if not is_document(m.name)},
-                key=lambda m: (m.post, m.name, m.kind, m.urls, m.extractor, m.quote.exact))
+                key=attrgetter("post", "name", "kind", "urls", "extractor", "quote.exact"))
     c = _Clusters(ms, keep_apart)
     ambiguous: set[str] = set()
     _merge_by_url(c)
