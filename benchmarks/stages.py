@@ -1,0 +1,82 @@
+"""Where a build's time and memory go: the command line's build, stage by stage, in one process.
+
+usage: python benchmarks/stages.py FEED OUT [--fresh] [--no-html]
+
+Runs what ``graphbuild build FEED --out OUT -q`` runs (a lean build with the extraction cache and the
+kept store in ``OUT/.graphbuild``, the cores as ``--jobs``, the same garbage-collector settings, then
+the outputs) and prints, for each stage the progress line names, its wall time, the CPU time of this
+process (worker processes and the kept store's loader are not counted: compare wall and CPU to see
+what ran beside it) and the RSS and peak RSS when it began. ``--fresh`` clears the state first
+(every post extracted); without it, a second run on a feed with new posts measures a rebuild. The
+whole-build figures in docs/performance.md are ``/usr/bin/time`` of the command itself; this script
+says which stage they come from.
+"""
+from __future__ import annotations
+
+import gc
+import resource
+import sys
+import time
+from pathlib import Path
+
+
+def _rss() -> tuple[int, int]:
+    """(RSS, peak RSS) of this process in MiB."""
+    status = Path("/proc/self/status").read_text()
+    kb = {line.split(":")[0]: int(line.split()[1]) for line in status.splitlines()
+          if line.startswith(("VmRSS", "VmHWM"))}
+    return kb["VmRSS"] // 1024, kb["VmHWM"] // 1024
+
+
+class Marks:
+    """The build's progress hook: one mark per stage (the extraction's end, then each ``stage``)."""
+
+    def __init__(self) -> None:
+        self.marks = [("reading the feed and extracting", time.perf_counter(), time.process_time(), _rss())]
+        self.extracted = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if done == total and not self.extracted:
+            self.extracted = True
+            self.stage("(extraction done)")
+
+    def stage(self, name: str) -> None:
+        self.marks.append((name, time.perf_counter(), time.process_time(), _rss()))
+
+
+def main(argv: list[str]) -> None:
+    args = [a for a in argv if not a.startswith("--")]
+    if len(args) != 2:
+        sys.exit(__doc__)
+    from graphbuild import cli
+    from graphbuild.graph import build
+    from graphbuild.graphstore import STATE_DIR, Keeper
+    from graphbuild.pipeline import default_jobs
+
+    feed, out = args[0], Path(args[1])
+    state = out / STATE_DIR
+    if "--fresh" in argv and state.exists():
+        cli._clear_state(state)
+    marks = Marks()
+    keeper = Keeper(state)
+    gc.disable()  # as the command line does (graphbuild/cli.py)
+    try:
+        b = build([feed], jobs=default_jobs(), store=state, progress=marks, keeper=keeper, lean=True)
+    finally:
+        gc.freeze()
+        gc.enable()
+    try:
+        cli._write_outputs(b, out, "--no-html" in argv, state, marks.stage, keeper)
+    finally:
+        keeper.abort()
+    marks.stage("end")
+    print(f"{'stage':40s} {'wall s':>8s} {'CPU s':>8s}  RSS, peak MiB at its start")
+    for (name, w, c, r), (_, w2, c2, _) in zip(marks.marks, marks.marks[1:]):
+        print(f"{name:40s} {w2 - w:8.2f} {c2 - c:8.2f}  {r[0]:,}, {r[1]:,}")
+    first, last = marks.marks[0], marks.marks[-1]
+    print(f"{'in all':40s} {last[1] - first[1]:8.2f} {last[2] - first[2]:8.2f}  "
+          f"peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024:,} MiB")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
