@@ -180,21 +180,20 @@ def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, str
     uptodate.forget(state)
     progress = Progress(sys.stderr) if not quiet and sys.stderr.isatty() else None
     keeper = Keeper(state)  # keeps the graph on disk while the analysis and the writers run
+    _thaw()
     gc.disable()  # the build allocates millions of small objects and frees none: skip cyclic GC passes
     try:
         b = run_build(feeds=feeds, rules=rules, base_uri=base_uri or BASE_URI, curation=curation,
                       analysis=not no_analysis, item_budget=item_budget, jobs=jobs or default_jobs(), store=state,
                       progress=progress, keeper=keeper, lean=True)
     except BaseException:
+        gc.enable()
         keeper.abort()
         if progress is not None:
             progress.close()
         raise
-    finally:
-        # what the build made stays until the end: later collections need not walk its millions
-        # of objects again (at 10,000 posts, each full pass over them takes a second or more)
-        gc.freeze()
-        gc.enable()
+    _freeze_build()
+    gc.enable()
     try:
         written = _write_outputs(b, out, no_html, state, progress.stage if progress is not None else None, keeper)
     finally:
@@ -210,6 +209,28 @@ def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, str
         _print_summary(s, written, time.perf_counter() - t0)
     if strict and b.problems:
         sys.exit(EXIT_WARNINGS)
+
+
+#: whether a build in this process froze what it made (:func:`_freeze_build`)
+_FROZEN = [False]
+
+
+def _freeze_build() -> None:
+    """Move every object the build made out of the collector's reach (``gc.freeze``): the outputs
+    are written with the collector on, and its full passes need not walk the build's millions of
+    objects again and again (at 10,000 posts a second or more each), nor the last one, at exit. In a
+    process that goes on (a test run), the next build lets them go first (:func:`_thaw`)."""
+    gc.freeze()
+    _FROZEN[0] = True
+
+
+def _thaw() -> None:
+    """Give the collector back what an earlier build of this process froze, and collect what of it
+    is garbage (cycles): before a build, when that is all there is to walk."""
+    if _FROZEN[0]:
+        gc.unfreeze()
+        gc.collect()
+        _FROZEN[0] = False
 
 
 def _write_outputs(b, out: Path, no_html: bool, state: Path, stage=None, keeper=None) -> list[Path]:
