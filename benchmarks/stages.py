@@ -60,11 +60,9 @@ def main(argv: list[str]) -> None:
     marks = Marks()
     keeper = Keeper(state)
     gc.disable()  # as the command line does (graphbuild/cli.py)
-    try:
-        b = build([feed], jobs=default_jobs(), store=state, progress=marks, keeper=keeper, lean=True)
-    finally:
-        gc.freeze()
-        gc.enable()
+    b = build([feed], jobs=default_jobs(), store=state, progress=marks, keeper=keeper, lean=True)
+    cli._freeze_build()
+    gc.enable()
     try:
         cli._write_outputs(b, out, "--no-html" in argv, state, marks.stage, keeper)
     finally:
