@@ -16,6 +16,7 @@ from typing import Callable
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from .errors import ExportError
 from .namespaces import PREFIXES
@@ -54,14 +55,32 @@ def _sort_key(t: ox.Triple) -> tuple:
     return (str(t.subject), t.predicate != _RDF_TYPE, t.predicate.value, isinstance(t.object, ox.Literal), str(t.object))
 
 
-def _store_triples(store: ox.Store):
-    """The store's triples (as quads of the default graph: the writers take them as they are) in
-    the fixed output order, a subject at a time: the whole graph is never held as a Python list (at
-    10,000 posts, millions of triples and their sort keys)."""
-    subjects = [row[0] for row in store.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }")]
+def _graph_name(g: Graph) -> ox.DefaultGraph | ox.NamedNode | ox.BlankNode:
+    """Where in its Oxigraph store an rdflib Graph keeps its triples (as oxrdflib names it): the
+    default graph for graphbuild's graphs, a graph of its own name for one made with another
+    identifier (rdflib's default: a blank node)."""
+    if g.identifier == DATASET_DEFAULT_GRAPH_ID:
+        return ox.DefaultGraph()
+    if isinstance(g.identifier, BNode):
+        return ox.BlankNode(str(g.identifier))
+    return ox.NamedNode(str(g.identifier))
+
+
+def _store_triples(store: ox.Store, graph: ox.DefaultGraph | ox.NamedNode | ox.BlankNode = ox.DefaultGraph()):
+    """The triples of ``graph`` in ``store`` (the default graph's as its quads, which the writers
+    take as triples; a named graph's as triples) in the fixed output order, a subject at a time: the
+    whole graph is never held as a Python list (at 10,000 posts, millions of triples and their sort
+    keys)."""
+    named = not isinstance(graph, ox.DefaultGraph)
+    # a store with no named graph (graphbuild's own) is read whole: naming the default graph in
+    # each look-up costs a sixth more time
+    only = graph if named or next(iter(store.named_graphs()), None) is not None else None
+    subjects = [row[0] for row in store.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }", default_graph=only)]
     subjects.sort(key=str)
     for s in subjects:
-        quads = list(store.quads_for_pattern(s, None, None, None))
+        quads = list(store.quads_for_pattern(s, None, None, only))
+        if named:  # a named graph's quads: as triples (the formats without graphs refuse them)
+            quads = [q.triple for q in quads]
         if len(quads) > 1:
             quads.sort(key=_sort_in_subject)  # one subject: _sort_key without it
         yield from quads
@@ -76,7 +95,7 @@ def to_oxigraph(g: Graph) -> list[ox.Triple]:
     """The triples of ``g`` as pyoxigraph triples, in the fixed output order."""
     store = getattr(g.store, "_inner", None)  # oxrdflib's OxigraphStore: read its quads natively
     if isinstance(store, ox.Store):
-        triples = [q.triple for q in store]
+        triples = [q.triple for q in store.quads_for_pattern(None, None, None, _graph_name(g))]
     else:
         bnodes: dict = {}
         try:
@@ -118,7 +137,7 @@ def _write_serialized(g: Graph, fmt: str, write: Callable[[bytes], object]) -> N
         write(buf.getvalue())
         return
     store = getattr(g.store, "_inner", None)
-    triples = _store_triples(store) if isinstance(store, ox.Store) else to_oxigraph(g)
+    triples = _store_triples(store, _graph_name(g)) if isinstance(store, ox.Store) else to_oxigraph(g)
     oxfmt = FORMATS[fmt][1]
     if oxfmt is ox.RdfFormat.TRIG:
         triples = (t if isinstance(t, ox.Quad) else ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())

@@ -134,3 +134,33 @@ def test_jsonld_is_compacted_with_the_graphs_prefixes_and_expanded_on_request(re
     assert any("https://schema.org/headline" in n for n in expanded)
     for fmt in ("jsonld", "jsonld-expanded"):
         assert len(list(ox.parse(serialize(reference_graph, fmt), format=ox.RdfFormat.JSON_LD))) == len(reference_graph)
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "nt", "trig"])
+def test_a_graph_kept_in_a_named_graph_of_its_store_is_written(fmt):
+    """An rdflib Graph made on an Oxigraph store under a name of its own (rdflib's default, a blank
+    node) keeps its triples in a named graph of that store; the formats without graphs write them as
+    triples, TriG in its default graph (as the graph's own triples, whatever the store calls them)."""
+    from rdflib import Graph, Literal, URIRef
+
+    g = Graph(store="Oxigraph")
+    g.add((URIRef("https://example.org/s"), URIRef("https://example.org/p"), Literal("x")))
+    body = [line for line in serialize(g, fmt).decode().splitlines() if not line.startswith("@prefix")]
+    assert body == ['<https://example.org/s> <https://example.org/p> "x" .']
+
+
+def test_only_the_graphs_own_triples_are_written_from_a_shared_store():
+    """A Graph on the default graph of a store that also holds a named graph: the named graph's
+    triples (here about the same subject) are not the Graph's, and are not written."""
+    from oxrdflib import OxigraphStore
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    store = ox.Store()
+    g = Graph(store=OxigraphStore(store=store), identifier=DATASET_DEFAULT_GRAPH_ID)
+    g.add((URIRef("https://example.org/s"), URIRef("https://example.org/p"), Literal("mine")))
+    store.add(ox.Quad(ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p"),
+                      ox.Literal("another graph's"), ox.NamedNode("https://example.org/g")))
+    assert len(g) == 1
+    body = [line for line in serialize(g, "nt").decode().splitlines() if not line.startswith("@prefix")]
+    assert body == ['<https://example.org/s> <https://example.org/p> "mine" .']
