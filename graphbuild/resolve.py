@@ -24,6 +24,7 @@ from .text import name_key, quote_at, slugify
 from .urls import host, norm_url
 
 PERSON, THINGS = "Person", ("Organization", "Project", "OrgProject")
+_THING_1, _THING_2, _THING_3 = THINGS  # (for _Clusters.kind_group, which adds them one by one)
 
 
 @dataclass
@@ -94,8 +95,9 @@ class _Clusters:
 
     def kind_group(self, i: int) -> str:
         k = self.kinds[self.find(i)]
-        # (THINGS written out: this runs for every pair of clusters a merge step looks at); weak votes count 0.01
-        people, things = k.get(PERSON, 0), k.get("Organization", 0) + k.get("Project", 0) + k.get("OrgProject", 0)
+        # weak votes count 0.01; THINGS added one by one (this runs for every pair of clusters a
+        # merge step looks at: a generator and sum() cost more than the adding)
+        people, things = k.get(PERSON, 0), k.get(_THING_1, 0) + k.get(_THING_2, 0) + k.get(_THING_3, 0)
         return "" if not (people or things) else PERSON if people >= things else "thing"
 
     def conflict(self, i: int, j: int) -> bool:
