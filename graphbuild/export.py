@@ -16,7 +16,6 @@ from typing import Callable
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from .errors import ExportError
 from .namespaces import PREFIXES
@@ -55,17 +54,6 @@ def _sort_key(t: ox.Triple) -> tuple:
     return (str(t.subject), t.predicate != _RDF_TYPE, t.predicate.value, isinstance(t.object, ox.Literal), str(t.object))
 
 
-def _graph_name(g: Graph) -> ox.DefaultGraph | ox.NamedNode | ox.BlankNode:
-    """Where in its Oxigraph store an rdflib Graph keeps its triples (as oxrdflib names it): the
-    default graph for graphbuild's graphs, a graph of its own name for one made with another
-    identifier (rdflib's default: a blank node)."""
-    if g.identifier == DATASET_DEFAULT_GRAPH_ID:
-        return ox.DefaultGraph()
-    if isinstance(g.identifier, BNode):
-        return ox.BlankNode(str(g.identifier))
-    return ox.NamedNode(str(g.identifier))
-
-
 def _store_triples(store: ox.Store, graph: ox.DefaultGraph | ox.NamedNode | ox.BlankNode = ox.DefaultGraph()):
     """The triples of ``graph`` in ``store`` (the default graph's as its quads, which the writers
     take as triples; a named graph's as triples) in the fixed output order, a subject at a time: the
@@ -95,7 +83,9 @@ def to_oxigraph(g: Graph) -> list[ox.Triple]:
     """The triples of ``g`` as pyoxigraph triples, in the fixed output order."""
     store = getattr(g.store, "_inner", None)  # oxrdflib's OxigraphStore: read its quads natively
     if isinstance(store, ox.Store):
-        triples = [q.triple for q in store.quads_for_pattern(None, None, None, _graph_name(g))]
+        from .store import graph_name  # (here: oxrdflib is imported by then, not with this module)
+
+        triples = [q.triple for q in store.quads_for_pattern(None, None, None, graph_name(g))]
     else:
         bnodes: dict = {}
         try:
@@ -137,7 +127,12 @@ def _write_serialized(g: Graph, fmt: str, write: Callable[[bytes], object]) -> N
         write(buf.getvalue())
         return
     store = getattr(g.store, "_inner", None)
-    triples = _store_triples(store, _graph_name(g)) if isinstance(store, ox.Store) else to_oxigraph(g)
+    if isinstance(store, ox.Store):
+        from .store import graph_name  # (as in to_oxigraph)
+
+        triples = _store_triples(store, graph_name(g))
+    else:
+        triples = to_oxigraph(g)
     oxfmt = FORMATS[fmt][1]
     if oxfmt is ox.RdfFormat.TRIG:
         triples = (t if isinstance(t, ox.Quad) else ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())

@@ -21,6 +21,17 @@ def new_graph(quads: Iterable[ox.Quad] = (), base_uri: str = BASE_URI, store: ox
     return bind_prefixes(g, base_uri)
 
 
+def graph_name(g: Graph) -> ox.DefaultGraph | ox.NamedNode | ox.BlankNode:
+    """Where in its pyoxigraph store an rdflib Graph keeps its triples (as oxrdflib names it): the
+    default graph for :func:`new_graph`'s graphs, a graph of its own name for one made with another
+    identifier (rdflib's default: a blank node)."""
+    if g.identifier == DATASET_DEFAULT_GRAPH_ID:
+        return ox.DefaultGraph()
+    if isinstance(g.identifier, BNode):
+        return ox.BlankNode(str(g.identifier))
+    return ox.NamedNode(str(g.identifier))
+
+
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
