@@ -163,7 +163,7 @@ def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, str
     raw = uptodate.source_fingerprint(list(sources) or [default_feed()], {**options, "limits": limits}, files)
     last = uptodate.unchanged(state, raw) if raw is not None else None
     if last is None:
-        feeds = load_feeds(list(sources) or None, limits, cache, keep_going=len(sources) > 1)
+        feeds = load_feeds(list(sources) or None, limits, cache, keep_going=len(sources) > 1, html_cache=state)
         fp = uptodate.fingerprint(feeds, options, files)
         last = uptodate.unchanged(state, fp) if fp is not None else None
         if last is not None and raw is not None:  # other bytes, the same items: the next run needs no parse
@@ -263,7 +263,8 @@ def _clear_state(state: Path) -> None:
     """Remove what a build keeps in ``state`` (only its own files: --store may name any folder)."""
     from .graphstore import forget
 
-    for name in ("extraction.sqlite", "extraction.sqlite-journal", "last-build.json"):
+    for name in ("extraction.sqlite", "extraction.sqlite-journal", "html.sqlite", "html.sqlite-journal",
+                 "last-build.json"):
         (state / name).unlink(missing_ok=True)
     forget(state)
 

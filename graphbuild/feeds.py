@@ -16,6 +16,7 @@ import email.utils
 import io
 import logging
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from html import escape
@@ -364,14 +365,20 @@ def identify(guid: str, link: str | None, content: str, title: str, feed: FeedIn
     return link
 
 
+#: the parsed HTML kept between builds (:class:`graphbuild.pipeline.HtmlCache`), while
+#: :func:`graphbuild.graph.load_feeds` reads with one; None: every body is parsed
+HTML_CACHE: ContextVar = ContextVar("HTML_CACHE", default=None)
+
+
 def body_blocks(kind: str, html: str, base: str, notes: list[str]) -> tuple:
     """A body (``text`` or HTML) as blocks, links resolved against ``base``; a note when the HTML
     cannot be parsed (the post is kept without its text) or is nested so deep that the parser drops
-    part of it."""
+    part of it. HTML is read through :data:`HTML_CACHE` when there is one."""
     if kind == "text":
         return text_blocks(html)
+    cache = HTML_CACHE.get()
     try:
-        blocks, depth = parse_blocks(html, base)
+        blocks, depth = parse_blocks(html, base) if cache is None else cache.parse(html, base)
     except UnreadableHtml as e:
         notes.append(f"post HTML could not be parsed ({e}): the post is kept without its text")
         return ()

@@ -15,10 +15,10 @@ from rdflib.namespace import RDF, SDO, XSD
 
 from . import extractors as registry
 from .budget import DEFAULT_ITEM_BUDGET
-from .feeds import Limits, parse_feed
+from .feeds import HTML_CACHE, Limits, parse_feed
 from .errors import FeedError
 from .models import Entity, Feed, FeedItem, Mention, Problem, Quote, Relation
-from .pipeline import ExtractionCache, extract_items
+from .pipeline import ExtractionCache, HtmlCache, extract_items
 from .store import from_oxigraph, new_graph
 from .namespaces import (BASE_URI, GB, KIND_TYPES, OA, OWL, PROV, annotation_iri, community_iri, digest, entity_iri,
                          feed_iri)
@@ -77,7 +77,8 @@ class Build:
 
 
 def load_feeds(sources: Iterable[str | Path] | None = None, limits: Limits = Limits(),
-               cache_dir: Path | None = None, keep_going: bool = False) -> list[Feed]:
+               cache_dir: Path | None = None, keep_going: bool = False,
+               html_cache: str | Path | None = None) -> list[Feed]:
     """Read and parse every source (default: the bundled 2i2c feed).
 
     Args:
@@ -86,18 +87,28 @@ def load_feeds(sources: Iterable[str | Path] | None = None, limits: Limits = Lim
         cache_dir: where fetched feeds are cached for conditional GETs (None: no cache).
         keep_going: with several sources, skip one that fails (its error becomes a Problem of
             an empty feed) instead of raising; the run fails only when none is usable.
+        html_cache: a build's state folder, where each post's parsed HTML is kept between builds
+            (:class:`graphbuild.pipeline.HtmlCache`; None: parse every post). The same feeds either way.
     Raises:
         FeedError: a source cannot be read or holds no usable item.
     """
     feeds, errors = [], []
-    for source in (list(sources) if sources else [default_feed()]):
-        try:
-            with open_source(source, max_bytes=limits.max_feed_bytes, cache_dir=cache_dir) as (stream, name):
-                feeds.append(parse_feed(stream, name, limits))
-        except FeedError as e:
-            if not keep_going:
-                raise
-            errors.append(str(e))
+    cache = HtmlCache(html_cache).start() if html_cache is not None else None
+    token, read = HTML_CACHE.set(cache), False
+    try:
+        for source in (list(sources) if sources else [default_feed()]):
+            try:
+                with open_source(source, max_bytes=limits.max_feed_bytes, cache_dir=cache_dir) as (stream, name):
+                    feeds.append(parse_feed(stream, name, limits))
+            except FeedError as e:
+                if not keep_going:
+                    raise
+                errors.append(str(e))
+        read = True
+    finally:
+        HTML_CACHE.reset(token)
+        if cache is not None:
+            cache.finish(forget=read)  # a run that failed keeps every post it did not read
     if not feeds:
         raise FeedError(errors[0] if len(errors) == 1 else "no usable feed: " + " | ".join(errors))
     if errors:
@@ -177,7 +188,7 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
         FeedError, UnknownExtractor, RulesError, CurationError.
     """
     cur = as_curation(curation)
-    feeds = feeds if feeds is not None else load_feeds(sources, limits, cache_dir, keep_going)
+    feeds = feeds if feeds is not None else load_feeds(sources, limits, cache_dir, keep_going, store)
     items = _dedupe_items(feeds)
     overruns: list[Problem] = []
     cache = ExtractionCache(store) if store is not None else None

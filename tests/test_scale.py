@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import ROOT
 
-from graphbuild import pipeline
+from graphbuild import html, pipeline
 from graphbuild.cli import cli
 from graphbuild.graph import build
 from graphbuild.sources import default_feed
@@ -62,21 +62,23 @@ def test_rebuild_after_the_feed_gains_changes_and_loses_posts_equals_a_fresh_bui
     head, items, tail = items_of_feed
     old = tmp_path / "old.xml"
     old.write_text(head + "".join(items[1:]) + tail, encoding="utf-8")  # without the newest post
-    changed = items[5].replace("</title>", " (updated)</title>", 1)
-    assert changed != items[5]
+    changed = items[5].replace("</title>", " (updated)</title>", 1).replace("&lt;/p>", " Updated.&lt;/p>", 1)
+    assert changed.count("(updated)") == 1 and changed.count("Updated.") == 1
     new_items = [items[0]] + items[1:5] + [changed] + items[6:9] + items[10:]  # gains 0, changes 5, loses 9
     new = tmp_path / "new.xml"
     new.write_text(head + "".join(new_items) + tail, encoding="utf-8")
 
     state = tmp_path / "state"
     _build(tmp_path / "inc", str(old), "--store", str(state), "--jobs", "1")
-    calls = []
-    real = pipeline._extract_one
+    calls, parsed = [], []
+    real, real_parse = pipeline._extract_one, html.parse_blocks
     monkeypatch.setattr(pipeline, "_extract_one", lambda item, *a: calls.append(item.link) or real(item, *a))
+    monkeypatch.setattr(html, "parse_blocks", lambda text, base: parsed.append(base) or real_parse(text, base))
     again = _build(tmp_path / "inc", str(new), "--store", str(state), "--jobs", "1")
     monkeypatch.undo()
     link = lambda it: re.search(r"<link>(.*?)</link>", it).group(1)
     assert sorted(calls) == sorted([link(items[0]), link(items[5])]), "only the new and the changed post are extracted"
+    assert sorted(parsed) == sorted([link(items[0]), link(items[5])]), "only their HTML is parsed again"
     fresh = _build(tmp_path / "fresh", str(new), "--fresh", "--jobs", "1")
     for name in OUTPUTS:
         assert again[name] == fresh[name], f"{name} of the rebuild differs from a fresh build"
@@ -84,7 +86,7 @@ def test_rebuild_after_the_feed_gains_changes_and_loses_posts_equals_a_fresh_bui
              if t.object == ox.NamedNode("https://schema.org/BlogPosting")}
     assert link(items[9]) not in posts and link(items[0]) in posts  # the removed post left the graph
     assert len(posts) == len(new_items)
-    assert b"(updated)" in again["graph.ttl"]
+    assert b"(updated)" in again["graph.ttl"] and b"Updated." in again["graph.ttl"]
 
 
 def test_fresh_ignores_the_state(tmp_path, monkeypatch):
@@ -95,8 +97,13 @@ def test_fresh_ignores_the_state(tmp_path, monkeypatch):
     monkeypatch.setattr(pipeline, "_extract_one", lambda item, *a: calls.append(item.link) or real(item, *a))
     build(store=state)
     assert calls == []  # everything came from the cache
+    parsed = []
+    real_parse = html.parse_blocks
+    monkeypatch.setattr(html, "parse_blocks", lambda text, base: parsed.append(base) or real_parse(text, base))
     _build(tmp_path / "out", "--store", str(state), "--fresh", "--jobs", "1")
-    assert len(calls) == len(re.findall("<item>", default_feed().read_text(encoding="utf-8")))
+    posts = len(re.findall("<item>", default_feed().read_text(encoding="utf-8")))
+    assert len(calls) == posts
+    assert len(set(parsed) - {""}) == posts  # and every post's HTML parsed (titles have base "")
 
 
 def test_a_change_of_the_rules_invalidates_the_cache(tmp_path, monkeypatch):
