@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -209,7 +209,9 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
     del mentions, relations  # what resolution kept is in res and rels
     problems = [p for f in feeds for p in f.problems]
     stage("building the graph")
-    g = to_graph(feeds, items, res, rels, base_uri, problems, keeper.sink() if keeper is not None else None)
+    mentioned: dict | None = {} if analysis else None  # the network form's mentions, as they are written
+    g = to_graph(feeds, items, res, rels, base_uri, problems, keeper.sink() if keeper is not None else None,
+                 mentioned)
     if keeper is not None:
         keeper.start(g.store._inner)
     counts = entity_counts(res, rels)
@@ -225,7 +227,8 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
         # read once, for the analysis and (with it) the report and the page; the co-mentions, most
         # of the edges of a big graph, stay a list until the page asks for them
         stage("analysing the network")
-        G, pairs = read_network(g)
+        G, pairs = read_network(g, mentioned=mentioned)
+        del mentioned
         found = analyze(G, pairs=pairs)
         quads = analysis_quads(found, base_uri)
         g.store._inner.bulk_extend(quads)
@@ -294,6 +297,11 @@ class _Triples:
         self.notes: dict[str, dict[str, str]] = {}
         #: (post, exact, extractor) -> the quote its annotation shows (see :func:`_first_quotes`)
         self.quotes: dict[tuple[str, str, str], Quote] = {}
+        #: when a dict: (post IRI, entity IRI) -> the exact words of each annotation of the entity
+        #: whose target is in the post, for each post that ``schema:mentions`` the entity (what
+        #: :data:`graphbuild.network.Q_MENTIONS` reads back; see :func:`to_graph`)
+        self.mentioned: dict[tuple[str, str], set[str]] | None = None
+        self._values: dict[str, str] = {}
 
     def iri(self, value: str) -> str:
         """``<value>``; ValueError when pyoxigraph does not take ``value`` as an IRI."""
@@ -302,6 +310,13 @@ class _Triples:
             ox.NamedNode(value)  # raises ValueError for what is no IRI
             node = self._iris[value] = f"<{value}>"
         return node
+
+    def value(self, node: str) -> str:
+        """The IRI of a term :meth:`iri` made, one string per term (however often it is asked)."""
+        v = self._values.get(node)
+        if v is None:
+            v = self._values[node] = node[1:-1]
+        return v
 
     @staticmethod
     def minted(value: str) -> str:
@@ -528,6 +543,7 @@ def _add_entity(t: _Triples, e: Entity, seen: set, base_uri: str) -> None:
         t.add(node, MENTION_COUNT, t.lit(str(len(e.posts)), INTEGER))
     t.add(node, CONFIDENCE, t.lit(f"{confidence(e):.2f}", DECIMAL))
     told: set[str] = set()  # posts already said to mention it (the same triple, not loaded twice)
+    quotes: dict[str, set[str]] | None = defaultdict(set) if t.mentioned is not None else None
     for m in e.mentions:
         post = _post_node(t, m.post, base_uri)
         if not m.implicit and post not in told:
@@ -536,6 +552,12 @@ def _add_entity(t: _Triples, e: Entity, seen: set, base_uri: str) -> None:
         if m.role == "author":
             t.add(post, AUTHOR, node)
         t.add(_annotation(t, seen, m.post, m.quote, m.extractor, base_uri), HAS_BODY, node)
+        if quotes is not None:
+            quotes[post].add(m.quote.exact)  # the exact words its annotation's selector holds
+    if quotes is not None:
+        iri = _value(node)
+        for post in told:
+            t.mentioned.setdefault((t.value(post), iri), set()).update(quotes[post])
 
 
 def _add_relation(t: _Triples, s: str, pred: str, o: str, r: Relation, seen: set, base_uri: str) -> None:
@@ -567,18 +589,24 @@ def _first_quotes(res: Resolution, relations) -> dict[tuple[str, str, str], Quot
 
 def to_graph(feeds: list[Feed], items: list[FeedItem], res: Resolution,
              relations: list[tuple[str, str, str, Relation]], base_uri: str = BASE_URI,
-             problems: list[Problem] | None = None, sink=None) -> Graph:
+             problems: list[Problem] | None = None, sink=None,
+             mentioned: dict[tuple[str, str], set[str]] | None = None) -> Graph:
     """Posts, entities, mentions, relations and their provenance as an rdflib Graph.
 
     The Graph is backed by a pyoxigraph store (oxrdflib): the rdflib API as usual, bulk loading
     and SPARQL at native speed. Every link read from a feed passes one check (:meth:`_Triples.web`);
     one warning per item whose links were repaired or dropped is appended to ``problems``;
-    ``sink`` (a binary file), if given, gets the graph's triples as N-Triples too.
+    ``sink`` (a binary file), if given, gets the graph's triples as N-Triples too. ``mentioned``,
+    if given, is filled with the rows of :data:`graphbuild.network.Q_MENTIONS` as the graph has
+    them, (post IRI, entity IRI) -> the exact words quoted ("" too), as they are written: the
+    build's network form takes them from here instead of querying the 470,000 annotations of a
+    10,000-post graph again (:func:`graphbuild.network.read_network`).
 
     Raises:
         FeedError: ``base_uri`` is not an absolute http(s) IRI.
     """
     t = _Triples(sink=sink)
+    t.mentioned = mentioned
     try:  # the base, and under it the IRIs _Triples.minted takes on trust
         if clean_iri(base_uri) != (base_uri, ""):
             raise ValueError(base_uri)

@@ -122,20 +122,27 @@ def add_co_mentions(G: nx.MultiDiGraph, pairs: list[tuple[str, str, int]]) -> nx
     return G
 
 
-def read_network(g: Graph, posts: bool = True) -> tuple[nx.MultiDiGraph, CoMentions]:
+def read_network(g: Graph, posts: bool = True,
+                 mentioned: dict[tuple[str, str], set[str]] | None = None) -> tuple[nx.MultiDiGraph, CoMentions]:
     """:func:`to_networkx` without its co-mention edges, and those as (a, b, posts) apart
     (:class:`CoMentions`, arrays read as a list of tuples): on a big
     graph they are most of the edges (a million at 10,000 posts), which the analysis
     (:func:`graphbuild.analysis.analyze`) and the report do not need as networkx edges;
-    :func:`add_co_mentions` adds them for the page."""
+    :func:`add_co_mentions` adds them for the page. ``mentioned``: the rows of :data:`Q_MENTIONS`
+    as the graph was made with them (:func:`graphbuild.graph.to_graph`), instead of the query."""
     G = nx.MultiDiGraph()
     _nodes(g, G, posts)
     quotes: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for post, ent, exact in _rows(g, Q_MENTIONS):
-        if ent in G:
-            found = quotes[(post, ent)]
-            if exact:
-                found.add(exact)
+    if mentioned is None:
+        for post, ent, exact in _rows(g, Q_MENTIONS):
+            if ent in G:
+                found = quotes[(post, ent)]
+                if exact:
+                    found.add(exact)
+    else:
+        for (post, ent), exact in mentioned.items():
+            if ent in G:
+                quotes[(post, ent)] = exact - {""}
     mentioned: dict[str, list[str]] = defaultdict(list)
     for (post, ent), qs in sorted(quotes.items()):
         mentioned[post].append(ent)

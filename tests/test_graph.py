@@ -156,3 +156,37 @@ def test_a_title_with_quotes_and_backslashes_is_its_headline(tmp_path):
 </channel></rss>""", encoding="utf-8")
     g = build([feed]).graph
     assert str(g.value(URIRef("https://example.org/p1"), SDO.headline)) == 'The "quoted" C:\\dir\\ post'
+
+
+def test_the_mentions_the_graph_is_made_with_are_the_ones_it_gives_back():
+    """The build's network form takes each post's mentions of an entity and their quotes from
+    to_graph (``mentioned``) instead of querying the annotations: the same edges, written out by
+    hand here, as a query of the graph gives."""
+    from graphbuild.graph import to_graph
+    from graphbuild.models import Entity, Feed, FeedInfo, FeedItem, Mention, Quote
+    from graphbuild.namespaces import BASE_URI
+    from graphbuild.network import read_network
+    from graphbuild.resolve import Resolution
+
+    info = FeedInfo("f.xml", "https://lab.example/feed")
+    p1, p2 = "https://lab.example/1", "https://lab.example/2"
+    items = [FeedItem(p, p, "Post", info) for p in (p1, p2)]
+    said = Mention("Kelp Lab", "Organization", p1, Quote("Kelp Lab and Reef Hub met."), "orgs")
+    also = Mention("Reef Hub", "Organization", p1, Quote("Kelp Lab and Reef Hub met."), "orgs")  # one annotation, two bodies
+    again = Mention("Kelp Lab", "Organization", p1, Quote("The lab"), "links", implicit=True)  # a second quote in p1
+    only = Mention("Kelp Lab", "Organization", p2, Quote("its repository"), "links", implicit=True)  # p2: no schema:mentions
+    blank = Mention("Reef Hub", "Organization", p2, Quote(""), "orgs")  # mentioned, no words to quote
+    kelp = Entity("org/kelp-lab", "Organization", "Kelp Lab", mentions=[said, again, only])
+    reef = Entity("org/reef-hub", "Organization", "Reef Hub", mentions=[also, blank])
+    res = Resolution({e.key: e for e in (kelp, reef)}, {})
+    mentioned: dict = {}
+    graph = to_graph([Feed(info, items)], items, res, [], mentioned=mentioned)
+    made, _ = read_network(graph, mentioned=mentioned)
+    asked, _ = read_network(graph)
+    edges = lambda G: sorted((a, b, d["evidence"]) for a, b, d in G.edges(data=True) if d["kind"] == "mentions")
+    k, r = BASE_URI + "org/kelp-lab", BASE_URI + "org/reef-hub"
+    assert edges(made) == edges(asked) == [
+        (p1, k, [(p1, "Kelp Lab and Reef Hub met."), (p1, "The lab")]),
+        (p1, r, [(p1, "Kelp Lab and Reef Hub met.")]),
+        (p2, r, []),
+    ]
