@@ -288,6 +288,7 @@ def _louvain_level(adj: list[dict[int, int]], members: list[set], m: float, part
     node2com = list(range(n))
     com_of = np.arange(n, dtype=np.int64)  # node2com and stot as arrays, kept in step, for dense nodes
     stot_of = np.array(stot, dtype=np.int64)
+    scratch = _Scratch(n, max((d[0].size for d in dense if d is not None), default=0))
     inner = [{u} for u in range(n)]
     order = list(range(n))
     rng.shuffle(order)
@@ -301,7 +302,7 @@ def _louvain_level(adj: list[dict[int, int]], members: list[set], m: float, part
             if dense[u] is None:
                 best = _move(nbrs[u], here, degree, node2com, stot, m, m2)
             else:
-                best = _dense_move(*dense[u], here, degree, com_of, stot, stot_of, m, m2)
+                best = _dense_move(*dense[u], here, degree, com_of, stot, stot_of, m, m2, scratch)
             stot[best] += degree
             stot_of[here] = stot[here]
             stot_of[best] = stot[best]
@@ -335,25 +336,44 @@ def _move(nbrs: list[tuple[int, int]], here: int, degree: int, node2com: list[in
     return best
 
 
-def _dense_move(vs, ws, here: int, degree: int, com_of, stot: list[int], stot_of, m: float, m2: float) -> int:
+class _Scratch:
+    """Arrays over a level's communities that :func:`_dense_move` fills for a node's neighbours and
+    clears again (so a move costs its neighbours, not the level's nodes): ``first``, each
+    community's first neighbour (:data:`_NONE` when none), ``weight``, the ties into it."""
+
+    def __init__(self, n: int, k: int) -> None:
+        self.first = np.full(n, _NONE, dtype=np.int64)
+        self.weight = np.zeros(n, dtype=np.float64)
+        self.places = np.arange(k, dtype=np.int64)
+
+
+_NONE = np.iinfo(np.int64).max
+
+
+def _dense_move(vs, ws, here: int, degree: int, com_of, stot: list[int], stot_of, m: float, m2: float,
+                scratch: _Scratch) -> int:
     """:func:`_move` on arrays (neighbours ``vs``, ties ``ws``; ``com_of`` and ``stot_of``: node2com
-    and stot as arrays), the same float operations element by element: the gains in any order, then
-    of the best the community met first (its own, when no neighbour is in it, gains exactly 0 there)."""
+    and stot as arrays), the same float operations element by element: the gains of the neighbours'
+    communities in the order they are met, and of the best the first (its own community, when no
+    neighbour is in it, gains exactly 0 there)."""
     k = vs.size
     where = com_of[vs]
-    first = np.full(stot_of.size, k)
-    np.minimum.at(first, where, np.arange(k))  # each community's first neighbour
-    coms = np.flatnonzero(first < k)
-    wts = np.bincount(where, weights=ws, minlength=stot_of.size)[coms]  # sums of integers: exact in any order
+    places = scratch.places[:k]
+    first, weight = scratch.first, scratch.weight
+    np.minimum.at(first, where, places)  # each community's first neighbour
+    coms = where[first[where] == places]  # each community once, in the order met
+    np.add.at(weight, where, ws)  # sums of integers: exact in any order
+    wts = weight[coms]
+    inside = float(weight[here])  # 0.0 when no neighbour is in its own community
+    first[where] = _NONE
+    weight[where] = 0.0
     stot[here] -= degree
     stot_of[here] = stot[here]
-    at = first[here] < k
-    remove_cost = -float(wts[np.searchsorted(coms, here)] if at else 0.0) / m + (stot[here] * degree) / m2
+    remove_cost = -inside / m + (stot[here] * degree) / m2
     gains = remove_cost + wts / m - (stot_of[coms] * degree) / m2
-    if not k or (best := gains.max()) <= 0:  # (no neighbour: a community's only node, on a level)
+    if not k or gains.max() <= 0:  # (no neighbour: a community's only node, on a level)
         return here
-    ties = coms[gains == best]
-    return int(ties[np.argmin(first[ties])])
+    return int(coms[np.argmax(gains)])  # the first best
 
 
 def _louvain_graph(adj: list[dict[int, int]], members: list[set], partition: list[set[int]]):

@@ -330,9 +330,10 @@ def test_a_move_weighed_on_arrays_is_the_loops_move_even_among_equal_gains():
 
     import numpy as np
 
-    from graphbuild.analysis import _dense_move, _move
+    from graphbuild.analysis import _dense_move, _move, _Scratch
 
     rnd, ties_met = random.Random(5), 0
+    scratch = _Scratch(8, 24)  # one for every move, as on a level: each move must leave it clear
     for _ in range(400):
         n = rnd.randint(2, 8)
         node2com = [rnd.randrange(n) for _ in range(n * 3)]
@@ -343,7 +344,7 @@ def test_a_move_weighed_on_arrays_is_the_loops_move_even_among_equal_gains():
         a, b = list(stot), list(stot)
         expected = _move(nbrs, here, degree, node2com, a, m, m2)
         got = _dense_move(np.array([v for v, _ in nbrs], dtype=np.int64), np.array([w for _, w in nbrs], dtype=float),
-                          here, degree, np.array(node2com), b, np.array(stot), m, m2)
+                          here, degree, np.array(node2com), b, np.array(stot), m, m2, scratch)
         assert (got, b) == (expected, a)
         sums = {}
         for v, w in nbrs:
