@@ -25,6 +25,18 @@ def squash(s: str) -> str:
     return " ".join(s.split())
 
 
+#: what Python's re.IGNORECASE matches to an ASCII letter besides its two cases: the dotless and
+#: the dotted capital i to i, the long s to s (the Kelvin sign lower-cases to k)
+_ODD_CASES = str.maketrans({"ı": "i", "İ": "i", "ſ": "s"})
+
+
+def folded(text: str) -> str:
+    """``text`` lower-cased for a cheap test before a search with a pattern compiled with
+    re.IGNORECASE: an ASCII word that such a pattern matches in ``text`` is in ``folded(text)``, so
+    a text without the pattern's cue words need not be searched (most blocks have none)."""
+    return (text if text.isascii() else text.translate(_ODD_CASES)).lower()
+
+
 def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Return the (start, end) of the sentence of ``text`` that contains ``text[start:end]``."""
     starts, ends, closes = _sentence_ends(text)
@@ -46,12 +58,12 @@ def _sentence_ends(text: str) -> tuple[list[int], list[int], list[int]]:
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every sentence of ``text``, in one pass."""
-    spans, s = [], 0
-    for m in _SENT_END.finditer(text):
-        e = m.start() + (1 if m.group(0)[:1] in "\"”’)" else 0)
-        spans.append((s, e))
-        s = m.end()
+    """(start, end) of every sentence of ``text``: each sentence from the end of the last one to
+    where it closes (the sentence ends of a text are found once, :func:`_sentence_ends`: five
+    extractors ask for the same block's sentences)."""
+    _, ends, closes = _sentence_ends(text)
+    spans = list(zip([0, *ends], closes))
+    s = ends[-1] if ends else 0
     if s < len(text):
         spans.append((s, len(text)))
     return spans

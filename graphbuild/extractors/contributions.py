@@ -188,7 +188,7 @@ def _did(post: _Post, people: _People, text: str, ss: int, se: int) -> Iterator[
 
 def _thanks(post: _Post, people: _People, text: str) -> Iterator[Mention | Relation]:
     """"Thanks to Ada Byron and Alan Turing for their help when building and testing foo-bar"."""
-    for m in THANKS.finditer(text):
+    for m in THANKS.finditer(text) if "hank" in text or "ratitude" in text else ():
         who, end = people.listed(text, m.end())
         if not who:
             continue
@@ -300,7 +300,7 @@ def block_relations(post: _Post, people: _People, block: Block) -> Iterator[Ment
             yield from _developing(post, people, text, (s, e, full))
             seen.add(s)
     if post.subject:
-        for m in SUBJ_PRONOUN.finditer(text):
+        for m in SUBJ_PRONOUN.finditer(text) if "He" in text or "She" in text or "They" in text else ():
             if m.start() not in seen:
                 yield from _contributed(post, people, text, (m.start(), m.end(), post.subject))
 

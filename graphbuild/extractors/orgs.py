@@ -8,7 +8,7 @@ from typing import Iterator
 
 from ..models import Block, FeedItem, Mention, Relation
 from ..names import COMMON_WORDS, NOT_NAMES, ORG_CUE_WORDS, WORDS, PROJECT_CUE_WORDS, acronym_of, alternation, is_acronym, is_person_name, proper_phrases
-from ..text import quote_at
+from ..text import folded, quote_at
 
 DESCRIPTION = "organisations and projects from cue words, acronym definitions and 'the X team' -> entities"
 NAME = "orgs"
@@ -153,10 +153,13 @@ def _thanked(item: FeedItem, block: Block) -> Iterator[Mention]:
 LIBRARY = re.compile(r"\bthe\s+([a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*)\s+(?:(?:Python|R|JavaScript|Julia|Rust|Go|Java)\s+)?"
                      r"(?:library|package|toolkit|module|crate|gem|extension|plugin)\b")
 
+#: one of these is in every match of LIBRARY
+_LIBRARY_WORDS = ("library", "package", "toolkit", "module", "crate", "gem", "extension", "plugin")
+
 
 def _libraries(item: FeedItem, text: str) -> Iterator[Mention]:
     """"the tideaccess Python library": a lower-case software name, named by what it is."""
-    for m in LIBRARY.finditer(text):
+    for m in LIBRARY.finditer(text) if any(w in text for w in _LIBRARY_WORDS) else ():
         if m.group(1) not in NOT_NAMES and m.group(1) not in WORDS["modifiers"] and len(m.group(1)) >= 3:
             yield Mention(m.group(1), "Project", item.link, quote_at(text, m.start(1), m.end(1)), f"{NAME}:library")
 
@@ -182,8 +185,11 @@ def _called(item: FeedItem, text: str) -> Iterator[Mention]:
 
 def block_mentions(item: FeedItem, block: Block) -> Iterator[Mention | Relation]:
     text = block.text
-    yield from _examples(item, text)
-    yield from _called(item, text)
+    low = folded(text)  # EXAMPLES and CALLED each need one of these words: searched only then
+    if "(" in text or "like" in low or "such" in low or "including" in low:
+        yield from _examples(item, text)
+    if "called" in low or "named" in low:
+        yield from _called(item, text)
     yield from _libraries(item, text)
     yield from _thanked(item, block)
     for start, end, phrase in proper_phrases(text):

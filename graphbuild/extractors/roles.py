@@ -23,7 +23,7 @@ from typing import Iterator
 
 from ..models import Block, FeedItem, Mention, Relation
 from ..names import COMMON_WORDS, NOT_NAMES, ORG_CUES, WORDS, alternation, is_person_name, proper_phrases
-from ..text import name_key, quote_at, sentence_span
+from ..text import folded, name_key, quote_at, sentence_span
 from .publisher import publisher_name
 
 DESCRIPTION = "role lines, 'creator/founder/maintainer of', bracketed affiliations, first-person statements -> relations"
@@ -43,6 +43,8 @@ UNIT_DESCRIPTOR = WORDS["unit_descriptors"]
 ROLE_OF = re.compile(r"\b(?:(?:the|a|an|one of the)\s+)?(?:original\s+|lead\s+|core\s+)?(?:co-?)?"
                      r"(creator|founder|maintainer|author|organi[sz]er|developer)s?"
                      r"(?:\s+and\s+(?:co-?)?(creator|founder|maintainer|organi[sz]er|lead)s?)?\s+of\s+(?:the\s+)?", re.I)
+#: one of these is in every match of ROLE_OF
+_ROLE_WORDS = ("creator", "founder", "maintainer", "author", "organi", "developer")
 ROLE_OF_PRED = {"creator": "creator", "author": "creator", "founder": "founder", "maintainer": "maintainer",
                 "organizer": "organizer", "organiser": "organizer", "developer": "contributor", "lead": "organizer"}
 #: first person: what the author made or maintains
@@ -345,6 +347,9 @@ def _is_a_role(post: _Post, text: str, s: int, e: int, name: str) -> Iterator[Me
 
 def _role_of(post: _Post, text: str, phrases, by_end: dict) -> Iterator[Mention | Relation]:
     """"A and B are co-creators of Foo", "Name, founder of Foo", "She is a founder and organizer of A, B"."""
+    low = folded(text)
+    if not any(w in low for w in _ROLE_WORDS):
+        return  # (ROLE_OF needs one: most blocks have none, and searching them costs)
     for ro in ROLE_OF.finditer(text):
         ss, _ = sentence_span(text, ro.start(), ro.end())
         before = text[max(ss, ro.start() - 40):ro.start()]
@@ -672,8 +677,8 @@ JOB_AT = re.compile(r"[’']s\s+(?:day\s+|full-time\s+|current\s+|new\s+)?(?:job
 
 def _publisher_people(post: _Post, text: str, people) -> Iterator[Mention | Relation]:
     """"Our Executive Director and Founder, Name", "Name, our Editor in Chief", "our Python Guide"."""
-    if not post.publisher:
-        return
+    if not post.publisher or ("our" not in text and "Our" not in text):
+        return  # (each pattern below needs "our" or "Our")
     by_start = {x[0]: x for x in people}
     for m in OUR_ROLE.finditer(text):
         x = by_start.get(m.end()) or person_at(text, m.end())
@@ -701,7 +706,7 @@ def _publisher_people(post: _Post, text: str, people) -> Iterator[Mention | Rela
 
 def _maintainers_like(post: _Post, text: str) -> Iterator[Mention | Relation]:
     """"maintainers of core tools like foo (Ada Byron) and Bar (Alan Turing)"."""
-    for m in MAINTAINERS_LIKE.finditer(text):
+    for m in MAINTAINERS_LIKE.finditer(text) if "maintainer" in text else ():
         pos = m.end()
         for _ in range(8):
             it = ITEM.match(text, pos) or LOOSE_ITEM.match(text, pos)

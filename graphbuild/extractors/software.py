@@ -58,7 +58,8 @@ IN_LONGER_NAME = re.compile(r"\s+[A-Z][\w-]*\s+[A-Z]")
 #: ", the networking library" (words.toml: software_what)
 APPOSITION = re.compile(rf"^\s*(?:,|—|–|\s-)\s*(?:a|an|the)\s+(?:(?!(?:with|of|for|that|and|in|on|at|by|to)\b)[\w-]+\s+){{0,3}}?"
                         rf"(?:{alternation('software_what')})\b", re.I)
-
+#: what APPOSITION can find first after spaces (a test before the search, made for every token)
+_APPOSITION_FIRST = (",", "—", "–", "-")
 
 #: a name spelled with inner capitals, which no English word is: "FrobDB", "QuuxLab" (not "McEwen")
 CAMEL = re.compile(r"^(?!(?:Mc|Mac|De|Di|La|Le|Van|Von|O)[A-Z])[A-Z][a-z]+(?:[A-Z][a-z]*|[A-Z]{2,})[A-Za-z]*$")
@@ -73,7 +74,7 @@ def _tokens(text: str) -> list[tuple[int, int, str, int]]:
     """(start, end, token, end of its slash list or 0) of every package-like token, the parts of slash lists
     ("Kubernetes/Yarn") included; a slash between two letters is no part of a path or URL there."""
     out = [(m.start(), m.end(), m.group(0), 0) for m in TOKEN.finditer(text)]
-    for m in SLASHED.finditer(text):
+    for m in SLASHED.finditer(text) if "/" in text else ():
         parts = m.group(0).split("/")
         if len(parts) > 6 or not all(p[:1].isupper() for p in parts):
             continue  # "and/or", "input/output": words; a path
@@ -140,7 +141,8 @@ def _candidates(block: Block, table: dict[str, str]) -> list[tuple[int, int, str
         if tok.endswith((".", "-")) or "." in tok:
             continue  # "pyproject.toml", "tqdm.auto": files and modules, not package names
         flag = table.get(name_key(tok))
-        said = bool(APPOSITION.match(text[e:e + 60]))  # "X, a Y tool": the text says what it is
+        # "X, a Y tool": the text says what it is
+        said = text[e:e + 60].lstrip()[:1] in _APPOSITION_FIRST and bool(APPOSITION.match(text[e:e + 60]))
         if slashed and block.tag != "pre" and WHAT.match(text[slashed:slashed + 40]) and len(tok) >= 2 \
                 and tok.lower() not in NOT_NAMES and tok.lower() not in COMMON_WORDS:
             out.append((s, e, tok, 2))  # "the A/B libraries": each name of the slash list is one
@@ -234,7 +236,7 @@ def block_mentions(item: FeedItem, block: Block, people: set[str], plural: froze
     table = known()
     text = block.text
     quote_at = Quoter(text)
-    for m in INSTALL.finditer(text):
+    for m in INSTALL.finditer(text) if "install" in text or "add" in text else ():
         name = m.group(2).split("[")[0]
         if name.lower() not in NOT_NAMES and len(name) >= 2:
             yield Mention(name, "Project", item.link, quote_at(m.start(2), m.end(2)), f"{NAME}:install")
