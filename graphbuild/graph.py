@@ -209,7 +209,7 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
     del mentions, relations  # what resolution kept is in res and rels
     problems = [p for f in feeds for p in f.problems]
     stage("building the graph")
-    mentioned: dict | None = {} if analysis else None  # the network form's mentions, as they are written
+    mentioned: list | None = [] if analysis else None  # the network form's mentions, as they are written
     g = to_graph(feeds, items, res, rels, base_uri, problems, keeper.sink() if keeper is not None else None,
                  mentioned)
     if keeper is not None:
@@ -297,10 +297,10 @@ class _Triples:
         self.notes: dict[str, dict[str, str]] = {}
         #: (post, exact, extractor) -> the quote its annotation shows (see :func:`_first_quotes`)
         self.quotes: dict[tuple[str, str, str], Quote] = {}
-        #: when a dict: (post IRI, entity IRI) -> the exact words of each annotation of the entity
-        #: whose target is in the post, for each post that ``schema:mentions`` the entity (what
-        #: :data:`graphbuild.network.Q_MENTIONS` reads back; see :func:`to_graph`)
-        self.mentioned: dict[tuple[str, str], set[str]] | None = None
+        #: when a list: (post IRI, entity IRI, the exact words of each annotation of the entity
+        #: whose target is in the post, sorted, none empty) for each post that ``schema:mentions``
+        #: the entity (what :data:`graphbuild.network.Q_MENTIONS` reads back; see :func:`to_graph`)
+        self.mentioned: list[tuple[str, str, tuple[str, ...]]] | None = None
         self._values: dict[str, str] = {}
 
     def iri(self, value: str) -> str:
@@ -557,7 +557,9 @@ def _add_entity(t: _Triples, e: Entity, seen: set, base_uri: str) -> None:
     if quotes is not None:
         iri = _value(node)
         for post in told:
-            t.mentioned.setdefault((t.value(post), iri), set()).update(quotes[post])
+            qs = quotes[post]
+            qs.discard("")
+            t.mentioned.append((t.value(post), iri, tuple(sorted(qs))))
 
 
 def _add_relation(t: _Triples, s: str, pred: str, o: str, r: Relation, seen: set, base_uri: str) -> None:
@@ -590,17 +592,19 @@ def _first_quotes(res: Resolution, relations) -> dict[tuple[str, str, str], Quot
 def to_graph(feeds: list[Feed], items: list[FeedItem], res: Resolution,
              relations: list[tuple[str, str, str, Relation]], base_uri: str = BASE_URI,
              problems: list[Problem] | None = None, sink=None,
-             mentioned: dict[tuple[str, str], set[str]] | None = None) -> Graph:
+             mentioned: list[tuple[str, str, tuple[str, ...]]] | None = None) -> Graph:
     """Posts, entities, mentions, relations and their provenance as an rdflib Graph.
 
     The Graph is backed by a pyoxigraph store (oxrdflib): the rdflib API as usual, bulk loading
     and SPARQL at native speed. Every link read from a feed passes one check (:meth:`_Triples.web`);
     one warning per item whose links were repaired or dropped is appended to ``problems``;
     ``sink`` (a binary file), if given, gets the graph's triples as N-Triples too. ``mentioned``,
-    if given, is filled with the rows of :data:`graphbuild.network.Q_MENTIONS` as the graph has
-    them, (post IRI, entity IRI) -> the exact words quoted ("" too), as they are written: the
-    build's network form takes them from here instead of querying the 470,000 annotations of a
-    10,000-post graph again (:func:`graphbuild.network.read_network`).
+    if given, gets what :data:`graphbuild.network.Q_MENTIONS` reads of the graph, as it is written:
+    (post IRI, entity IRI, the exact words its annotations there quote, sorted, none empty) for
+    each post that mentions each entity. The build's network form takes them from here instead of
+    querying the 470,000 annotations of a 10,000-post graph again (:func:`graphbuild.network.read_network`);
+    a tuple each, as few objects as the store's rows would make later, when the build has let go
+    of the posts' text.
 
     Raises:
         FeedError: ``base_uri`` is not an absolute http(s) IRI.

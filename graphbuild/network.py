@@ -122,32 +122,32 @@ def add_co_mentions(G: nx.MultiDiGraph, pairs: list[tuple[str, str, int]]) -> nx
     return G
 
 
-def read_network(g: Graph, posts: bool = True,
-                 mentioned: dict[tuple[str, str], set[str]] | None = None) -> tuple[nx.MultiDiGraph, CoMentions]:
+def read_network(g: Graph, posts: bool = True, mentioned: list[tuple[str, str, tuple[str, ...]]] | None = None
+                 ) -> tuple[nx.MultiDiGraph, CoMentions]:
     """:func:`to_networkx` without its co-mention edges, and those as (a, b, posts) apart
     (:class:`CoMentions`, arrays read as a list of tuples): on a big
     graph they are most of the edges (a million at 10,000 posts), which the analysis
     (:func:`graphbuild.analysis.analyze`) and the report do not need as networkx edges;
-    :func:`add_co_mentions` adds them for the page. ``mentioned``: the rows of :data:`Q_MENTIONS`
-    as the graph was made with them (:func:`graphbuild.graph.to_graph`), instead of the query."""
+    :func:`add_co_mentions` adds them for the page. ``mentioned``: what :data:`Q_MENTIONS` would
+    read, as the graph was made (:func:`graphbuild.graph.to_graph`): (post, entity, the quotes of
+    the entity's annotations in the post, sorted, none empty) for each post that mentions the
+    entity, each pair once."""
     G = nx.MultiDiGraph()
     _nodes(g, G, posts)
-    quotes: dict[tuple[str, str], set[str]] = defaultdict(set)
     if mentioned is None:
+        quotes: dict[tuple[str, str], set[str]] = defaultdict(set)
         for post, ent, exact in _rows(g, Q_MENTIONS):
             if ent in G:
                 found = quotes[(post, ent)]
                 if exact:
                     found.add(exact)
-    else:
-        for (post, ent), exact in mentioned.items():
-            if ent in G:
-                quotes[(post, ent)] = exact - {""}
-    mentioned: dict[str, list[str]] = defaultdict(list)
-    for (post, ent), qs in sorted(quotes.items()):
-        mentioned[post].append(ent)
+        mentioned = [(post, ent, tuple(sorted(qs))) for (post, ent), qs in quotes.items()]
+        del quotes
+    by_post: dict[str, list[str]] = defaultdict(list)
+    for post, ent, qs in sorted(m for m in mentioned if m[1] in G):  # (a pair once: never compares qs)
+        by_post[post].append(ent)
         if posts and post in G:
-            G.add_edge(post, ent, kind="mentions", label="mentions", evidence=[(post, q) for q in sorted(qs)])
+            G.add_edge(post, ent, kind="mentions", label="mentions", evidence=[(post, q) for q in qs])
     evidence: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for st, post, exact in _rows(g, Q_EVIDENCE):
         if post and exact:
@@ -163,7 +163,7 @@ def read_network(g: Graph, posts: bool = True,
         for s, o in sorted(set(_rows(g, Q_CITES))):
             if s in G and o in G and s != o:
                 G.add_edge(s, o, kind="citation", label="cites", evidence=[])
-    return G, co_mentions(mentioned)
+    return G, co_mentions(by_post)
 
 
 class CoMentions(Sequence):

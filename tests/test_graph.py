@@ -179,7 +179,7 @@ def test_the_mentions_the_graph_is_made_with_are_the_ones_it_gives_back():
     kelp = Entity("org/kelp-lab", "Organization", "Kelp Lab", mentions=[said, again, only])
     reef = Entity("org/reef-hub", "Organization", "Reef Hub", mentions=[also, blank])
     res = Resolution({e.key: e for e in (kelp, reef)}, {})
-    mentioned: dict = {}
+    mentioned: list = []
     graph = to_graph([Feed(info, items)], items, res, [], mentioned=mentioned)
     made, _ = read_network(graph, mentioned=mentioned)
     asked, _ = read_network(graph)
