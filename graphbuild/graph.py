@@ -602,9 +602,7 @@ def to_graph(feeds: list[Feed], items: list[FeedItem], res: Resolution,
     if given, gets what :data:`graphbuild.network.Q_MENTIONS` reads of the graph, as it is written:
     (post IRI, entity IRI, the exact words its annotations there quote, sorted, none empty) for
     each post that mentions each entity. The build's network form takes them from here instead of
-    querying the 470,000 annotations of a 10,000-post graph again (:func:`graphbuild.network.read_network`);
-    a tuple each, as few objects as the store's rows would make later, when the build has let go
-    of the posts' text.
+    querying the 470,000 annotations of a 10,000-post graph again (:func:`graphbuild.network.read_network`).
 
     Raises:
         FeedError: ``base_uri`` is not an absolute http(s) IRI.
