@@ -271,6 +271,8 @@ class HtmlCache:
 
     #: bump when what is stored changes shape
     FORMAT = "1"
+    #: posts' blocks held before they are stored (all of them, at 100,000 posts, were hundreds of MB)
+    BATCH = 500
 
     def __init__(self, folder: str | Path) -> None:
         self.folder = Path(folder)
@@ -278,6 +280,7 @@ class HtmlCache:
         self._db: sqlite3.Connection | None = None
         self._seed = b""
         self._empty = True  # nothing kept yet (a first build): no look-ups
+        self._off = False  # storing failed: parse without keeping
         self._used: list[bytes] = []
         self._new: list[tuple[bytes, bytes]] = []  # (key, compressed pickle) to store
 
@@ -316,33 +319,45 @@ class HtmlCache:
             except Exception:  # a damaged entry is parsed again
                 pass
         parsed = parse_blocks(html, base)
+        if self._off:
+            return parsed
         self._new.append((key, zlib.compress(pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL), 1)))
+        if len(self._new) >= self.BATCH:
+            try:
+                self._store()
+            except sqlite3.Error as e:  # a full disk: this run keeps nothing more, and reads on
+                log.warning("%s: could not keep the parsed HTML (%s)", self.path, e)
+                self._off, self._new = True, []
         return parsed
+
+    def _store(self) -> None:
+        """Store what was parsed since the last time (into a new file if there is none yet)."""
+        if self._db is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._open()
+        self._db.executemany("INSERT OR REPLACE INTO blocks VALUES (?, ?)", self._new)
+        self._new = []
 
     def finish(self, forget: bool = True) -> None:
         """Store what was parsed and close; ``forget``: first forget the HTML this run did not read
-        (a run that failed makes no folder to keep what it parsed)."""
-        if self._db is None:
-            if not self._new or not (forget or self.folder.exists()):
-                return
-            self.folder.mkdir(parents=True, exist_ok=True)
-            try:
-                self._open()
-            except sqlite3.Error as e:
-                log.warning("%s: could not keep the parsed HTML (%s)", self.path, e)
-                return
-        db, self._db = self._db, None
+        (a run that failed before it parsed a batch makes no folder to keep it in)."""
+        if self._off or (self._db is None and not (self._new and (forget or self.folder.exists()))):
+            if self._db is not None:
+                self._db.close()
+            self._db, self._new, self._used = None, [], []
+            return
         try:
-            db.executemany("INSERT OR REPLACE INTO blocks VALUES (?, ?)", self._new)
+            self._store()
             if forget:
-                _keep_only(db, "blocks", self._used)
+                _keep_only(self._db, "blocks", self._used)
             else:
-                db.commit()
+                self._db.commit()
         except sqlite3.Error as e:  # a full disk: the next build parses again
             log.warning("%s: could not keep the parsed HTML (%s)", self.path, e)
         finally:
-            db.close()
-        self._new, self._used = [], []
+            if self._db is not None:
+                self._db.close()
+            self._db, self._new, self._used = None, [], []
 
 
 class Progress:

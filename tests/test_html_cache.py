@@ -48,7 +48,9 @@ def test_kept_html_gives_the_blocks_read_by_hand(tmp_path, parsed):
     assert first[0].items == again[0].items == load_feeds([feed])[0].items
 
 
-def test_only_new_or_changed_html_is_parsed_and_posts_gone_are_forgotten(tmp_path, parsed):
+@pytest.mark.parametrize("batch", [500, 1])  # stored at the end, or as each post is read
+def test_only_new_or_changed_html_is_parsed_and_posts_gone_are_forgotten(tmp_path, parsed, monkeypatch, batch):
+    monkeypatch.setattr(pipeline.HtmlCache, "BATCH", batch)
     state = tmp_path / "state"
     load_feeds([_feed(tmp_path / "f.xml", ("A", "a", BODY_A), ("B", "b", BODY_B))], html_cache=state)
     del parsed[:]
@@ -119,3 +121,19 @@ def test_a_read_that_fails_forgets_nothing(tmp_path, parsed):
         load_feeds([bad], html_cache=state)
     load_feeds([good], html_cache=state)
     assert parsed == ["https://lab.example/a"]  # kept through the failed read
+
+
+def test_a_cache_that_cannot_store_reads_on_with_a_warning(tmp_path, parsed, monkeypatch, caplog):
+    monkeypatch.setattr(pipeline.HtmlCache, "BATCH", 1)
+    state = tmp_path / "state"
+    feed = _feed(tmp_path / "f.xml", ("A", "a", BODY_A), ("B", "b", BODY_B))
+    load_feeds([feed], html_cache=state)
+
+    def full(self):
+        raise pipeline.sqlite3.OperationalError("database or disk is full")
+    monkeypatch.setattr(pipeline.HtmlCache, "_store", full)
+    feed = _feed(tmp_path / "f.xml", ("A", "a", BODY_A), ("C", "c", BODY_B + "&lt;p>New.&lt;/p>"), ("D", "d", BODY_B))
+    with caplog.at_level(logging.WARNING):
+        items = load_feeds([feed], html_cache=state)[0].items
+    assert items == load_feeds([feed])[0].items  # every post read, as without the cache
+    assert "could not keep the parsed HTML (database or disk is full)" in caplog.text
