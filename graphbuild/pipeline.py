@@ -311,8 +311,7 @@ class HtmlCache:
         h.update(f"{base}\x1f{html}".encode("utf-8", "surrogatepass"))
         key = h.digest()
         self._used.append(key)
-        row = None if self._empty or self._db is None else \
-            self._db.execute("SELECT parsed FROM blocks WHERE key = ?", (key,)).fetchone()
+        row = None if self._empty else self._db.execute("SELECT parsed FROM blocks WHERE key = ?", (key,)).fetchone()
         if row is not None:
             try:
                 return pickle.loads(zlib.decompress(row[0]))

@@ -37,6 +37,29 @@ def folded(text: str) -> str:
     return (text if text.isascii() else text.translate(_ODD_CASES)).lower()
 
 
+class Cued:
+    """A compiled pattern every match of which holds one of ``words``: :meth:`finditer` searches
+    only a text that holds one (most blocks of a feed hold none, and the search costs more than the
+    test); anything else is the pattern's own (``match``, ``pattern``, ...), the pattern itself is
+    ``regex``. For a pattern compiled with re.IGNORECASE the words (lower-case, ASCII) are looked
+    for in :func:`folded` text."""
+
+    __slots__ = ("regex", "words", "_fold")
+
+    def __init__(self, regex: re.Pattern, *words: str) -> None:
+        self.regex, self.words = regex, words
+        self._fold = bool(regex.flags & re.IGNORECASE)
+        if self._fold and not all(w.isascii() and w == w.lower() for w in words):
+            raise ValueError(f"cue words of a pattern that ignores case are lower-case ASCII: {words}")
+
+    def __getattr__(self, name: str):
+        return getattr(self.regex, name)
+
+    def finditer(self, text: str):
+        t = folded(text) if self._fold else text
+        return self.regex.finditer(text) if any(w in t for w in self.words) else iter(())
+
+
 def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Return the (start, end) of the sentence of ``text`` that contains ``text[start:end]``."""
     starts, ends, closes = _sentence_ends(text)

@@ -22,7 +22,7 @@ from typing import Iterator
 
 from ..models import Block, FeedItem, Mention, Relation
 from ..names import ORG_CUES, alternation, is_person_name, proper_phrases
-from ..text import quote_at, sentence_spans
+from ..text import Cued, quote_at, sentence_spans
 from .roles import _first_name, _is_a_role, _Post, items_at, person_at
 
 DESCRIPTION = "credit for work: 'A and B fixed X', thanks for work on X, contribution lists, funder lists -> relations"
@@ -38,7 +38,7 @@ DID = re.compile(r"\s+(?:also\s+|together\s+|then\s+)?(?:(fixed|extended|improve
 IN_THING = re.compile(r"\s(?:in|to|into)\s+(?:the\s+)?(?=\S)")
 #: "added his foo-action": a thing the person made
 OWN = re.compile(r"(?:his|her|their)\s+(?:own\s+|new\s+)?")
-THANKS = re.compile(r"\b(?:[Tt]hanks|[Tt]hank\s+you|[Gg]ratitude)\s+(?:[a-z]+\s+){0,3}?to\s+")
+THANKS = Cued(re.compile(r"\b(?:[Tt]hanks|[Tt]hank\s+you|[Gg]ratitude)\s+(?:[a-z]+\s+){0,3}?to\s+"), "hank", "ratitude")
 FOR_WHAT = re.compile(r",?\s+for\s+(?:(?:their|his|her|all)\s+)?(?:(?:help|work|contributions?|efforts?)\s+)?"
                       r"(?:(?:with|on|to|in|when)\s+)?(?:[a-z]+ing\s+(?:and\s+[a-z]+ing\s+)?)(?:the\s+)?|"
                       r",?\s+for\s+(?:(?:their|his|her|all)\s+)?(?:help|work|contributions?|efforts?)\s+"
@@ -51,7 +51,7 @@ LIKE = re.compile(rf"[^.;:!?]{{0,120}}?\b(?:{alternation('contribution_classes')
 THING_TAIL = re.compile(rf"\s(?:{alternation('thing_tails')})$")  # words.toml: thing_tails
 PAIR = re.compile(r"(?<![\w’'-])([A-ZÀ-Þ][a-zà-ÿ’'-]+)(?=\s+([A-ZÀ-Þ][\w’'-]*))")
 FIRST = re.compile(r"[A-ZÀ-Þ][a-zà-ÿ’'-]+")
-SUBJ_PRONOUN = re.compile(r"(?:^|(?<=[.!?]\s))(?:She|He|They)(?=[’'\s])")
+SUBJ_PRONOUN = Cued(re.compile(r"(?:^|(?<=[.!?]\s))(?:She|He|They)(?=[’'\s])"), "He", "She", "They")
 #: a sentence that says funders made work on one thing possible
 FUND_WORDS = re.compile(rf"\b(?:{alternation('fund_words')})\b", re.I)  # words.toml: fund_words
 BENEFIT = re.compile(r"\b(?:work(?:ing)?\s+on|development\s+of|in\s+support\s+of|to\s+support|maintenance\s+of)\s+(?:the\s+)?")
@@ -188,7 +188,7 @@ def _did(post: _Post, people: _People, text: str, ss: int, se: int) -> Iterator[
 
 def _thanks(post: _Post, people: _People, text: str) -> Iterator[Mention | Relation]:
     """"Thanks to Ada Byron and Alan Turing for their help when building and testing foo-bar"."""
-    for m in THANKS.finditer(text) if "hank" in text or "ratitude" in text else ():
+    for m in THANKS.finditer(text):
         who, end = people.listed(text, m.end())
         if not who:
             continue
@@ -300,7 +300,7 @@ def block_relations(post: _Post, people: _People, block: Block) -> Iterator[Ment
             yield from _developing(post, people, text, (s, e, full))
             seen.add(s)
     if post.subject:
-        for m in SUBJ_PRONOUN.finditer(text) if "He" in text or "She" in text or "They" in text else ():
+        for m in SUBJ_PRONOUN.finditer(text):
             if m.start() not in seen:
                 yield from _contributed(post, people, text, (m.start(), m.end(), post.subject))
 

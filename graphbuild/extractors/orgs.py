@@ -8,7 +8,7 @@ from typing import Iterator
 
 from ..models import Block, FeedItem, Mention, Relation
 from ..names import COMMON_WORDS, NOT_NAMES, ORG_CUE_WORDS, WORDS, PROJECT_CUE_WORDS, acronym_of, alternation, is_acronym, is_person_name, proper_phrases
-from ..text import folded, quote_at
+from ..text import Cued, quote_at
 
 DESCRIPTION = "organisations and projects from cue words, acronym definitions and 'the X team' -> entities"
 NAME = "orgs"
@@ -91,6 +91,7 @@ def _class_list(item: FeedItem, text: str, start: int, end: int, phrase: str) ->
 EXAMPLES = re.compile(rf"\b(?:(?P<p>{alternation('project_classes')})|(?P<o>{alternation('org_classes')}))"
                       r"(?:,?\s+(?:like|such as|including)\s+|\s+\((?=[^()]{1,200}[,/])(?:like\s+|such as\s+|e\.g\.,?\s+)?)",
                       re.I)  # words.toml: project_classes, org_classes
+EXAMPLES = Cued(EXAMPLES, "(", "like", "such", "including")
 #: between two items of such a list: a comma, "and", "or", or a slash ("SGE/LSF/PBS")
 EXAMPLE_SEP = re.compile(r",?\s+(?:and|or|&)\s+|,\s+|/(?=[A-Za-z])")
 LIST_ITEM = re.compile(r"(?:[A-Z][\w+-]*(?:\.[\w+-]+)*(?:\s+[A-Z][\w+-]*(?:\.[\w+-]+)*){0,3}|[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)+|[a-z]+[A-Z][\w-]*)")
@@ -152,14 +153,12 @@ def _thanked(item: FeedItem, block: Block) -> Iterator[Mention]:
 
 LIBRARY = re.compile(r"\bthe\s+([a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*)\s+(?:(?:Python|R|JavaScript|Julia|Rust|Go|Java)\s+)?"
                      r"(?:library|package|toolkit|module|crate|gem|extension|plugin)\b")
-
-#: one of these is in every match of LIBRARY
-_LIBRARY_WORDS = ("library", "package", "toolkit", "module", "crate", "gem", "extension", "plugin")
+LIBRARY = Cued(LIBRARY, "library", "package", "toolkit", "module", "crate", "gem", "extension", "plugin")
 
 
 def _libraries(item: FeedItem, text: str) -> Iterator[Mention]:
     """"the tideaccess Python library": a lower-case software name, named by what it is."""
-    for m in LIBRARY.finditer(text) if any(w in text for w in _LIBRARY_WORDS) else ():
+    for m in LIBRARY.finditer(text):
         if m.group(1) not in NOT_NAMES and m.group(1) not in WORDS["modifiers"] and len(m.group(1)) >= 3:
             yield Mention(m.group(1), "Project", item.link, quote_at(text, m.start(1), m.end(1)), f"{NAME}:library")
 
@@ -168,6 +167,7 @@ def _libraries(item: FeedItem, text: str) -> Iterator[Mention]:
 CALLED = re.compile(rf"\b(?:(?P<p>{alternation('project_classes')}|project|library|package|tool|app)|"
                     rf"(?P<o>{alternation('org_classes')}|organi[sz]ation|company|nonprofit|non-profit|startup|group))"
                     r"\s+(?:called|named)\s+", re.I)
+CALLED = Cued(CALLED, "called", "named")
 #: the name after "called": capitalised words, or up to three lower-case words before a clause or a stop
 CALLED_NAME = re.compile(r"(?:[A-Z][\w.+-]*[\w+](?:\s+[A-Z][\w.+-]*[\w+]){0,4}|"
                          r"[a-z][\w-]*(?:\s+(?!(?:which|that|who|and|or|to|for|in|on|with|from|by|as|at|is|was)\b)[a-z][\w-]*){0,2})"
@@ -185,11 +185,8 @@ def _called(item: FeedItem, text: str) -> Iterator[Mention]:
 
 def block_mentions(item: FeedItem, block: Block) -> Iterator[Mention | Relation]:
     text = block.text
-    low = folded(text)  # EXAMPLES and CALLED each need one of these words: searched only then
-    if "(" in text or "like" in low or "such" in low or "including" in low:
-        yield from _examples(item, text)
-    if "called" in low or "named" in low:
-        yield from _called(item, text)
+    yield from _examples(item, text)
+    yield from _called(item, text)
     yield from _libraries(item, text)
     yield from _thanked(item, block)
     for start, end, phrase in proper_phrases(text):

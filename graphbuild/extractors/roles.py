@@ -23,7 +23,7 @@ from typing import Iterator
 
 from ..models import Block, FeedItem, Mention, Relation
 from ..names import COMMON_WORDS, NOT_NAMES, ORG_CUES, WORDS, alternation, is_person_name, proper_phrases
-from ..text import folded, name_key, quote_at, sentence_span
+from ..text import Cued, name_key, quote_at, sentence_span
 from .publisher import publisher_name
 
 DESCRIPTION = "role lines, 'creator/founder/maintainer of', bracketed affiliations, first-person statements -> relations"
@@ -43,8 +43,7 @@ UNIT_DESCRIPTOR = WORDS["unit_descriptors"]
 ROLE_OF = re.compile(r"\b(?:(?:the|a|an|one of the)\s+)?(?:original\s+|lead\s+|core\s+)?(?:co-?)?"
                      r"(creator|founder|maintainer|author|organi[sz]er|developer)s?"
                      r"(?:\s+and\s+(?:co-?)?(creator|founder|maintainer|organi[sz]er|lead)s?)?\s+of\s+(?:the\s+)?", re.I)
-#: one of these is in every match of ROLE_OF
-_ROLE_WORDS = ("creator", "founder", "maintainer", "author", "organi", "developer")
+ROLE_OF = Cued(ROLE_OF, "creator", "founder", "maintainer", "author", "organi", "developer")
 ROLE_OF_PRED = {"creator": "creator", "author": "creator", "founder": "founder", "maintainer": "maintainer",
                 "organizer": "organizer", "organiser": "organizer", "developer": "contributor", "lead": "organizer"}
 #: first person: what the author made or maintains
@@ -347,9 +346,6 @@ def _is_a_role(post: _Post, text: str, s: int, e: int, name: str) -> Iterator[Me
 
 def _role_of(post: _Post, text: str, phrases, by_end: dict) -> Iterator[Mention | Relation]:
     """"A and B are co-creators of Foo", "Name, founder of Foo", "She is a founder and organizer of A, B"."""
-    low = folded(text)
-    if not any(w in low for w in _ROLE_WORDS):
-        return  # (ROLE_OF needs one: most blocks have none, and searching them costs)
     for ro in ROLE_OF.finditer(text):
         ss, _ = sentence_span(text, ro.start(), ro.end())
         before = text[max(ss, ro.start() - 40):ro.start()]
@@ -668,7 +664,8 @@ OUR_WORK = re.compile(rf"\bour\s+([A-Z][\w-]*\s+(?:[\w-]+\s+){{0,3}}?(?i:{altern
 OUR_UNIT = re.compile(rf"\bour\s+((?:[A-Z][\w-]*\s+){{1,3}}(?:{UNIT_NOUN}))\b")
 #: "Steering Council Chair Ada Byron": a member of the unit
 UNIT_ROLE_NAME = re.compile(rf"^(.*?\b(?:{UNIT_NOUN}))\s+(?:Co-)?(?:{alternation('unit_role_titles')})\s+(.+)$")
-MAINTAINERS_LIKE = re.compile(r"\bmaintainers?\s+of\s+(?:[\w-]+\s+){0,4}?(?:like|such as|including)\s+")
+MAINTAINERS_LIKE = Cued(re.compile(r"\bmaintainers?\s+of\s+(?:[\w-]+\s+){0,4}?(?:like|such as|including)\s+"),
+                        "maintainer")
 NAME_MADE = re.compile(r"\s+(?:has\s+|have\s+|had\s+)?(?:also\s+)?(?:co-)?(created|developed|built|wrote|authored|founded|"
                        r"maintains|co-founded)\s+(?:the\s+)?")
 SOFTWARE_NOUN = re.compile(rf"\s+(?:{alternation('software_nouns')})\b")  # words.toml: software_nouns
@@ -706,7 +703,7 @@ def _publisher_people(post: _Post, text: str, people) -> Iterator[Mention | Rela
 
 def _maintainers_like(post: _Post, text: str) -> Iterator[Mention | Relation]:
     """"maintainers of core tools like foo (Ada Byron) and Bar (Alan Turing)"."""
-    for m in MAINTAINERS_LIKE.finditer(text) if "maintainer" in text else ():
+    for m in MAINTAINERS_LIKE.finditer(text):
         pos = m.end()
         for _ in range(8):
             it = ITEM.match(text, pos) or LOOSE_ITEM.match(text, pos)

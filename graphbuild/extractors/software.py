@@ -22,7 +22,7 @@ from typing import Iterator
 
 from ..models import Block, FeedItem, Mention
 from ..names import COMMON_WORDS, NOT_NAMES, alternation, is_person_name, proper_phrases
-from ..text import name_key, sentence_spans
+from ..text import Cued, name_key, sentence_spans
 from .quotes import Quoter
 
 DESCRIPTION = "well-known software named without a link: PyPI names in code spans, install commands and prose"
@@ -37,6 +37,7 @@ TOKEN = re.compile(r"(?<![\w@/.#=-])[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*(?
 INSTALLERS = ("pip", "pip3", "conda", "mamba", "micromamba", "pixi", "uv", "pipx")
 INSTALL = re.compile(r"\b(?:pip3?|conda|mamba|micromamba|pixi|uv|pipx)\s+(?:install|add)\s+((?:-{1,2}[\w-]+\s+)*)"
                      r"([A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*)")
+INSTALL = Cued(INSTALL, "install", "add")
 #: words after a name that say it is software: "the tqdm package", "Redis server"
 WHAT = re.compile(rf"^\s+(?:(?:{alternation('software_languages')})\s+)?(?:{alternation('software_what')})\b",
                   re.I)  # words.toml: software_languages, software_what
@@ -65,7 +66,7 @@ _APPOSITION_FIRST = (",", "—", "–", "-")
 CAMEL = re.compile(r"^(?!(?:Mc|Mac|De|Di|La|Le|Van|Von|O)[A-Z])[A-Z][a-z]+(?:[A-Z][a-z]*|[A-Z]{2,})[A-Za-z]*$")
 CAMEL_WORD = re.compile(r"(?<![\w-])[A-Z]?[a-z]+[A-Z][A-Za-z]*\b")
 #: a run of names joined by slashes, "Celery/Airflow/Luigi" (no URL: no dot, colon or slash before it)
-SLASHED = re.compile(r"(?<![\w@/.:#=-])[A-Za-z][A-Za-z0-9]*(?:/[A-Za-z][A-Za-z0-9]*)+(?![\w@.:-]|/\w)")
+SLASHED = Cued(re.compile(r"(?<![\w@/.:#=-])[A-Za-z][A-Za-z0-9]*(?:/[A-Za-z][A-Za-z0-9]*)+(?![\w@.:-]|/\w)"), "/")
 #: what may follow a name inside its link text: a possessive, closing punctuation
 LINK_REST = re.compile(r"^(?:['’]s?)?[\s.,;:!?)]*$")
 
@@ -74,7 +75,7 @@ def _tokens(text: str) -> list[tuple[int, int, str, int]]:
     """(start, end, token, end of its slash list or 0) of every package-like token, the parts of slash lists
     ("Kubernetes/Yarn") included; a slash between two letters is no part of a path or URL there."""
     out = [(m.start(), m.end(), m.group(0), 0) for m in TOKEN.finditer(text)]
-    for m in SLASHED.finditer(text) if "/" in text else ():
+    for m in SLASHED.finditer(text):
         parts = m.group(0).split("/")
         if len(parts) > 6 or not all(p[:1].isupper() for p in parts):
             continue  # "and/or", "input/output": words; a path
@@ -236,7 +237,7 @@ def block_mentions(item: FeedItem, block: Block, people: set[str], plural: froze
     table = known()
     text = block.text
     quote_at = Quoter(text)
-    for m in INSTALL.finditer(text) if "install" in text or "add" in text else ():
+    for m in INSTALL.finditer(text):
         name = m.group(2).split("[")[0]
         if name.lower() not in NOT_NAMES and len(name) >= 2:
             yield Mention(name, "Project", item.link, quote_at(m.start(2), m.end(2)), f"{NAME}:install")
