@@ -366,18 +366,42 @@ def _fill(path: Path, source: ox.Store) -> None:
     _load(path, quads)
 
 
-def _load(path: Path | str, quads, more=lambda: ()) -> None:
-    """A new on-disk store at ``path`` holding ``quads`` and then ``more()``, compacted and closed."""
+def _load(path: Path | str, quads) -> None:
+    """A new on-disk store at ``path`` holding ``quads``, compacted and closed."""
     disk = ox.Store(str(path))
     # in batches: one bulk_extend of a whole graph holds all of it in memory again (measured at
     # 10,000 posts: +1,260 MiB over the build's peak, 16 s); batches of 250,000 add nothing to the
     # peak for about twice the time (docs/performance.md)
     while batch := list(itertools.islice(quads, KEEP_BATCH)):
         disk.bulk_extend(batch)
-    disk.bulk_extend(list(more()))
+    _close(disk)
+
+
+def _close(disk: ox.Store) -> None:
+    """Write out and compact a store just filled; the caller lets go of it (closed when its last
+    reference goes: a read-only opener sees every file)."""
     disk.flush()
     disk.optimize()  # compacted: queries read 3-4x faster (docs/performance.md), for ~5 s at 10,000 posts
-    del disk  # closed: a read-only opener sees every file
+
+
+#: bytes of N-Triples the kept store's loading process hands pyoxigraph per bulk load
+LOAD_CHUNK = 8 << 20
+
+
+def _load_lines(disk: ox.Store, f, chunk: int | None = None) -> None:
+    """Add the N-Triples of the binary file ``f`` to ``disk``, ``chunk`` bytes (cut after a line)
+    at a time: parsed and written by pyoxigraph with no Python object per triple, at a memory set
+    by the chunk, not by the file (docs/performance.md, eleventh pass)."""
+    size = chunk or LOAD_CHUNK
+    rest = b""
+    while block := f.read(size):
+        block = rest + block
+        cut = block.rfind(b"\n") + 1  # a line never holds a line break: N-Triples escapes them
+        rest = block[cut:]
+        if cut:
+            disk.bulk_load(block[:cut], format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    if rest.strip():
+        disk.bulk_load(rest, format=ox.RdfFormat.N_TRIPLES, lenient=True)
 
 
 #: how much lower the kept store's loading process runs than the build (``os.nice``): it has the
@@ -396,8 +420,12 @@ def _loader_main() -> None:
         os.nice(LOADER_NICE)
     except (AttributeError, OSError):  # no nice here (not Unix), or not allowed
         pass
-    _load(path, ox.parse(path=dump, format=ox.RdfFormat.N_TRIPLES),
-          lambda: ox.parse(sys.stdin.buffer.read(), format=ox.RdfFormat.N_TRIPLES))
+    # the lines as they are (checked by the build's own store as it loaded them), not a quad each
+    disk = ox.Store(path)
+    with open(dump, "rb") as f:
+        _load_lines(disk, f)
+    _load_lines(disk, sys.stdin.buffer)
+    _close(disk)
 
 
 def forget(folder: str | Path) -> None:

@@ -85,6 +85,24 @@ def test_a_graph_of_many_batches_is_kept_whole(reference, tmp_path, monkeypatch)
     assert set(ox.Store.read_only(str(kept / "oxigraph"))) == set(source)
 
 
+def test_the_loading_process_takes_the_lines_in_chunks_cut_after_a_line(reference, tmp_path):
+    """The kept store's loader hands pyoxigraph the N-Triples a few bytes at a time, each chunk cut
+    after its last whole line: with chunks of 97 bytes nearly every line is split across two reads
+    (and one long literal spans many), and every triple still arrives once."""
+    import io
+
+    source = ox.Store()
+    source.bulk_load(path=str(reference / "graph.ttl"), format=ox.RdfFormat.TURTLE)
+    long = ox.Quad(MARK.subject, MARK.predicate, ox.Literal("a line\nbreak, escaped " + "x" * 500))
+    source.add(long)
+    text = ox.serialize(source, format=ox.RdfFormat.N_QUADS)
+    assert text.count(b"\n") == len(source) and len(text) > 500 * 97
+    disk = ox.Store(str(tmp_path / "kept"))
+    graphstore._load_lines(disk, io.BytesIO(text), chunk=97)
+    graphstore._load_lines(disk, io.BytesIO(b""), chunk=97)  # nothing added after the graph
+    assert set(disk) == set(source) and long in set(disk)
+
+
 def test_the_graph_exported_from_the_store_is_graph_ttl_byte_for_byte(reference, tmp_path):
     assert isinstance(read_graph(reference / "graph.ttl").store._inner, ox.Store)
     r = run("export", "--graph", reference / "graph.ttl", "-o", tmp_path / "again.ttl")
