@@ -23,7 +23,7 @@ from .store import from_oxigraph, new_graph
 from .namespaces import (BASE_URI, GB, KIND_TYPES, OA, OWL, PROV, annotation_iri, community_iri, digest, entity_iri,
                          feed_iri)
 from .curation import as_curation, curate
-from .resolve import Resolution, confidence, gazetteer_mentions, relations_of, resolve
+from .resolve import ORDER as RESOLUTION_ORDER, Resolution, confidence, gazetteer_mentions, relations_of, resolve
 from .rules import load_rules
 from .sources import default_feed, open_source
 from .urls import clean_iri, norm_url, redact
@@ -202,6 +202,7 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
     stage = getattr(progress, "stage", None) or (lambda name: None)
     if gazetteer:
         stage("finding known names in every post")
+        mentions.sort(key=RESOLUTION_ORDER)  # sorted once for the two resolutions (a second costs little)
         mentions += gazetteer_mentions(items, curate(resolve(mentions, cur), cur, record=False))
     stage("resolving names")
     res = curate(resolve(mentions, cur), cur)

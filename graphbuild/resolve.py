@@ -521,19 +521,24 @@ def _canonical(ms: list[Mention], kind: str) -> str:
     return max(counts, key=score)
 
 
+#: the order resolution takes mentions in (each once): a list already in it (or nearly, as a sorted
+#: list with a few appended) is sorted again in a fraction of the time (Python's sort finds the runs)
+ORDER = attrgetter("post", "name", "kind", "urls", "extractor", "quote.exact")
+
+
 def resolve(mentions: Iterable[Mention], keep_apart=None) -> Resolution:
     """Group mentions into entities.
 
     Args:
-        mentions: every Mention of the run (all items, all feeds).
+        mentions: every Mention of the run (all items, all feeds); faster in :data:`ORDER`.
         keep_apart: a :class:`graphbuild.curation.Curation` whose ``[[split]]`` rules veto merges.
     Returns:
         A Resolution: entities keyed by a stable key, each mention's entity key, merges and
         ambiguous names for the build report.
     """
     # numbered documents and document titles are not entities, whichever extractor found them
-    ms = sorted({m for m in mentions if not is_document(m.name)},
-                key=attrgetter("post", "name", "kind", "urls", "extractor", "quote.exact"))
+    # (each mention once, the first kept: the order given goes into the sort, a set's would not)
+    ms = sorted(dict.fromkeys(m for m in mentions if not is_document(m.name)), key=ORDER)
     c = _Clusters(ms, keep_apart)
     ambiguous: set[str] = set()
     _merge_by_url(c)
