@@ -135,7 +135,19 @@ def _name_like(s: str) -> bool:
 
 
 def post_subject(item: FeedItem) -> str | None:
-    """The person a post is about: the full name whose first name recurs most, clearly most."""
+    """The person a post is about: the full name whose first name recurs most, clearly most
+    (worked out once for the item three extractors ask about in turn)."""
+    global _subject_of
+    if _subject_of[0] is not item:
+        _subject_of = (item, _post_subject(item))
+    return _subject_of[1]
+
+
+#: (the item :func:`post_subject` was last asked about, its answer)
+_subject_of: tuple = (None, None)
+
+
+def _post_subject(item: FeedItem) -> str | None:
     full: dict[str, str] = {}
     for b in item.blocks:
         for _, _, p in proper_phrases(b.text):

@@ -59,8 +59,9 @@ IN_LONGER_NAME = re.compile(r"\s+[A-Z][\w-]*\s+[A-Z]")
 #: ", the networking library" (words.toml: software_what)
 APPOSITION = re.compile(rf"^\s*(?:,|—|–|\s-)\s*(?:a|an|the)\s+(?:(?!(?:with|of|for|that|and|in|on|at|by|to)\b)[\w-]+\s+){{0,3}}?"
                         rf"(?:{alternation('software_what')})\b", re.I)
-#: what APPOSITION can find first after spaces (a test before the search, made for every token)
-_APPOSITION_FIRST = (",", "—", "–", "-")
+#: what APPOSITION needs first after spaces (a test before the search, made for every token: it
+#: may look further than the 60 characters the search is given, never find less)
+_APPOSITION_FIRST = re.compile(r"\s*[,—–-]")
 
 #: a name spelled with inner capitals, which no English word is: "FrobDB", "QuuxLab" (not "McEwen")
 CAMEL = re.compile(r"^(?!(?:Mc|Mac|De|Di|La|Le|Van|Von|O)[A-Z])[A-Z][a-z]+(?:[A-Z][a-z]*|[A-Z]{2,})[A-Za-z]*$")
@@ -143,7 +144,7 @@ def _candidates(block: Block, table: dict[str, str]) -> list[tuple[int, int, str
             continue  # "pyproject.toml", "tqdm.auto": files and modules, not package names
         flag = table.get(name_key(tok))
         # "X, a Y tool": the text says what it is
-        said = text[e:e + 60].lstrip()[:1] in _APPOSITION_FIRST and bool(APPOSITION.match(text[e:e + 60]))
+        said = _APPOSITION_FIRST.match(text, e) is not None and bool(APPOSITION.match(text[e:e + 60]))
         if slashed and block.tag != "pre" and WHAT.match(text[slashed:slashed + 40]) and len(tok) >= 2 \
                 and tok.lower() not in NOT_NAMES and tok.lower() not in COMMON_WORDS:
             out.append((s, e, tok, 2))  # "the A/B libraries": each name of the slash list is one
