@@ -210,9 +210,10 @@ class Keeper:
     core the rest of the build leaves idle (the analysis, Turtle and the reports run on one); a new
     process, not a fork, so it shares no memory the build goes on writing (a fork's copy-on-write
     pages would be the build's memory twice over) and no thread state (RocksDB's). ``add(quads)``
-    gives it what the build adds to the graph after that (the analysis); ``finish(graph, sha256)``,
-    once graph.ttl is written, sends those, waits for the load, stamps the store with the file and
-    renames it into place. A smaller graph (or ``background=False``) is copied by ``finish`` itself, from
+    gives it what the build adds to the graph after that (the analysis), once: they are appended to
+    the dump and the process told it has all, so that it compacts the store while the build writes
+    its files; ``finish(graph, sha256)``, once graph.ttl is written, waits for the load, stamps the
+    store with the file and renames it into place. A smaller graph (or ``background=False``) is copied by ``finish`` itself, from
     ``source`` as it is then. Either way the kept store holds the triples of ``source`` at
     ``finish`` (checked: a store that changed other than through ``add`` is copied again here)."""
 
@@ -225,6 +226,8 @@ class Keeper:
         self._child = None
         self._size = 0
         self._sink = None
+        #: how many of ``added`` the loading process was given (by the add that ended its input)
+        self._sent: int | None = None
 
     def _begin(self) -> Path:
         """The temporary folder the new store is made in (made on the first call)."""
@@ -239,17 +242,29 @@ class Keeper:
     def sink(self):
         """A binary file for the N-Triples of every triple the build puts in the store before
         :meth:`start` (duplicates allowed), so that :meth:`start` need not dump them; None when
-        the keeper copies the store itself (``background=False``)."""
+        the keeper copies the store itself (``background=False``). Once it holds
+        :data:`FOLLOW_BYTES`, the loading process starts and reads it as it is written."""
         if not self.background:
             return None
-        self._sink = open(self._begin() / "graph.nt", "wb")
+        self._sink = _Sink(open(self._begin() / "graph.nt", "wb"), self._spawn)
         return self._sink
 
-    def start(self, source: ox.Store) -> None:
+    def _spawn(self) -> None:
+        """Start the process that loads the dump into the new store (it reads the dump as it
+        grows, until :meth:`start` tells it the dump's length, then the triples added after it)."""
         # imported here and not at the top: the query commands import this module, and never write
         import subprocess
         import sys
 
+        # graphbuild from where this process has it (a checkout run with PYTHONPATH, an install)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            [str(Path(__file__).resolve().parent.parent), *filter(None, [os.environ.get("PYTHONPATH")])])}
+        self._child = subprocess.Popen(
+            [sys.executable, "-c", "from graphbuild.graphstore import _loader_main; _loader_main()",
+             str(self._begin() / "oxigraph"), str(self._begin() / "graph.nt")],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+
+    def start(self, source: ox.Store) -> None:
         dump = self._begin() / "graph.nt"
         written, self._sink = self._sink, None
         if written is not None:
@@ -259,22 +274,41 @@ class Keeper:
             return
         size = len(source)
         if size < LOADER_TRIPLES or next(source.named_graphs(), None) is not None:
+            import shutil
+
+            self._stop_child()  # (one the sink started: a few long lines) the store is copied at the end
             dump.unlink(missing_ok=True)
+            shutil.rmtree(self.tmp / "oxigraph", ignore_errors=True)
             return
         if written is None:
             source.dump(output=str(dump), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-        # graphbuild from where this process has it (a checkout run with PYTHONPATH, an install)
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-            [str(Path(__file__).resolve().parent.parent), *filter(None, [os.environ.get("PYTHONPATH")])])}
-        self._child = subprocess.Popen(
-            [sys.executable, "-c", "from graphbuild.graphstore import _loader_main; _loader_main()",
-             str(self.tmp / "oxigraph"), str(dump)],
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        if self._child is None:
+            self._spawn()
+        self._tell(b"%d\n" % os.path.getsize(dump))  # the dump's length: all of it is written
         self._size = size
 
+    def _tell(self, line: bytes, last: bool = False) -> None:
+        """A line to the loading process (the dump's length so far); ``last``: and no more."""
+        try:
+            self._child.stdin.write(line)
+            self._child.stdin.flush()
+            if last:
+                self._child.stdin.close()
+        except BrokenPipeError:  # it stopped already: finish says why
+            pass
+
     def add(self, quads: list[ox.Quad]) -> None:
-        """Quads the build added to ``source`` after :meth:`start` (they are new triples)."""
+        """Quads the build added to ``source`` after :meth:`start` (they are new triples), once:
+        the loading process gets them at once, after the dump, and then finishes (a later call, or
+        any other change to ``source``, and :meth:`finish` copies the store again)."""
         self.added += quads
+        if self._child is None or self._sent is not None:
+            return
+        self._sent = len(self.added)
+        dump = self.tmp / "graph.nt"
+        with open(dump, "ab") as f:
+            f.write(ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES))
+        self._tell(b"%d\n" % os.path.getsize(dump), last=True)
 
     def finish(self, graph: str | Path, sha256: str) -> Path:
         """Wait for the copy, stamp it with ``graph`` and rename it into place (see class doc)."""
@@ -312,17 +346,19 @@ class Keeper:
 
         assert self.tmp is not None and self.source is not None and self._child is not None
         child = self._child
-        if len(self.source) != self._size + len(self.added):  # changed other than through add()
+        if len(self.source) != self._size + len(self.added) or len(self.added) != (self._sent or 0):
+            # changed other than through add(), or by a second add(): copied again
             self._stop_child()
             shutil.rmtree(self.tmp / "oxigraph", ignore_errors=True)
             _fill(self.tmp / "oxigraph", self.source)
         else:
-            more = ox.serialize(self.added, format=ox.RdfFormat.N_TRIPLES) if self.added else b""
-            try:
-                _, err = child.communicate(more)
-            except BrokenPipeError:  # it stopped before reading them: its exit status says why
-                _, err = b"", child.stderr.read()
-                child.wait()
+            if not child.stdin.closed:  # its input ends here (add() ends it when it is called)
+                try:
+                    child.stdin.close()
+                except BrokenPipeError:  # it stopped already: its exit status says why
+                    pass
+            err = child.stderr.read()
+            child.wait()
             self._child = None
             if child.returncode != 0:
                 why = err.decode("utf-8", "replace").strip().splitlines()
@@ -333,7 +369,12 @@ class Keeper:
     def _stop_child(self) -> None:
         if self._child is not None:
             self._child.kill()
-            self._child.communicate()
+            self._child.wait()
+            for pipe in (self._child.stdin, self._child.stderr):
+                try:
+                    pipe.close()
+                except BrokenPipeError:  # (stdin, with a line not taken)
+                    pass
             self._child = None
 
     def abort(self) -> None:
@@ -388,13 +429,13 @@ def _close(disk: ox.Store) -> None:
 LOAD_CHUNK = 8 << 20
 
 
-def _load_lines(disk: ox.Store, f, chunk: int | None = None) -> None:
-    """Add the N-Triples of the binary file ``f`` to ``disk``, ``chunk`` bytes (cut after a line)
-    at a time: parsed and written by pyoxigraph with no Python object per triple, at a memory set
-    by the chunk, not by the file (docs/performance.md, eleventh pass)."""
+def _load_lines(disk: ox.Store, read, chunk: int | None = None) -> None:
+    """Add the N-Triples that ``read(n)`` gives (``b""`` at their end) to ``disk``, ``chunk`` bytes
+    (cut after a line) at a time: parsed and written by pyoxigraph with no Python object per
+    triple, at a memory set by the chunk, not by the whole (docs/performance.md, eleventh pass)."""
     size = chunk or LOAD_CHUNK
     rest = b""
-    while block := f.read(size):
+    while block := read(size):
         block = rest + block
         cut = block.rfind(b"\n") + 1  # a line never holds a line break: N-Triples escapes them
         rest = block[cut:]
@@ -404,6 +445,65 @@ def _load_lines(disk: ox.Store, f, chunk: int | None = None) -> None:
         disk.bulk_load(rest, format=ox.RdfFormat.N_TRIPLES, lenient=True)
 
 
+def _growing(f, control, wait: float = 0.1):
+    """``read(n)`` of a file another process is still writing: what is there, else wait for more
+    until ``control`` (a pipe) gives, as a line, a length the file has; once read to it, the next
+    line gives a longer one (what was appended since), and the end of ``control`` ends the file."""
+    import select
+
+    size, got = None, 0
+
+    def read(n: int) -> bytes:
+        nonlocal size, got
+        while True:
+            if size is None or got < size:
+                block = f.read(n if size is None else min(n, size - got))
+                if block:
+                    got += len(block)
+                    return block
+                if size is not None:
+                    raise RuntimeError(f"the triples end at {got} bytes, before the {size} the build wrote")
+                if not select.select([control], [], [], wait)[0]:
+                    continue  # more of the file, or the line, soon
+            line = control.readline()
+            if not line:
+                if size is None:
+                    raise RuntimeError("the build stopped before its triples were all written")
+                return b""
+            size = int(line)  # (maybe fewer than read already, before this line: the next says more)
+    return read
+
+
+class _Sink:
+    """The file a build writes its N-Triples to for a :class:`Keeper`: once it holds
+    :data:`FOLLOW_BYTES`, ``spawn()`` starts the loading process, which reads it as it grows."""
+
+    def __init__(self, f, spawn) -> None:
+        self._f, self._spawn = f, spawn
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        n = self._f.write(data)
+        self._f.flush()  # (for the loading process: all of what is written, and only whole writes)
+        if self.size < FOLLOW_BYTES <= self.size + n:
+            self._spawn()
+        self.size += n
+        return n
+
+    @property
+    def closed(self) -> bool:
+        return self._f.closed
+
+    def close(self) -> None:
+        self._f.close()
+
+
+#: N-Triples bytes in a build's sink from which the loading process starts, reading them as the
+#: build writes the rest (about 200,000 triples: LOADER_TRIPLES); a smaller graph starts it at
+#: Keeper.start (if it has LOADER_TRIPLES), and one smaller still is copied at the end
+FOLLOW_BYTES = 32 << 20
+
+
 #: how much lower the kept store's loading process runs than the build (``os.nice``): it has the
 #: core the build leaves idle, and its loader's other threads no longer take the build's
 LOADER_NICE = 10
@@ -411,8 +511,9 @@ LOADER_NICE = 10
 
 def _loader_main() -> None:
     """The process that loads the kept store for :class:`Keeper`: ``python -c`` with argv the store
-    folder and the N-Triples dump; the triples the build added after the dump come as N-Triples on
-    stdin, once it is done. Exit status 0 when the store is complete and closed."""
+    folder and the N-Triples dump, which the build is still writing; stdin gives, a line each, the
+    lengths the dump has reached (all the graph's triples; then with the analysis's appended), and
+    ends when there is no more. Exit status 0 when the store is complete and closed."""
     import sys
 
     path, dump = sys.argv[1], sys.argv[2]
@@ -420,11 +521,11 @@ def _loader_main() -> None:
         os.nice(LOADER_NICE)
     except (AttributeError, OSError):  # no nice here (not Unix), or not allowed
         pass
-    # the lines as they are (checked by the build's own store as it loaded them), not a quad each
+    # the lines as they are (checked by the build's own store as it loaded them), not a quad each;
+    # the dump as the build writes it, to the lengths stdin gives, until stdin ends
     disk = ox.Store(path)
     with open(dump, "rb") as f:
-        _load_lines(disk, f)
-    _load_lines(disk, sys.stdin.buffer)
+        _load_lines(disk, _growing(f, sys.stdin.buffer))
     _close(disk)
 
 

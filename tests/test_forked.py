@@ -107,13 +107,31 @@ def test_a_store_changed_behind_the_keepers_back_is_copied_again(tmp_path, monke
 
 
 def test_the_loading_process_gets_what_the_build_added_after_it_began(tmp_path, monkeypatch):
+    """What add() gives it (the analysis's triples) is all it will get: it loads them and
+    compacts the store while the build writes its files, before finish() is called."""
+    import time
+
     monkeypatch.setattr(graphstore, "LOADER_TRIPLES", 0)
     source, keeper = _keeper_of(tmp_path, 30)
     later = [_quad(i) for i in range(30, 40)]
     source.bulk_extend(later)
     keeper.add(later)
+    deadline = time.monotonic() + 60
+    while keeper._child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert keeper._child.returncode == 0  # done, before finish
     kept = keeper.finish(_graph_file(tmp_path), "0" * 64)
     assert set(ox.Store.read_only(str(kept / "oxigraph"))) == {_quad(i) for i in range(40)}
+
+
+def test_what_is_added_after_the_loading_process_was_told_it_had_all_is_copied_again(tmp_path, monkeypatch):
+    monkeypatch.setattr(graphstore, "LOADER_TRIPLES", 0)
+    source, keeper = _keeper_of(tmp_path, 30)
+    for i in (30, 31):  # two adds: the process has ended its input after the first
+        source.add(_quad(i))
+        keeper.add([_quad(i)])
+    kept = keeper.finish(_graph_file(tmp_path), "0" * 64)
+    assert set(ox.Store.read_only(str(kept / "oxigraph"))) == {_quad(i) for i in range(32)}
 
 
 def test_the_loading_process_runs_below_the_build(tmp_path, monkeypatch):
@@ -249,6 +267,90 @@ def test_a_keeper_given_the_builds_n_triples_loads_them_without_dumping_the_stor
     kept = keeper.finish(_graph_file(tmp_path), "0" * 64)
     assert set(ox.Store.read_only(str(kept / "oxigraph"))) == {_quad(i) for i in range(20)}
     assert sorted(p.name for p in kept.iterdir()) == ["oxigraph", "stamp.json"]
+
+
+def test_the_loading_process_starts_while_the_sink_is_written_and_reads_it_to_the_end(tmp_path, monkeypatch):
+    """From FOLLOW_BYTES written (here one), the loading process starts and reads the sink as it
+    grows; the build then writes more, and start() tells it where the sink ends."""
+    monkeypatch.setattr(graphstore, "LOADER_TRIPLES", 0)
+    monkeypatch.setattr(graphstore, "FOLLOW_BYTES", 1)
+    keeper = graphstore.Keeper(tmp_path / "state")
+    sink = keeper.sink()
+    sink.write(ox.serialize([_quad(i) for i in range(20)], format=ox.RdfFormat.N_TRIPLES))
+    assert keeper._child is not None  # started by the first write, before start()
+    first = keeper._child
+    sink.write(ox.serialize([_quad(i) for i in range(20, 40)], format=ox.RdfFormat.N_TRIPLES))
+    source = ox.Store()
+    source.bulk_extend([_quad(i) for i in range(40)])
+    keeper.start(source)
+    assert keeper._child is first
+    keeper.add([_quad(40)])
+    source.add(_quad(40))
+    kept = keeper.finish(_graph_file(tmp_path), "0" * 64)
+    assert set(ox.Store.read_only(str(kept / "oxigraph"))) == {_quad(i) for i in range(41)}
+
+
+def test_a_loading_process_the_sink_started_for_a_graph_too_small_is_stopped(tmp_path, monkeypatch):
+    monkeypatch.setattr(graphstore, "FOLLOW_BYTES", 1)  # LOADER_TRIPLES as it is: 5 triples are few
+    keeper = graphstore.Keeper(tmp_path / "state")
+    sink = keeper.sink()
+    sink.write(ox.serialize([_quad(i) for i in range(5)], format=ox.RdfFormat.N_TRIPLES))
+    child = keeper._child
+    assert child is not None
+    source = ox.Store()
+    source.bulk_extend([_quad(i) for i in range(5)])
+    keeper.start(source)
+    assert keeper._child is None and child.poll() is not None
+    kept = keeper.finish(_graph_file(tmp_path), "0" * 64)
+    assert set(ox.Store.read_only(str(kept / "oxigraph"))) == {_quad(i) for i in range(5)}
+
+
+def test_a_file_still_being_written_is_read_to_the_length_given_at_the_end(tmp_path):
+    """graphstore._growing: what is there, then more as it comes (a line cut in two included),
+    until the length comes on the control pipe, then what was appended up to the next length,
+    until the pipe ends; a file that ends short of a length, or a control pipe closed without one
+    (the build died), is an error, never a store taken for complete."""
+    import io
+    import threading
+    import time
+
+    lines = ox.serialize([_quad(i) for i in range(300)], format=ox.RdfFormat.N_TRIPLES)
+    path = tmp_path / "graph.nt"
+    path.write_bytes(b"")
+    r, w = os.pipe()
+
+    def writer():
+        with open(path, "ab") as f:
+            for at in range(0, len(lines), 997):  # pieces that cut lines in two
+                f.write(lines[at:at + 997])
+                f.flush()
+                time.sleep(0.01)
+        os.write(w, b"%d\n" % len(lines))
+        with open(path, "ab") as f:  # more after that length (the analysis's), and its length
+            f.write(more)
+        os.write(w, b"%d\n" % (len(lines) + len(more)))
+        os.close(w)  # no more
+
+    more = ox.serialize([_quad(i) for i in range(300, 310)], format=ox.RdfFormat.N_TRIPLES)
+    thread = threading.Thread(target=writer)
+    thread.start()
+    disk = ox.Store(str(tmp_path / "kept"))
+    with open(path, "rb") as f, os.fdopen(r, "rb") as control:
+        graphstore._load_lines(disk, graphstore._growing(f, control, wait=0.01), chunk=4096)
+    thread.join()
+    assert set(disk) == {_quad(i) for i in range(310)}
+
+    for said, then_close in ((path.stat().st_size + 10, False), (None, True)):
+        r, w = os.pipe()
+        with open(path, "rb") as f, os.fdopen(r, "rb") as control:
+            if said is not None:
+                os.write(w, b"%d\n" % said)
+            if then_close:
+                os.close(w)
+            with pytest.raises(RuntimeError, match="before"):
+                graphstore._load_lines(ox.Store(), graphstore._growing(f, control, wait=0.01))
+        if not then_close:
+            os.close(w)
 
 
 def test_a_small_graph_written_to_the_sink_is_copied_from_the_store_at_the_end(tmp_path):

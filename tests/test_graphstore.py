@@ -98,8 +98,8 @@ def test_the_loading_process_takes_the_lines_in_chunks_cut_after_a_line(referenc
     text = ox.serialize(source, format=ox.RdfFormat.N_QUADS)
     assert text.count(b"\n") == len(source) and len(text) > 500 * 97
     disk = ox.Store(str(tmp_path / "kept"))
-    graphstore._load_lines(disk, io.BytesIO(text), chunk=97)
-    graphstore._load_lines(disk, io.BytesIO(b""), chunk=97)  # nothing added after the graph
+    graphstore._load_lines(disk, io.BytesIO(text).read, chunk=97)
+    graphstore._load_lines(disk, io.BytesIO(b"").read, chunk=97)  # nothing added after the graph
     assert set(disk) == set(source) and long in set(disk)
 
 
