@@ -19,7 +19,7 @@ it (``INSERT``/``DELETE`` are refused by pyoxigraph; ``query --allow-update`` wo
 from the file).
 
 Written atomically: the build fills a new store in a temporary folder beside the kept one (a
-big build from the moment its triples are in, by another process: :class:`Keeper`), writes
+big build while it makes the graph, by another process: :class:`Keeper`), writes
 graph.ttl, then stamps the store with it and renames the folder into place (the previous one is
 renamed aside first, then removed). A build that stops anywhere leaves either the previous store, whose
 stamp names the previous graph.ttl (current only if that file is still the one it was built
@@ -204,18 +204,20 @@ class Keeper:
     """Keeps a build's graph as an on-disk store (:func:`keep`), written while the build goes on.
 
     ``start(source)`` is called once the graph's triples are in the store ``source``. A big graph
-    (at least :data:`LOADER_TRIPLES` triples) is then dumped as N-Triples into the temporary folder
-    (pyoxigraph's writer: seconds; or not at all when the build wrote that file as it filled the
-    store, in the file :meth:`sink` gave it) and loaded into the new store by another Python process, on the
-    core the rest of the build leaves idle (the analysis, Turtle and the reports run on one); a new
+    (at least :data:`LOADER_TRIPLES` triples) is loaded into the new store by another Python
+    process, on the core the rest of the build leaves idle (the graph, the analysis, Turtle and the
+    reports run on one), from the N-Triples the build wrote as it filled the store (the file
+    :meth:`sink` gave it; the process starts as soon as that file holds :data:`FOLLOW_BYTES` and
+    reads it as it grows) or else from a dump of ``source`` (pyoxigraph's writer: seconds). A new
     process, not a fork, so it shares no memory the build goes on writing (a fork's copy-on-write
     pages would be the build's memory twice over) and no thread state (RocksDB's). ``add(quads)``
     gives it what the build adds to the graph after that (the analysis), once: they are appended to
-    the dump and the process told it has all, so that it compacts the store while the build writes
+    the file and the process told it has all, so that it compacts the store while the build writes
     its files; ``finish(graph, sha256)``, once graph.ttl is written, waits for the load, stamps the
-    store with the file and renames it into place. A smaller graph (or ``background=False``) is copied by ``finish`` itself, from
-    ``source`` as it is then. Either way the kept store holds the triples of ``source`` at
-    ``finish`` (checked: a store that changed other than through ``add`` is copied again here)."""
+    store with the file and renames it into place. A smaller graph (or ``background=False``) is
+    copied by ``finish`` itself, from ``source`` as it is then. Either way the kept store holds the
+    triples of ``source`` at ``finish`` (checked: a store that changed other than through one
+    ``add`` is copied again here)."""
 
     def __init__(self, folder: str | Path, background: bool = True) -> None:
         self.folder = Path(folder)

@@ -28,6 +28,7 @@ from graphbuild import forked, graphstore, resolve
 
 def thresholds(n):
     graphstore.LOADER_TRIPLES = resolve.GAZETTEER_FORK_POSTS = n
+    graphstore.FOLLOW_BYTES = max(n, 1)  # 0: the loading process starts at the sink's first write
 
 started = []
 real_init, real_start = forked.Forked.__init__, graphstore.Keeper.start
