@@ -175,9 +175,13 @@ def sentence_relations(item: FeedItem, text: str, ss: int, se: int, publisher: s
 def block_relations(item: FeedItem, block: Block, publisher: str | None,
                     subject: str | None = None) -> Iterator[Mention | Relation]:
     text = block.text
-    phrases = _block_phrases(text)
-    starts = [x[0] for x in phrases]
+    phrases = starts = None  # found at the first sentence with a cue (many blocks have none)
     for ss, se in sentence_spans(text):
+        if not ANY_CUE.search(text[ss:se]):
+            continue  # (sentence_relations would return at once)
+        if phrases is None:
+            phrases = _block_phrases(text)
+            starts = [x[0] for x in phrases]
         yield from sentence_relations(item, text, ss, se, publisher, phrases, subject, starts)
 
 
