@@ -77,14 +77,12 @@ UNIT_TAIL = re.compile(rf"\s+(?:{alternation('unit_tail_modifiers')})\s+"
 
 
 def sentence_relations(item: FeedItem, text: str, ss: int, se: int, publisher: str | None,
-                       block_phrases: list, subject: str | None = None,
-                       block_starts: list[int] | None = None) -> Iterator[Mention | Relation]:
+                       block_phrases: list, block_starts: list[int],
+                       subject: str | None = None) -> Iterator[Mention | Relation]:
+    """The relations a sentence with a cue word (:data:`ANY_CUE`, tested by the caller) states."""
     sent = text[ss:se]
-    if not ANY_CUE.search(sent):
-        return
-    # the block's phrases are sorted by start: find this sentence's by binary search, not a scan
-    starts = block_starts if block_starts is not None else [x[0] for x in block_phrases]
-    phrases = [x for x in block_phrases[bisect_left(starts, ss):bisect_right(starts, se)] if x[1] <= se]
+    # the block's phrases are sorted by start (``block_starts``): this sentence's by binary search
+    phrases = [x for x in block_phrases[bisect_left(block_starts, ss):bisect_right(block_starts, se)] if x[1] <= se]
     starts = [x[0] for x in phrases]
     q = quote_at(text, ss, se)
     m = MEMBERS_OF.search(sent)
@@ -178,11 +176,11 @@ def block_relations(item: FeedItem, block: Block, publisher: str | None,
     phrases = starts = None  # found at the first sentence with a cue (many blocks have none)
     for ss, se in sentence_spans(text):
         if not ANY_CUE.search(text[ss:se]):
-            continue  # (sentence_relations would return at once)
+            continue  # no cue word: no relation stated
         if phrases is None:
             phrases = _block_phrases(text)
             starts = [x[0] for x in phrases]
-        yield from sentence_relations(item, text, ss, se, publisher, phrases, subject, starts)
+        yield from sentence_relations(item, text, ss, se, publisher, phrases, starts, subject)
 
 
 def extract(item: FeedItem, context=None) -> Iterator[Mention | Relation]:
