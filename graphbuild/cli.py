@@ -162,13 +162,20 @@ def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, str
     # local files: first their bytes (no parsing when nothing is new), then their items
     raw = uptodate.source_fingerprint(list(sources) or [default_feed()], {**options, "limits": limits}, files)
     last = uptodate.unchanged(state, raw) if raw is not None else None
-    if last is None:
-        feeds = load_feeds(list(sources) or None, limits, cache, keep_going=len(sources) > 1, html_cache=state)
-        fp = uptodate.fingerprint(feeds, options, files)
-        last = uptodate.unchanged(state, fp) if fp is not None else None
-        if last is not None and raw is not None:  # other bytes, the same items: the next run needs no parse
-            uptodate.same_items(state, last, raw)
+    _thaw()
+    gc.disable()  # the build allocates millions of small objects and frees none: skip cyclic GC passes
+    try:  # (and while the feeds are read: 10,000 posts, 6.8 s with the passes, 5.8 s without; medians of 5)
+        if last is None:
+            feeds = load_feeds(list(sources) or None, limits, cache, keep_going=len(sources) > 1, html_cache=state)
+            fp = uptodate.fingerprint(feeds, options, files)
+            last = uptodate.unchanged(state, fp) if fp is not None else None
+            if last is not None and raw is not None:  # other bytes, the same items: the next run needs no parse
+                uptodate.same_items(state, last, raw)
+    except BaseException:
+        gc.enable()
+        raise
     if last is not None:  # nothing new: the outputs of the last build are this one's (uptodate.py)
+        gc.enable()
         for w in last["warnings"]:
             click.echo(f"warning: {w}", err=True)
         if not quiet:
@@ -180,8 +187,6 @@ def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, str
     uptodate.forget(state)
     progress = Progress(sys.stderr) if not quiet and sys.stderr.isatty() else None
     keeper = Keeper(state)  # keeps the graph on disk while the analysis and the writers run
-    _thaw()
-    gc.disable()  # the build allocates millions of small objects and frees none: skip cyclic GC passes
     try:
         b = run_build(feeds=feeds, rules=rules, base_uri=base_uri or BASE_URI, curation=curation,
                       analysis=not no_analysis, item_budget=item_budget, jobs=jobs or default_jobs(), store=state,
