@@ -4,9 +4,11 @@ usage: python benchmarks/stages.py FEED OUT [--fresh] [--no-html]
 
 Runs what ``graphbuild build FEED --out OUT -q`` runs (a lean build with the extraction cache and the
 kept store in ``OUT/.graphbuild``, the cores as ``--jobs``, the same garbage-collector settings, then
-the outputs) and prints, for each stage the progress line names, its wall time, the CPU time of this
-process (worker processes and the kept store's loader are not counted: compare wall and CPU to see
-what ran beside it) and the RSS and peak RSS when it began. ``--fresh`` clears the state first
+the outputs) and prints, for each stage the progress line names (the reading of the feed is told
+apart from the extraction by the first post's result), its wall time, the CPU time of this process
+(worker processes and the kept store's loader are not counted: compare wall and CPU to see what ran
+beside it), the RSS when it began and the peak RSS by its end (a stage that raised the process's
+peak ends with a higher peak than the one before it). ``--fresh`` clears the state first
 (every post extracted); without it, a second run on a feed with new posts measures a rebuild. The
 whole-build figures in docs/performance.md are ``/usr/bin/time`` of the command itself; this script
 says which stage they come from.
@@ -32,10 +34,12 @@ class Marks:
     """The build's progress hook: one mark per stage (the extraction's end, then each ``stage``)."""
 
     def __init__(self) -> None:
-        self.marks = [("reading the feed and extracting", time.perf_counter(), time.process_time(), _rss())]
+        self.marks = [("reading the feed", time.perf_counter(), time.process_time(), _rss())]
         self.extracted = False
 
     def __call__(self, done: int, total: int) -> None:
+        if done == 1 and len(self.marks) == 1:
+            self.stage("extracting (from the first post's result)")
         if done == total and not self.extracted:
             self.extracted = True
             self.stage("(extraction done)")
@@ -68,12 +72,12 @@ def main(argv: list[str]) -> None:
     finally:
         keeper.abort()
     marks.stage("end")
-    print(f"{'stage':40s} {'wall s':>8s} {'CPU s':>8s}  RSS, peak MiB at its start")
-    for (name, w, c, r), (_, w2, c2, _) in zip(marks.marks, marks.marks[1:]):
-        print(f"{name:40s} {w2 - w:8.2f} {c2 - c:8.2f}  {r[0]:,}, {r[1]:,}")
+    print(f"{'stage':44s} {'wall s':>8s} {'CPU s':>8s} {'RSS MiB at start':>17s} {'peak MiB by end':>16s}")
+    for (name, w, c, r), (_, w2, c2, r2) in zip(marks.marks, marks.marks[1:]):
+        print(f"{name:44s} {w2 - w:8.2f} {c2 - c:8.2f} {r[0]:17,} {r2[1]:16,}")
     first, last = marks.marks[0], marks.marks[-1]
-    print(f"{'in all':40s} {last[1] - first[1]:8.2f} {last[2] - first[2]:8.2f}  "
-          f"peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024:,} MiB")
+    print(f"{'in all':44s} {last[1] - first[1]:8.2f} {last[2] - first[2]:8.2f} {'':17s} "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024:16,}")
 
 
 if __name__ == "__main__":
