@@ -184,10 +184,10 @@ def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, str
         if strict and last["warnings"]:
             sys.exit(EXIT_WARNINGS)
         return
-    uptodate.forget(state)
     progress = Progress(sys.stderr) if not quiet and sys.stderr.isatty() else None
     keeper = Keeper(state)  # keeps the graph on disk while the analysis and the writers run
     try:
+        uptodate.forget(state)
         b = run_build(feeds=feeds, rules=rules, base_uri=base_uri or BASE_URI, curation=curation,
                       analysis=not no_analysis, item_budget=item_budget, jobs=jobs or default_jobs(), store=state,
                       progress=progress, keeper=keeper, lean=True)
