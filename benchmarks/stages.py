@@ -7,8 +7,8 @@ kept store in ``OUT/.graphbuild``, the cores as ``--jobs``, the same garbage-col
 the outputs) and prints, for each stage the progress line names (the reading of the feed is told
 apart from the extraction by the first post's result), its wall time, the CPU time of this process
 (worker processes and the kept store's loader are not counted: compare wall and CPU to see what ran
-beside it), the RSS when it began and the peak RSS by its end (a stage that raised the process's
-peak ends with a higher peak than the one before it). ``--fresh`` clears the state first
+beside it), the RSS when it began and its own peak RSS (where Linux lets the peak be reset at each
+stage; else the process's peak by the stage's end). ``--fresh`` clears the state first
 (every post extracted); without it, a second run on a feed with new posts measures a rebuild. The
 whole-build figures in docs/performance.md are ``/usr/bin/time`` of the command itself; this script
 says which stage they come from.
@@ -16,17 +16,21 @@ says which stage they come from.
 from __future__ import annotations
 
 import gc
-import resource
 import sys
 import time
 from pathlib import Path
 
 
 def _rss() -> tuple[int, int]:
-    """(RSS, peak RSS) of this process in MiB."""
+    """(RSS, peak RSS since the last mark) of this process in MiB; the peak is then set back to the
+    RSS (Linux: ``5`` written to ``/proc/self/clear_refs``), so that each stage's own peak is seen."""
     status = Path("/proc/self/status").read_text()
     kb = {line.split(":")[0]: int(line.split()[1]) for line in status.splitlines()
           if line.startswith(("VmRSS", "VmHWM"))}
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:  # not Linux, or not allowed: the peak is then the process's so far
+        pass
     return kb["VmRSS"] // 1024, kb["VmHWM"] // 1024
 
 
@@ -72,12 +76,12 @@ def main(argv: list[str]) -> None:
     finally:
         keeper.abort()
     marks.stage("end")
-    print(f"{'stage':44s} {'wall s':>8s} {'CPU s':>8s} {'RSS MiB at start':>17s} {'peak MiB by end':>16s}")
+    print(f"{'stage':44s} {'wall s':>8s} {'CPU s':>8s} {'RSS MiB at start':>17s} {'peak MiB in it':>16s}")
     for (name, w, c, r), (_, w2, c2, r2) in zip(marks.marks, marks.marks[1:]):
         print(f"{name:44s} {w2 - w:8.2f} {c2 - c:8.2f} {r[0]:17,} {r2[1]:16,}")
     first, last = marks.marks[0], marks.marks[-1]
-    print(f"{'in all':44s} {last[1] - first[1]:8.2f} {last[2] - first[2]:8.2f} {'':17s} "
-          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024:16,}")
+    peak = max(r[1] for *_, r in marks.marks[1:])  # (the reset clears getrusage's peak too)
+    print(f"{'in all':44s} {last[1] - first[1]:8.2f} {last[2] - first[2]:8.2f} {'':17s} {peak:16,}")
 
 
 if __name__ == "__main__":
