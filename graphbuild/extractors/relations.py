@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from itertools import islice
 from typing import Iterator
 
 from ..models import Block, FeedItem, Mention, Relation
@@ -56,11 +57,20 @@ ANY_CUE = re.compile(r"\b(?:join|elected|serv|member|part of|fund|support|sponso
                      r"incubated|ran|runs|organi|led|leads|conven|at the)", re.I)
 
 
+#: at most this many things listed after one cue
+_LISTED_MAX = 12
+
+
+def _adjective(text: str, x: tuple[int, int, str]) -> bool:
+    """A hyphenated lower-case word before a lower-case one: "a two-year grant", "mission-driven startups"."""
+    return bool(re.fullmatch(r"[a-z]+-[a-z]+", x[2]) and re.match(r"\s+[a-z]", text[x[1]:x[1] + 2]))
+
+
 def _listed(text: str, after: list) -> list:
     """The first phrase after a cue and those listed with it: "by A, B and the C"."""
     out = [after[0]]
     for nxt in after[1:]:
-        if not re.fullmatch(r"\s*(?:,|,?\s+and|,?\s+&)\s+(?:the\s+)?", text[out[-1][1]:nxt[0]]) or len(out) >= 12:
+        if not re.fullmatch(r"\s*(?:,|,?\s+and|,?\s+&)\s+(?:the\s+)?", text[out[-1][1]:nxt[0]]) or len(out) >= _LISTED_MAX:
             break
         out.append(nxt)
     return out
@@ -84,6 +94,10 @@ def sentence_relations(item: FeedItem, text: str, ss: int, se: int, publisher: s
     # the block's phrases are sorted by start (``block_starts``): this sentence's by binary search
     phrases = [x for x in block_phrases[bisect_left(block_starts, ss):bisect_right(block_starts, se)] if x[1] <= se]
     starts = [x[0] for x in phrases]
+    # a cue starts at a word boundary, so a word of these before it is a match in the sentence
+    # that ends at or before the cue
+    we_ends = [ss + m.end() for m in WE.finditer(sent)]
+    pronoun_ends = [ss + m.end() for m in PRONOUN.finditer(sent)]
     q = quote_at(text, ss, se)
     m = MEMBERS_OF.search(sent)
     if m:
@@ -99,25 +113,27 @@ def sentence_relations(item: FeedItem, text: str, ss: int, se: int, publisher: s
     for rx, pred, direction in CUE_RX:
         for cm in rx.finditer(sent):
             cs, ce = ss + cm.start(), ss + cm.end()
-            # "a two-year grant": a hyphenated adjective is no name
-            before = [x for x in phrases if x[1] <= cs and not (re.fullmatch(r"[a-z]+-[a-z]+", x[2]) and
-                                                                 re.match(r"\s+[a-z]", text[x[1]:x[1] + 2]))]
+            # "a two-year grant": a hyphenated adjective is no name; only the nearest phrase before the
+            # cue and the few after it count, found by binary search (a long sentence with many cues
+            # would otherwise cost its length squared)
+            before = next((x for x in map(phrases.__getitem__, range(bisect_right(starts, cs) - 1, -1, -1))
+                           if x[1] <= cs and not _adjective(text, x)), None)
             # "supporting mission-driven startups": a hyphenated adjective is no name
-            after = [x for x in phrases if x[0] >= ce and not (direction == "backward" and re.fullmatch(
-                r"[a-z]+-[a-z]+", x[2]) and re.match(r"\s+[a-z]", text[x[1]:x[1] + 2]))]
+            after = list(islice((x for x in map(phrases.__getitem__, range(bisect_left(starts, ce), len(phrases)))
+                                 if not (direction == "backward" and _adjective(text, x))), _LISTED_MAX + 1))
             if not after or after[0][0] - ce > 3:
                 continue
-            if not after:
-                continue
             objs = _listed(text, after) if direction == "forward" else after[:1]
-            we = WE.search(text[max(ss, cs - 25):cs]) or (WE.search(text[ss:cs]) and not before) or \
-                (before and [x for x in WE.finditer(text[ss:cs])] and
-                 max(x.end() for x in WE.finditer(text[ss:cs])) + ss > before[-1][1])
+            # "we" or "our" in the sentence before the cue: the last such word's end, if any
+            we_end = we_ends[bisect_right(we_ends, cs) - 1] if we_ends and we_ends[0] <= cs else None
+            we = WE.search(text[max(ss, cs - 25):cs]) or (we_end is not None and not before) or \
+                (before and we_end is not None and we_end > before[1])
             opening = re.search(r"(?:^\s*|\bthat\s+|,\s+)[Ww]ith\s+(?:[\w$.,-]+\s+){0,3}?$", text[max(ss, cs - 60):cs])
             # "a grant from X in support of the Y project": Y is funded
             for_ = re.match(r"\s*(?:\([^()]{1,20}\)\s*)?,?\s+(?:in support of|to support)\s+(?:the\s+)?", text[objs[-1][1]:objs[-1][1] + 40])
-            beneficiary = [x for x in phrases if for_ and x[0] == objs[-1][1] + for_.end()]
-            pron = before and PRONOUN.search(text[before[-1][1]:cs])
+            at = for_ and bisect_left(starts, objs[-1][1] + for_.end())
+            beneficiary = phrases[at:at + 1] if for_ and at < len(phrases) and phrases[at][0] == objs[-1][1] + for_.end() else []
+            pron = before and PRONOUN.search(text[before[1]:cs])
             if pred in ("funder", "sponsor") and beneficiary:
                 b = beneficiary[0]
                 # "in support of the Foo Bar project": a project, whatever its name looks like
@@ -126,7 +142,7 @@ def sentence_relations(item: FeedItem, text: str, ss: int, se: int, publisher: s
             elif pred == "maintainer" and phrases and phrases[0][0] - ss <= 4 and phrases[0][0] < cs and \
                     re.match(r"\s+(?:is|was|are)\b", text[phrases[0][1]:phrases[0][1] + 5]):
                 subj = _end(item, text, *phrases[0])  # "Foo is a big computer operated by X"
-            elif pron or (not before and PRONOUN.search(text[ss:cs])):
+            elif pron or (not before and pronoun_ends and pronoun_ends[0] <= cs):
                 if not subject:
                     continue
                 subj = _mention(item, text, cs, ce, subject, "Person")  # "she has been serving on X"
@@ -139,13 +155,14 @@ def sentence_relations(item: FeedItem, text: str, ss: int, se: int, publisher: s
                     objs = [(first[0], first[0] + len(name), name)]
                     later = [(first[1] - len(rest), first[1], rest)]
                 else:
-                    later = [x for x in phrases if x[0] > objs[-1][1]]
+                    at = bisect_right(starts, objs[-1][1])
+                    later = phrases[at:at + 1]
                     gap = text[objs[-1][1]:later[0][0]] if later else ""
                     if not later or not re.fullmatch(r",\s*(?:the\s+)?", gap):
                         continue
                 subj = _end(item, text, *later[0])
-            elif before and cs - before[-1][1] <= 60 and not WE.search(text[before[-1][1]:cs]):
-                subj = _end(item, text, *before[-1])
+            elif before and cs - before[1] <= 60 and not WE.search(text[before[1]:cs]):
+                subj = _end(item, text, *before)
             elif publisher and we:
                 subj = _mention(item, text, cs, ce, publisher)
             else:
