@@ -206,21 +206,66 @@ def where_opens(text: str) -> int | None:
 
 @dataclass
 class Bound:
-    """A query's text with its parameters joined in as a VALUES block at the start of the WHERE
-    clause, and where that block sits (so error positions can be given in the text as written)."""
+    """A query's text with its parameters joined in as VALUES blocks (one at the start of the WHERE
+    clause, and the same one at the start of each OPTIONAL that can use it), and where those blocks
+    sit (so error positions can be given in the text as written)."""
 
     text: str
-    at: int = -1
-    length: int = 0
+    #: (index in the text as written, length) of each block, in order
+    inserts: tuple[tuple[int, int], ...] = ()
 
     def position(self, line: int, col: int) -> tuple[int, int]:
         """A (line, column) of the bound text as a position in the original text."""
-        if self.at < 0:
+        lines = self.text.split("\n")
+        if not self.inserts or not 0 < line <= len(lines):
             return line, col
-        at_line, at_col = _line_col(self.text, self.at)
-        if line == at_line and col > at_col:
-            col = max(at_col, col - self.length)
-        return line, col
+        pos = sum(len(x) + 1 for x in lines[:line - 1]) + col - 1
+        shift = 0  # the blocks' length before ``pos``
+        for at, length in self.inserts:
+            if pos <= at + shift:
+                break
+            if pos < at + shift + length:
+                pos = at + shift + length  # inside a block: where the block sits
+            shift += length
+        return _line_col(_unbound(self.text, self.inserts), pos - shift)
+
+
+def _unbound(text: str, inserts: tuple[tuple[int, int], ...]) -> str:
+    """The bound text without its blocks: the text as written."""
+    out, last, shift = [], 0, 0
+    for at, length in inserts:
+        out.append(text[last:at + shift])
+        last = at + shift + length
+        shift += length
+    return "".join(out) + text[last:]
+
+
+#: what may stand in an OPTIONAL group that a bound value is copied into: triple patterns and
+#: property paths, nothing that is evaluated with the group's own scope (FILTER, BIND, a sub-select,
+#: a nested group)
+_PLAIN_GROUP = re.compile(r"(?:FILTER|BIND|SELECT|OPTIONAL|MINUS|UNION|SERVICE|GRAPH|VALUES|EXISTS)\b", re.I)
+
+
+def _optional_groups(text: str, at: int) -> list[tuple[int, int]]:
+    """(start, end) of the inside of each ``OPTIONAL { ... }`` standing directly in the group that
+    opens at ``at`` (the WHERE clause), not in a group nested in it."""
+    depth, found, pending, start = 0, [], False, None
+    for kind, s, e in tokens(text[at:]):
+        if kind in ("ws", "comment"):
+            continue
+        if kind == "open":
+            if depth == 0 and pending and text[at + s] == "{":
+                start = at + e
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+            if depth < 0:
+                break
+            if depth == 0 and start is not None:
+                found.append((start, at + s))
+                start = None
+        pending = depth == 0 and kind == "word" and text[at + s:at + e].upper() == "OPTIONAL"
+    return found
 
 
 def bind_values(q: Query, terms: dict[str, str | list[str]]) -> Bound:
@@ -228,6 +273,13 @@ def bind_values(q: Query, terms: dict[str, str | list[str]]) -> Bound:
     wrote them) into the query as ``VALUES (?a ?b) { (<...> "...") ... }`` at the start of its WHERE
     clause: the values are joined with every solution of the outermost group, whether the variables
     are projected or not. Several values for a variable make one row each (every combination).
+
+    The same block also starts each OPTIONAL group of the WHERE clause (not of a group nested in it)
+    that names one of the variables and holds only triple patterns. The answer is the same: every
+    solution the OPTIONAL extends already has one of those rows, and a solution of the OPTIONAL's
+    patterns that disagrees with it could not extend it anyway. But an engine that evaluates such a
+    group on its own and joins it by hash (pyoxigraph) then looks up only what the bound values
+    reach, not every match in the graph (docs/performance.md, "Thirteenth pass").
 
     Raises:
         QueryError: the query has no WHERE clause to bind in, or a variable name is not a name.
@@ -243,7 +295,16 @@ def bind_values(q: Query, terms: dict[str, str | list[str]]) -> Bound:
     lists = [[v] if isinstance(v, str) else list(v) for v in terms.values()]
     rows = " ".join(f"({' '.join(row)})" for row in itertools.product(*lists))
     block = f" VALUES ({' '.join('?' + k for k in terms)}) {{ {rows} }} "
-    return Bound(q.text[:at] + block + q.text[at:], at, len(block))
+    named = re.compile(rf"[?$](?:{'|'.join(terms)})(?!\w)")
+    points = [at] + [s for s, e in _optional_groups(q.text, at)
+                     if named.search(body := strip_literals(q.text[s:e])) and not _PLAIN_GROUP.search(body)
+                     and "{" not in body]
+    text, last = [], 0
+    for p in points:
+        text += [q.text[last:p], block]
+        last = p
+    text.append(q.text[last:])
+    return Bound("".join(text), tuple((p, len(block)) for p in points))
 
 
 def check_safe(text: str, allow_update: bool, allow_service: bool, label: str = "query text") -> None:
