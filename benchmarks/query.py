@@ -195,7 +195,7 @@ def main() -> None:
         print(f"| `{label}` | {len(s_rows) if s_time is not None else ''} | {f(whole_file.get(label))} "
               f"| {f(first[label])} | {f(statistics.median(ok)) if ok else ''} "
               f"| {f(b_time) if b_time is not None or not before else f'> {a.timeout:g}'} "
-              f"| {f(s_time) if s_time is not None else f'> {a.timeout:g}'} | {same} |")
+              f"| {f(s_time) if s_time is not None or 'alone' not in phases else f'> {a.timeout:g}'} | {same} |")
 
 
 if __name__ == "__main__":
