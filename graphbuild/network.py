@@ -1,6 +1,8 @@
 """Graph -> networkx graph (posts, entities, relations, co-mentions) and simple analytics."""
 from __future__ import annotations
 
+import itertools
+
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import IO
@@ -267,10 +269,31 @@ def induced(G: nx.Graph, nodes) -> nx.Graph:
     return H
 
 
-def ego_graph(G: nx.MultiDiGraph, center: str, depth: int = 1) -> nx.MultiDiGraph:
-    """The nodes within ``depth`` steps of ``center`` (edges in either direction)."""
-    keep = nx.single_source_shortest_path_length(G.to_undirected(as_view=True), center, cutoff=depth)
-    return induced(G, keep)
+def ego_graph(G: nx.MultiDiGraph, center: str, depth: int = 1, pairs: CoMentions | None = None) -> nx.MultiDiGraph:
+    """The nodes within ``depth`` steps of ``center`` (edges in either direction), with the edges
+    among them; ``pairs``: co-mentions that are edges too, as :func:`add_co_mentions` would add them
+    to ``G`` (left out of ``G``, which may be a :func:`read_network` form: the same graph comes out,
+    made without the hundreds of thousands of co-mention edges outside the neighbourhood)."""
+    pairs = CoMentions.of(pairs)
+    if not len(pairs):
+        keep = nx.single_source_shortest_path_length(G.to_undirected(as_view=True), center, cutoff=depth)
+        return induced(G, keep)
+    if center not in G:
+        raise nx.NodeNotFound(f"Source {center} is not in G")
+    if any(x not in G for x in pairs.names):  # a pair would add a node of its own: as it would
+        return ego_graph(add_co_mentions(G.copy(), pairs), center, depth)
+    at = {x: i for i, x in enumerate(pairs.names)}
+    keep, frontier = {center}, {center}
+    for _ in range(depth):
+        near = {y for x in frontier for y in itertools.chain(G.successors(x), G.predecessors(x))}
+        ids = np.array([at[x] for x in frontier if x in at], dtype=np.int64)
+        near.update(pairs.names[i] for i in np.concatenate((pairs.b[np.isin(pairs.a, ids)],
+                                                            pairs.a[np.isin(pairs.b, ids)])).tolist())
+        frontier = near - keep
+        keep |= frontier
+    # the co-mentions among them after the other edges, then copied again in that edge order: the
+    # same node, edge and key order, successors and predecessors, as cut from G with every co-mention
+    return induced(add_co_mentions(induced(G, keep), pairs.among(keep)), keep)
 
 
 def write_graphml(G: nx.MultiDiGraph, out: IO[bytes]) -> None:

@@ -154,7 +154,7 @@ def to_pyvis(g: Graph | nx.MultiDiGraph, *, focus: str | None = None, depth: int
     G, pairs = read_network(g) if isinstance(g, Graph) else (g, CoMentions.of(pairs))
     names = communities_of(G, pairs=pairs)
     if focus:  # a neighbourhood: co-mentioned entities are neighbours
-        G, pairs = ego_graph(add_co_mentions(G, pairs), focus, depth), CoMentions.of([])
+        G, pairs = ego_graph(G, focus, depth, pairs), CoMentions.of([])
     charts = charts_html(G)  # of every post and entity in view (before the cap on entities)
     keep, left_out = _select(G, max_nodes, pairs)
     if left_out:

@@ -297,6 +297,33 @@ def test_the_build_networkx_form_equals_reading_the_graph_again():
     assert any("community" in d for _, d in again.nodes(data=True))
 
 
+def test_a_neighbourhood_cut_with_co_mentions_apart_equals_cutting_the_whole_network(reference_graph):
+    """The page's focus view finds the neighbourhood on the co-mention arrays instead of adding them
+    all as edges first: the same nodes, edges, keys, attributes and orders, from every node."""
+    import networkx as nx
+
+    from graphbuild.network import add_co_mentions, ego_graph, induced, read_network
+
+    G, pairs = read_network(reference_graph)
+    whole = add_co_mentions(G.copy(), pairs)
+    assert len(pairs) > 100 and G.number_of_edges() < whole.number_of_edges()
+    undirected = whole.to_undirected(as_view=True)
+    grew = 0
+    for center in list(G):
+        for depth in (1, 2):
+            keep = nx.single_source_shortest_path_length(undirected, center, cutoff=depth)
+            want, got = induced(whole, keep), ego_graph(G, center, depth, pairs)
+            assert list(got.nodes(data=True)) == list(want.nodes(data=True)), (center, depth)
+            assert list(got.edges(keys=True, data=True)) == list(want.edges(keys=True, data=True)), (center, depth)
+            assert all(list(got.succ[n]) == list(want.succ[n]) and list(got.pred[n]) == list(want.pred[n])
+                       for n in want), (center, depth)
+            grew += len(keep) > len(nx.single_source_shortest_path_length(G.to_undirected(as_view=True), center,
+                                                                           cutoff=depth))
+    assert grew > 50  # the co-mentions reached nodes the other edges do not, many times
+    with pytest.raises(nx.NodeNotFound):
+        ego_graph(G, "https://example.org/not-a-node", 1, pairs)
+
+
 @pytest.fixture(params=["numpy for every node", "a Python loop for every node"])
 def louvain_path(request, monkeypatch):
     """Louvain weighs a node's moves on arrays when it has many neighbours: both ways, everywhere."""
