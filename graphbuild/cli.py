@@ -277,18 +277,21 @@ def _clear_state(state: Path) -> None:
 def _keep_store(g, path: Path, sha256: str, state: Path, keeper=None) -> None:
     """Keep the graph just written to ``path`` as an on-disk store in ``state``, stamped with the
     file (whose bytes hash to ``sha256``), for the commands that read the graph
-    (:mod:`graphbuild.graphstore`); ``keeper``: the one that has been copying it since the build's
+    (:mod:`graphbuild.graphstore`), with the answers the build makes for it
+    (:mod:`graphbuild.madeanswers`); ``keeper``: the one that has been copying it since the build's
     triples were in."""
     import pyoxigraph as ox
 
+    from . import madeanswers
     from .graphstore import forget, keep
 
     source = getattr(g.store, "_inner", None)
     try:
+        made = madeanswers.made_answers(source, madeanswers.ROWS) if isinstance(source, ox.Store) else []
         if keeper is not None and keeper.source is source is not None:
-            keeper.finish(path, sha256)
+            keeper.finish(path, sha256, made)
         elif isinstance(source, ox.Store):
-            keep(source, path, sha256, state)
+            keep(source, path, sha256, state, made)
         else:  # not a pyoxigraph graph (never, from build): no store rather than a stale one
             forget(state)
     except (OSError, RuntimeError) as e:  # the outputs are written: queries read graph.ttl instead

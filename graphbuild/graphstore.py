@@ -6,6 +6,8 @@ Where: in the build's state folder (``--store DIR``, default ``OUT/.graphbuild``
 
     DIR/graph-store/oxigraph/     the pyoxigraph (RocksDB) store: graph.ttl's triples, default graph
     DIR/graph-store/stamp.json    what ties it to graph.ttl (below)
+    DIR/graph-store/answers/      answers kept as JSON: those the build made (graphbuild.madeanswers)
+                                  and each question's first answer (:meth:`Kept.answer`)
 
 The stamp records graph.ttl as the build wrote it: its size, modification time (ns), inode and
 device, and the SHA-256 of its bytes. The store is **current** for a graph file when the file's
@@ -117,18 +119,16 @@ class Kept:
     def __init__(self, store: ox.Store, folder: Path, sha256: str) -> None:
         self.store, self.folder, self.sha256 = store, folder, sha256
 
-    def _file(self, text: str, cap: int | None) -> Path:
-        import hashlib
-
-        key = json.dumps([FORMAT, getattr(ox, "__version__", ""), self.sha256, text, cap])
-        return self.folder / "answers" / (hashlib.sha256(key.encode("utf-8")).hexdigest() + ".json")
+    def _file(self, text: str, cap: int | str | None) -> Path:
+        return answer_file(self.folder, self.sha256, text, cap)
 
     def answer(self, text: str, cap: int | None, compute):
         """The messages of a query's answer (:func:`graphbuild.sparql.stream`, portable terms) for
         the query ``text`` as run (parameters bound) and row cap ``cap``: read from the answers
-        kept beside the store when this graph was asked the same before, else ``compute()``'s,
-        kept for next time (when the folder is writable and the answer not too large). The store
-        itself is never written; a rebuild replaces the folder, answers and all."""
+        kept beside the store when this graph was asked the same before, or cut from an answer
+        the build made (:mod:`graphbuild.madeanswers`) when its rows cover ``cap``, else
+        ``compute()``'s, kept for next time (when the folder is writable and the answer not too
+        large). The store itself is never written; a rebuild replaces the folder, answers and all."""
         path = self._file(text, cap)
         try:
             with open(path, encoding="utf-8") as f:
@@ -137,6 +137,10 @@ class Kept:
             return
         except (OSError, ValueError, TypeError, IndexError):
             pass
+        made = self._made(text, cap)
+        if made is not None:
+            yield from made
+            return
         messages, rows = [], 0
         for m in compute():
             rows += len(m[1]) if m[0] == "rows" else 0
@@ -147,6 +151,32 @@ class Kept:
             yield m
         if messages is not None:
             _write_json(path, messages)
+
+
+    def _made(self, text: str, cap: int | None):
+        """The messages of the answer the build made for ``text``, cut at ``cap``, if it has one
+        that holds either all the rows or more than ``cap`` of them (so that the cut is known)."""
+        try:
+            with open(self._file(text, "made"), encoding="utf-8") as f:
+                made = json.load(f)
+            variables, complete = made["variables"], made["complete"]
+            rows = [tuple(None if t is None else tuple(t) for t in r) for r in made["rows"]]
+        except (OSError, ValueError, TypeError, KeyError):
+            return None
+        if not complete and (cap is None or cap >= len(rows)):
+            return None
+        from .sparql import Answer, stream
+
+        return stream(Answer("select", variables, rows), cap, raw=True)
+
+
+def answer_file(folder: Path, sha256: str, text: str, cap: int | str | None) -> Path:
+    """Where the answer to the query ``text`` with row cap ``cap`` (or "made": the build's own,
+    :mod:`graphbuild.madeanswers`) is kept for the store in ``folder`` of the graph file ``sha256``."""
+    import hashlib
+
+    key = json.dumps([FORMAT, getattr(ox, "__version__", ""), sha256, text, cap])
+    return folder / "answers" / (hashlib.sha256(key.encode("utf-8")).hexdigest() + ".json")
 
 
 def _unjson(m: list) -> tuple:
@@ -191,13 +221,14 @@ def open_kept(graph: str | Path, store: str | Path | None = None) -> Kept | None
         return None
 
 
-def keep(source: ox.Store, graph: str | Path, sha256: str, folder: str | Path) -> Path:
+def keep(source: ox.Store, graph: str | Path, sha256: str, folder: str | Path, made=()) -> Path:
     """Keep the triples of ``source`` (the graph just written to ``graph``, whose bytes hash to
-    ``sha256``) as an on-disk store in ``folder`` with its stamp, atomically (see module doc).
+    ``sha256``) as an on-disk store in ``folder`` with its stamp and the answers ``made`` for it,
+    atomically (see module doc).
     Named graphs are merged into the default graph, as reading the file does. Returns the store's folder."""
     keeper = Keeper(folder, background=False)
     keeper.start(source)
-    return keeper.finish(graph, sha256)
+    return keeper.finish(graph, sha256, made)
 
 
 class Keeper:
@@ -312,8 +343,9 @@ class Keeper:
             f.write(ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES))
         self._tell(b"%d\n" % os.path.getsize(dump), last=True)
 
-    def finish(self, graph: str | Path, sha256: str) -> Path:
-        """Wait for the copy, stamp it with ``graph`` and rename it into place (see class doc)."""
+    def finish(self, graph: str | Path, sha256: str, made=()) -> Path:
+        """Wait for the copy, stamp it with ``graph`` and rename it into place (see class doc), with
+        the answers ``made`` (:class:`graphbuild.madeanswers.Made`) the build made for it."""
         import shutil
         import tempfile
 
@@ -324,6 +356,9 @@ class Keeper:
                 self._loaded_by_child()
             else:
                 _fill(tmp / "oxigraph", self.source)
+            for m in made:
+                _write_json(answer_file(tmp, sha256, m.text, "made"),
+                            {"variables": m.variables, "rows": m.rows, "complete": m.complete})
             stamp = {"format": FORMAT, "graph": Path(graph).name, **_identity(os.stat(graph)), "sha256": sha256}
             with open(tmp / "stamp.json", "w", encoding="utf-8") as f:
                 json.dump(stamp, f, indent=1)

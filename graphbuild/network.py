@@ -243,11 +243,13 @@ def co_mentions(mentioned: dict[str, list[str]]) -> CoMentions:
     names = sorted({e for ents in mentioned.values() for e in ents})
     index = {e: i for i, e in enumerate(names)}
     n = len(names)
-    codes = []
+    codes, upper = [], {}  # the pairs of k places, made once for each k (numpy's call costs 80 us)
     for ents in mentioned.values():
         ids = np.unique(np.fromiter((index[e] for e in ents), dtype=np.int64, count=len(ents)))
         if ids.size > 1:
-            a, b = np.triu_indices(ids.size, 1)
+            if ids.size not in upper:
+                upper[ids.size] = np.triu_indices(ids.size, 1)
+            a, b = upper[ids.size]
             codes.append(ids[a] * n + ids[b])
     if not codes:
         return CoMentions.of([])

@@ -2,6 +2,7 @@
 read_graph use it when it is current for the file, read the file otherwise, never change it, and
 a build that fails never leaves a store that looks current."""
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -11,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import DATA
 
-from graphbuild import graphstore
+from graphbuild import graphstore, madeanswers
 from graphbuild.cli import cli
 from graphbuild.errors import QueryError
 from graphbuild.export import read_graph, write_atomic
@@ -266,7 +267,7 @@ def test_a_build_that_cannot_keep_its_store_leaves_none_that_looks_current(refer
 KILLED = """
 import os, sys
 import pyoxigraph as ox
-from graphbuild import graphstore
+from graphbuild import graphstore, madeanswers
 
 class Dying:  # a source store whose reading stops the process half way (a killed build)
     def named_graphs(self):
@@ -315,5 +316,41 @@ def test_an_answer_kept_beside_the_store_is_reused_for_the_same_question_only(re
     bound = run("query", "top_mentioned", "-p", "type=doap:Project", "--graph", graph, "--format", "csv")
     assert "(kept answer)" not in bound.output and "JupyterHub" in bound.output
     assert run("build", "--out", out, "-q", "--no-html", "--jobs", "1").exit_code == 0
-    assert not answers.exists()  # a rebuild starts with none
+    assert set(answers.glob("*.json")) == made_files(out)  # a rebuild starts with only its own
     assert "(kept answer)" not in run("query", "top_mentioned", "--graph", graph, "--format", "csv").output
+
+
+def made_files(out):
+    """The files of the answers a build of ``out`` makes (graphbuild/madeanswers.py)."""
+    sha256 = graphstore.read_stamp(out / ".graphbuild")["sha256"]
+    return {graphstore.answer_file(out / ".graphbuild" / "graph-store", sha256, bundled()[n].text, "made")
+            for n in ("co_mentions", "co_mentioned_with")}
+
+
+@pytest.mark.parametrize("most", [None, 12])
+def test_the_co_mention_answers_the_build_made_answer_the_caps_they_cover(reference, copy_of, tmp_path,
+                                                                           monkeypatch, most):
+    """The build keeps its own answers to co_mentions and co_mentioned_with (all the rows, or with
+    ``most`` + 1 kept, the first ``most`` + 1): a first ask whose cap they cover is cut from
+    them, with the rows and the notice of a cut the query gives; any other runs the query."""
+    out = copy_of(reference)
+    if most is not None:
+        monkeypatch.setattr(madeanswers, "ROWS", most + 1)
+        assert run("build", "--out", out, "-q", "--no-html", "--jobs", "1", "--fresh").exit_code == 0
+    files = made_files(out)
+    assert all(f.is_file() for f in files)
+    for f in files:  # every name in the made answers marked: the mark shows which answered
+        f.write_text(re.sub(r'(\["literal","[^"]*)(","http://www.w3.org/2001/XMLSchema#string")', r"\1 (made)\2",
+                            f.read_text(encoding="utf-8")), encoding="utf-8")
+    graph, no_store = out / "graph.ttl", tmp_path / "empty"
+    for name in ("co_mentions", "co_mentioned_with"):
+        n = query_file(graph, name, {}, fmt="tsv", store=no_store, max_rows=None)[0].count("\n") - 1
+        assert n > 20, name  # enough rows to cut
+        for cap in (1, 12, 13, n, None):
+            served = most is None or (cap is not None and cap <= most)
+            for args in (["--max-rows", cap or 0], ["--limit", cap] if cap else []):
+                want = run("query", name, "--graph", graph, "--format", "csv", "--store", no_store, *args)
+                got = run("query", name, "--graph", graph, "--format", "csv", *args)
+                assert got.exit_code == want.exit_code == 0 and want.output.count("\n") > min(cap or n, n)
+                assert ("(made)" in got.output) == served, (name, cap, args)
+                assert got.output.replace(" (made)", "") == want.output, (name, cap, args)
