@@ -241,26 +241,37 @@ def _thaw() -> None:
 def _write_outputs(b, out: Path, no_html: bool, state: Path, stage=None, keeper=None) -> list[Path]:
     """graph.ttl, the reports, the page (unless ``no_html``) and the kept store of build ``b``
     (finished by ``keeper``, the :class:`graphbuild.graphstore.Keeper` the build was given, if any);
-    ``stage(name)`` is told as each begins (the progress line)."""
+    ``stage(name)`` is told as each begins (the progress line). The answers the build makes for
+    its store (:mod:`graphbuild.madeanswers`) are made by a thread meanwhile: pyoxigraph lets go of
+    the interpreter while it evaluates a query, so they take mostly the other core."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import pyoxigraph as ox
+
+    from . import madeanswers
     from .export import write_atomic, write_graph
     from .network import to_networkx
     from .report import render_report, render_report_html
 
     stage = stage or (lambda name: None)
-    stage("writing graph.ttl")
-    G = b.network if b.network is not None else to_networkx(b.graph)  # one for the HTML report and the page
-    path, sha256 = write_graph(b.graph, out / "graph.ttl")  # streamed to the file, never held whole
-    written = [path]
-    stage("writing the report")
-    written += [write_atomic(out / "report.md", render_report(b).encode("utf-8")),
-                write_atomic(out / "report.html", render_report_html(b, G).encode("utf-8"))]
-    if not no_html:
-        from .viz import page_heading, to_pyvis, write_html
-        stage("writing the page")
-        pairs = b.co_mentions if b.network is not None else None  # the build's form leaves them out
-        written.append(write_html(to_pyvis(G, pairs=pairs), out / "graph.html", *page_heading(b.graph)))
-    stage("keeping the graph's store")
-    _keep_store(b.graph, out / "graph.ttl", sha256, state, keeper)
+    source = getattr(b.graph.store, "_inner", None)
+    with ThreadPoolExecutor(1, thread_name_prefix="made-answers") as pool:
+        made = pool.submit(madeanswers.dumped_answers, source, madeanswers.ROWS) if isinstance(source, ox.Store) \
+            else None
+        stage("writing graph.ttl")
+        G = b.network if b.network is not None else to_networkx(b.graph)  # one for the HTML report and the page
+        path, sha256 = write_graph(b.graph, out / "graph.ttl")  # streamed to the file, never held whole
+        written = [path]
+        stage("writing the report")
+        written += [write_atomic(out / "report.md", render_report(b).encode("utf-8")),
+                    write_atomic(out / "report.html", render_report_html(b, G).encode("utf-8"))]
+        if not no_html:
+            from .viz import page_heading, to_pyvis, write_html
+            stage("writing the page")
+            pairs = b.co_mentions if b.network is not None else None  # the build's form leaves them out
+            written.append(write_html(to_pyvis(G, pairs=pairs), out / "graph.html", *page_heading(b.graph)))
+        stage("keeping the graph's store")
+        _keep_store(b.graph, out / "graph.ttl", sha256, state, keeper, made)
     return written
 
 
@@ -274,24 +285,23 @@ def _clear_state(state: Path) -> None:
     forget(state)
 
 
-def _keep_store(g, path: Path, sha256: str, state: Path, keeper=None) -> None:
+def _keep_store(g, path: Path, sha256: str, state: Path, keeper=None, made=None) -> None:
     """Keep the graph just written to ``path`` as an on-disk store in ``state``, stamped with the
     file (whose bytes hash to ``sha256``), for the commands that read the graph
-    (:mod:`graphbuild.graphstore`), with the answers the build makes for it
-    (:mod:`graphbuild.madeanswers`); ``keeper``: the one that has been copying it since the build's
-    triples were in."""
+    (:mod:`graphbuild.graphstore`), with the answers the build made for it (``made``, the future of
+    :func:`graphbuild.madeanswers.dumped_answers`); ``keeper``: the one that has been copying it since
+    the build's triples were in."""
     import pyoxigraph as ox
 
-    from . import madeanswers
     from .graphstore import forget, keep
 
     source = getattr(g.store, "_inner", None)
     try:
-        made = madeanswers.made_answers(source, madeanswers.ROWS) if isinstance(source, ox.Store) else []
+        answers = made.result() if made is not None else []
         if keeper is not None and keeper.source is source is not None:
-            keeper.finish(path, sha256, made)
+            keeper.finish(path, sha256, answers)
         elif isinstance(source, ox.Store):
-            keep(source, path, sha256, state, made)
+            keep(source, path, sha256, state, answers)
         else:  # not a pyoxigraph graph (never, from build): no store rather than a stale one
             forget(state)
     except (OSError, RuntimeError) as e:  # the outputs are written: queries read graph.ttl instead

@@ -187,6 +187,15 @@ def _unjson(m: list) -> tuple:
 
 def _write_json(path: Path, data) -> None:
     """Write ``data`` as JSON through a temporary file and a rename; nothing if that fails."""
+    try:
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError):
+        return
+    _write_text(path, text)
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write ``text`` through a temporary file and a rename; nothing if that fails."""
     import tempfile
 
     try:
@@ -196,9 +205,9 @@ def _write_json(path: Path, data) -> None:
         return
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
+            f.write(text)
         os.replace(tmp, path)
-    except (OSError, TypeError, ValueError):
+    except OSError:
         try:
             os.unlink(tmp)
         except OSError:
@@ -345,7 +354,7 @@ class Keeper:
 
     def finish(self, graph: str | Path, sha256: str, made=()) -> Path:
         """Wait for the copy, stamp it with ``graph`` and rename it into place (see class doc), with
-        the answers ``made`` (:class:`graphbuild.madeanswers.Made`) the build made for it."""
+        the answers ``made`` (:class:`graphbuild.madeanswers.Made` or ``Dumped``) the build made for it."""
         import shutil
         import tempfile
 
@@ -357,8 +366,7 @@ class Keeper:
             else:
                 _fill(tmp / "oxigraph", self.source)
             for m in made:
-                _write_json(answer_file(tmp, sha256, m.text, "made"),
-                            {"variables": m.variables, "rows": m.rows, "complete": m.complete})
+                _write_text(answer_file(tmp, sha256, m.text, "made"), m.dumps())
             stamp = {"format": FORMAT, "graph": Path(graph).name, **_identity(os.stat(graph)), "sha256": sha256}
             with open(tmp / "stamp.json", "w", encoding="utf-8") as f:
                 json.dump(stamp, f, indent=1)

@@ -1,30 +1,47 @@
-"""Answers the build makes itself, kept with its store, for the bundled questions about pairs of
-entities named together: ``co_mentions`` and ``co_mentioned_with`` without a parameter.
+"""Answers the build makes itself, kept with its store, so that a first ask of a bundled question
+without parameters is answered at once on a big graph (docs/performance.md, "Fourteenth pass" and
+"Fifteenth pass"). Each is the first rows of the query's answer, in its order, cut at ``most``
+(:meth:`graphbuild.graphstore.Kept.answer` gives them back for the query's text exactly and a row
+cap they cover). Four ways, each the cheapest that gives the query's own rows:
 
-Both group every pair of entities that some post names together: at 10,000 posts, 900,000 pairs,
-which pyoxigraph's on-disk store takes a minute and more to count and sort on a first ask
-(docs/performance.md, "Fourteenth pass"). The build counts the same pairs on arrays
-(:func:`graphbuild.network.co_mentions`) from its graph in memory, sorts them as the query's
-``ORDER BY`` does, and keeps the first rows beside the store (:meth:`graphbuild.graphstore.Kept.answer`
-gives them back, for the query's text exactly and a row cap they cover).
+- **Pairs** (``co_mentions``, ``co_mentioned_with``): every pair of entities some post names
+  together, 900,000 at 10,000 posts, which pyoxigraph's on-disk store takes a minute and more to
+  count and sort. The build counts the same pairs on arrays
+  (:func:`graphbuild.network.co_mentions`) and sorts them as the query's ``ORDER BY`` does. What
+  the queries ask, and so what is computed: the posts (``?post a schema:BlogPosting``) that mention
+  both entities (``schema:mentions``), each post once; names from ``schema:name``.
+- **By the first values** (:data:`BY_FIRST`): a query whose ``ORDER BY`` starts with a parameter
+  that every solution binds, grouped (if at all) by it, answers first the rows of its least value,
+  then of the next, and so on. So its first rows are those of the query bound to its least values:
+  the values (IRIs, in code-point order, as SPARQL orders IRIs) are taken 1, 2, 4, ... at a time
+  until the rows are enough. At 10,000 posts ``entity_posts`` has 233,000 rows; its first 10,001
+  come from 31 entities.
+- **Whole** (:data:`WHOLE`): small answers, asked as they are of the build's store in memory (under
+  a second each at 10,000 posts, against up to 5 s of the on-disk store on a first ask).
+- **In Python** (``people_by_organization``): each tie of a person to an organisation with the
+  number of posts naming both; the query's OPTIONAL over every mention takes 35 s at 10,000 posts
+  even in memory, the same count from each entity's posts a fraction of a second.
 
-What the queries ask, and so what is computed here: the posts (``?post a schema:BlogPosting``)
-that mention both entities (``schema:mentions``), each post once; names from ``schema:name``.
 Where the graph holds what this code does not order as SPARQL does (an object of
 ``schema:mentions`` that is not an IRI, an entity with two names or a name that is not a plain
-string: a graph edited or curated by hand), no answer is made and the query runs as before."""
+string: a graph edited or curated by hand), that answer is not made and the query runs as before."""
 from __future__ import annotations
 
+import bisect
+import itertools
+import json
 from collections import defaultdict
-from typing import NamedTuple
+from typing import Iterator, NamedTuple
 
 import numpy as np
 import pyoxigraph as ox
 
-from .querydefs import bundled
-from .sparql import DEFAULT_MAX_ROWS
+from .querydefs import bind_values, bundled
+from .sparql import DEFAULT_MAX_ROWS, portable
 
 _SCHEMA = "https://schema.org/"
+_OA = "http://www.w3.org/ns/oa#"
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _POSTS = f"?post a <{_SCHEMA}BlogPosting> ; <{_SCHEMA}mentions> ?e"
 #: each post's entities in one string (IRIs hold no space): 10,000 rows, not 233,000
@@ -43,23 +60,99 @@ class Made(NamedTuple):
     rows: list[tuple]
     complete: bool
 
+    def dumps(self) -> str:
+        """The answer as the store's reader reads it (:meth:`graphbuild.graphstore.Kept.answer`)."""
+        return json.dumps({"variables": self.variables, "rows": self.rows, "complete": self.complete},
+                          ensure_ascii=False, separators=(",", ":"))
+
+
+class Dumped(NamedTuple):
+    """A made answer already in its kept form (a few MB of text, not 10,001 rows of tuples)."""
+
+    text: str
+    data: str
+
+    def dumps(self) -> str:
+        return self.data
+
 
 def made_answers(store: ox.Store, most: int) -> list[Made]:
-    """The answers this module makes for the graph in ``store``, each cut at ``most`` rows (none
-    when the graph is outside what it orders as SPARQL does; see the module doc)."""
+    """The answers this module makes for the graph in ``store``, each cut at ``most`` rows (those
+    the graph is outside of left out; see the module doc)."""
+    return list(iter_made(store, most))
+
+
+def dumped_answers(store: ox.Store, most: int) -> list[Dumped]:
+    """:func:`made_answers` in their kept form, each let go of as soon as it is dumped."""
+    return [Dumped(m.text, m.dumps()) for m in iter_made(store, most)]
+
+
+def iter_made(store: ox.Store, most: int) -> Iterator[Made]:
+    """:func:`made_answers`, one at a time."""
+    qs = bundled()
+    names = _names(store)
+    yield from _pairs(store, qs, names, most)
+    values: dict[tuple, list | None] = {}
+    for name, (var, *where) in BY_FIRST.items():
+        if tuple(where) not in values:
+            values[tuple(where)] = _values(store, *where)
+        made = _by_first(store, qs[name], var, values[tuple(where)], most)
+        if made is not None:
+            yield made
+    for name in WHOLE:
+        yield _whole(store, qs[name], most)
+    made = _people_by_organization(store, qs["people_by_organization"], names, most)
+    if made is not None:
+        yield made
+
+
+#: ``query: (variable, where its values stand, in triples of which predicates)``: the bundled
+#: questions answered by their first values (module doc). Each query's ``ORDER BY`` starts with the
+#: variable, ascending; a required triple pattern of every solution binds it; a ``GROUP BY`` holds
+#: it; and every value it can take stands there (tests/test_madeanswers.py checks the query texts)
+BY_FIRST = {
+    "entity_posts": ("entity", "object", (_SCHEMA + "mentions",)),
+    "mentions_per_month": ("entity", "object", (_SCHEMA + "mentions",)),
+    "post_mentions": ("post", "subject", (_SCHEMA + "mentions",)),
+    "members_of": ("org", "object", tuple(_SCHEMA + p for p in ("affiliation", "memberOf", "worksFor",
+                                                                 "parentOrganization"))),
+    "where_said": ("entity", "object", (_OA + "hasBody", _RDF + "subject", _RDF + "object")),
+}
+#: the bundled questions asked whole: an order with no ties (curated_facts' has: its rows could come
+#: in another order from the on-disk store) and small answers, cheap in memory
+WHOLE = ("post_citations", "posts_per_month", "project_maintainers", "relations", "single_mentions",
+         "top_cited_sites", "top_mentioned")
+#: every bundled question whose answer the build may make
+NAMES = ("co_mentions", "co_mentioned_with", *BY_FIRST, *WHOLE, "people_by_organization")
+
+
+def _names(store: ox.Store) -> dict[str, list[ox.Term]]:
+    """Every subject's ``schema:name`` objects."""
+    found: dict[str, list[ox.Term]] = defaultdict(list)
+    for q in store.quads_for_pattern(None, ox.NamedNode(_SCHEMA + "name"), None, ox.DefaultGraph()):
+        found[q.subject.value].append(q.object)
+    return found
+
+
+def _plain(terms: list[ox.Term]) -> str | None:
+    """The one name of ``terms`` if it is a plain string (ordered by its code points), else None."""
+    if len(terms) == 1 and isinstance(terms[0], ox.Literal) and not terms[0].language \
+            and terms[0].datatype.value == _XSD + "string":
+        return terms[0].value
+    return None
+
+
+def _pairs(store: ox.Store, qs: dict, found: dict[str, list[ox.Term]], most: int) -> list[Made]:
+    """``co_mentions`` and ``co_mentioned_with``, or none."""
     if store.query(_NOT_IRI):
         return []
     by_post = {post: es.value.split(" ") for post, es in store.query(_MENTIONS)}
-    found: dict[str, list[ox.Term]] = defaultdict(list)
-    for q in store.quads_for_pattern(None, ox.NamedNode(_SCHEMA + "name"), None):
-        found[q.subject.value].append(q.object)
     mentioned = {e for ents in by_post.values() for e in ents}
     names: dict[str, str] = {}
     for x, ns in found.items():
-        plain = len(ns) == 1 and isinstance(ns[0], ox.Literal) and not ns[0].language \
-            and ns[0].datatype.value == _XSD + "string"
-        if plain:
-            names[x] = ns[0].value
+        name = _plain(ns)
+        if name is not None:
+            names[x] = name
         elif x in mentioned:
             return []
     from .network import co_mentions
@@ -68,9 +161,93 @@ def made_answers(store: ox.Store, most: int) -> list[Made]:
     # each entity's name as a number in the names' order (equal names, equal numbers); -1: none
     order = {n: i for i, n in enumerate(sorted(set(names.values())))}
     rank = np.array([order[names[x]] if x in names else -1 for x in pairs.names], dtype=np.int64)
-    qs = bundled()
     return [_co_mentions(qs["co_mentions"].text, pairs, names, rank, most),
             _co_mentioned_with(qs["co_mentioned_with"].text, pairs, names, rank, most)]
+
+
+def _values(store: ox.Store, where: str, predicates: tuple[str, ...]) -> list[tuple[str, int]] | None:
+    """The IRIs standing as ``where`` ("subject" or "object") in triples of ``predicates``, in
+    code-point order, each with the number of such triples; None if one of them is not an IRI
+    (SPARQL orders other terms otherwise)."""
+    pattern = "?v ?p ?x" if where == "subject" else "?x ?p ?v"
+    found = list(store.query(f"SELECT ?v (COUNT(*) AS ?n) WHERE {{ VALUES ?p {{ {' '.join(f'<{p}>' for p in predicates)} }} "
+                             f"{pattern} }} GROUP BY ?v"))
+    if not all(isinstance(v, ox.NamedNode) for v, _ in found):
+        return None
+    return sorted((v.value, int(n.value)) for v, n in found)
+
+
+def _ask(store: ox.Store, text: str) -> tuple[list[str], list[tuple]]:
+    """A SELECT query's variables and rows (portable terms)."""
+    result = store.query(text)
+    variables = [v.value for v in result.variables]
+    return variables, [tuple(portable(sol[i]) for i in range(len(variables))) for sol in result]
+
+
+def _by_first(store: ox.Store, q, var: str, values: list[tuple[str, int]] | None, most: int) -> Made | None:
+    """The first ``most`` rows of ``q`` as those of ``q`` bound to the least ``values`` of ``var``,
+    taken a few at a time: as many as the rows still wanted, if each value's triples (its weight)
+    made one row, and at least twice as many as the last time (so a query whose values give fewer
+    rows than triples is asked a few times, not once a value)."""
+    if values is None:
+        return None
+    weight = list(itertools.accumulate(w for _, w in values))
+    rows: list[tuple] = []
+    done, n = 0, 0
+    while True:
+        before = weight[done - 1] if done else 0
+        enough = bisect.bisect_left(weight, before + most - len(rows), lo=done) + 1 - done
+        n = max(enough, 2 * n, 1)
+        variables, more = _ask(store, bind_values(q, {var: [f"<{v}>" for v, _ in values[done:done + n]]}).text)
+        rows += more
+        done += n
+        if done >= len(values) or len(rows) >= most:
+            break
+    return Made(q.text, variables, rows[:most], done >= len(values) and len(rows) <= most)
+
+
+def _whole(store: ox.Store, q, most: int) -> Made:
+    variables, rows = _ask(store, q.text)
+    return Made(q.text, variables, rows[:most], len(rows) <= most)
+
+
+def _people_by_organization(store: ox.Store, q, found: dict[str, list[ox.Term]], most: int) -> Made | None:
+    """Each person (``a schema:Person``, named) tied by affiliation, membership or employment to an
+    organisation (``a schema:Organization``, named), with the number of subjects that mention both
+    (``COUNT(DISTINCT ?post)``, 0 for none): by the organisation's name, the person's, the relation,
+    the organisation, the person."""
+    def typed(t: str) -> set:
+        return {x.subject for x in store.quads_for_pattern(None, ox.NamedNode(_RDF + "type"),
+                                                            ox.NamedNode(_SCHEMA + t), ox.DefaultGraph())}
+
+    mentions = ox.NamedNode(_SCHEMA + "mentions")
+
+    def naming(x: ox.Term) -> set:
+        return {m.subject for m in store.quads_for_pattern(None, mentions, x, ox.DefaultGraph())}
+
+    people, orgs = typed("Person"), typed("Organization")
+    posts_of: dict[ox.Term, set] = {}
+    keyed = []
+    for relation in ("affiliation", "memberOf", "worksFor"):
+        rel = ox.NamedNode(_SCHEMA + relation)
+        for x in store.quads_for_pattern(None, rel, None, ox.DefaultGraph()):
+            person, org = x.subject, x.object
+            if person not in people or org not in orgs or person.value not in found or org.value not in found:
+                continue
+            person_name, org_name = _plain(found[person.value]), _plain(found[org.value])
+            if person_name is None or org_name is None or not isinstance(person, ox.NamedNode) \
+                    or not isinstance(org, ox.NamedNode):
+                return None
+            for x in (person, org):
+                if x not in posts_of:
+                    posts_of[x] = naming(x)
+            posts = len(posts_of[person] & posts_of[org])
+            keyed.append(((org_name, person_name, rel.value, org.value, person.value),
+                          (_iri(org.value), _text(org_name), _iri(person.value), _text(person_name),
+                           _iri(rel.value), _count(posts))))
+    keyed.sort(key=lambda k: k[0])
+    return Made(q.text, ["org", "orgName", "person", "personName", "relation", "posts"],
+                [row for _, row in keyed[:most]], len(keyed) <= most)
 
 
 def _co_mentions(text: str, pairs, names: dict[str, str], rank: np.ndarray, most: int) -> Made:
