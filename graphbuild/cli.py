@@ -242,8 +242,10 @@ def _write_outputs(b, out: Path, no_html: bool, state: Path, stage=None, keeper=
     """graph.ttl, the reports, the page (unless ``no_html``) and the kept store of build ``b``
     (finished by ``keeper``, the :class:`graphbuild.graphstore.Keeper` the build was given, if any);
     ``stage(name)`` is told as each begins (the progress line). The answers the build makes for
-    its store (:mod:`graphbuild.madeanswers`) are made by a thread meanwhile: pyoxigraph lets go of
-    the interpreter while it evaluates a query, so they take mostly the other core."""
+    its store (:mod:`graphbuild.madeanswers`) are made by a thread meanwhile (pyoxigraph lets go of
+    the interpreter while it evaluates a query), but the pairs', made last on this thread: their
+    arrays would add to the writers' peak memory, and this thread reuses what the writers freed."""
+    import tempfile
     from concurrent.futures import ThreadPoolExecutor
 
     import pyoxigraph as ox
@@ -255,9 +257,13 @@ def _write_outputs(b, out: Path, no_html: bool, state: Path, stage=None, keeper=
 
     stage = stage or (lambda name: None)
     source = getattr(b.graph.store, "_inner", None)
-    with ThreadPoolExecutor(1, thread_name_prefix="made-answers") as pool:
-        made = pool.submit(madeanswers.dumped_answers, source, madeanswers.ROWS) if isinstance(source, ox.Store) \
-            else None
+    Path(state).mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".made-answers-", dir=state) as spool, \
+            ThreadPoolExecutor(1, thread_name_prefix="made-answers") as pool:
+        made = None
+        if isinstance(source, ox.Store):
+            made = pool.submit(lambda: madeanswers.dumped(madeanswers.other_answers(source, madeanswers.ROWS),
+                                                          Path(spool)))
         stage("writing graph.ttl")
         G = b.network if b.network is not None else to_networkx(b.graph)  # one for the HTML report and the page
         path, sha256 = write_graph(b.graph, out / "graph.ttl")  # streamed to the file, never held whole
@@ -288,16 +294,20 @@ def _clear_state(state: Path) -> None:
 def _keep_store(g, path: Path, sha256: str, state: Path, keeper=None, made=None) -> None:
     """Keep the graph just written to ``path`` as an on-disk store in ``state``, stamped with the
     file (whose bytes hash to ``sha256``), for the commands that read the graph
-    (:mod:`graphbuild.graphstore`), with the answers the build made for it (``made``, the future of
-    :func:`graphbuild.madeanswers.dumped_answers`); ``keeper``: the one that has been copying it since
-    the build's triples were in."""
+    (:mod:`graphbuild.graphstore`), with the answers the build makes for it
+    (:mod:`graphbuild.madeanswers`: ``made``, the future of those made meanwhile, and the pairs');
+    ``keeper``: the one that has been copying it since the build's triples were in."""
     import pyoxigraph as ox
 
+    from . import madeanswers
     from .graphstore import forget, keep
 
     source = getattr(g.store, "_inner", None)
     try:
-        answers = made.result() if made is not None else []
+        answers: list = []
+        if isinstance(source, ox.Store):  # the pairs' on this thread: its freed memory is reused here
+            answers = made.result() if made is not None else []
+            answers += madeanswers.pair_answers(source, madeanswers.ROWS)
         if keeper is not None and keeper.source is source is not None:
             keeper.finish(path, sha256, answers)
         elif isinstance(source, ox.Store):

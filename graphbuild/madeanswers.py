@@ -31,7 +31,8 @@ import bisect
 import itertools
 import json
 from collections import defaultdict
-from typing import Iterator, NamedTuple
+from pathlib import Path
+from typing import Iterable, Iterator, NamedTuple
 
 import numpy as np
 import pyoxigraph as ox
@@ -62,36 +63,36 @@ class Made(NamedTuple):
 
     def dumps(self) -> str:
         """The answer as the store's reader reads it (:meth:`graphbuild.graphstore.Kept.answer`)."""
-        return json.dumps({"variables": self.variables, "rows": self.rows, "complete": self.complete},
-                          ensure_ascii=False, separators=(",", ":"))
+        return json.dumps(self._data(), ensure_ascii=False, separators=(",", ":"))
+
+    def _data(self) -> dict:
+        return {"variables": self.variables, "rows": self.rows, "complete": self.complete}
 
 
 class Dumped(NamedTuple):
-    """A made answer already in its kept form (a few MB of text, not 10,001 rows of tuples)."""
+    """A made answer already in its kept form, in a file (a few MB each, not held in memory)."""
 
     text: str
-    data: str
+    path: Path
 
     def dumps(self) -> str:
-        return self.data
+        return self.path.read_text(encoding="utf-8")
 
 
 def made_answers(store: ox.Store, most: int) -> list[Made]:
     """The answers this module makes for the graph in ``store``, each cut at ``most`` rows (those
     the graph is outside of left out; see the module doc)."""
-    return list(iter_made(store, most))
+    return pair_answers(store, most) + list(other_answers(store, most))
 
 
-def dumped_answers(store: ox.Store, most: int) -> list[Dumped]:
-    """:func:`made_answers` in their kept form, each let go of as soon as it is dumped."""
-    return [Dumped(m.text, m.dumps()) for m in iter_made(store, most)]
+def pair_answers(store: ox.Store, most: int) -> list[Made]:
+    """``co_mentions`` and ``co_mentioned_with``, or none (the most memory: the arrays of every pair)."""
+    return _pairs(store, bundled(), _names(store), most)
 
 
-def iter_made(store: ox.Store, most: int) -> Iterator[Made]:
-    """:func:`made_answers`, one at a time."""
+def other_answers(store: ox.Store, most: int) -> Iterator[Made]:
+    """The answers but the pairs', one at a time."""
     qs = bundled()
-    names = _names(store)
-    yield from _pairs(store, qs, names, most)
     values: dict[tuple, list | None] = {}
     for name, (var, *where) in BY_FIRST.items():
         if tuple(where) not in values:
@@ -101,7 +102,57 @@ def iter_made(store: ox.Store, most: int) -> Iterator[Made]:
             yield made
     for name in WHOLE:
         yield _whole(store, qs[name], most)
-    made = _people_by_organization(store, qs["people_by_organization"], names, most)
+    made = _people_by_organization(store, qs["people_by_organization"], _names(store), most)
+    if made is not None:
+        yield made
+
+
+def dumped(answers: Iterable[Made], folder: Path) -> list[Dumped]:
+    """``answers``, each written to a file in ``folder`` and let go of as soon as it is made; then
+    what their making freed is given back to the system (a thread other than the main one makes them
+    in its own arena of the C library's allocator, which the rest of the build does not reuse)."""
+    import tempfile
+
+    out = []
+    for m in answers:
+        fd, path = tempfile.mkstemp(suffix=".json", dir=folder)
+        with open(fd, "w", encoding="utf-8") as f:
+            json.dump(m._data(), f, ensure_ascii=False, separators=(",", ":"))
+        out.append(Dumped(m.text, Path(path)))
+    _give_back_memory()
+    return out
+
+
+def _give_back_memory() -> None:
+    """Return to the system what this thread's allocations freed: glibc keeps it in the thread's own
+    arena, where the rest of the build cannot reuse it (measured: 48 MiB at 10,000 posts, held to
+    the end of the build); nothing where there is no glibc."""
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def iter_made(store: ox.Store, most: int) -> Iterator[Made]:
+    """:func:`made_answers`, one at a time."""
+    yield from _pairs(store, bundled(), _names(store), most)
+    yield from _iter_others(store, most)
+
+
+def _iter_others(store: ox.Store, most: int) -> Iterator[Made]:
+    qs = bundled()
+    values: dict[tuple, list | None] = {}
+    for name, (var, *where) in BY_FIRST.items():
+        if tuple(where) not in values:
+            values[tuple(where)] = _values(store, *where)
+        made = _by_first(store, qs[name], var, values[tuple(where)], most)
+        if made is not None:
+            yield made
+    for name in WHOLE:
+        yield _whole(store, qs[name], most)
+    made = _people_by_organization(store, qs["people_by_organization"], _names(store), most)
     if made is not None:
         yield made
 
@@ -170,8 +221,8 @@ def _values(store: ox.Store, where: str, predicates: tuple[str, ...]) -> list[tu
     code-point order, each with the number of such triples; None if one of them is not an IRI
     (SPARQL orders other terms otherwise)."""
     pattern = "?v ?p ?x" if where == "subject" else "?x ?p ?v"
-    found = list(store.query(f"SELECT ?v (COUNT(*) AS ?n) WHERE {{ VALUES ?p {{ {' '.join(f'<{p}>' for p in predicates)} }} "
-                             f"{pattern} }} GROUP BY ?v"))
+    among = " ".join(f"<{p}>" for p in predicates)
+    found = list(store.query(f"SELECT ?v (COUNT(*) AS ?n) WHERE {{ VALUES ?p {{ {among} }} {pattern} }} GROUP BY ?v"))
     if not all(isinstance(v, ox.NamedNode) for v, _ in found):
         return None
     return sorted((v.value, int(n.value)) for v, n in found)
