@@ -13,9 +13,9 @@ cap they cover). Four ways, each the cheapest that gives the query's own rows:
 - **By the first values** (:data:`BY_FIRST`): a query whose ``ORDER BY`` starts with a parameter
   that every solution binds, grouped (if at all) by it, answers first the rows of its least value,
   then of the next, and so on. So its first rows are those of the query bound to its least values:
-  the values (IRIs, in code-point order, as SPARQL orders IRIs) are taken 1, 2, 4, ... at a time
-  until the rows are enough. At 10,000 posts ``entity_posts`` has 233,000 rows; its first 10,001
-  come from 31 entities.
+  the values (IRIs, in code-point order, as SPARQL orders IRIs) are taken a few at a time (see
+  :func:`_by_first`) until the rows are enough. At 10,000 posts ``entity_posts`` has 233,000 rows;
+  its first 10,001 come from its first 21 entities.
 - **Whole** (:data:`WHOLE`): small answers, asked as they are of the build's store in memory (under
   a second each at 10,000 posts, against up to 5 s of the on-disk store on a first ask).
 - **In Python** (``people_by_organization``): each tie of a person to an organisation with the
@@ -133,28 +133,6 @@ def _give_back_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):
         pass
-
-
-def iter_made(store: ox.Store, most: int) -> Iterator[Made]:
-    """:func:`made_answers`, one at a time."""
-    yield from _pairs(store, bundled(), _names(store), most)
-    yield from _iter_others(store, most)
-
-
-def _iter_others(store: ox.Store, most: int) -> Iterator[Made]:
-    qs = bundled()
-    values: dict[tuple, list | None] = {}
-    for name, (var, *where) in BY_FIRST.items():
-        if tuple(where) not in values:
-            values[tuple(where)] = _values(store, *where)
-        made = _by_first(store, qs[name], var, values[tuple(where)], most)
-        if made is not None:
-            yield made
-    for name in WHOLE:
-        yield _whole(store, qs[name], most)
-    made = _people_by_organization(store, qs["people_by_organization"], _names(store), most)
-    if made is not None:
-        yield made
 
 
 #: ``query: (variable, where its values stand, in triples of which predicates)``: the bundled
