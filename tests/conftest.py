@@ -52,6 +52,27 @@ def tmp_output(tmp_path) -> Path:
     return out
 
 
+def graph_in(engine: str, ttl: str):
+    """The Turtle ``ttl`` as a graph of the "rdflib" engine (a plain rdflib Graph) or of "pyoxigraph"
+    (graphbuild's own graph on a pyoxigraph store), to run the same query in both."""
+    from rdflib import Graph
+
+    from graphbuild.store import new_graph
+    plain = Graph().parse(data=ttl, format="turtle")
+    if engine == "rdflib":
+        return plain
+    g = new_graph()
+    for t in plain:
+        g.add(t)
+    return g
+
+
+def query_rows(g, name, *cols, **params):
+    """The columns ``cols`` of each row of the bundled query ``name`` on ``g``, as strings (None: unbound)."""
+    from graphbuild.queries import run_query
+    return [tuple(None if r[c] is None else str(r[c]) for c in cols) for r in run_query(g, name, **params)]
+
+
 def ox_term(t):
     """An rdflib IRI or literal as the pyoxigraph term of the same value (for the second engine)."""
     import pyoxigraph as ox

@@ -9,13 +9,12 @@ The graph (ex: posts, e: entities, a: provenance):
   bob memberOf one (s3, quoted twice: "Bob is in Org One." and "Bob, Org One.").
 """
 import pytest
-from rdflib import Graph
 
+from conftest import graph_in, query_rows as rows
 from graphbuild import querydefs
 from graphbuild.errors import QueryError
 from graphbuild.queries import run_query
 from graphbuild.querydefs import Query, bind_values
-from graphbuild.store import new_graph
 
 TTL = """
 @prefix schema: <https://schema.org/> . @prefix oa: <http://www.w3.org/ns/oa#> .
@@ -44,17 +43,7 @@ ADA, BOB, ONE, TWO = E + "ada", E + "bob", E + "one", E + "two"
 
 @pytest.fixture(scope="module", params=["pyoxigraph", "rdflib"])
 def g(request):
-    plain = Graph().parse(data=TTL, format="turtle")
-    if request.param == "rdflib":
-        return plain
-    ox = new_graph()
-    for t in plain:
-        ox.add(t)
-    return ox
-
-
-def rows(g, name, *cols, **params):
-    return [tuple(None if r[c] is None else str(r[c]) for c in cols) for r in run_query(g, name, **params)]
+    return graph_in(request.param, TTL)
 
 
 def test_members_of_keeps_each_members_own_quote(g):

@@ -17,10 +17,10 @@ The graph (ex: posts, e: entities, a: provenance nodes):
   zed (named by no post): a9 zed -> t5 (p3), which has two selectors, both "Zed twice."
 """
 import pytest
-from rdflib import Graph
+
+from conftest import graph_in, query_rows as rows
 
 from graphbuild.queries import run_query
-from graphbuild.store import new_graph
 
 TTL = """
 @prefix schema: <https://schema.org/> . @prefix oa: <http://www.w3.org/ns/oa#> .
@@ -64,17 +64,7 @@ WORKS, AT = "Ada works at Org.", "Ada again."
 
 @pytest.fixture(scope="module", params=["pyoxigraph", "rdflib"])
 def g(request):
-    plain = Graph().parse(data=TTL, format="turtle")
-    if request.param == "rdflib":
-        return plain
-    ox = new_graph()
-    for t in plain:
-        ox.add(t)
-    return ox
-
-
-def rows(g, name, *cols, **params):
-    return [tuple(None if r[c] is None else str(r[c]) for c in cols) for r in run_query(g, name, **params)]
+    return graph_in(request.param, TTL)
 
 
 def test_entity_posts_quote_is_the_least_of_the_posts_quotes_and_none_without_a_whole_quote(g):
