@@ -79,6 +79,16 @@ class Dumped(NamedTuple):
         return self.path.read_text(encoding="utf-8")
 
 
+class Text(NamedTuple):
+    """A made answer in its kept form, in memory."""
+
+    text: str
+    data: str
+
+    def dumps(self) -> str:
+        return self.data
+
+
 def made_answers(store: ox.Store, most: int) -> list[Made]:
     """The answers this module makes for the graph in ``store``, each cut at ``most`` rows (those
     the graph is outside of left out; see the module doc)."""
@@ -206,11 +216,12 @@ def _values(store: ox.Store, where: str, predicates: tuple[str, ...]) -> list[tu
     return sorted((v.value, int(n.value)) for v, n in found)
 
 
-def _ask(store: ox.Store, text: str) -> tuple[list[str], list[tuple]]:
-    """A SELECT query's variables and rows (portable terms)."""
+def _ask(store: ox.Store, text: str, most: int | None = None) -> tuple[list[str], list[tuple]]:
+    """A SELECT query's variables and rows (portable terms), the first ``most`` + 1 if ``most``."""
     result = store.query(text)
     variables = [v.value for v in result.variables]
-    return variables, [tuple(portable(sol[i]) for i in range(len(variables))) for sol in result]
+    solutions = result if most is None else itertools.islice(result, most + 1)
+    return variables, [tuple(portable(sol[i]) for i in range(len(variables))) for sol in solutions]
 
 
 def _by_first(store: ox.Store, q, var: str, values: list[tuple[str, int]] | None, most: int) -> Made | None:
@@ -236,7 +247,7 @@ def _by_first(store: ox.Store, q, var: str, values: list[tuple[str, int]] | None
 
 
 def _whole(store: ox.Store, q, most: int) -> Made:
-    variables, rows = _ask(store, q.text)
+    variables, rows = _ask(store, q.text, most)
     return Made(q.text, variables, rows[:most], len(rows) <= most)
 
 
