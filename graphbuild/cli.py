@@ -238,6 +238,10 @@ def _thaw() -> None:
         _FROZEN[0] = False
 
 
+#: the folder (in the build's state) where the answers made meanwhile wait for the store
+SPOOL = ".made-answers-"
+
+
 def _write_outputs(b, out: Path, no_html: bool, state: Path, stage=None, keeper=None) -> list[Path]:
     """graph.ttl, the reports, the page (unless ``no_html``) and the kept store of build ``b``
     (finished by ``keeper``, the :class:`graphbuild.graphstore.Keeper` the build was given, if any);
@@ -245,6 +249,7 @@ def _write_outputs(b, out: Path, no_html: bool, state: Path, stage=None, keeper=
     its store (:mod:`graphbuild.madeanswers`) are made by a thread meanwhile (pyoxigraph lets go of
     the interpreter while it evaluates a query), but the pairs', made last on this thread: their
     arrays would add to the writers' peak memory, and this thread reuses what the writers freed."""
+    import shutil
     import tempfile
     from concurrent.futures import ThreadPoolExecutor
 
@@ -252,16 +257,15 @@ def _write_outputs(b, out: Path, no_html: bool, state: Path, stage=None, keeper=
 
     from . import madeanswers
     from .export import write_atomic, write_graph
-    from .graphstore import STORE_DIR
     from .network import to_networkx
     from .report import render_report, render_report_html
 
     stage = stage or (lambda name: None)
     source = getattr(b.graph.store, "_inner", None)
     Path(state).mkdir(parents=True, exist_ok=True)
-    # named so that the next build removes it if this one is killed (graphstore.clean)
-    with tempfile.TemporaryDirectory(prefix=f".{STORE_DIR}.tmp-answers-", dir=state, ignore_cleanup_errors=True) \
-            as spool, \
+    for left in Path(state).glob(f"{SPOOL}*"):  # by a build that was killed
+        shutil.rmtree(left, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix=SPOOL, dir=state) as spool, \
             ThreadPoolExecutor(1, thread_name_prefix="made-answers") as pool:
         made = None
         if isinstance(source, ox.Store):
@@ -313,8 +317,8 @@ def _keep_store(g, path: Path, sha256: str, state: Path, keeper=None, made=None)
             answers += madeanswers.pair_answers(source, madeanswers.ROWS)
         if keeper is not None and keeper.source is source is not None:
             keeper.finish(path, sha256, answers)
-        elif isinstance(source, ox.Store):  # (read first: keep() clears what looks left by a killed build)
-            keep(source, path, sha256, state, [madeanswers.Text(m.text, m.dumps()) for m in answers])
+        elif isinstance(source, ox.Store):
+            keep(source, path, sha256, state, answers)
         else:  # not a pyoxigraph graph (never, from build): no store rather than a stale one
             forget(state)
     except (OSError, RuntimeError) as e:  # the outputs are written: queries read graph.ttl instead

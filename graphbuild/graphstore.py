@@ -354,7 +354,8 @@ class Keeper:
 
     def finish(self, graph: str | Path, sha256: str, made=()) -> Path:
         """Wait for the copy, stamp it with ``graph`` and rename it into place (see class doc), with
-        the answers ``made`` (:class:`graphbuild.madeanswers.Made` or ``Dumped``) the build made for it."""
+        the answers ``made`` the build made for it (:class:`graphbuild.madeanswers.Made` or ``Dumped``:
+        a query's ``text`` and ``dumps()``, its kept form)."""
         import shutil
         import tempfile
 

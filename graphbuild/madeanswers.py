@@ -79,16 +79,6 @@ class Dumped(NamedTuple):
         return self.path.read_text(encoding="utf-8")
 
 
-class Text(NamedTuple):
-    """A made answer in its kept form, in memory."""
-
-    text: str
-    data: str
-
-    def dumps(self) -> str:
-        return self.data
-
-
 def made_answers(store: ox.Store, most: int) -> list[Made]:
     """The answers this module makes for the graph in ``store``, each cut at ``most`` rows (those
     the graph is outside of left out; see the module doc)."""
@@ -278,9 +268,9 @@ def _people_by_organization(store: ox.Store, q, found: dict[str, list[ox.Term]],
             if person_name is None or org_name is None or not isinstance(person, ox.NamedNode) \
                     or not isinstance(org, ox.NamedNode):
                 return None
-            for x in (person, org):
-                if x not in posts_of:
-                    posts_of[x] = naming(x)
+            for entity in (person, org):
+                if entity not in posts_of:
+                    posts_of[entity] = naming(entity)
             posts = len(posts_of[person] & posts_of[org])
             keyed.append(((org_name, person_name, rel.value, org.value, person.value),
                           (_iri(org.value), _text(org_name), _iri(person.value), _text(person_name),

@@ -358,12 +358,12 @@ def test_the_answers_the_build_made_answer_the_caps_they_cover(reference, copy_o
 
 def test_outputs_written_without_a_keeper_keep_the_made_answers_and_no_temporary_folder(tmp_path):
     """The store kept by ``graphstore.keep`` (no store loaded during the build) holds the answers
-    made meanwhile, though ``keep`` first clears what a killed build left (its answers' folder too)."""
+    made meanwhile; what a killed build left of its answers is cleared."""
     from graphbuild.cli import _write_outputs
     from graphbuild.graph import build
 
     out = tmp_path / "out"
-    (out / ".graphbuild" / ".graph-store.tmp-answers-killed").mkdir(parents=True)  # a killed build's spool
+    (out / ".graphbuild" / ".made-answers-killed").mkdir(parents=True)  # a killed build's
     _write_outputs(build(), out, True, out / ".graphbuild")
     files = made_files(out)
     assert len(files) == len(madeanswers.NAMES) and all(f.is_file() for f in files)
