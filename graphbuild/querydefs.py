@@ -213,6 +213,8 @@ class Bound:
     text: str
     #: (index in the text as written, length) of each block, in order
     inserts: tuple[tuple[int, int], ...] = ()
+    #: the values bound: variable -> its terms in N-Triples syntax (None: nothing bound)
+    terms: dict[str, list[str]] | None = None
 
     def position(self, line: int, col: int) -> tuple[int, int]:
         """A (line, column) of the bound text as a position in the original text."""
@@ -304,7 +306,7 @@ def bind_values(q: Query, terms: dict[str, str | list[str]]) -> Bound:
         text += [q.text[last:p], block]
         last = p
     text.append(q.text[last:])
-    return Bound("".join(text), tuple((p, len(block)) for p in points))
+    return Bound("".join(text), tuple((p, len(block)) for p in points), dict(zip(terms, lists)))
 
 
 def check_safe(text: str, allow_update: bool, allow_service: bool, label: str = "query text") -> None:

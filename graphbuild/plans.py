@@ -1,0 +1,164 @@
+"""Bundled questions with parameters that pyoxigraph answers slowly on a big graph, answered instead
+by a plan in Python over the store's indexes: the same rows, in the same order, as the query's own
+text gives (tests/test_plans.py compares them with both engines). The plan is used only for the
+bundled query's exact text with pyoxigraph (:meth:`graphbuild.sparql.OxEngine.execute`); a copy
+edited by a user, or a graph holding what a plan does not order as SPARQL does (a blank node where
+it looks, a name that is not a plain string), is answered by the engine as written.
+
+- ``connection`` (two entities): its "through a third entity" branch lists every two-step path
+  (post, entity, post) from one to the other before its ``FILTER NOT EXISTS`` drops a pair some
+  post names together, and pyoxigraph joins the branch's patterns in an order that makes that over a
+  minute at 10,000 posts. The plan takes first the posts naming both (if any, that branch has no
+  rows, and only the first posts by IRI are read for the rows of those named together), and
+  otherwise the entities named with the one in fewer posts (a ``SELECT DISTINCT``), each kept if a
+  post naming the other names it too (docs/performance.md, "Sixteenth pass").
+"""
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+import pyoxigraph as ox
+
+from .querydefs import Bound, Query, bundled
+
+_S = "https://schema.org/"
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
+_DEFAULT = ox.DefaultGraph()
+_MENTIONS, _NAME, _HEADLINE = (ox.NamedNode(_S + x) for x in ("mentions", "name", "headline"))
+_TYPE, _POSTING = ox.NamedNode(_RDF + "type"), ox.NamedNode(_S + "BlogPosting")
+
+
+class Unplanned(Exception):
+    """The graph holds what the plan does not answer as the query does: the engine answers."""
+
+
+def answer(store: ox.Store, q: Query, bound: Bound) -> tuple[list[str], list[tuple]] | None:
+    """(variables, rows of pyoxigraph terms, None where unbound) of the bundled query ``q`` bound as
+    ``bound`` says, when a plan answers it; else None."""
+    plan = _plans().get(q.text)
+    if plan is None or bound.terms is None:
+        return None
+    terms = {}
+    for k, values in bound.terms.items():
+        if not all(v.startswith("<") and v.endswith(">") for v in values):
+            return None  # a literal value: the engine's comparisons apply
+        terms[k] = [ox.NamedNode(v[1:-1]) for v in values]
+    try:
+        return plan(store, terms)
+    except Unplanned:
+        return None
+
+
+_PLANS: dict[str, Callable] | None = None
+
+
+def _plans() -> dict[str, Callable]:
+    """The bundled query's text -> its plan."""
+    global _PLANS
+    if _PLANS is None:
+        _PLANS = {bundled()[name].text: plan for name, plan in PLANS.items()}
+    return _PLANS
+
+
+def _objects(store: ox.Store, s, p) -> Iterable:
+    return (q.object for q in store.quads_for_pattern(s, p, None, _DEFAULT))
+
+
+def _subjects(store: ox.Store, p, o) -> set:
+    return {q.subject for q in store.quads_for_pattern(None, p, o, _DEFAULT)}
+
+
+def _has(store: ox.Store, s, p, o) -> bool:
+    return next(iter(store.quads_for_pattern(s, p, o, _DEFAULT)), None) is not None
+
+
+def _iri(t) -> ox.NamedNode:
+    if not isinstance(t, ox.NamedNode):
+        raise Unplanned  # a blank node (or a literal) orders apart from IRIs
+    return t
+
+
+def _plain(t) -> ox.Literal:
+    if not isinstance(t, ox.Literal) or t.language is not None or t.datatype != _STRING:
+        raise Unplanned  # SPARQL orders other literals by their type and value
+    return t
+
+
+#: ``connection``'s LIMIT
+LIMIT = 200
+#: the relations ``connection`` follows, in its FILTER
+_RELATIONS = [ox.NamedNode(_S + x) for x in ("affiliation", "memberOf", "worksFor", "funder", "sponsor",
+                                             "maintainer", "parentOrganization", "founder", "organizer")]
+#: the entities named in a post with ?e (a post naming ?e names ?e too)
+_NAMED_WITH = f"SELECT DISTINCT ?e ?v WHERE {{ ?p <{_S}mentions> ?e , ?v }}"
+_HOW = {k: ox.Literal(k) for k in ("relation", "relation (inverse)", "named together in a post",
+                                   "through a third entity")}
+
+
+def connection(store: ox.Store, terms: dict[str, list[ox.NamedNode]]) -> tuple[list[str], list[tuple]]:
+    """``connection`` for ?from and ?to: each branch of its union for each (from, to) of its VALUES
+    rows, DISTINCT, ORDER BY ?how ?from ?to ?via ?viaName (unbound first), LIMIT 200."""
+    if set(terms) != {"from", "to"}:
+        raise Unplanned
+    rows: set[tuple] = set()
+    for f in terms["from"]:
+        for t in terms["to"]:
+            if f != t:  # FILTER (?from != ?to)
+                rows |= _connected(store, f, t)
+
+    def key(row):
+        how, f, t, via, name = row
+        return how, f, t, via, (0, "") if name is None else (1, name)
+
+    ordered = sorted(rows, key=key)[:LIMIT]
+    h = _HOW
+    return ["from", "to", "how", "via", "viaName"], [
+        (ox.NamedNode(f), ox.NamedNode(t), h[how], ox.NamedNode(via), None if name is None else ox.Literal(name))
+        for how, f, t, via, name in ordered]
+
+
+def _connected(store: ox.Store, f: ox.NamedNode, t: ox.NamedNode) -> set[tuple]:
+    """The rows of ``connection`` for one (from, to), as strings (IRIs and plain literals only)."""
+    F, T = f.value, t.value
+    rows = set()
+    for r in _RELATIONS:
+        if _has(store, f, r, t):
+            rows.add(("relation", F, T, r.value, None))
+        if _has(store, t, r, f):
+            rows.add(("relation (inverse)", F, T, r.value, None))
+    posts_f, posts_t = _subjects(store, _MENTIONS, f), _subjects(store, _MENTIONS, t)
+    both = posts_f & posts_t
+    # the posts naming both, in the order of their rows, until the LIMIT is reached: of the 3,660
+    # posts the two most named entities share at 10,000 posts, the first few hundred
+    for p in both:
+        if not isinstance(p, ox.NamedNode) and _has(store, p, _TYPE, _POSTING) and _has(store, p, _HEADLINE, None):
+            raise Unplanned  # a blank node orders before every IRI
+    named = 0
+    for p in sorted((p for p in both if isinstance(p, ox.NamedNode)), key=lambda p: p.value):
+        if named >= LIMIT:
+            break
+        if _has(store, p, _TYPE, _POSTING):
+            for h in _objects(store, p, _HEADLINE):
+                rows.add(("named together in a post", F, T, p.value, _plain(h).value))
+                named += 1
+    if both:  # FILTER NOT EXISTS { ?p3 schema:mentions ?from , ?to }: no third entity
+        return rows
+    # any post naming f and one naming t: never the same post (none names both), so ?p1 != ?p2 holds;
+    # the entities named with the one in fewer posts, each kept if a post of the other names it
+    (fewer, _), (_more, others) = sorted([(f, posts_f), (t, posts_t)], key=lambda ep: len(ep[1]))
+    for via in _named_with(store, fewer) - {f, t}:
+        if isinstance(via, ox.Literal) or not any(q.subject in others for q in
+                                                  store.quads_for_pattern(None, _MENTIONS, via, _DEFAULT)):
+            continue  # a literal is the subject of no name
+        for name in _objects(store, via, _NAME):
+            rows.add(("through a third entity", F, T, _iri(via).value, _plain(name).value))
+    return rows
+
+
+def _named_with(store: ox.Store, e: ox.NamedNode) -> set:
+    return {s["v"] for s in store.query(_NAMED_WITH, substitutions={ox.Variable("e"): e})}
+
+
+#: bundled query name -> plan(store, {variable: [IRI, ...]}) -> (variables, rows); raises Unplanned
+PLANS: dict[str, Callable] = {"connection": connection}

@@ -1,0 +1,144 @@
+"""Bundled questions answered by a plan in Python (graphbuild/plans.py): the rows pyoxigraph gives for
+the query's own text, in its order, for every pair of entities of a hand-written graph that holds
+what the query turns on and for many pairs of the reference graph; rows worked out by hand; and
+the engine, not the plan, where the graph holds what the plan does not order as SPARQL does."""
+import itertools
+
+import pyoxigraph as ox
+import pytest
+
+from graphbuild import plans, sparql
+from graphbuild.prefixes import PREFIXES
+from graphbuild.querydefs import bind_values, bundled
+
+EX = "https://ex.example/"
+# ex:a and ex:e are never named together (a third entity between them: ex:d, two names; ex:z, no
+# name; ex:c through a post that is no BlogPosting; a literal named with both); ex:a and ex:b are
+# named together in two posts, one with two headlines, and stated related both ways
+CONN = """@prefix schema: <https://schema.org/> . @prefix ex: <https://ex.example/> .
+ex:p1 a schema:BlogPosting ; schema:headline "One" , "Another" ; schema:mentions ex:a , ex:b , ex:d .
+ex:p2 a schema:BlogPosting ; schema:headline "Two" ; schema:mentions ex:a , ex:b , ex:z , "lit" .
+ex:p3 a schema:BlogPosting ; schema:headline "Three" ; schema:mentions ex:e , ex:d , ex:z , "lit" .
+ex:n1 schema:mentions ex:c , ex:a .
+ex:p4 a schema:BlogPosting ; schema:headline "Four" ; schema:mentions ex:c , ex:e , ex:f .
+ex:a schema:name "Ada" ; schema:affiliation ex:b ; schema:founder ex:b ; schema:knows ex:e .
+ex:b schema:name "Bea" ; schema:memberOf ex:a .
+ex:c schema:name "Cy" .
+ex:d schema:name "Dee" , "D." .
+ex:e schema:name "Eve" .
+ex:f schema:name "Fay" .
+"""
+ENTITIES = [EX + x for x in "abcdefz"]
+
+
+def store_of(text: str) -> ox.Store:
+    s = ox.Store()
+    s.load(text.encode("utf-8"), format=ox.RdfFormat.TURTLE)
+    return s
+
+
+def bound(**terms):
+    q = bundled()["connection"]
+    return q, bind_values(q, {k: [f"<{v}>" for v in (vs if isinstance(vs, list) else [vs])]
+                              for k, vs in terms.items()})
+
+
+def engine_rows(store: ox.Store, **terms) -> list[tuple]:
+    """pyoxigraph's own rows for the query text (no plan)."""
+    _, b = bound(**terms)
+    return [tuple(sol[i] for i in range(5)) for sol in store.query(b.text, prefixes=PREFIXES)]
+
+
+def plan_rows(store: ox.Store, **terms) -> list[tuple] | None:
+    q, b = bound(**terms)
+    planned = plans.answer(store, q, b)
+    return None if planned is None else planned[1]
+
+
+def test_connection_rows_worked_out_by_hand():
+    s = store_of(CONN)
+    R, N = (lambda x: ox.NamedNode(x)), (lambda x: ox.Literal(x))
+    a, b, e = R(EX + "a"), R(EX + "b"), R(EX + "e")
+    # a and b: affiliation and founder (a -> b), memberOf (b -> a), named together in p1 (twice) and p2
+    assert plan_rows(s, **{"from": EX + "a", "to": EX + "b"}) == [
+        (a, b, N("named together in a post"), R(EX + "p1"), N("Another")),
+        (a, b, N("named together in a post"), R(EX + "p1"), N("One")),
+        (a, b, N("named together in a post"), R(EX + "p2"), N("Two")),
+        (a, b, N("relation"), R("https://schema.org/affiliation"), None),
+        (a, b, N("relation"), R("https://schema.org/founder"), None),
+        (a, b, N("relation (inverse)"), R("https://schema.org/memberOf"), None),
+    ]
+    # a and e: no post names both; c (named with a in ex:n1, which need not be a BlogPosting here)
+    # and d (two names) between them, z has no name, schema:knows is no relation the query follows
+    assert plan_rows(s, **{"from": EX + "a", "to": EX + "e"}) == [
+        (a, e, N("through a third entity"), R(EX + "c"), N("Cy")),
+        (a, e, N("through a third entity"), R(EX + "d"), N("D.")),
+        (a, e, N("through a third entity"), R(EX + "d"), N("Dee")),
+    ]
+    # a and c are named together only in ex:n1, which is no BlogPosting: no row of either kind
+    assert plan_rows(s, **{"from": EX + "a", "to": EX + "c"}) == []
+    assert plan_rows(s, **{"from": EX + "a", "to": EX + "a"}) == []
+
+
+@pytest.mark.parametrize("f,t", list(itertools.product(ENTITIES, ENTITIES)))
+def test_connection_plan_gives_the_engines_rows(f, t):
+    s = store_of(CONN)
+    rows = plan_rows(s, **{"from": f, "to": t})
+    assert rows is not None
+    assert rows == engine_rows(s, **{"from": f, "to": t})
+
+
+def test_connection_plan_with_several_values_and_the_row_limit():
+    s = store_of(CONN)
+    terms = {"from": [EX + "a", EX + "c"], "to": [EX + "e", EX + "b", EX + "a"]}
+    assert plan_rows(s, **terms) == engine_rows(s, **terms)
+    # 250 posts name g and h: the first 200 by the post's IRI
+    many = "".join(f'ex:q{i:03} a schema:BlogPosting ; schema:headline "H" ; schema:mentions ex:g , ex:h .\n'
+                   for i in range(250))
+    s = store_of(CONN + many)
+    rows = plan_rows(s, **{"from": EX + "g", "to": EX + "h"})
+    assert [r[3].value for r in rows] == [f"{EX}q{i:03}" for i in range(200)]
+    assert rows == engine_rows(s, **{"from": EX + "g", "to": EX + "h"})
+
+
+@pytest.mark.parametrize("extra", [
+    'ex:d schema:name "Dee"@en .',                                   # a name with a language
+    '_:x schema:name "X" . ex:p1 schema:mentions _:x . ex:p3 schema:mentions _:x .',  # a blank node between
+    '_:post a schema:BlogPosting ; schema:headline "B" ; schema:mentions ex:a , ex:b .',
+])
+def test_what_the_plan_does_not_order_is_left_to_the_engine(extra):
+    s = store_of(CONN + extra)
+    pairs = [(EX + "a", EX + "e"), (EX + "a", EX + "b")]
+    assert any(plan_rows(s, **{"from": f, "to": t}) is None for f, t in pairs)
+    for f, t in pairs:  # whoever answers, the rows are the query's
+        q, b = bound(**{"from": f, "to": t})
+        answer = sparql.OxEngine(s, PREFIXES).execute(q, b)
+        assert list(answer.rows) == engine_rows(s, **{"from": f, "to": t})
+
+
+def test_the_plan_is_for_the_bundled_text_only():
+    s = store_of(CONN)
+    q = bundled()["connection"]
+    edited = q.__class__(**{**q.__dict__, "text": q.text.replace("LIMIT 200", "LIMIT 201")})
+    b = bind_values(edited, {"from": [f"<{EX}a>"], "to": [f"<{EX}e>"]})
+    assert plans.answer(s, edited, b) is None
+    # a literal value is compared as the engine compares it
+    b = bind_values(q, {"from": [f"<{EX}a>"], "to": ['"Eve"']})
+    assert plans.answer(s, q, b) is None
+
+
+def test_connection_plan_on_the_reference_graph(reference_graph):
+    store = reference_graph.store._inner
+    counts = store.query("SELECT ?e (COUNT(*) AS ?n) WHERE { ?p schema:mentions ?e } GROUP BY ?e "
+                         "ORDER BY DESC(?n) ?e", prefixes=PREFIXES)
+    ents = [r["e"].value for r in counts]
+    assert len(ents) > 60
+    # the most named with each other, and a spread of the rest (the engine takes 0.2 s a pair here)
+    pairs = list(itertools.product(ents[:4], ents[:4]))
+    pairs += [(ents[k], ents[(k * 37) % len(ents)]) for k in range(4, len(ents), 5)]
+    kinds = set()
+    for f, t in pairs:
+        rows = plan_rows(store, **{"from": f, "to": t})
+        assert rows == engine_rows(store, **{"from": f, "to": t}), (f, t)
+        kinds |= {r[2].value for r in rows}
+    assert kinds == {"relation", "relation (inverse)", "named together in a post", "through a third entity"}
