@@ -10,7 +10,7 @@ from typing import Any, Iterator
 
 import pyoxigraph as ox
 
-from . import sparql
+from . import plans, sparql
 from .errors import GraphbuildError, QueryError, reading_graph_file
 from .prefixes import PREFIXES, minted_prefixes
 from .querydefs import check_nesting, check_params, check_safe, load_query
@@ -84,7 +84,7 @@ def query_file_stream(path: str | Path, name_or_text: str, params: dict[str, Any
         bound = sparql.bind(q, params, engine, prefixes)
         cap = min(caps) if caps else None
         answer = lambda: sparql.stream(engine.execute(q, bound), cap)
-        messages = kept.answer(bound.text, cap, answer) if kept is not None else answer()
+        messages = kept.answer(bound.text, cap, answer, plans.within(q, bound)) if kept is not None else answer()
         head = next(messages)
         yield head
         if head[0] != "select" or fmt not in ("csv", "tsv", "json"):

@@ -122,13 +122,16 @@ class Kept:
     def _file(self, text: str, cap: int | str | None) -> Path:
         return answer_file(self.folder, self.sha256, text, cap)
 
-    def answer(self, text: str, cap: int | None, compute):
+    def answer(self, text: str, cap: int | None, compute, within=None):
         """The messages of a query's answer (:func:`graphbuild.sparql.stream`, portable terms) for
         the query ``text`` as run (parameters bound) and row cap ``cap``: read from the answers
         kept beside the store when this graph was asked the same before, or cut from an answer
         the build made (:mod:`graphbuild.madeanswers`) when its rows cover ``cap``, else
         ``compute()``'s, kept for next time (when the folder is writable and the answer not too
-        large). The store itself is never written; a rebuild replaces the folder, answers and all."""
+        large). The store itself is never written; a rebuild replaces the folder, answers and all.
+        ``within``: (the unbound text, {variable: IRIs}) of a bound question whose rows are those
+        of the whole answer with those values (:func:`graphbuild.plans.within`): cut from the
+        build's answer to the unbound text when that is whole."""
         path = self._file(text, cap)
         try:
             with open(path, encoding="utf-8") as f:
@@ -137,7 +140,7 @@ class Kept:
             return
         except (OSError, ValueError, TypeError, IndexError):
             pass
-        made = self._made(text, cap)
+        made = self._made(text, cap) or (within and self._made(within[0], cap, within[1]))
         if made is not None:
             yield from made
             return
@@ -153,9 +156,10 @@ class Kept:
             _write_json(path, messages)
 
 
-    def _made(self, text: str, cap: int | None):
+    def _made(self, text: str, cap: int | None, values: dict[str, set[str]] | None = None):
         """The messages of the answer the build made for ``text``, cut at ``cap``, if it has one
-        that holds either all the rows or more than ``cap`` of them (so that the cut is known)."""
+        that holds either all the rows or more than ``cap`` of them (so that the cut is known);
+        with ``values`` ({variable: IRIs}), its rows with those values, if it holds all rows."""
         try:
             with open(self._file(text, "made"), encoding="utf-8") as f:
                 made = json.load(f)
@@ -163,8 +167,11 @@ class Kept:
             rows = [tuple(None if t is None else tuple(t) for t in r) for r in made["rows"]]
         except (OSError, ValueError, TypeError, KeyError):
             return None
-        if not complete and (cap is None or cap >= len(rows)):
+        if not complete and (values is not None or cap is None or cap >= len(rows)):
             return None
+        for k, iris in (values or {}).items():
+            i = variables.index(k)
+            rows = [r for r in rows if r[i] is not None and r[i][0] == "uri" and r[i][1] in iris]
         from .sparql import Answer, stream
 
         return stream(Answer("select", variables, rows), cap, raw=True)

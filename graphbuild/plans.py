@@ -1,6 +1,16 @@
-"""Bundled questions with parameters that pyoxigraph answers slowly on a big graph, answered instead
-by a plan in Python over the store's indexes: the same rows, in the same order, as the query's own
-text gives (tests/test_plans.py compares them with both engines). The plan is used only for the
+"""Bundled questions with parameters answered without running their text, the same rows in the
+same order (docs/performance.md, "Sixteenth pass"):
+
+- **Within a made answer** (:data:`FILTERS`, :func:`within`): a bound parameter that the query
+  projects as it is, binds by a triple pattern of its WHERE clause's own group (so in every solution:
+  the VALUES join then keeps exactly the solutions with the bound value), groups by when it groups,
+  in a query without LIMIT or OFFSET, selects rows of the query's whole answer, in its order. So
+  when the build made the whole answer (:mod:`graphbuild.madeanswers`), the bound question is
+  answered by the rows with the bound values (:meth:`graphbuild.graphstore.Kept.answer`;
+  tests/test_graphstore.py compares them with the engine's, tests/test_plans.py checks the premises
+  on each query's text).
+- **By a plan** (:data:`PLANS`): in Python over the store's indexes, the rows the query's own text
+  gives (tests/test_plans.py compares them with pyoxigraph's). The plan is used only for the
 bundled query's exact text with pyoxigraph (:meth:`graphbuild.sparql.OxEngine.execute`); a copy
 edited by a user, or a graph holding what a plan does not order as SPARQL does (a blank node where
 it looks, a name that is not a plain string), is answered by the engine as written.
@@ -158,6 +168,37 @@ def _connected(store: ox.Store, f: ox.NamedNode, t: ox.NamedNode) -> set[tuple]:
 
 def _named_with(store: ox.Store, e: ox.NamedNode) -> set:
     return {s["v"] for s in store.query(_NAMED_WITH, substitutions={ox.Variable("e"): e})}
+
+
+#: bundled query name -> the parameters whose bound values select rows of its whole answer (see the
+#: module's docstring)
+FILTERS: dict[str, tuple[str, ...]] = {
+    "relations": ("relation",), "people_by_organization": ("org",), "members_of": ("org",),
+    "single_mentions": ("type",), "top_mentioned": ("type",), "project_maintainers": ("project",),
+    "post_citations": ("post",), "mentions_per_month": ("entity",), "entity_posts": ("entity",),
+    "post_mentions": ("post",), "co_mentioned_with": ("entity",),
+}
+
+
+def within(q: Query, bound: Bound) -> tuple[str, dict[str, set[str]]] | None:
+    """(the bundled query's text, {variable: the IRIs bound}) when ``q`` is a bundled query of
+    :data:`FILTERS` with only such parameters bound, each to IRIs; else None."""
+    name = _filtered().get(q.text)
+    if name is None or not bound.terms or not set(bound.terms) <= set(FILTERS[name]):
+        return None
+    if not all(v.startswith("<") and v.endswith(">") for vs in bound.terms.values() for v in vs):
+        return None
+    return q.text, {k: {v[1:-1] for v in vs} for k, vs in bound.terms.items()}
+
+
+_FILTERED: dict[str, str] | None = None
+
+
+def _filtered() -> dict[str, str]:
+    global _FILTERED
+    if _FILTERED is None:
+        _FILTERED = {bundled()[name].text: name for name in FILTERS}
+    return _FILTERED
 
 
 #: bundled query name -> plan(store, {variable: [IRI, ...]}) -> (variables, rows); raises Unplanned

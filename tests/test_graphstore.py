@@ -356,6 +356,44 @@ def test_the_answers_the_build_made_answer_the_caps_they_cover(reference, copy_o
                 assert got.output.replace(" (made)", "") == want.output, (name, cap, args)
 
 
+@pytest.mark.parametrize("most", [None, 12])
+def test_a_bound_question_is_answered_within_the_whole_answer_the_build_made(reference, copy_of, tmp_path,
+                                                                             monkeypatch, most):
+    """A question of plans.FILTERS bound to IRIs is answered by the rows of the build's whole
+    answer with those values (every literal of a made answer marked, to show it), with the rows and
+    the notice of a cut the bound query gives; from the engine when the made answer is not whole."""
+    from graphbuild import plans
+
+    out = copy_of(reference)
+    if most is not None:
+        monkeypatch.setattr(madeanswers, "ROWS", most + 1)
+        assert run("build", "--out", out, "-q", "--no-html", "--jobs", "1", "--fresh").exit_code == 0
+    for f in made_files(out):
+        f.write_text(re.sub(r'(\["literal","[^"]*)(",")', r"\1 (made)\2", f.read_text(encoding="utf-8")),
+                     encoding="utf-8")
+    graph, no_store = out / "graph.ttl", tmp_path / "empty"
+    served = 0
+    for name, params in sorted(plans.FILTERS.items()):
+        for var in params:
+            want_all = run("query", name, "--graph", graph, "--format", "tsv", "--store", no_store, "--max-rows", 0)
+            column = want_all.output.splitlines()[0].split("\t").index("?" + var)
+            values = list(dict.fromkeys(line.split("\t")[column] for line in want_all.output.splitlines()[1:]))
+            total = len(want_all.output.splitlines()) - 1
+            assert values and all(v.startswith("<") for v in values), name
+            none = [] if bundled()[name].allowed(var) else ["<https://ex.example/named-in-no-row>"]
+            for value in values[:2] + values[-1:] + none:
+                for args in (["--max-rows", 0], ["--max-rows", 1]):
+                    want = run("query", name, "-p", f"{var}={value}", "--graph", graph, "--format", "csv",
+                               "--store", no_store, *args)
+                    got = run("query", name, "-p", f"{var}={value}", "--graph", graph, "--format", "csv", *args)
+                    assert got.exit_code == want.exit_code == 0, (name, value)
+                    assert got.output.replace(" (made)", "") == want.output, (name, value, args)
+                    if "(made)" in got.output:
+                        served += 1
+                        assert most is None or total <= most, (name, value)
+    assert (served > 20) if most is None else (0 < served < 20)
+
+
 def test_outputs_written_without_a_keeper_keep_the_made_answers_and_no_temporary_folder(tmp_path):
     """The store kept by ``graphstore.keep`` (no store loaded during the build) holds the answers
     made meanwhile; what a killed build left of its answers is cleared."""

@@ -9,7 +9,7 @@ import pytest
 
 from graphbuild import plans, sparql
 from graphbuild.prefixes import PREFIXES
-from graphbuild.querydefs import bind_values, bundled
+from graphbuild.querydefs import bind_values, bundled, strip_literals
 
 EX = "https://ex.example/"
 # ex:a and ex:e are never named together (a third entity between them: ex:d, two names; ex:z, no
@@ -142,3 +142,59 @@ def test_connection_plan_on_the_reference_graph(reference_graph):
         assert rows == engine_rows(store, **{"from": f, "to": t}), (f, t)
         kinds |= {r[2].value for r in rows}
     assert kinds == {"relation", "relation (inverse)", "named together in a post", "through a third entity"}
+
+
+def _outer(text: str) -> tuple[str, str, str]:
+    """(the projection, the WHERE clause's own group with every nested group and every bracketed
+    expression taken out, what follows the WHERE clause) of a query's text, literals stripped."""
+    import re
+
+    from graphbuild.querydefs import where_opens
+
+    text = strip_literals(text)
+    at = where_opens(text)  # just after its "{"
+    depth, end = 1, None
+    for i in range(at, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[i], 0)
+        if depth == 0:
+            end = i
+            break
+    body, flat, depth = text[at:end], [], 0
+    for ch in body:
+        depth += 1 if ch in "({" else 0
+        if depth == 0:
+            flat.append(ch)
+        depth -= 1 if ch in ")}" else 0
+    projection = re.search(r"SELECT(.*?)WHERE", text[:at], re.S | re.I).group(1)
+    assert "{" not in projection
+    return projection, "".join(flat), text[end + 1:]
+
+
+@pytest.mark.parametrize("name", sorted(plans.FILTERS))
+def test_the_premises_of_answering_a_bound_question_within_the_whole_answer(name):
+    """Each parameter of FILTERS is projected as it is, bound by a triple pattern of the WHERE
+    clause's own group, a key of the outer GROUP BY when there is one, and the query has no LIMIT
+    or OFFSET: then the VALUES join keeps exactly the solutions (and groups) with the bound value."""
+    import re
+
+    q = bundled()[name]
+    projection, group, after = _outer(q.text)
+    assert not re.search(r"\b(LIMIT|OFFSET)\b", strip_literals(q.text), re.I)
+    for var in plans.FILTERS[name]:
+        assert var in q.params
+        assert re.search(rf"(?<!AS )\?{var}\b", projection), "projected as it is"
+        assert re.search(rf"\?{var}\b", re.sub(r"\bVALUES\s*(\?\w+)?", "", group)), "in a pattern of the group"
+        grouped = re.search(r"GROUP BY(.*?)(?:HAVING|ORDER BY|$)", after, re.S | re.I)
+        assert grouped is None or re.search(rf"\?{var}\b", grouped.group(1)), "a key of the GROUP BY"
+
+
+def test_within_is_for_the_bundled_texts_and_iris_only():
+    q = bundled()["relations"]
+    b = bind_values(q, {"relation": ["<https://schema.org/funder>"]})
+    assert plans.within(q, b) == (q.text, {"relation": {"https://schema.org/funder"}})
+    assert plans.within(q, bind_values(q, {"relation": ['"funder"']})) is None
+    assert plans.within(q, bind_values(q, {})) is None
+    edited = q.__class__(**{**q.__dict__, "text": q.text + "\n"})
+    assert plans.within(edited, bind_values(edited, {"relation": ["<https://schema.org/funder>"]})) is None
+    q = bundled()["connection"]
+    assert plans.within(q, bind_values(q, {"from": ["<https://ex.example/a>"]})) is None
