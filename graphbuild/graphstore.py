@@ -170,6 +170,8 @@ class Kept:
         if not complete and (values is not None or cap is None or cap >= len(rows)):
             return None
         for k, iris in (values or {}).items():
+            if k not in variables:
+                return None
             i = variables.index(k)
             rows = [r for r in rows if r[i] is not None and r[i][0] == "uri" and r[i][1] in iris]
         from .sparql import Answer, stream

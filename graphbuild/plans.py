@@ -1,27 +1,27 @@
 """Bundled questions with parameters answered without running their text, the same rows in the
-same order (docs/performance.md, "Sixteenth pass"):
+same order (docs/performance.md, "Sixteenth pass"). Each is used only for the bundled query's
+exact text; a copy edited by a user is answered by the engine as written.
 
 - **Within a made answer** (:data:`FILTERS`, :func:`within`): a bound parameter that the query
-  projects as it is, binds by a triple pattern of its WHERE clause's own group (so in every solution:
-  the VALUES join then keeps exactly the solutions with the bound value), groups by when it groups,
-  in a query without LIMIT or OFFSET, selects rows of the query's whole answer, in its order. So
-  when the build made the whole answer (:mod:`graphbuild.madeanswers`), the bound question is
-  answered by the rows with the bound values (:meth:`graphbuild.graphstore.Kept.answer`;
-  tests/test_graphstore.py compares them with the engine's, tests/test_plans.py checks the premises
-  on each query's text).
-- **By a plan** (:data:`PLANS`): in Python over the store's indexes, the rows the query's own text
-  gives (tests/test_plans.py compares them with pyoxigraph's). The plan is used only for the
-bundled query's exact text with pyoxigraph (:meth:`graphbuild.sparql.OxEngine.execute`); a copy
-edited by a user, or a graph holding what a plan does not order as SPARQL does (a blank node where
-it looks, a name that is not a plain string), is answered by the engine as written.
+  projects as it is, binds by a triple pattern of its WHERE clause's own group (so in every
+  solution: the VALUES join then keeps exactly the solutions with the bound value), groups by when
+  it groups, in a query without LIMIT or OFFSET, selects rows of the query's whole answer, in its
+  order. So when the build made the whole answer (:mod:`graphbuild.madeanswers`), the bound
+  question is answered by the rows with the bound values (:meth:`graphbuild.graphstore.Kept.answer`;
+  tests/test_graphstore.py compares them with the engine's, tests/test_plans.py checks the
+  premises on each query's text).
+- **By a plan** (:data:`PLANS`, used by :meth:`graphbuild.sparql.OxEngine.execute`): in Python over
+  the store's indexes, the rows the query's own text gives (tests/test_plans.py compares them with
+  pyoxigraph's). Where the graph holds what a plan does not order as SPARQL does (a blank node
+  where it looks, a name that is not a plain string), the engine answers.
 
-- ``connection`` (two entities): its "through a third entity" branch lists every two-step path
+  ``connection`` (two entities): its "through a third entity" branch lists every two-step path
   (post, entity, post) from one to the other before its ``FILTER NOT EXISTS`` drops a pair some
-  post names together, and pyoxigraph joins the branch's patterns in an order that makes that over a
-  minute at 10,000 posts. The plan takes first the posts naming both (if any, that branch has no
+  post names together, and pyoxigraph joins the branch's patterns in an order that makes that over
+  a minute at 10,000 posts. The plan takes first the posts naming both (if any, that branch has no
   rows, and only the first posts by IRI are read for the rows of those named together), and
   otherwise the entities named with the one in fewer posts (a ``SELECT DISTINCT``), each kept if a
-  post naming the other names it too (docs/performance.md, "Sixteenth pass").
+  post naming the other names it too.
 """
 from __future__ import annotations
 

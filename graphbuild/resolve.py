@@ -763,8 +763,9 @@ def _trie(node: dict) -> str:
     alts = [re.escape(ch) + _trie(sub) for ch, sub in sorted(node.items()) if ch]
     if not alts:
         return ""
-    group = alts[0] if len(alts) == 1 and len(alts[0]) == 1 else f"(?:{'|'.join(alts)})"
-    return group + "?" if "" in node else group
+    if "" not in node:
+        return alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
+    return f"{alts[0]}?" if len(alts) == 1 and len(alts[0]) == 1 else f"(?:{'|'.join(alts)})?"
 
 
 def list_mentions(items, res: Resolution, forms: dict[str, str]) -> list[Mention]:
@@ -887,6 +888,7 @@ class _FormFinder:
 
     _WORD = r"(?<![\w@/.-])"
     _RIGHT = re.compile(_BOUND_R)
+    TRIE_DEPTH = 40
 
     def __init__(self, forms: dict[str, str]) -> None:
         self.by_first: dict[str, list[str]] = defaultdict(list)
@@ -895,12 +897,15 @@ class _FormFinder:
             if m:
                 self.by_first[m.group(0)].append(f)
         trie: dict = {}
-        for word in self.by_first:
+        # (a word longer than TRIE_DEPTH is one more branch, not a path as deep as its letters)
+        long = sorted(re.escape(w) for w in self.by_first if len(w) > self.TRIE_DEPTH)
+        for word in (w for w in self.by_first if len(w) <= self.TRIE_DEPTH):
             node = trie
             for ch in word:
                 node = node.setdefault(ch, {})
             node[""] = {}
-        self._first = re.compile(f"{self._WORD}{_trie(trie)}(?![^\\W_])" if trie else "(?!)")
+        words = ([_trie(trie)] if trie else []) + long
+        self._first = re.compile(f"{self._WORD}(?:{'|'.join(words)})(?![^\\W_])" if words else "(?!)")
 
     def __call__(self, text: str):
         # a form found, the first words inside it are skipped: the same as a search from its end

@@ -221,3 +221,19 @@ def test_known_forms_are_found_whole_longest_first_and_not_inside_other_words():
     # "Kelp Hub" whole (its "Hub" is not found again); "Kelp-Hub", "SuperKelp", "Kelp.io" and "@Kelp"
     # are other names; "Hub" before a full stop is the form
     assert list(find(text)) == [(0, "Kelp Hub"), (26, "Hub")]
+
+
+def test_known_forms_whose_first_words_share_letters_or_are_long():
+    from graphbuild.resolve import _FormFinder
+
+    long = "Quinquagintaquadringentillionthsworkshoplabs"  # longer than the trie's depth
+    find = _FormFinder({"Ad Astra": "org/ad-astra", "Ada": "person/ada", "Adam Lab": "org/adam-lab",
+                        "Ådalen Trust": "org/adalen", "Ada2 Kit": "project/ada2", long: "org/long",
+                        f"{long} Two": "org/long-two"})
+    text = (f"Ad Astra, Ada, Adam Lab and Adam. Ada_x, Adas, Ådalen Trust, Ada2 Kit, {long}, "
+            f"{long} Two, {long}s")
+    # each first word whole: "Adam" alone, "Adas", "Ada_x" (a form ends where a word does) and
+    # "Quinqua...s" are no forms; the longer form of a first word is tried before the shorter
+    assert [(text[s:s + len(f)], f) == (f, f) for s, f in find(text)] == [True] * 7
+    assert [f for _, f in find(text)] == ["Ad Astra", "Ada", "Adam Lab", "Ådalen Trust", "Ada2 Kit", long,
+                                          f"{long} Two"]
