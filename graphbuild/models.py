@@ -18,9 +18,8 @@ def _pickled_by_fields(cls):
     object: a build pickles millions of mentions, quotes and blocks (to the extraction workers and
     back, into the extraction cache and out): this way takes half the time to pickle, a quarter
     less to unpickle (docs/performance.md, seventh pass)."""
-    names = [f.name for f in fields(cls) if f.init]  # not a cached hash (Mention)
-    get = attrgetter(*names)
-    if len(names) == 1:
+    get = attrgetter(*(f.name for f in fields(cls)))
+    if len(fields(cls)) == 1:
         cls.__reduce__ = lambda self: (type(self), (get(self),))
     else:
         cls.__reduce__ = lambda self: (type(self), get(self))
@@ -146,17 +145,6 @@ class Mention:
     role: str = ""
     #: other surface forms the same words define, e.g. the acronym of "Long Name (ACR)"
     aliases: tuple[str, ...] = ()
-    #: the hash, worked out once: resolution and the graph look mentions up millions of times at
-    #: 10,000 posts (a hash of all ten fields each time: about a second per resolution)
-    _hash: int = field(default=0, init=False, repr=False, compare=False)
-
-    def __hash__(self) -> int:
-        h = self._hash
-        if not h:
-            h = hash((self.name, self.kind, self.post, self.quote, self.extractor, self.urls, self.weak,
-                      self.implicit, self.role, self.aliases)) or 1
-            object.__setattr__(self, "_hash", h)
-        return h
 
 
 @_pickled_by_fields
