@@ -542,8 +542,11 @@ def _betweenness(nodes: list, start: np.ndarray, adj: np.ndarray, k: int | None,
             levels.append(nxt)
         delta = np.zeros(n)
         for level, (v, w) in zip(levels[:0:-1], steps[::-1]):  # back from the farthest
-            pos[level] = np.arange(level.size)
-            last_first = np.argsort(-pos[w], kind="stable")
+            # the last met first: a stable sort by the place in its level, backwards; as 16-bit
+            # keys where they fit, which numpy sorts by radix (linear) instead of by merging
+            pos[level] = np.arange(level.size - 1, -1, -1)
+            back = pos[w]
+            last_first = np.argsort(back.astype(np.uint16) if level.size <= 65536 else back, kind="stable")
             v, w = v[last_first], w[last_first]
             delta += np.bincount(v, weights=sigma[v] * ((1 + delta[w]) / sigma[w]), minlength=n)
         reached = dist >= 0
