@@ -507,6 +507,10 @@ def betweenness(H: nx.Graph, k: int | None = None, seed: int = SEED) -> dict[str
     return _betweenness(nodes, start, adj, k, seed)
 
 
+#: a level of at most this many nodes is ordered on 16-bit keys (see :func:`_betweenness`)
+RADIX = 65536
+
+
 def _betweenness(nodes: list, start: np.ndarray, adj: np.ndarray, k: int | None, seed: int) -> dict:
     """:func:`betweenness` of the graph of ``nodes`` whose node ``i`` has the neighbours
     ``adj[start[i]:start[i + 1]]`` (in networkx's order)."""
@@ -546,7 +550,7 @@ def _betweenness(nodes: list, start: np.ndarray, adj: np.ndarray, k: int | None,
             # keys where they fit, which numpy sorts by radix (linear) instead of by merging
             pos[level] = np.arange(level.size - 1, -1, -1)
             back = pos[w]
-            last_first = np.argsort(back.astype(np.uint16) if level.size <= 65536 else back, kind="stable")
+            last_first = np.argsort(back.astype(np.uint16) if level.size <= RADIX else back, kind="stable")
             v, w = v[last_first], w[last_first]
             delta += np.bincount(v, weights=sigma[v] * ((1 + delta[w]) / sigma[w]), minlength=n)
         reached = dist >= 0

@@ -260,8 +260,14 @@ def test_betweenness_equals_networkx_to_the_last_bit(k):
 
 
 @pytest.mark.parametrize("k", [None, 25])
-def test_betweenness_equals_networkx_on_a_denser_graph_with_many_equal_paths(k):
+@pytest.mark.parametrize("radix", [True, False])
+def test_betweenness_equals_networkx_on_a_denser_graph_with_many_equal_paths(k, radix, monkeypatch):
     import random
+
+    from graphbuild import analysis
+
+    if not radix:  # each level ordered on its 64-bit keys, as a level of over 65,536 nodes is
+        monkeypatch.setattr(analysis, "RADIX", 0)
 
     import networkx as nx
 
