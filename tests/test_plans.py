@@ -198,3 +198,20 @@ def test_within_is_for_the_bundled_texts_and_iris_only():
     assert plans.within(edited, bind_values(edited, {"relation": ["<https://schema.org/funder>"]})) is None
     q = bundled()["connection"]
     assert plans.within(q, bind_values(q, {"from": ["<https://ex.example/a>"]})) is None
+
+
+def test_plans_and_filters_hold_for_the_query_texts_they_were_checked_against(monkeypatch):
+    """Each planned or filtered query is still the text it was written and tested for (a change to
+    a query file must be checked again: update plans.CHECKED then); an edited text is not planned."""
+    names = set(plans.PLANS) | set(plans.FILTERS)
+    assert set(plans.CHECKED) == names
+    assert {n: plans.text_digest(bundled()[n].text) for n in names} == plans.CHECKED
+    monkeypatch.setattr(plans, "CHECKED", {**plans.CHECKED, "connection": "0" * 16, "relations": "0" * 16})
+    monkeypatch.setattr(plans, "_PLANS", None)
+    monkeypatch.setattr(plans, "_FILTERED", None)
+    s = store_of(CONN)
+    q, b = bound(**{"from": EX + "a", "to": EX + "e"})
+    assert plans.answer(s, q, b) is None
+    r = bundled()["relations"]
+    assert plans.within(r, bind_values(r, {"relation": ["<https://schema.org/funder>"]})) is None
+    assert plans.within(bundled()["members_of"], bind_values(bundled()["members_of"], {"org": [f"<{EX}a>"]}))
