@@ -27,6 +27,7 @@ edited in place, is answered by the engine as written.
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from typing import Callable, Iterable
 
 import pyoxigraph as ox
@@ -48,18 +49,21 @@ class Unplanned(Exception):
 def answer(store: ox.Store, q: Query, bound: Bound) -> tuple[list[str], list[tuple]] | None:
     """(variables, rows of pyoxigraph terms, None where unbound) of the bundled query ``q`` bound as
     ``bound`` says, when a plan answers it; else None."""
-    plan = _plans().get(q.text)
-    if plan is None or bound.terms is None:
+    plan = PLANS.get(_checked_texts().get(q.text))
+    iris = _iris(bound)
+    if plan is None or iris is None:
         return None
-    terms = {}
-    for k, values in bound.terms.items():
-        if not all(v.startswith("<") and v.endswith(">") for v in values):
-            return None  # a literal value: the engine's comparisons apply
-        terms[k] = [ox.NamedNode(v[1:-1]) for v in values]
     try:
-        return plan(store, terms)
+        return plan(store, {k: [ox.NamedNode(v) for v in vs] for k, vs in iris.items()})
     except Unplanned:
         return None
+
+
+def _iris(bound: Bound) -> dict[str, list[str]] | None:
+    """The values bound, each an IRI (None: nothing bound, or a literal, which the engine compares)."""
+    if not bound.terms or not all(v.startswith("<") and v.endswith(">") for vs in bound.terms.values() for v in vs):
+        return None
+    return {k: [v[1:-1] for v in vs] for k, vs in bound.terms.items()}
 
 
 #: the first 16 hex digits of the SHA-256 of each bundled query's text that a plan or
@@ -77,22 +81,12 @@ def text_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def _checked(names: Iterable[str]) -> dict[str, str]:
-    """The text of each bundled query of ``names`` that is still the text it was checked against
-    -> its name."""
+@lru_cache(maxsize=1)
+def _checked_texts() -> dict[str, str]:
+    """The text of each bundled query of :data:`CHECKED` that is still the text it was checked
+    against -> its name."""
     qs = bundled()
-    return {qs[n].text: n for n in names if n in qs and CHECKED.get(n) == text_digest(qs[n].text)}
-
-
-_PLANS: dict[str, Callable] | None = None
-
-
-def _plans() -> dict[str, Callable]:
-    """The bundled query's text -> its plan."""
-    global _PLANS
-    if _PLANS is None:
-        _PLANS = {text: PLANS[name] for text, name in _checked(PLANS).items()}
-    return _PLANS
+    return {qs[n].text: n for n, digest in CHECKED.items() if n in qs and text_digest(qs[n].text) == digest}
 
 
 def _objects(store: ox.Store, s, p) -> Iterable:
@@ -207,22 +201,10 @@ FILTERS: dict[str, tuple[str, ...]] = {
 def within(q: Query, bound: Bound) -> tuple[str, dict[str, set[str]]] | None:
     """(the bundled query's text, {variable: the IRIs bound}) when ``q`` is a bundled query of
     :data:`FILTERS` with only such parameters bound, each to IRIs; else None."""
-    name = _filtered().get(q.text)
-    if name is None or not bound.terms or not set(bound.terms) <= set(FILTERS[name]):
+    name, iris = _checked_texts().get(q.text), _iris(bound)
+    if name not in FILTERS or iris is None or not set(iris) <= set(FILTERS[name]):
         return None
-    if not all(v.startswith("<") and v.endswith(">") for vs in bound.terms.values() for v in vs):
-        return None
-    return q.text, {k: {v[1:-1] for v in vs} for k, vs in bound.terms.items()}
-
-
-_FILTERED: dict[str, str] | None = None
-
-
-def _filtered() -> dict[str, str]:
-    global _FILTERED
-    if _FILTERED is None:
-        _FILTERED = _checked(FILTERS)
-    return _FILTERED
+    return q.text, {k: set(vs) for k, vs in iris.items()}
 
 
 #: bundled query name -> plan(store, {variable: [IRI, ...]}) -> (variables, rows); raises Unplanned
