@@ -66,6 +66,15 @@ def pick_params(store) -> dict[str, str]:
     return {k: v for k, v in out.items() if v}
 
 
+def made_by_build(answers: Path) -> set[Path]:
+    """The answers the build made (graphbuild/madeanswers.py: a JSON object each, for a question
+    without parameters or bound to a hub), not those kept by earlier asks (a JSON list of messages)."""
+    def first_byte(f: Path) -> bytes:
+        with open(f, "rb") as fh:
+            return fh.read(1)
+    return {f for f in answers.glob("*.json") if first_byte(f) == b"{"}
+
+
 def cases(names, params) -> dict[str, tuple[str, dict]]:
     """label -> (query name, parameters): unbound unless required, and bound when it has parameters."""
     from graphbuild.querydefs import bundled
@@ -123,7 +132,7 @@ def main() -> None:
     import pyoxigraph as ox
 
     from graphbuild.fastquery import load
-    from graphbuild.graphstore import STORE_DIR, answer_file, current_store, read_stamp, state_dir
+    from graphbuild.graphstore import STORE_DIR, current_store, state_dir
     from graphbuild.querydefs import bundled
 
     graph = a.out / "graph.ttl"
@@ -131,8 +140,7 @@ def main() -> None:
     if kept is None:
         sys.exit(f"{graph}: no current store in {a.out / '.graphbuild'}: build it with this graphbuild first")
     answers = state_dir(graph) / STORE_DIR / "answers"
-    sha256 = read_stamp(state_dir(graph))["sha256"]
-    made = {answer_file(answers.parent, sha256, q.text, "made") for q in bundled().values()}
+    made = made_by_build(answers)
     t = time.perf_counter()
     store = ox.Store.read_only(str(kept))
     open_s = time.perf_counter() - t

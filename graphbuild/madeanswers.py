@@ -16,6 +16,10 @@ cap they cover). Four ways, each the cheapest that gives the query's own rows:
   the values (IRIs, in code-point order, as SPARQL orders IRIs) are taken a few at a time (see
   :func:`_by_first`) until the rows are enough. At 10,000 posts ``entity_posts`` has 233,000 rows;
   its first 10,001 come from its first 21 entities.
+- **Hubs** (:data:`HUB`): ``co_mentioned_with`` bound to one entity named in so many posts that
+  the on-disk store would take 0.4 s or more (30 entities at 10,000 posts), from the same arrays.
+  Kept under the bound text, so a first ask of ``-p entity=`` (an IRI, or a name that stands for
+  it) reads it; the other entities' answers are quick to compute.
 - **Whole** (:data:`WHOLE`): small answers, asked as they are of the build's store in memory (under
   a second each at 10,000 posts, against up to 5 s of the on-disk store on a first ask).
 - **In Python** (``people_by_organization``): each tie of a person to an organisation with the
@@ -30,7 +34,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
 
@@ -147,6 +151,12 @@ BY_FIRST = {
                                                                  "parentOrganization"))),
     "where_said": ("entity", "object", (_OA + "hasBody", _RDF + "subject", _RDF + "object")),
 }
+#: an entity named in at least this many posts is a hub: a first ask of ``co_mentioned_with`` bound
+#: to it alone takes the on-disk store 0.4-0.7 s at 10,000 posts (its posts joined with every other
+#: entity they name), so the build makes that answer too, from the pairs' arrays (30 entities there,
+#: 0.05 s in all); ``entity_posts`` and ``where_said`` bound to a hub are as slow, but made from the
+#: store in memory they would cost the build 0.1-0.3 s each (docs/performance.md, "Seventeenth pass")
+HUB = 1_000
 #: the bundled questions asked whole: an order with no ties (curated_facts' has: its rows could come
 #: in another order from the on-disk store) and small answers, cheap in memory
 WHOLE = ("post_citations", "posts_per_month", "project_maintainers", "relations", "single_mentions",
@@ -190,8 +200,10 @@ def _pairs(store: ox.Store, qs: dict, found: dict[str, list[ox.Term]], most: int
     # each entity's name as a number in the names' order (equal names, equal numbers); -1: none
     order = {n: i for i, n in enumerate(sorted(set(names.values())))}
     rank = np.array([order[names[x]] if x in names else -1 for x in pairs.names], dtype=np.int64)
+    posts = Counter(e for ents in by_post.values() for e in ents)
+    hubs = [i for i, x in enumerate(pairs.names) if posts[x] >= HUB]
     return [_co_mentions(qs["co_mentions"].text, pairs, names, rank, most),
-            _co_mentioned_with(qs["co_mentioned_with"].text, pairs, names, rank, most)]
+            *_co_mentioned_with(qs["co_mentioned_with"], pairs, names, rank, most, hubs)]
 
 
 def _values(store: ox.Store, where: str, predicates: tuple[str, ...]) -> list[tuple[str, int]] | None:
@@ -292,22 +304,37 @@ def _co_mentions(text: str, pairs, names: dict[str, str], rank: np.ndarray, most
     return Made(text, ["a", "aName", "b", "bName", "posts"], rows, top.size <= most)
 
 
-def _co_mentioned_with(text: str, pairs, names: dict[str, str], rank: np.ndarray, most: int) -> Made:
+def _co_mentioned_with(q, pairs, names: dict[str, str], rank: np.ndarray, most: int,
+                       hubs: list[int]) -> list[Made]:
     """Every entity with each other one named in the same posts, the other named: by the entity,
-    then posts (most first), the other's name, the other."""
+    then posts (most first), the other's name, the other; then the same question bound to each of
+    ``hubs`` (places in ``pairs.names``), its rows."""
     e = np.concatenate((pairs.a, pairs.b))
     o = np.concatenate((pairs.b, pairs.a))
     w = np.concatenate((pairs.posts, pairs.posts))
     keep = rank[o] >= 0
     e, o, w = e[keep], o[keep], w[keep]
+
+    def made(text: str, e, o, w) -> Made:
+        top = np.lexsort((o, rank[o], -w, e))[:most + 1]
+        rows = [(_iri(pairs.names[x]), _iri(pairs.names[y]), _text(names[pairs.names[y]]), _count(n))
+                for x, y, n in zip(e[top].tolist(), o[top].tolist(), w[top].tolist())]
+        return Made(text, ["entity", "other", "otherName", "posts"], rows[:most], len(rows) <= most)
+
+    out = []
+    for x in hubs:
+        at = e == x
+        out.append(made(bind_values(q, {"entity": _term(pairs.names[x])}).text, e[at], o[at], w[at]))
     # only the first entities' rows are sorted: those up to the one whose rows reach ``most``
     last = int(np.searchsorted(np.cumsum(np.bincount(e, minlength=len(pairs.names))), most))
     first = e <= last
-    every, e, o, w = e.size, e[first], o[first], w[first]
-    top = np.lexsort((o, rank[o], -w, e))
-    rows = [(_iri(pairs.names[x]), _iri(pairs.names[y]), _text(names[pairs.names[y]]), _count(n))
-            for x, y, n in zip(e[top[:most]].tolist(), o[top[:most]].tolist(), w[top[:most]].tolist())]
-    return Made(text, ["entity", "other", "otherName", "posts"], rows, every <= most)
+    whole = made(q.text, e[first], o[first], w[first])
+    return [whole._replace(complete=e.size <= most), *out]
+
+
+def _term(iri: str) -> str:
+    """The IRI as a bound parameter's term (as :func:`graphbuild.sparql.bind` writes it)."""
+    return str(ox.NamedNode(iri))
 
 
 def _iri(x: str) -> tuple:

@@ -1,6 +1,7 @@
 """The store a build keeps beside graph.ttl (graphbuild/graphstore.py): the commands and
 read_graph use it when it is current for the file, read the file otherwise, never change it, and
 a build that fails never leaves a store that looks current."""
+import csv
 import os
 import re
 import shutil
@@ -392,6 +393,41 @@ def test_a_bound_question_is_answered_within_the_whole_answer_the_build_made(ref
                         served += 1
                         assert most is None or total <= most, (name, value)
     assert (served > 20) if most is None else (0 < served < 20)
+
+
+def test_a_question_bound_to_a_hub_is_answered_by_the_build(reference, copy_of, tmp_path, monkeypatch):
+    """With hubs at 6 posts, a first ask of the question made for hubs, bound to an entity named in
+    at least 6 posts (by IRI or by name), reads the answer the build made (every literal of it
+    marked, to show it), with the engine's rows; an entity of fewer posts is asked of the engine
+    (the whole answers are cut at 40 rows, so that no bound ask is cut from them instead)."""
+    out = copy_of(reference)
+    monkeypatch.setattr(madeanswers, "HUB", 6)
+    monkeypatch.setattr(madeanswers, "ROWS", 41)
+    assert run("build", "--out", out, "-q", "--no-html", "--jobs", "1", "--fresh").exit_code == 0
+    for f in (out / ".graphbuild" / "graph-store" / "answers").glob("*.json"):  # all the build's
+        f.write_text(re.sub(r'(\["literal","[^"]*)(",")', r"\1 (made)\2", f.read_text(encoding="utf-8")),
+                     encoding="utf-8")
+    graph, no_store = out / "graph.ttl", tmp_path / "empty"
+    counts = run("query", "SELECT ?e ?name (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a schema:BlogPosting ; "
+                 "schema:mentions ?e . ?e schema:name ?name } GROUP BY ?e ?name ORDER BY DESC(?n) ?e",
+                 "--graph", graph, "--format", "csv", "--store", no_store).output.splitlines()[1:]
+    named = [(f"<{e}>", name, int(n)) for e, name, n in csv.reader(counts)]
+    hubs = [x for x in named if x[2] >= 6]
+    assert len(hubs) >= 3 and named[-1][2] < 6
+    served = 0
+    for iri, name, n in hubs[:2] + hubs[-1:] + named[-1:]:
+        for value in (iri, name):
+            for query in ("co_mentioned_with", "entity_posts"):  # (the second: never made for hubs)
+                for args in (["--max-rows", 0], ["--max-rows", 2]):
+                    want = run("query", query, "-p", f"entity={value}", "--graph", graph, "--format", "csv",
+                               "--store", no_store, *args)
+                    got = run("query", query, "-p", f"entity={value}", "--graph", graph, "--format", "csv", *args)
+                    assert got.exit_code == want.exit_code == 0 and want.output.count("\n") > 1, (query, value)
+                    assert got.output.replace(" (made)", "") == want.output, (query, value, args)
+                    if args[1] == 2:
+                        assert ("(made)" in got.output) == (n >= 6 and query == "co_mentioned_with"), (query, value)
+                    served += "(made)" in got.output
+    assert served >= 3 * 2
 
 
 def test_outputs_written_without_a_keeper_keep_the_made_answers_and_no_temporary_folder(tmp_path):

@@ -197,3 +197,59 @@ def test_a_graph_with_no_pairs_makes_empty_answers():
     made = made_by_name(store_of(PREFIXES + 'ex:p1 a schema:BlogPosting ; schema:mentions ex:a . '
                                             'ex:a schema:name "A" .'), 100)
     assert [(made[n].rows, made[n].complete) for n in ("co_mentions", "co_mentioned_with")] == [([], True), ([], True)]
+
+
+def bound_answers(store: ox.Store, most: int) -> dict[tuple[str, str], madeanswers.Made]:
+    """The answers made for a bundled question bound to one entity: (name, entity IRI) -> answer."""
+    by_text = {m.text: m for m in made_answers(store, most)}
+    out = {}
+    for name in bundled():
+        q = bundled()[name]
+        for (x,) in store.query("SELECT DISTINCT ?x WHERE { { ?s ?p ?x } UNION { ?x ?p ?o } } "):
+            if isinstance(x, ox.NamedNode):
+                text = sparql.bind_values(q, {"entity": [str(x)]}).text
+                if text in by_text:
+                    out[name, x.value] = by_text[text]
+    return out
+
+
+def assert_bound_as_the_engine(store: ox.Store, made: dict, most: int) -> None:
+    """Each bound answer made holds the engine's first ``most`` rows of the query bound so, says
+    whether they are all, and gives the engine's messages at every cap it covers."""
+    engine = sparql.OxEngine(store)
+    for (name, entity), m in made.items():
+        q = bundled()[name]
+
+        def messages(cap):
+            return list(sparql.stream(engine.execute(q, sparql.bind_values(q, {"entity": f"<{entity}>"})), cap))
+        rows = [r for msg in messages(None) if msg[0] == "rows" for r in msg[1]]
+        assert m.rows == rows[:most] and m.complete == (len(rows) <= most), (name, entity)
+        for cap in (0, 1, most - 1, most):
+            if cap >= 0 and (m.complete or cap < most):
+                assert made_messages(m, cap) == messages(cap), (name, entity, cap)
+
+
+@pytest.mark.parametrize("most", [1, 2, 100])
+def test_the_answers_bound_to_a_hub_are_the_engines_and_made_for_hubs_only(monkeypatch, most):
+    # named in posts (ex:other is no post): a, c, e in 3, b, d, f in 2
+    monkeypatch.setattr(madeanswers, "HUB", 3)
+    made = bound_answers(store_of(GRAPH), most)
+    assert sorted((name, x.rsplit("/", 1)[1]) for name, x in made) == [
+        ("co_mentioned_with", "a"), ("co_mentioned_with", "c"), ("co_mentioned_with", "e")]
+    assert_bound_as_the_engine(store_of(GRAPH), made, most)
+    monkeypatch.setattr(madeanswers, "HUB", 1)  # every entity named in a post
+    made = bound_answers(store_of(TIES), most)
+    assert sorted(x.rsplit("/", 1)[1] for name, x in made) == ["Zed", "alpha", "beta", "Émile"]
+    assert_bound_as_the_engine(store_of(TIES), made, most)
+
+
+@pytest.mark.parametrize("most", [3, 10_001])
+def test_on_the_reference_graph_the_hubs_answers_are_the_engines(reference_graph, monkeypatch, most):
+    monkeypatch.setattr(madeanswers, "HUB", 6)
+    store = reference_graph.store._inner
+    made = bound_answers(store, most)
+    assert {name for name, _ in made} == {"co_mentioned_with"} and len(made) >= 3
+    assert all(m.rows for m in made.values())
+    assert_bound_as_the_engine(store, made, most)
+    monkeypatch.setattr(madeanswers, "HUB", 10**9)
+    assert not bound_answers(store, most)  # none but for hubs
