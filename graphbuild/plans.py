@@ -23,6 +23,10 @@ edited in place, is answered by the engine as written.
   rows, and only the first posts by IRI are read for the rows of those named together), and
   otherwise the entities named with the one in fewer posts (a ``SELECT DISTINCT``), each kept if a
   post naming the other names it too.
+
+  ``where_said`` (an entity): asked without its ``ORDER BY``, its rows sorted in Python
+  (:func:`sorted_here`): pyoxigraph's on-disk store reads the terms it compares back from RocksDB
+  at each comparison, most of the time of a first ask for an entity with thousands of quotes.
 """
 from __future__ import annotations
 
@@ -32,7 +36,7 @@ from typing import Callable, Iterable
 
 import pyoxigraph as ox
 
-from .querydefs import Bound, Query, bundled
+from .querydefs import Bound, Query, bind_values, bundled
 
 _S = "https://schema.org/"
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -73,7 +77,7 @@ CHECKED = {
     "members_of": "76c2e89015eeb32f", "mentions_per_month": "7282404a320eaba6",
     "people_by_organization": "e4cf1ef2c7e67f11", "post_citations": "b3b9df9debb3bfab",
     "post_mentions": "a7db0cee44af5391", "project_maintainers": "7ca025e31febedb7", "relations": "772d8140140877d1",
-    "single_mentions": "3089acc05e51132b", "top_mentioned": "ae1148273b73958e",
+    "single_mentions": "3089acc05e51132b", "top_mentioned": "ae1148273b73958e", "where_said": "6ac4886e9e3a6bc7",
 }
 
 
@@ -207,5 +211,37 @@ def within(q: Query, bound: Bound) -> tuple[str, dict[str, set[str]]] | None:
     return q.text, {k: set(vs) for k, vs in iris.items()}
 
 
+def sorted_here(name: str) -> Callable:
+    """A plan for the bundled query ``name`` whose last clause is an ``ORDER BY`` of every variable it
+    projects, each ascending: the query bound, without that clause, its rows then sorted here as
+    SPARQL orders them: unbound first, then IRIs, then plain strings, each by code point (what
+    pyoxigraph compares too); a blank node or another literal where it sorts: Unplanned. The same
+    rows in the same order (rows equal in every key are equal). pyoxigraph's on-disk store reads each
+    term it compares back from RocksDB, again at every comparison: ``where_said`` bound to the most
+    named entity of 10,000 posts (16,518 rows) 1.8 s with its ORDER BY, 0.65 s without it and
+    0.04 s to sort them here."""
+    def plan(store: ox.Store, terms: dict[str, list[ox.NamedNode]]) -> tuple[list[str], list[tuple]]:
+        text = bind_values(bundled()[name], {k: [str(v) for v in vs] for k, vs in terms.items()}).text
+        at = text.rindex("ORDER BY")
+        keys = text[at + len("ORDER BY"):].split()
+        result = store.query(text[:at])
+        variables = [v.value for v in result.variables]
+        if sorted(keys) != sorted(f"?{v}" for v in variables):
+            raise Unplanned  # (not so in any text of CHECKED)
+        places = [variables.index(k[1:]) for k in keys]
+        rows = [tuple(solution[i] for i in range(len(variables))) for solution in result]
+        rows.sort(key=lambda row: tuple(_order_key(row[i]) for i in places))
+        return variables, rows
+    return plan
+
+
+def _order_key(t) -> tuple[int, str]:
+    if t is None:
+        return 0, ""
+    if isinstance(t, ox.NamedNode):
+        return 1, t.value
+    return 2, _plain(t).value  # a blank node or a literal that is no plain string: Unplanned
+
+
 #: bundled query name -> plan(store, {variable: [IRI, ...]}) -> (variables, rows); raises Unplanned
-PLANS: dict[str, Callable] = {"connection": connection}
+PLANS: dict[str, Callable] = {"connection": connection, "where_said": sorted_here("where_said")}

@@ -218,3 +218,82 @@ def test_plans_and_filters_hold_for_the_query_texts_they_were_checked_against(mo
     finally:
         monkeypatch.undo()
         plans._checked_texts.cache_clear()
+
+
+# quotes and posts whose code-point order is not their alphabetical one (Z < a < É), quotes equal
+# but for case, two annotations of one post with the same quote (equal rows), statements of which
+# the entity is the subject and the object, and another entity's quotes
+SAID = """@prefix schema: <https://schema.org/> . @prefix ex: <https://ex.example/> .
+@prefix oa: <http://www.w3.org/ns/oa#> . @prefix gb: <https://graphbuild.example/ns#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+ex:n1 oa:hasBody ex:a ; oa:hasTarget ex:t1 ; gb:extractor "links" .
+ex:t1 oa:hasSource ex:Zpost ; oa:hasSelector [ oa:exact "émile said so" ] .
+ex:n2 oa:hasBody ex:a ; oa:hasTarget ex:t2 ; gb:extractor "names" .
+ex:t2 oa:hasSource ex:apost ; oa:hasSelector [ oa:exact "Zed and Ada" ] .
+ex:n3 oa:hasBody ex:a ; oa:hasTarget ex:t3 ; gb:extractor "names" .
+ex:t3 oa:hasSource ex:apost ; oa:hasSelector [ oa:exact "zed and Ada" ] .
+ex:n4 oa:hasBody ex:a ; oa:hasTarget ex:t4 ; gb:extractor "names" .
+ex:t4 oa:hasSource ex:apost ; oa:hasSelector [ oa:exact "Zed and Ada" ] .
+ex:n5 oa:hasBody ex:a ; oa:hasTarget ex:t5 ; gb:extractor "links" .
+ex:t5 oa:hasSource <https://ex.example/Épost> ; oa:hasSelector [ oa:exact "Ada" ] .
+ex:s1 rdf:subject ex:a ; rdf:predicate schema:memberOf ; rdf:object ex:b .
+ex:n6 oa:hasBody ex:s1 ; oa:hasTarget ex:t6 ; gb:extractor "patterns" .
+ex:t6 oa:hasSource ex:apost ; oa:hasSelector [ oa:exact "Ada, a member of Bea" ] .
+ex:s2 rdf:subject ex:b ; rdf:predicate schema:affiliation ; rdf:object ex:a .
+ex:n7 oa:hasBody ex:s2 ; oa:hasTarget ex:t7 ; gb:extractor "patterns" .
+ex:t7 oa:hasSource ex:Zpost ; oa:hasSelector [ oa:exact "Bea of Ada" ] .
+ex:n8 oa:hasBody ex:b ; oa:hasTarget ex:t8 ; gb:extractor "names" .
+ex:t8 oa:hasSource ex:apost ; oa:hasSelector [ oa:exact "Bea" ] .
+"""
+
+
+def said(store: ox.Store, entity: str, plan: bool):
+    q = bundled()["where_said"]
+    b = bind_values(q, {"entity": [f"<{entity}>"]})
+    if plan:
+        planned = plans.answer(store, q, b)
+        return None if planned is None else planned[1]
+    return [tuple(sol[i] for i in range(5)) for sol in store.query(b.text)]
+
+
+def test_where_said_rows_worked_out_by_hand():
+    rows = said(store_of(SAID), EX + "a", plan=True)
+    # by post (Zpost < apost < Épost), then what it supports ("mention" < "relation ..."), the quote, the extractor
+    assert [(r[1].value.rsplit("/", 1)[1], r[4].value, r[2].value, r[3].value) for r in rows] == [
+        ("Zpost", "mention", "émile said so", "links"),
+        ("Zpost", "relation affiliation", "Bea of Ada", "patterns"),
+        ("apost", "mention", "Zed and Ada", "names"),
+        ("apost", "mention", "Zed and Ada", "names"),
+        ("apost", "mention", "zed and Ada", "names"),
+        ("apost", "relation memberOf", "Ada, a member of Bea", "patterns"),
+        ("Épost", "mention", "Ada", "links")]
+    assert {r[0].value for r in rows} == {EX + "a"}
+
+
+@pytest.mark.parametrize("extra, planned", [
+    ("", True),
+    ('ex:t1 oa:hasSelector [ oa:exact "Ada"@en ] .', False),  # a quote with a language
+    ('ex:n9 oa:hasBody ex:a ; oa:hasTarget [ oa:hasSource _:p ; oa:hasSelector [ oa:exact "x" ] ] ; '
+     'gb:extractor "names" .', False),  # a blank node as the post
+])
+def test_where_said_plan_gives_the_engines_rows(extra, planned):
+    s = store_of(SAID + extra)
+    for e in ("a", "b", "nobody"):
+        rows = said(s, EX + e, plan=True)
+        assert (rows is not None) == (planned or e != "a"), e
+        q = bundled()["where_said"]
+        answer = sparql.OxEngine(s, PREFIXES).execute(q, bind_values(q, {"entity": [f"<{EX}{e}>"]}))
+        assert list(answer.rows) == said(s, EX + e, plan=False), e
+
+
+def test_where_said_plan_on_the_reference_graph(reference_graph):
+    store = reference_graph.store._inner
+    entities = [r[0].value for r in store.query("SELECT DISTINCT ?e WHERE { ?p schema:mentions ?e }",
+                                                prefixes=PREFIXES)]
+    assert len(entities) > 60
+    total = 0
+    for e in entities:
+        rows = said(store, e, plan=True)
+        assert rows == said(store, e, plan=False), e
+        total += len(rows)
+    assert total > 500
