@@ -356,34 +356,35 @@ def said_answers(store: ox.Store, said: dict, most: int) -> Iterator[Made]:
     one date, or a date that is not an ``xsd:dateTime`` with a time zone (compared as SPARQL does
     only then) gets no ``entity_posts`` answer: the query answers it."""
     qs = bundled()
-    posts: dict[str, tuple | None] = {}  # post IRI -> (headline, date) as portable terms; None: no answer
+    posts: dict[str, tuple | None] | None = None  # post IRI -> (headline, date), portable; None: no answer
+    texts: dict[str, tuple] = {}  # the few extractors and supports, each one term
     for iri, s in sorted(said.items()):
         entity = _iri(iri)
         rows = [(post, "mention", exact, extractor) for _, post, exact, extractor in s.annotations]
         rows += [(post, "relation " + _local(p), exact, extractor) for _, _, _, post, exact, extractor, p in s.statements]
         if len(rows) >= SAID:
             rows.sort()
+            for x in {x for row in rows[:most] for x in row[1::2]} - texts.keys():
+                texts[x] = _text(x)
             yield Made(bind_values(qs["where_said"], {"entity": _term(iri)}).text,
                        ["entity", "post", "quote", "extractor", "supports"],
-                       [(entity, _iri(post), _text(quote), _text(extractor), _text(supports))
+                       [(entity, _iri(post), _text(quote), texts[extractor], texts[supports])
                         for post, supports, quote, extractor in rows[:most]], len(rows) <= most)
         if len(s.posts) >= HUB:
-            made = _entity_posts(store, qs["entity_posts"], iri, s.posts, posts, most)
+            posts = _headlines_and_dates(store) if posts is None else posts
+            made = _entity_posts(qs["entity_posts"], iri, s.posts, posts, most)
             if made is not None:
                 yield made
 
 
-def _entity_posts(store: ox.Store, q, iri: str, quotes: dict[str, str], posts: dict, most: int) -> Made | None:
+def _entity_posts(q, iri: str, quotes: dict[str, str], posts: dict, most: int) -> Made | None:
     """``entity_posts`` bound to ``iri``, named by the posts of ``quotes`` (post IRI -> the least
-    words quoted there); ``posts``: each post's (headline, date) as far as looked up, shared
-    between entities."""
+    words quoted there); ``posts``: :func:`_headlines_and_dates`."""
     from datetime import datetime
 
     keyed = []
     for post, quote in quotes.items():
-        if post not in posts:
-            posts[post] = _headline_and_date(store, post)
-        if posts[post] is None:
+        if posts.get(post) is None:
             return None
         headline, date = posts[post]
         when = None
@@ -402,18 +403,26 @@ def _entity_posts(store: ox.Store, q, iri: str, quotes: dict[str, str], posts: d
                 [row for *_, row in keyed[:most]], len(keyed) <= most)
 
 
-def _headline_and_date(store: ox.Store, post: str) -> tuple | None:
-    """A post's one headline and its date (or None), portable; None unless it is a
-    ``schema:BlogPosting`` with one headline and at most one date."""
-    node, default = ox.NamedNode(post), ox.DefaultGraph()
+def _headlines_and_dates(store: ox.Store) -> dict[str, tuple | None]:
+    """Each subject with a headline -> (its headline, its date or None), portable; None where it
+    is no ``schema:BlogPosting``, or has two headlines or two dates. Read a predicate at a time (at
+    10,000 posts, 0.05 s; a post at a time, 0.34 s)."""
+    default = ox.DefaultGraph()
 
-    def objects(predicate: str) -> list:
-        return [q.object for q in store.quads_for_pattern(node, ox.NamedNode(predicate), None, default)]
+    def pairs(predicate: str, o=None) -> Iterator[tuple[str, ox.Term]]:
+        for q in store.quads_for_pattern(None, ox.NamedNode(predicate), o, default):
+            if isinstance(q.subject, ox.NamedNode):
+                yield q.subject.value, q.object
 
-    headlines, dates = objects(_SCHEMA + "headline"), objects(_SCHEMA + "datePublished")
-    if ox.NamedNode(_SCHEMA + "BlogPosting") not in objects(_RDF + "type") or len(headlines) != 1 or len(dates) > 1:
-        return None
-    return portable(headlines[0]), portable(dates[0]) if dates else None
+    headlines, dates = defaultdict(list), defaultdict(list)
+    for post, h in pairs(_SCHEMA + "headline"):
+        headlines[post].append(h)
+    for post, d in pairs(_SCHEMA + "datePublished"):
+        dates[post].append(d)
+    posting = {post for post, _ in pairs(_RDF + "type", ox.NamedNode(_SCHEMA + "BlogPosting"))}
+    return {post: (portable(hs[0]), portable(dates[post][0]) if dates.get(post) else None)
+            if post in posting and len(hs) == 1 and len(dates.get(post, ())) <= 1 else None
+            for post, hs in headlines.items()}
 
 
 def _local(iri: str) -> str:

@@ -338,7 +338,7 @@ def test_the_answers_made_for_the_most_said_entities_are_worked_out_by_hand(monk
 @pytest.mark.parametrize("most", [1, 2, 100])
 def test_the_answers_made_for_the_most_said_entities_are_the_engines(monkeypatch, most):
     """The same answers as the engine's at every cap; none for ``entity_posts`` where a date has no
-    time zone (SPARQL does not order it against one that has)."""
+    time zone (SPARQL does not order it against one that has) or a post has two headlines."""
     from datetime import datetime, timedelta, timezone
 
     monkeypatch.setattr(madeanswers, "SAID", 1)
@@ -350,6 +350,12 @@ def test_the_answers_made_for_the_most_said_entities_are_the_engines(monkeypatch
     store, said = said_graph(datetime(2025, 3, 1, 12))
     made = said_by_name(store, said, most)
     assert sorted(made) == [("entity_posts", "reef-hub"), ("where_said", "kelp-lab"), ("where_said", "reef-hub")]
+    assert_bound_as_the_engine(store, bound_answers(store, most, said), most)
+    # a post with two headlines (p1, where both are named): no entity_posts answer for either
+    store, said = said_graph(datetime(2025, 3, 1, 12, tzinfo=timezone.utc))
+    store.add(ox.Quad(ox.NamedNode("https://lab.example/1"), ox.NamedNode("https://schema.org/headline"),
+                      ox.Literal("One, again")))
+    assert sorted(said_by_name(store, said, most)) == [("where_said", "kelp-lab"), ("where_said", "reef-hub")]
     assert_bound_as_the_engine(store, bound_answers(store, most, said), most)
 
 
