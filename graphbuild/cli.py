@@ -270,9 +270,10 @@ def _write_outputs(b, out: Path, no_html: bool, state: Path, stage=None, keeper=
             ThreadPoolExecutor(1, thread_name_prefix="made-answers") as pool:
         made = None
         if isinstance(source, ox.Store):
+            said, b.said = [b.said], {}  # what the writer noted: let go once its answers are made
             made = pool.submit(lambda: madeanswers.dumped(
                 itertools.chain(madeanswers.other_answers(source, madeanswers.ROWS),
-                                madeanswers.said_answers(source, b.said, madeanswers.ROWS)), Path(spool)))
+                                madeanswers.said_answers(source, said.pop(), madeanswers.ROWS)), Path(spool)))
         stage("writing graph.ttl")
         G = b.network if b.network is not None else to_networkx(b.graph)  # one for the HTML report and the page
         path, sha256 = write_graph(b.graph, out / "graph.ttl")  # streamed to the file, never held whole

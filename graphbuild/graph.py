@@ -84,8 +84,8 @@ class Said:
     """What the graph says of one entity, noted as :func:`to_graph` writes it (for the answers the
     build makes for the most named entities, :func:`graphbuild.madeanswers.said_answers`).
 
-    ``annotations``: (annotation, post IRI, exact words, extractor) of each annotation whose body it
-    is; ``statements``: (side, statement, annotation, post IRI, exact words, extractor, predicate
+    ``annotations``: (post, post IRI, exact words, extractor) of each annotation whose body it is
+    (the post as read, its words and the extractor are what names an annotation); ``statements``: (side, statement, annotation, post IRI, exact words, extractor, predicate
     IRI) for each annotation of each statement it is the subject or the object (the side) of;
     ``posts``: each post that ``schema:mentions`` it, with the least exact words of its annotations
     whose target is there."""
@@ -587,12 +587,11 @@ def _add_entity(t: _Triples, e: Entity, seen: set, base_uri: str) -> None:
             t.add(post, MENTIONS, node)
         if m.role == "author":
             t.add(post, AUTHOR, node)
-        anno = _annotation(t, seen, m.post, m.quote, m.extractor, base_uri)
-        t.add(anno, HAS_BODY, node)
+        t.add(_annotation(t, seen, m.post, m.quote, m.extractor, base_uri), HAS_BODY, node)
         if quotes is not None:
             quotes[post].add(m.quote.exact)  # the exact words its annotation's selector holds
         if said is not None:
-            said.annotations.add((anno, t.value(post), m.quote.exact, m.extractor))
+            said.annotations.add((m.post, t.value(post), m.quote.exact, m.extractor))  # (an annotation's key)
     if said is not None:
         said.posts = {t.value(post): min(quotes[post]) for post in told}
     if t.mentioned is not None:
