@@ -85,10 +85,11 @@ class Said:
     build makes for the most named entities, :func:`graphbuild.madeanswers.said_answers`).
 
     ``annotations``: (post, post IRI, exact words, extractor) of each annotation whose body it is
-    (the post as read, its words and the extractor are what names an annotation); ``statements``: (side, statement, annotation, post IRI, exact words, extractor, predicate
-    IRI) for each annotation of each statement it is the subject or the object (the side) of;
-    ``posts``: each post that ``schema:mentions`` it, with the least exact words of its annotations
-    whose target is there."""
+    (the post as read, its words and the extractor are what names an annotation); ``statements``:
+    (side, statement, annotation, post IRI, exact words, extractor, predicate IRI) for each
+    annotation of each statement it is the subject or the object (the side) of; ``posts``: each
+    post that ``schema:mentions`` it, with the least exact words of its annotations whose target
+    is there."""
 
     annotations: set = field(default_factory=set)
     statements: set = field(default_factory=set)

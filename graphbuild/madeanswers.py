@@ -1,8 +1,8 @@
 """Answers the build makes itself, kept with its store, so that a first ask of a bundled question
-without parameters is answered at once on a big graph (docs/performance.md, "Fourteenth pass" and
-"Fifteenth pass"). Each is the first rows of the query's answer, in its order, cut at ``most``
+without parameters, or of three bound to one of the most named entities, is answered at once on a
+big graph (docs/performance.md, "Fourteenth pass" to "Eighteenth pass"). Each is the first rows of the query's answer, in its order, cut at ``most``
 (:meth:`graphbuild.graphstore.Kept.answer` gives them back for the query's text exactly and a row
-cap they cover). Four ways, each the cheapest that gives the query's own rows:
+cap they cover). Each is made the cheapest way that gives the query's own rows:
 
 - **Pairs** (``co_mentions``, ``co_mentioned_with``): every pair of entities some post names
   together, 900,000 at 10,000 posts, which pyoxigraph's on-disk store takes a minute and more to
