@@ -249,7 +249,6 @@ def _write_outputs(b, out: Path, no_html: bool, state: Path, stage=None, keeper=
     its store (:mod:`graphbuild.madeanswers`) are made by a thread meanwhile (pyoxigraph lets go of
     the interpreter while it evaluates a query), but the pairs', made last on this thread: their
     arrays would add to the writers' peak memory, and this thread reuses what the writers freed."""
-    import itertools
     import shutil
     import tempfile
     from concurrent.futures import ThreadPoolExecutor
@@ -270,10 +269,8 @@ def _write_outputs(b, out: Path, no_html: bool, state: Path, stage=None, keeper=
             ThreadPoolExecutor(1, thread_name_prefix="made-answers") as pool:
         made = None
         if isinstance(source, ox.Store):
-            said, b.said = [b.said], {}  # what the writer noted: let go once its answers are made
-            made = pool.submit(lambda: madeanswers.dumped(
-                itertools.chain(madeanswers.other_answers(source, madeanswers.ROWS),
-                                madeanswers.said_answers(source, said.pop(), madeanswers.ROWS)), Path(spool)))
+            made = pool.submit(lambda: madeanswers.dumped(madeanswers.other_answers(source, madeanswers.ROWS),
+                                                          Path(spool)))
         stage("writing graph.ttl")
         G = b.network if b.network is not None else to_networkx(b.graph)  # one for the HTML report and the page
         path, sha256 = write_graph(b.graph, out / "graph.ttl")  # streamed to the file, never held whole

@@ -74,38 +74,6 @@ class Build:
     #: the counts the build report gives of the entities and relations (:func:`entity_counts`),
     #: taken before a ``lean`` build lets go of the mentions they are counted from
     counts: dict = field(default_factory=dict)
-    #: entity IRI -> what the graph says of it (:class:`Said`), for the entities named so often that
-    #: the build makes their answers to ``where_said`` and ``entity_posts`` (:mod:`graphbuild.madeanswers`)
-    said: dict = field(default_factory=dict)
-
-
-@dataclass
-class Said:
-    """What the graph says of one entity, noted as :func:`to_graph` writes it (for the answers the
-    build makes for the most named entities, :func:`graphbuild.madeanswers.said_answers`).
-
-    ``annotations``: (post, post IRI, exact words, extractor) of each annotation whose body it is
-    (the post as read, its words and the extractor are what names an annotation); ``statements``:
-    (side, statement, annotation, post IRI, exact words, extractor, predicate IRI) for each
-    annotation of each statement it is the subject or the object (the side) of; ``posts``: each
-    post that ``schema:mentions`` it, with the least exact words of its annotations whose target
-    is there."""
-
-    annotations: set = field(default_factory=set)
-    statements: set = field(default_factory=set)
-    posts: dict = field(default_factory=dict)
-
-
-def _said(res: Resolution, relations: list, base_uri: str) -> dict[str, Said]:
-    """An empty :class:`Said` for each entity (by IRI) that may have as many rows in ``where_said``
-    or ``entity_posts`` as the build makes answers for (its mentions and relations are at least
-    that many: the rows are fewer, never more)."""
-    from .madeanswers import HUB, SAID
-
-    least = min(HUB, SAID)
-    n = Counter(x for s, _, o, _ in relations for x in (s, o))
-    return {str(entity_iri(key, base_uri)): Said() for key, e in res.entities.items()
-            if len(e.mentions) + n[key] >= least}
 
 
 def load_feeds(sources: Iterable[str | Path] | None = None, limits: Limits = Limits(),
@@ -243,9 +211,8 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
     problems = [p for f in feeds for p in f.problems]
     stage("building the graph")
     mentioned: list | None = [] if analysis else None  # the network form's mentions, as they are written
-    said = _said(res, rels, base_uri)
     g = to_graph(feeds, items, res, rels, base_uri, problems, keeper.sink() if keeper is not None else None,
-                 mentioned, said)
+                 mentioned)
     if keeper is not None:
         keeper.start(g.store._inner)
     counts = entity_counts(res, rels)
@@ -269,7 +236,7 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
         if keeper is not None:
             keeper.add(quads)
         _mark_analysis(G, found, base_uri)
-    return Build(g, feeds, res, rels, problems, items, found, G, pairs, len(overruns), counts, said)
+    return Build(g, feeds, res, rels, problems, items, found, G, pairs, len(overruns), counts)
 
 
 def entity_counts(res: Resolution, relations: list) -> dict:
@@ -335,8 +302,6 @@ class _Triples:
         #: whose target is in the post, sorted, none empty) for each post that ``schema:mentions``
         #: the entity (what :data:`graphbuild.network.Q_MENTIONS` reads back; see :func:`to_graph`)
         self.mentioned: list[tuple[str, str, tuple[str, ...]]] | None = None
-        #: entity IRI -> its :class:`Said`, filled as the entity and its statements are written
-        self.said: dict[str, Said] = {}
         self._values: dict[str, str] = {}
 
     def iri(self, value: str) -> str:
@@ -579,8 +544,7 @@ def _add_entity(t: _Triples, e: Entity, seen: set, base_uri: str) -> None:
         t.add(node, MENTION_COUNT, t.lit(str(len(e.posts)), INTEGER))
     t.add(node, CONFIDENCE, t.lit(f"{confidence(e):.2f}", DECIMAL))
     told: set[str] = set()  # posts already said to mention it (the same triple, not loaded twice)
-    said = t.said.get(_value(node))
-    quotes: dict[str, set[str]] | None = defaultdict(set) if t.mentioned is not None or said is not None else None
+    quotes: dict[str, set[str]] | None = defaultdict(set) if t.mentioned is not None else None
     for m in e.mentions:
         post = _post_node(t, m.post, base_uri)
         if not m.implicit and post not in told:
@@ -591,11 +555,7 @@ def _add_entity(t: _Triples, e: Entity, seen: set, base_uri: str) -> None:
         t.add(_annotation(t, seen, m.post, m.quote, m.extractor, base_uri), HAS_BODY, node)
         if quotes is not None:
             quotes[post].add(m.quote.exact)  # the exact words its annotation's selector holds
-        if said is not None:
-            said.annotations.add((m.post, t.value(post), m.quote.exact, m.extractor))  # (an annotation's key)
-    if said is not None:
-        said.posts = {t.value(post): min(quotes[post]) for post in told}
-    if t.mentioned is not None:
+    if quotes is not None:
         iri = _value(node)
         for post in told:
             qs = quotes[post]
@@ -612,12 +572,7 @@ def _add_relation(t: _Triples, s: str, pred: str, o: str, r: Relation, seen: set
         t.add(sn, p, on)
         t.add_lines(f"{stmt} {TYPE} {STATEMENT} .\n{stmt} {SUBJECT} {sn} .\n{stmt} {PREDICATE} {p} .\n"
                     f"{stmt} {OBJECT} {on} .\n")
-    anno = _annotation(t, seen, r.post, r.quote, r.extractor, base_uri)
-    t.add(anno, HAS_BODY, stmt)
-    for side, x in (("subject", s), ("object", o)):
-        if x in t.said:
-            post = t.value(_post_node(t, r.post, base_uri))
-            t.said[x].statements.add((side, stmt, anno, post, r.quote.exact, r.extractor, _value(p)))
+    t.add(_annotation(t, seen, r.post, r.quote, r.extractor, base_uri), HAS_BODY, stmt)
 
 
 def _first_quotes(res: Resolution, relations) -> dict[tuple[str, str, str], Quote]:
@@ -638,8 +593,7 @@ def _first_quotes(res: Resolution, relations) -> dict[tuple[str, str, str], Quot
 def to_graph(feeds: list[Feed], items: list[FeedItem], res: Resolution,
              relations: list[tuple[str, str, str, Relation]], base_uri: str = BASE_URI,
              problems: list[Problem] | None = None, sink=None,
-             mentioned: list[tuple[str, str, tuple[str, ...]]] | None = None,
-             said: dict[str, Said] | None = None) -> Graph:
+             mentioned: list[tuple[str, str, tuple[str, ...]]] | None = None) -> Graph:
     """Posts, entities, mentions, relations and their provenance as an rdflib Graph.
 
     The Graph is backed by a pyoxigraph store (oxrdflib): the rdflib API as usual, bulk loading
@@ -650,14 +604,12 @@ def to_graph(feeds: list[Feed], items: list[FeedItem], res: Resolution,
     (post IRI, entity IRI, the exact words its annotations there quote, sorted, none empty) for
     each post that mentions each entity. The build's network form takes them from here instead of
     querying the 470,000 annotations of a 10,000-post graph again (:func:`graphbuild.network.read_network`).
-    ``said``, if given: entity IRI -> a :class:`Said` to fill for that entity as it is written.
 
     Raises:
         FeedError: ``base_uri`` is not an absolute http(s) IRI.
     """
     t = _Triples(sink=sink)
     t.mentioned = mentioned
-    t.said = said if said is not None else {}
     try:  # the base, and under it the IRIs _Triples.minted takes on trust
         if clean_iri(base_uri) != (base_uri, ""):
             raise ValueError(base_uri)

@@ -1,8 +1,8 @@
 """Answers the build makes itself, kept with its store, so that a first ask of a bundled question
-without parameters, or of three bound to one of the most named entities, is answered at once on a
-big graph (docs/performance.md, "Fourteenth pass" to "Eighteenth pass"). Each is the first rows of the query's answer, in its order, cut at ``most``
+without parameters is answered at once on a big graph (docs/performance.md, "Fourteenth pass" and
+"Fifteenth pass"). Each is the first rows of the query's answer, in its order, cut at ``most``
 (:meth:`graphbuild.graphstore.Kept.answer` gives them back for the query's text exactly and a row
-cap they cover). Each is made the cheapest way that gives the query's own rows:
+cap they cover). Four ways, each the cheapest that gives the query's own rows:
 
 - **Pairs** (``co_mentions``, ``co_mentioned_with``): every pair of entities some post names
   together, 900,000 at 10,000 posts, which pyoxigraph's on-disk store takes a minute and more to
@@ -20,11 +20,6 @@ cap they cover). Each is made the cheapest way that gives the query's own rows:
   the on-disk store would take 0.4 s or more (30 entities at 10,000 posts), from the same arrays.
   Kept under the bound text, so a first ask of ``-p entity=`` (an IRI, or a name that stands for
   it) reads it; the other entities' answers are quick to compute.
-- **Said** (:data:`SAID`): ``where_said`` bound to an entity with so many rows that the on-disk
-  store would take 0.4 s or more, and ``entity_posts`` bound to a hub, from what the build noted of
-  each such entity as it wrote the graph (:class:`graphbuild.graph.Said`: its annotations, its
-  statements' and its posts with the least words quoted there), sorted here as the queries order
-  them; each post's headline and date from the store. Kept under the bound text, as the hubs'.
 - **Whole** (:data:`WHOLE`): small answers, asked as they are of the build's store in memory (under
   a second each at 10,000 posts, against up to 5 s of the on-disk store on a first ask).
 - **In Python** (``people_by_organization``): each tie of a person to an organisation with the
@@ -39,7 +34,6 @@ from __future__ import annotations
 import bisect
 import itertools
 import json
-import re
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
@@ -160,15 +154,9 @@ BY_FIRST = {
 #: an entity named in at least this many posts is a hub: a first ask of ``co_mentioned_with`` bound
 #: to it alone takes the on-disk store 0.4-0.7 s at 10,000 posts (its posts joined with every other
 #: entity they name), so the build makes that answer too, from the pairs' arrays (30 entities there,
-#: 0.05 s in all); ``entity_posts`` bound to a hub too (:data:`SAID`)
+#: 0.05 s in all); ``entity_posts`` and ``where_said`` bound to a hub are as slow, but made from the
+#: store in memory they would cost the build 0.1-0.3 s each (docs/performance.md, "Seventeenth pass")
 HUB = 1_000
-#: ``where_said`` bound to an entity with at least this many rows takes the on-disk store 0.4 s or
-#: more on a first ask at 10,000 posts (1,004 rows: 0.42 s, 3,222: 0.71 s, 15,699: 1.2 s); the build
-#: makes those answers, and ``entity_posts``' for the hubs (:data:`HUB`: its rows are the entity's
-#: posts; 999: 0.32 s, 1,946: 0.46 s, 6,211: 1.1 s), from what it noted as it wrote the graph
-#: (:func:`said_answers`; made from the store in memory they cost the build seconds more,
-#: docs/performance.md, "Seventeenth pass" and "Eighteenth pass")
-SAID = 1_000
 #: the bundled questions asked whole: an order with no ties (curated_facts' has: its rows could come
 #: in another order from the on-disk store) and small answers, cheap in memory
 WHOLE = ("post_citations", "posts_per_month", "project_maintainers", "relations", "single_mentions",
@@ -342,92 +330,6 @@ def _co_mentioned_with(q, pairs, names: dict[str, str], rank: np.ndarray, most: 
     first = e <= last
     whole = made(q.text, e[first], o[first], w[first])
     return [whole._replace(complete=e.size <= most), *out]
-
-
-def said_answers(store: ox.Store, said: dict, most: int) -> Iterator[Made]:
-    """``where_said`` bound to each entity of ``said`` (IRI -> :class:`graphbuild.graph.Said`, noted
-    by the build as it wrote the graph in ``store``) with at least :data:`SAID` rows, and
-    ``entity_posts`` bound to each named in at least :data:`HUB` posts, one at a time. The rows are
-    the query's, in its order: ``where_said``'s are an entity's annotations (a row each) and its
-    statements' (a row for each annotation of each statement, on each side it stands), by post,
-    support, quote and extractor (plain strings and IRIs: by code point); ``entity_posts``' its
-    posts, each with its one headline, its date if any, and the least words quoted there, by date
-    (latest first, none last) then post. An entity whose posts have no single headline, more than
-    one date, or a date that is not an ``xsd:dateTime`` with a time zone (compared as SPARQL does
-    only then) gets no ``entity_posts`` answer: the query answers it."""
-    qs = bundled()
-    posts: dict[str, tuple | None] | None = None  # post IRI -> (headline, date), portable; None: no answer
-    texts: dict[str, tuple] = {}  # the few extractors and supports, each one term
-    for iri, s in sorted(said.items()):
-        entity = _iri(iri)
-        rows = [(post, "mention", exact, extractor) for _, post, exact, extractor in s.annotations]
-        rows += [(post, "relation " + _local(p), exact, extractor) for _, _, _, post, exact, extractor, p in s.statements]
-        if len(rows) >= SAID:
-            rows.sort()
-            for x in {x for row in rows[:most] for x in row[1::2]} - texts.keys():
-                texts[x] = _text(x)
-            yield Made(bind_values(qs["where_said"], {"entity": _term(iri)}).text,
-                       ["entity", "post", "quote", "extractor", "supports"],
-                       [(entity, _iri(post), _text(quote), texts[extractor], texts[supports])
-                        for post, supports, quote, extractor in rows[:most]], len(rows) <= most)
-        if len(s.posts) >= HUB:
-            posts = _headlines_and_dates(store) if posts is None else posts
-            made = _entity_posts(qs["entity_posts"], iri, s.posts, posts, most)
-            if made is not None:
-                yield made
-
-
-def _entity_posts(q, iri: str, quotes: dict[str, str], posts: dict, most: int) -> Made | None:
-    """``entity_posts`` bound to ``iri``, named by the posts of ``quotes`` (post IRI -> the least
-    words quoted there); ``posts``: :func:`_headlines_and_dates`."""
-    from datetime import datetime
-
-    keyed = []
-    for post, quote in quotes.items():
-        if posts.get(post) is None:
-            return None
-        headline, date = posts[post]
-        when = None
-        if date is not None:
-            try:
-                when = datetime.fromisoformat(date[1])
-            except ValueError:
-                return None
-            if date[2] != _XSD + "dateTime" or when.tzinfo is None:
-                return None
-        keyed.append((when, post, (_iri(iri), _iri(post), headline, date, _text(quote))))
-    keyed.sort(key=lambda k: k[1])
-    # latest first, those without a date last; a stable sort keeps equal dates by post
-    keyed.sort(key=lambda k: (k[0] is not None, k[0] or datetime.min), reverse=True)
-    return Made(bind_values(q, {"entity": _term(iri)}).text, ["entity", "post", "headline", "date", "quote"],
-                [row for *_, row in keyed[:most]], len(keyed) <= most)
-
-
-def _headlines_and_dates(store: ox.Store) -> dict[str, tuple | None]:
-    """Each subject with a headline -> (its headline, its date or None), portable; None where it
-    is no ``schema:BlogPosting``, or has two headlines or two dates. Read a predicate at a time (at
-    10,000 posts, 0.05 s; a post at a time, 0.34 s)."""
-    default = ox.DefaultGraph()
-
-    def pairs(predicate: str, o=None) -> Iterator[tuple[str, ox.Term]]:
-        for q in store.quads_for_pattern(None, ox.NamedNode(predicate), o, default):
-            if isinstance(q.subject, ox.NamedNode):
-                yield q.subject.value, q.object
-
-    headlines, dates = defaultdict(list), defaultdict(list)
-    for post, h in pairs(_SCHEMA + "headline"):
-        headlines[post].append(h)
-    for post, d in pairs(_SCHEMA + "datePublished"):
-        dates[post].append(d)
-    posting = {post for post, _ in pairs(_RDF + "type", ox.NamedNode(_SCHEMA + "BlogPosting"))}
-    return {post: (portable(hs[0]), portable(dates[post][0]) if dates.get(post) else None)
-            if post in posting and len(hs) == 1 and len(dates.get(post, ())) <= 1 else None
-            for post, hs in headlines.items()}
-
-
-def _local(iri: str) -> str:
-    """``REPLACE(STR(?p), "^.*[/#]", "")``: what follows the IRI's last ``/`` or ``#``."""
-    return re.sub(r"^.*[/#]", "", iri)
 
 
 def _term(iri: str) -> str:

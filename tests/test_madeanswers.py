@@ -199,11 +199,9 @@ def test_a_graph_with_no_pairs_makes_empty_answers():
     assert [(made[n].rows, made[n].complete) for n in ("co_mentions", "co_mentioned_with")] == [([], True), ([], True)]
 
 
-def bound_answers(store: ox.Store, most: int, said=None) -> dict[tuple[str, str], madeanswers.Made]:
-    """The answers made for a bundled question bound to one entity: (name, entity IRI) -> answer
-    (with ``said``, those made from what the build noted: ``madeanswers.said_answers``)."""
-    made = made_answers(store, most) if said is None else madeanswers.said_answers(store, said, most)
-    by_text = {m.text: m for m in made}
+def bound_answers(store: ox.Store, most: int) -> dict[tuple[str, str], madeanswers.Made]:
+    """The answers made for a bundled question bound to one entity: (name, entity IRI) -> answer."""
+    by_text = {m.text: m for m in made_answers(store, most)}
     out = {}
     for name in bundled():
         q = bundled()[name]
@@ -255,118 +253,3 @@ def test_on_the_reference_graph_the_hubs_answers_are_the_engines(reference_graph
     assert_bound_as_the_engine(store, made, most)
     monkeypatch.setattr(madeanswers, "HUB", 10**9)
     assert not bound_answers(store, most)  # none but for hubs
-
-
-def said_graph(p2_date):
-    """Four posts of one feed and two organisations, written by ``to_graph`` with what it notes of
-    each (``Said``): Kelp Lab is named in p1 (twice with the same words, so one annotation; and
-    in other words by another extractor), p2, p3 (no words to quote) and p4 (only implicitly);
-    Reef Hub (whose annotation in p1 is Kelp Lab's) is a member of it, read in p2 and p3, and
-    Kelp Lab the sponsor of it, read in p2. p1 and p2 were published at one instant, written in two
-    time zones (``p2_date``: p2's date); p3 has no date."""
-    from datetime import datetime, timedelta, timezone
-
-    from graphbuild.graph import Said, to_graph
-    from graphbuild.models import Entity, Feed, FeedInfo, FeedItem, Mention, Quote, Relation
-    from graphbuild.resolve import Resolution
-
-    info = FeedInfo("f.xml", "https://lab.example/feed")
-    p1, p2, p3, p4 = (f"https://lab.example/{n}" for n in range(1, 5))
-    items = [FeedItem(p1, p1, "One", info, datetime(2025, 3, 1, 10, tzinfo=timezone.utc)),
-             FeedItem(p2, p2, "Two", info, p2_date), FeedItem(p3, p3, "Three", info),
-             FeedItem(p4, p4, "Four", info, datetime(2024, 1, 1, tzinfo=timezone(timedelta(hours=-5))))]
-    met = Quote("Kelp Lab and Reef Hub met.")
-    kelp = [Mention("Kelp Lab", "Organization", p1, met, "orgs"),
-            Mention("Kelp Lab", "Organization", p1, Quote(met.exact, "Then ", " Later"), "orgs"),
-            Mention("Kelp Lab", "Organization", p1, Quote("The lab"), "links", implicit=True),
-            Mention("Kelp Lab", "Organization", p2, Quote("Zebra Kelp Lab"), "gazetteer"),
-            Mention("Kelp Lab", "Organization", p3, Quote(""), "orgs"),
-            Mention("Kelp Lab", "Organization", p4, Quote("its repository"), "links", implicit=True)]
-    reef = [Mention("Reef Hub", "Organization", p1, met, "orgs")]
-    k = Entity("org/kelp-lab", "Organization", "Kelp Lab", mentions=kelp)
-    r = Entity("org/reef-hub", "Organization", "Reef Hub", mentions=reef)
-    res = Resolution({e.key: e for e in (k, r)}, {})
-    joined, joined_again = Quote("Reef Hub joined Kelp Lab."), Quote("Reef Hub is in Kelp Lab.")
-    relations = [("org/reef-hub", "memberOf", "org/kelp-lab", Relation(reef[0], "memberOf", kelp[0], p2, joined, "relations")),
-                 ("org/reef-hub", "memberOf", "org/kelp-lab", Relation(reef[0], "memberOf", kelp[0], p3, joined_again, "relations")),
-                 ("org/kelp-lab", "sponsor", "org/reef-hub", Relation(kelp[0], "sponsor", reef[0], p2, joined, "relations"))]
-    said = {f"https://graphbuild.example/id/{e.key}": Said() for e in (k, r)}
-    graph = to_graph([Feed(info, items)], items, res, relations, said=said)
-    return graph.store._inner, said
-
-
-def said_by_name(store, said, most):
-    return {(name, x.rsplit("/", 1)[1]): m for (name, x), m in bound_answers(store, most, said).items()}
-
-
-def test_the_answers_made_for_the_most_said_entities_are_worked_out_by_hand(monkeypatch):
-    """``where_said`` bound to an entity with at least SAID rows and ``entity_posts`` bound to one
-    named in at least HUB posts, made from what the graph's writer noted: the rows read off the
-    posts above by hand (an annotation once, a statement's annotations each a row, the posts by
-    date, latest first, one instant written two ways by post, no date last, the least words quoted
-    in each), and made at the thresholds, not below."""
-    from datetime import datetime, timedelta, timezone
-
-    store, said = said_graph(datetime(2025, 3, 1, 12, tzinfo=timezone(timedelta(hours=2))))
-    monkeypatch.setattr(madeanswers, "SAID", 8)  # Kelp Lab's rows; Reef Hub's: 4
-    monkeypatch.setattr(madeanswers, "HUB", 3)  # Kelp Lab's posts (p4 names it only implicitly)
-    made = said_by_name(store, said, 100)
-    assert sorted(made) == [("entity_posts", "kelp-lab"), ("where_said", "kelp-lab")]
-    post = "https://lab.example/"
-    assert [tuple(t[1] for t in row[1:]) for row in made["where_said", "kelp-lab"].rows] == [
-        (post + "1", "Kelp Lab and Reef Hub met.", "orgs", "mention"),
-        (post + "1", "The lab", "links", "mention"),
-        (post + "2", "Zebra Kelp Lab", "gazetteer", "mention"),
-        (post + "2", "Reef Hub joined Kelp Lab.", "relations", "relation memberOf"),
-        (post + "2", "Reef Hub joined Kelp Lab.", "relations", "relation sponsor"),
-        (post + "3", "", "orgs", "mention"),
-        (post + "3", "Reef Hub is in Kelp Lab.", "relations", "relation memberOf"),
-        (post + "4", "its repository", "links", "mention")]
-    assert [(row[1][1], row[2][1], row[3] and row[3][1], row[4][1]) for row in made["entity_posts", "kelp-lab"].rows] == [
-        (post + "1", "One", "2025-03-01T10:00:00Z", "Kelp Lab and Reef Hub met."),  # (as the store writes it)
-        (post + "2", "Two", "2025-03-01T12:00:00+02:00", "Zebra Kelp Lab"),
-        (post + "3", "Three", None, "")]
-    monkeypatch.setattr(madeanswers, "SAID", 9)
-    monkeypatch.setattr(madeanswers, "HUB", 4)
-    assert not said_by_name(store, said, 100)
-    monkeypatch.setattr(madeanswers, "SAID", 4)
-    monkeypatch.setattr(madeanswers, "HUB", 1)
-    assert sorted(said_by_name(store, said, 100)) == [("entity_posts", "kelp-lab"), ("entity_posts", "reef-hub"),
-                                                     ("where_said", "kelp-lab"), ("where_said", "reef-hub")]
-
-
-@pytest.mark.parametrize("most", [1, 2, 100])
-def test_the_answers_made_for_the_most_said_entities_are_the_engines(monkeypatch, most):
-    """The same answers as the engine's at every cap; none for ``entity_posts`` where a date has no
-    time zone (SPARQL does not order it against one that has) or a post has two headlines."""
-    from datetime import datetime, timedelta, timezone
-
-    monkeypatch.setattr(madeanswers, "SAID", 1)
-    monkeypatch.setattr(madeanswers, "HUB", 1)
-    store, said = said_graph(datetime(2025, 3, 1, 12, tzinfo=timezone(timedelta(hours=2))))
-    made = bound_answers(store, most, said)
-    assert len(made) == 4
-    assert_bound_as_the_engine(store, made, most)
-    store, said = said_graph(datetime(2025, 3, 1, 12))
-    made = said_by_name(store, said, most)
-    assert sorted(made) == [("entity_posts", "reef-hub"), ("where_said", "kelp-lab"), ("where_said", "reef-hub")]
-    assert_bound_as_the_engine(store, bound_answers(store, most, said), most)
-    # a post with two headlines (p1, where both are named): no entity_posts answer for either
-    store, said = said_graph(datetime(2025, 3, 1, 12, tzinfo=timezone.utc))
-    store.add(ox.Quad(ox.NamedNode("https://lab.example/1"), ox.NamedNode("https://schema.org/headline"),
-                      ox.Literal("One, again")))
-    assert sorted(said_by_name(store, said, most)) == [("where_said", "kelp-lab"), ("where_said", "reef-hub")]
-    assert_bound_as_the_engine(store, bound_answers(store, most, said), most)
-
-
-@pytest.mark.parametrize("most", [3, 10_001])
-def test_on_the_reference_graph_the_most_said_entities_answers_are_the_engines(monkeypatch, most):
-    monkeypatch.setattr(madeanswers, "SAID", 1)
-    monkeypatch.setattr(madeanswers, "HUB", 1)
-    from graphbuild.graph import build
-
-    b = build(lean=True)
-    store = b.graph.store._inner
-    made = bound_answers(store, most, b.said)
-    assert {name for name, _ in made} == {"where_said", "entity_posts"} and len(made) > 100
-    assert_bound_as_the_engine(store, made, most)
