@@ -225,7 +225,7 @@ def _write_text(path: Path, text: str) -> None:
 
 def _keep_answer(made, path: Path) -> None:
     """A made answer kept at ``path``: the file it is already in moved there (a
-    :class:`graphbuild.madeanswers.Dumped`'s, written in the same folder as the store: 166 MB of them
+    :class:`graphbuild.madeanswers.Dumped`'s, written in the same folder as the store: 60 MB of them
     at 10,000 posts), else its text written."""
     src = getattr(made, "path", None)
     if src is not None:
