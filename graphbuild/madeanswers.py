@@ -16,10 +16,11 @@ cap they cover). Four ways, each the cheapest that gives the query's own rows:
   the values (IRIs, in code-point order, as SPARQL orders IRIs) are taken a few at a time (see
   :func:`_by_first`) until the rows are enough. At 10,000 posts ``entity_posts`` has 233,000 rows;
   its first 10,001 come from its first 21 entities.
-- **Hubs** (:data:`HUB`): ``co_mentioned_with`` bound to one entity named in so many posts that
-  the on-disk store would take 0.4 s or more (30 entities at 10,000 posts), from the same arrays.
-  Kept under the bound text, so a first ask of ``-p entity=`` (an IRI, or a name that stands for
-  it) reads it; the other entities' answers are quick to compute.
+- **Hubs** (:data:`HUB`, :data:`HUBS`): ``co_mentioned_with`` bound to one entity named in so
+  many posts that the on-disk store would take 0.4 s or more (30 entities at 10,000 posts), from
+  the same arrays; the most named :data:`HUBS` of them only, so that what is kept does not grow
+  with the feed. Kept under the bound text, so a first ask of ``-p entity=`` (an IRI, or a name
+  that stands for it) reads it; the other entities' answers are quick to compute.
 - **Whole** (:data:`WHOLE`): small answers, asked as they are of the build's store in memory (under
   a second each at 10,000 posts, against up to 5 s of the on-disk store on a first ask).
 - **In Python** (``people_by_organization``): each tie of a person to an organisation with the
@@ -157,6 +158,10 @@ BY_FIRST = {
 #: 0.05 s in all); ``entity_posts`` and ``where_said`` bound to a hub are as slow, but made from the
 #: store in memory they would cost the build 0.1-0.3 s each (docs/performance.md, "Seventeenth pass")
 HUB = 1_000
+#: at most this many hubs, the most named (ties: by IRI): each answer is up to 10,001 rows (about
+#: 1 MB), and the entities named in 1,000 posts grow with the feed (30 at 10,000 posts, 361 and
+#: 367 MB of answers at 100,000), so the kept answers stay under about 50 MB whatever its size
+HUBS = 48
 #: the bundled questions asked whole: an order with no ties (curated_facts' has: its rows could come
 #: in another order from the on-disk store) and small answers, cheap in memory
 WHOLE = ("post_citations", "posts_per_month", "project_maintainers", "relations", "single_mentions",
@@ -201,7 +206,8 @@ def _pairs(store: ox.Store, qs: dict, found: dict[str, list[ox.Term]], most: int
     order = {n: i for i, n in enumerate(sorted(set(names.values())))}
     rank = np.array([order[names[x]] if x in names else -1 for x in pairs.names], dtype=np.int64)
     posts = Counter(e for ents in by_post.values() for e in ents)
-    hubs = [i for i, x in enumerate(pairs.names) if posts[x] >= HUB]
+    hubs = sorted((i for i, x in enumerate(pairs.names) if posts[x] >= HUB),
+                  key=lambda i: (-posts[pairs.names[i]], pairs.names[i]))[:HUBS]
     return [_co_mentions(qs["co_mentions"].text, pairs, names, rank, most),
             *_co_mentioned_with(qs["co_mentioned_with"], pairs, names, rank, most, hubs)]
 

@@ -243,6 +243,16 @@ def test_the_answers_bound_to_a_hub_are_the_engines_and_made_for_hubs_only(monke
     assert_bound_as_the_engine(store_of(TIES), made, most)
 
 
+@pytest.mark.parametrize("hubs, want", [(4, ["a", "b", "c", "e"]), (2, ["a", "c"]), (0, [])])
+def test_only_the_most_named_hubs_are_made_the_ties_by_iri(monkeypatch, hubs, want):
+    # every entity of GRAPH a hub; named in posts: a, c, e in 3, then b, d, f in 2
+    monkeypatch.setattr(madeanswers, "HUB", 2)
+    monkeypatch.setattr(madeanswers, "HUBS", hubs)
+    made = bound_answers(store_of(GRAPH), 100)
+    assert sorted(x.rsplit("/", 1)[1] for name, x in made) == want
+    assert_bound_as_the_engine(store_of(GRAPH), made, 100)
+
+
 @pytest.mark.parametrize("most", [3, 10_001])
 def test_on_the_reference_graph_the_hubs_answers_are_the_engines(reference_graph, monkeypatch, most):
     monkeypatch.setattr(madeanswers, "HUB", 6)
