@@ -131,7 +131,8 @@ class Kept:
         large). The store itself is never written; a rebuild replaces the folder, answers and all.
         ``within``: (the unbound text, {variable: IRIs}) of a bound question whose rows are those
         of the whole answer with those values (:func:`graphbuild.plans.within`): cut from the
-        build's answer to the unbound text when that is whole."""
+        build's answer to the unbound text when that is whole, else read from the build's index
+        of it when it has one (:class:`graphbuild.madeanswers.Indexed`)."""
         path = self._file(text, cap)
         try:
             with open(path, encoding="utf-8") as f:
@@ -140,7 +141,8 @@ class Kept:
             return
         except (OSError, ValueError, TypeError, IndexError):
             pass
-        made = self._made(text, cap) or (within and self._made(within[0], cap, within[1]))
+        made = self._made(text, cap) or (within and (self._made(within[0], cap, within[1])
+                                                     or self._indexed(within[0], cap, within[1])))
         if made is not None:
             yield from made
             return
@@ -155,6 +157,18 @@ class Kept:
         if messages is not None:
             _write_json(path, messages)
 
+
+    def _indexed(self, text: str, cap: int | None, values: dict[str, set[str]]):
+        """The messages of the rows of ``text`` with ``values``, cut at ``cap``, from the index the
+        build made of it (:func:`graphbuild.madeanswers.indexed_rows`), if it made one."""
+        from .madeanswers import Indexed, indexed_rows
+
+        found = indexed_rows(self._file(text, Indexed.KIND), values)
+        if found is None:
+            return None
+        from .sparql import Answer, stream
+
+        return stream(Answer("select", *found), cap, raw=True)
 
     def _made(self, text: str, cap: int | None, values: dict[str, set[str]] | None = None):
         """The messages of the answer the build made for ``text``, cut at ``cap``, if it has one
@@ -226,7 +240,12 @@ def _write_text(path: Path, text: str) -> None:
 def _keep_answer(made, path: Path) -> None:
     """A made answer kept at ``path``: the file it is already in moved there (a
     :class:`graphbuild.madeanswers.Dumped`'s, written in the same folder as the store: 60 MB of them
-    at 10,000 posts), else its text written."""
+    at 10,000 posts), else its text written (an :class:`graphbuild.madeanswers.Indexed` writes
+    itself)."""
+    if hasattr(made, "keep"):
+        path.parent.mkdir(exist_ok=True)
+        made.keep(path)
+        return
     src = getattr(made, "path", None)
     if src is not None:
         try:
@@ -391,7 +410,7 @@ class Keeper:
             else:
                 _fill(tmp / "oxigraph", self.source)
             for m in made:
-                _keep_answer(m, answer_file(tmp, sha256, m.text, "made"))
+                _keep_answer(m, answer_file(tmp, sha256, m.text, getattr(m, "KIND", "made")))
             stamp = {"format": FORMAT, "graph": Path(graph).name, **_identity(os.stat(graph)), "sha256": sha256}
             with open(tmp / "stamp.json", "w", encoding="utf-8") as f:
                 json.dump(stamp, f, indent=1)

@@ -16,11 +16,13 @@ cap they cover). Four ways, each the cheapest that gives the query's own rows:
   the values (IRIs, in code-point order, as SPARQL orders IRIs) are taken a few at a time (see
   :func:`_by_first`) until the rows are enough. At 10,000 posts ``entity_posts`` has 233,000 rows;
   its first 10,001 come from its first 21 entities.
-- **Hubs** (:data:`HUB`, :data:`HUBS`): ``co_mentioned_with`` bound to one entity named in so
-  many posts that the on-disk store would take 0.4 s or more (30 entities at 10,000 posts), from
-  the same arrays; the most named :data:`HUBS` of them only, so that what is kept does not grow
-  with the feed. Kept under the bound text, so a first ask of ``-p entity=`` (an IRI, or a name
-  that stands for it) reads it; the other entities' answers are quick to compute.
+- **Indexed** (:class:`Indexed`): ``co_mentioned_with`` bound to any entity, from the same arrays:
+  every entity's co-mentions (the other, the posts) grouped by entity in a file of numbers beside
+  the answers, read a slice at a time (:func:`indexed_rows`) and sorted as the query orders them
+  when a first ask of ``-p entity=`` (an IRI, or a name that stands for it) comes. The on-disk
+  store takes 0.4-1.4 s for an entity named in 1,000-7,000 posts (10,000 and 100,000 posts); the
+  file is 12 bytes a co-mention (22 MB at 10,000 posts), where an answer kept as JSON for each
+  entity would be about 250 bytes a row.
 - **Whole** (:data:`WHOLE`): small answers, asked as they are of the build's store in memory (under
   a second each at 10,000 posts, against up to 5 s of the on-disk store on a first ask).
 - **In Python** (``people_by_organization``): each tie of a person to an organisation with the
@@ -35,7 +37,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
 
@@ -84,14 +86,15 @@ class Dumped(NamedTuple):
         return self.path.read_text(encoding="utf-8")
 
 
-def made_answers(store: ox.Store, most: int) -> list[Made]:
+def made_answers(store: ox.Store, most: int) -> list[Made | Indexed]:
     """The answers this module makes for the graph in ``store``, each cut at ``most`` rows (those
     the graph is outside of left out; see the module doc)."""
     return pair_answers(store, most) + list(other_answers(store, most))
 
 
-def pair_answers(store: ox.Store, most: int) -> list[Made]:
-    """``co_mentions`` and ``co_mentioned_with``, or none (the most memory: the arrays of every pair)."""
+def pair_answers(store: ox.Store, most: int) -> list[Made | Indexed]:
+    """``co_mentions`` and ``co_mentioned_with`` (and its index), or none (the most memory: the
+    arrays of every pair)."""
     return _pairs(store, bundled(), _names(store), most)
 
 
@@ -152,16 +155,6 @@ BY_FIRST = {
                                                                  "parentOrganization"))),
     "where_said": ("entity", "object", (_OA + "hasBody", _RDF + "subject", _RDF + "object")),
 }
-#: an entity named in at least this many posts is a hub: a first ask of ``co_mentioned_with`` bound
-#: to it alone takes the on-disk store 0.4-0.7 s at 10,000 posts (its posts joined with every other
-#: entity they name), so the build makes that answer too, from the pairs' arrays (30 entities there,
-#: 0.05 s in all); ``entity_posts`` and ``where_said`` bound to a hub are as slow, but made from the
-#: store in memory they would cost the build 0.1-0.3 s each (docs/performance.md, "Seventeenth pass")
-HUB = 1_000
-#: at most this many hubs, the most named (ties: by IRI): each answer is up to 10,001 rows (about
-#: 1 MB), and the entities named in 1,000 posts grow with the feed (30 at 10,000 posts, 361 and
-#: 367 MB of answers at 100,000), so the kept answers stay under about 50 MB whatever its size
-HUBS = 48
 #: the bundled questions asked whole: an order with no ties (curated_facts' has: its rows could come
 #: in another order from the on-disk store) and small answers, cheap in memory
 WHOLE = ("post_citations", "posts_per_month", "project_maintainers", "relations", "single_mentions",
@@ -186,8 +179,8 @@ def _plain(terms: list[ox.Term]) -> str | None:
     return None
 
 
-def _pairs(store: ox.Store, qs: dict, found: dict[str, list[ox.Term]], most: int) -> list[Made]:
-    """``co_mentions`` and ``co_mentioned_with``, or none."""
+def _pairs(store: ox.Store, qs: dict, found: dict[str, list[ox.Term]], most: int) -> list[Made | Indexed]:
+    """``co_mentions`` and ``co_mentioned_with`` (and its index), or none."""
     if store.query(_NOT_IRI):
         return []
     by_post = {post: es.value.split(" ") for post, es in store.query(_MENTIONS)}
@@ -205,11 +198,8 @@ def _pairs(store: ox.Store, qs: dict, found: dict[str, list[ox.Term]], most: int
     # each entity's name as a number in the names' order (equal names, equal numbers); -1: none
     order = {n: i for i, n in enumerate(sorted(set(names.values())))}
     rank = np.array([order[names[x]] if x in names else -1 for x in pairs.names], dtype=np.int64)
-    posts = Counter(e for ents in by_post.values() for e in ents)
-    hubs = sorted((i for i, x in enumerate(pairs.names) if posts[x] >= HUB),
-                  key=lambda i: (-posts[pairs.names[i]], pairs.names[i]))[:HUBS]
     return [_co_mentions(qs["co_mentions"].text, pairs, names, rank, most),
-            *_co_mentioned_with(qs["co_mentioned_with"], pairs, names, rank, most, hubs)]
+            *_co_mentioned_with(qs["co_mentioned_with"].text, pairs, names, rank, most)]
 
 
 def _values(store: ox.Store, where: str, predicates: tuple[str, ...]) -> list[tuple[str, int]] | None:
@@ -310,32 +300,89 @@ def _co_mentions(text: str, pairs, names: dict[str, str], rank: np.ndarray, most
     return Made(text, ["a", "aName", "b", "bName", "posts"], rows, top.size <= most)
 
 
-def _co_mentioned_with(q, pairs, names: dict[str, str], rank: np.ndarray, most: int,
-                       hubs: list[int]) -> list[Made]:
+def _co_mentioned_with(text: str, pairs, names: dict[str, str], rank: np.ndarray,
+                       most: int) -> tuple[Made, Indexed]:
     """Every entity with each other one named in the same posts, the other named: by the entity,
-    then posts (most first), the other's name, the other; then the same question bound to each of
-    ``hubs`` (places in ``pairs.names``), its rows."""
+    then posts (most first), the other's name, the other; and every entity's rows, indexed."""
     e = np.concatenate((pairs.a, pairs.b))
     o = np.concatenate((pairs.b, pairs.a))
     w = np.concatenate((pairs.posts, pairs.posts))
     keep = rank[o] >= 0
     e, o, w = e[keep], o[keep], w[keep]
-
-    def made(text: str, e, o, w) -> Made:
-        top = np.lexsort((o, rank[o], -w, e))[:most + 1]
-        rows = [(_iri(pairs.names[x]), _iri(pairs.names[y]), _text(names[pairs.names[y]]), _count(n))
-                for x, y, n in zip(e[top].tolist(), o[top].tolist(), w[top].tolist())]
-        return Made(text, ["entity", "other", "otherName", "posts"], rows[:most], len(rows) <= most)
-
-    out = []
-    for x in hubs:
-        at = e == x
-        out.append(made(bind_values(q, {"entity": _term(pairs.names[x])}).text, e[at], o[at], w[at]))
     # only the first entities' rows are sorted: those up to the one whose rows reach ``most``
-    last = int(np.searchsorted(np.cumsum(np.bincount(e, minlength=len(pairs.names))), most))
+    counts = np.bincount(e, minlength=len(pairs.names))
+    last = int(np.searchsorted(np.cumsum(counts), most))
     first = e <= last
-    whole = made(q.text, e[first], o[first], w[first])
-    return [whole._replace(complete=e.size <= most), *out]
+    top = np.lexsort((o[first], rank[o[first]], -w[first], e[first]))[:most]
+    named = [names.get(x) for x in pairs.names]
+    rows = [(_iri(pairs.names[x]), *_other(pairs.names, named, y, n))
+            for x, y, n in zip(e[first][top].tolist(), o[first][top].tolist(), w[first][top].tolist())]
+    whole = Made(text, list(_CO_MENTIONED_WITH), rows, e.size <= most)
+    by_entity = np.argsort(e, kind="stable")  # (a radix sort: 0.1 s for 2 million rows)
+    start = np.concatenate(([0], np.cumsum(counts)))
+    return whole, Indexed(text, "entity", pairs.names, named, start,
+                          np.stack((o[by_entity], w[by_entity]), axis=1).astype(np.int32))
+
+
+_CO_MENTIONED_WITH = ("entity", "other", "otherName", "posts")
+
+
+class Indexed(NamedTuple):
+    """The rows of the query ``text`` bound to each value of its first ``variable``, in a file of
+    numbers: ``co_mentioned_with``'s, each entity's co-mentions with a named entity (the other's
+    place in ``iris``, the posts naming both): entity i's are ``rows[start[i]:start[i + 1]]``, in no
+    order. Kept as two files (:meth:`keep`), read by :func:`indexed_rows`."""
+
+    #: the key it is kept under (:func:`graphbuild.graphstore.answer_file`), beside the made answers'
+    KIND = "indexed"
+
+    text: str
+    variable: str
+    iris: list[str]
+    names: list[str | None]
+    start: np.ndarray
+    rows: np.ndarray
+
+    def keep(self, path: Path) -> None:
+        """Write the index to ``path`` (JSON: the IRIs, names and where each entity's rows start)
+        and its rows to ``path`` with the suffix ``.npy``."""
+        np.save(path.with_suffix(".npy"), self.rows, allow_pickle=False)
+        path.write_text(json.dumps({"variable": self.variable, "iris": self.iris, "names": self.names,
+                                    "start": self.start.tolist()}, ensure_ascii=False, separators=(",", ":")),
+                        encoding="utf-8")
+
+
+def indexed_rows(path: Path, values: dict[str, set[str]]) -> tuple[list[str], list[tuple]] | None:
+    """The variables and rows (portable terms) of the indexed question kept at ``path``
+    (:meth:`Indexed.keep`) bound to ``values`` ({its variable: IRIs}), in the query's order (by the
+    entity, then posts, most first, the other's name, the other); None when there is no such index
+    or it is not for that variable."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            meta = json.load(f)
+        variable, iris, names, start = meta["variable"], meta["iris"], meta["names"], meta["start"]
+        rows = np.load(path.with_suffix(".npy"), mmap_mode="r", allow_pickle=False)
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    if set(values) != {variable}:
+        return None
+    order = {n: i for i, n in enumerate(sorted({n for n in names if n is not None}))}
+    place = {x: i for i, x in enumerate(iris)}
+    out = []
+    for x in sorted(values[variable]):  # IRIs in code-point order, as SPARQL orders them
+        i = place.get(x)
+        if i is None:  # no co-mention with a named entity: no rows
+            continue
+        part = np.asarray(rows[start[i]:start[i + 1]])
+        o, w = part[:, 0].tolist(), part[:, 1].tolist()
+        for y, n in sorted(zip(o, w), key=lambda r: (-r[1], order[names[r[0]]], r[0])):
+            out.append((_iri(x), *_other(iris, names, y, n)))
+    return list(_CO_MENTIONED_WITH), out
+
+
+def _other(iris: list[str], names, y: int, n: int) -> tuple:
+    """A co-mention's other entity ``y`` (a place in ``iris``), its name, the posts ``n``."""
+    return _iri(iris[y]), _text(names[y]), _count(n)
 
 
 def _term(iri: str) -> str:

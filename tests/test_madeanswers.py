@@ -4,12 +4,13 @@ turns on (equal counts, equal names, names and IRIs in other scripts and cases, 
 and on the reference graph, at caps that cut them anywhere; rows worked out by hand; and nothing
 made for what the module does not order as SPARQL does."""
 import re
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
 from graphbuild import madeanswers, sparql
-from graphbuild.madeanswers import made_answers
+from graphbuild.madeanswers import indexed_rows, made_answers
 from graphbuild.querydefs import bundled, strip_literals
 
 PREFIXES = """@prefix schema: <https://schema.org/> . @prefix ex: <https://ex.example/> .
@@ -48,7 +49,7 @@ def made_messages(made, cap):
 
 
 def made_by_name(store: ox.Store, most: int) -> dict:
-    by_text = {m.text: m for m in made_answers(store, most)}
+    by_text = {m.text: m for m in made_answers(store, most) if isinstance(m, madeanswers.Made)}
     return {name: by_text[q.text] for name, q in bundled().items() if q.text in by_text}
 
 
@@ -199,67 +200,56 @@ def test_a_graph_with_no_pairs_makes_empty_answers():
     assert [(made[n].rows, made[n].complete) for n in ("co_mentions", "co_mentioned_with")] == [([], True), ([], True)]
 
 
-def bound_answers(store: ox.Store, most: int) -> dict[tuple[str, str], madeanswers.Made]:
-    """The answers made for a bundled question bound to one entity: (name, entity IRI) -> answer."""
-    by_text = {m.text: m for m in made_answers(store, most)}
-    out = {}
-    for name in bundled():
-        q = bundled()[name]
-        for (x,) in store.query("SELECT DISTINCT ?x WHERE { { ?s ?p ?x } UNION { ?x ?p ?o } } "):
-            if isinstance(x, ox.NamedNode):
-                text = sparql.bind_values(q, {"entity": [str(x)]}).text
-                if text in by_text:
-                    out[name, x.value] = by_text[text]
-    return out
+def kept_index(store: ox.Store, folder) -> Path:
+    """The build's index for ``store``, kept in ``folder`` as the build keeps it; where it is."""
+    [index] = [m for m in made_answers(store, 10) if isinstance(m, madeanswers.Indexed)]
+    assert index.text == bundled()["co_mentioned_with"].text
+    index.keep(folder / "index.json")
+    return folder / "index.json"
 
 
-def assert_bound_as_the_engine(store: ox.Store, made: dict, most: int) -> None:
-    """Each bound answer made holds the engine's first ``most`` rows of the query bound so, says
-    whether they are all, and gives the engine's messages at every cap it covers."""
-    engine = sparql.OxEngine(store)
-    for (name, entity), m in made.items():
-        q = bundled()[name]
-
-        def messages(cap):
-            return list(sparql.stream(engine.execute(q, sparql.bind_values(q, {"entity": f"<{entity}>"})), cap))
-        rows = [r for msg in messages(None) if msg[0] == "rows" for r in msg[1]]
-        assert m.rows == rows[:most] and m.complete == (len(rows) <= most), (name, entity)
-        for cap in (0, 1, most - 1, most):
-            if cap >= 0 and (m.complete or cap < most):
-                assert made_messages(m, cap) == messages(cap), (name, entity, cap)
+def engine_rows(store: ox.Store, name: str, values: list[str]) -> tuple[list, list]:
+    q = bundled()[name]
+    answer = sparql.OxEngine(store).execute(q, sparql.bind_values(q, {"entity": [f"<{x}>" for x in values]}))
+    return answer.variables, [tuple(sparql.portable(t) for t in row) for row in answer.rows]
 
 
-@pytest.mark.parametrize("most", [1, 2, 100])
-def test_the_answers_bound_to_a_hub_are_the_engines_and_made_for_hubs_only(monkeypatch, most):
-    # named in posts (ex:other is no post): a, c, e in 3, b, d, f in 2
-    monkeypatch.setattr(madeanswers, "HUB", 3)
-    made = bound_answers(store_of(GRAPH), most)
-    assert sorted((name, x.rsplit("/", 1)[1]) for name, x in made) == [
-        ("co_mentioned_with", "a"), ("co_mentioned_with", "c"), ("co_mentioned_with", "e")]
-    assert_bound_as_the_engine(store_of(GRAPH), made, most)
-    monkeypatch.setattr(madeanswers, "HUB", 1)  # every entity named in a post
-    made = bound_answers(store_of(TIES), most)
-    assert sorted(x.rsplit("/", 1)[1] for name, x in made) == ["Zed", "alpha", "beta", "Émile"]
-    assert_bound_as_the_engine(store_of(TIES), made, most)
+def assert_indexed_as_the_engine(store: ox.Store, path: Path) -> int:
+    """The rows read from the index for each entity of ``store`` (every IRI, named or not, in a post or
+    not), and for two and three at once, are the engine's; how many entities had rows."""
+    iris = sorted({x.value for (x,) in store.query("SELECT DISTINCT ?x WHERE { { ?s ?p ?x } UNION { ?x ?p ?o } }")
+                   if isinstance(x, ox.NamedNode)})
+    assert iris
+    some = 0
+    for values in [[x] for x in iris] + [iris[:2], iris[-3:][::-1]]:
+        got = indexed_rows(path, {"entity": set(values)})
+        assert got == engine_rows(store, "co_mentioned_with", values), values
+        some += len(values) == 1 and bool(got[1])
+    return some
 
 
-@pytest.mark.parametrize("hubs, want", [(4, ["a", "b", "c", "e"]), (2, ["a", "c"]), (0, [])])
-def test_only_the_most_named_hubs_are_made_the_ties_by_iri(monkeypatch, hubs, want):
-    # every entity of GRAPH a hub; named in posts: a, c, e in 3, then b, d, f in 2
-    monkeypatch.setattr(madeanswers, "HUB", 2)
-    monkeypatch.setattr(madeanswers, "HUBS", hubs)
-    made = bound_answers(store_of(GRAPH), 100)
-    assert sorted(x.rsplit("/", 1)[1] for name, x in made) == want
-    assert_bound_as_the_engine(store_of(GRAPH), made, 100)
+def test_every_entitys_co_mentions_are_read_from_the_index_as_worked_out_by_hand(tmp_path):
+    path = kept_index(store_of(GRAPH), tmp_path)
+    # posts p1 (a b c e), p2 (a b d), p3 (a d c e f), p4 (c f e); e has no name: never another;
+    # by posts, most first, then the other's name ("Z" < "z" < "É" < "é"), then the other's IRI
+    short = lambda rows: [(r[1][1].rsplit("/", 1)[1], r[2][1], int(r[3][1])) for r in rows]
+    variables, rows = indexed_rows(path, {"entity": {EX + "a"}})
+    assert variables == ["entity", "other", "otherName", "posts"] and {r[0] for r in rows} == {("uri", EX + "a")}
+    assert short(rows) == [("c", "Zoë", 2), ("b", "zeta", 2), ("d", "zeta", 2), ("f", "émile", 1)]
+    assert short(indexed_rows(path, {"entity": {EX + "e"}})[1]) == [
+        ("c", "Zoë", 3), ("a", "Émile", 2), ("f", "émile", 2), ("b", "zeta", 1), ("d", "zeta", 1)]
+    both = indexed_rows(path, {"entity": {EX + "e", EX + "a"}})[1]
+    assert [r[0][1] for r in both] == [EX + "a"] * 4 + [EX + "e"] * 5  # by the entity first
+    assert indexed_rows(path, {"entity": {EX + "other"}}) == (variables, [])  # in no post
+    assert indexed_rows(path, {"post": {EX + "p1"}}) is None  # not the index's variable
+    assert indexed_rows(tmp_path / "none.json", {"entity": {EX + "a"}}) is None
+    assert assert_indexed_as_the_engine(store_of(GRAPH), path) == 6
 
 
-@pytest.mark.parametrize("most", [3, 10_001])
-def test_on_the_reference_graph_the_hubs_answers_are_the_engines(reference_graph, monkeypatch, most):
-    monkeypatch.setattr(madeanswers, "HUB", 6)
+def test_the_index_gives_the_engines_rows_on_a_graph_with_ties_and_other_scripts(tmp_path):
+    assert assert_indexed_as_the_engine(store_of(TIES), kept_index(store_of(TIES), tmp_path)) == 4
+
+
+def test_on_the_reference_graph_the_indexed_rows_are_the_engines(reference_graph, tmp_path):
     store = reference_graph.store._inner
-    made = bound_answers(store, most)
-    assert {name for name, _ in made} == {"co_mentioned_with"} and len(made) >= 3
-    assert all(m.rows for m in made.values())
-    assert_bound_as_the_engine(store, made, most)
-    monkeypatch.setattr(madeanswers, "HUB", 10**9)
-    assert not bound_answers(store, most)  # none but for hubs
+    assert assert_indexed_as_the_engine(store, kept_index(store, tmp_path)) > 100
