@@ -131,8 +131,9 @@ class Kept:
         large). The store itself is never written; a rebuild replaces the folder, answers and all.
         ``within``: (the unbound text, {variable: IRIs}) of a bound question whose rows are those
         of the whole answer with those values (:func:`graphbuild.plans.within`): cut from the
-        build's answer to the unbound text when that is whole, else read from the build's index
-        of it when it has one (:class:`graphbuild.madeanswers.Indexed`)."""
+        build's index of it when it has one (:class:`graphbuild.madeanswers.Indexed`: always
+        whole, and quicker to read than 10,000 rows of JSON), else cut from the build's answer to
+        the unbound text when that is whole."""
         path = self._file(text, cap)
         try:
             with open(path, encoding="utf-8") as f:
@@ -141,8 +142,8 @@ class Kept:
             return
         except (OSError, ValueError, TypeError, IndexError):
             pass
-        made = self._made(text, cap) or (within and (self._made(within[0], cap, within[1])
-                                                     or self._indexed(within[0], cap, within[1])))
+        made = self._made(text, cap) or (within and (self._indexed(within[0], cap, within[1])
+                                                     or self._made(within[0], cap, within[1])))
         if made is not None:
             yield from made
             return

@@ -39,13 +39,15 @@ import itertools
 import json
 from collections import defaultdict
 from pathlib import Path
-from typing import Iterable, Iterator, NamedTuple
+from typing import TYPE_CHECKING, Iterable, Iterator, NamedTuple
 
-import numpy as np
 import pyoxigraph as ox
 
 from .querydefs import bind_values, bundled
 from .sparql import DEFAULT_MAX_ROWS, portable
+
+if TYPE_CHECKING:  # numpy is imported where the build makes answers: a query reading them needs none
+    import numpy as np
 
 _SCHEMA = "https://schema.org/"
 _OA = "http://www.w3.org/ns/oa#"
@@ -192,6 +194,8 @@ def _pairs(store: ox.Store, qs: dict, found: dict[str, list[ox.Term]], most: int
             names[x] = name
         elif x in mentioned:
             return []
+    import numpy as np
+
     from .network import co_mentions
 
     pairs = co_mentions(by_post)
@@ -291,6 +295,8 @@ def _people_by_organization(store: ox.Store, q, found: dict[str, list[ox.Term]],
 def _co_mentions(text: str, pairs, names: dict[str, str], rank: np.ndarray, most: int) -> Made:
     """Pairs (a < b) named together in more than one post, both named, by posts (most first), then
     a's name, b's name, a, b."""
+    import numpy as np
+
     a, b, w = pairs.a, pairs.b, pairs.posts
     keep = (w > 1) & (rank[a] >= 0) & (rank[b] >= 0)
     a, b, w = a[keep], b[keep], w[keep]
@@ -304,6 +310,8 @@ def _co_mentioned_with(text: str, pairs, names: dict[str, str], rank: np.ndarray
                        most: int) -> tuple[Made, Indexed]:
     """Every entity with each other one named in the same posts, the other named: by the entity,
     then posts (most first), the other's name, the other; and every entity's rows, indexed."""
+    import numpy as np
+
     e = np.concatenate((pairs.a, pairs.b))
     o = np.concatenate((pairs.b, pairs.a))
     w = np.concatenate((pairs.posts, pairs.posts))
@@ -321,7 +329,7 @@ def _co_mentioned_with(text: str, pairs, names: dict[str, str], rank: np.ndarray
     by_entity = np.argsort(e, kind="stable")  # (a radix sort: 0.1 s for 2 million rows)
     start = np.concatenate(([0], np.cumsum(counts)))
     return whole, Indexed(text, "entity", pairs.names, named, start,
-                          np.stack((o[by_entity], w[by_entity]), axis=1).astype(np.int32))
+                          np.stack((o[by_entity], w[by_entity]), axis=1).astype("<i4"))
 
 
 _CO_MENTIONED_WITH = ("entity", "other", "otherName", "posts")
@@ -331,7 +339,8 @@ class Indexed(NamedTuple):
     """The rows of the query ``text`` bound to each value of its first ``variable``, in a file of
     numbers: ``co_mentioned_with``'s, each entity's co-mentions with a named entity (the other's
     place in ``iris``, the posts naming both): entity i's are ``rows[start[i]:start[i + 1]]``, in no
-    order. Kept as two files (:meth:`keep`), read by :func:`indexed_rows`."""
+    order. Kept as two files (:meth:`keep`), read by :func:`indexed_rows` a slice at a time,
+    without numpy (whose import would be a fifth of a quick ask's time)."""
 
     #: the key it is kept under (:func:`graphbuild.graphstore.answer_file`), beside the made answers'
     KIND = "indexed"
@@ -345,8 +354,9 @@ class Indexed(NamedTuple):
 
     def keep(self, path: Path) -> None:
         """Write the index to ``path`` (JSON: the IRIs, names and where each entity's rows start)
-        and its rows to ``path`` with the suffix ``.npy``."""
-        np.save(path.with_suffix(".npy"), self.rows, allow_pickle=False)
+        and its rows to ``path`` with the suffix ``.i32`` (each row two 32-bit little-endian
+        integers, nothing else)."""
+        self.rows.astype("<i4", copy=False).tofile(path.with_suffix(".i32"))
         path.write_text(json.dumps({"variable": self.variable, "iris": self.iris, "names": self.names,
                                     "start": self.start.tolist()}, ensure_ascii=False, separators=(",", ":")),
                         encoding="utf-8")
@@ -361,23 +371,33 @@ def indexed_rows(path: Path, values: dict[str, set[str]]) -> tuple[list[str], li
         with open(path, encoding="utf-8") as f:
             meta = json.load(f)
         variable, iris, names, start = meta["variable"], meta["iris"], meta["names"], meta["start"]
-        rows = np.load(path.with_suffix(".npy"), mmap_mode="r", allow_pickle=False)
+        rows = open(path.with_suffix(".i32"), "rb")
     except (OSError, ValueError, TypeError, KeyError):
         return None
-    if set(values) != {variable}:
-        return None
+    with rows:
+        if set(values) != {variable}:
+            return None
+        return list(_CO_MENTIONED_WITH), list(_indexed(rows, values[variable], iris, names, start))
+
+
+def _indexed(rows, values: set[str], iris: list[str], names: list, start: list[int]) -> Iterator[tuple]:
+    """The rows of :func:`indexed_rows` for the IRIs ``values``, read from the file ``rows``."""
+    from array import array
+    from sys import byteorder
+
     order = {n: i for i, n in enumerate(sorted({n for n in names if n is not None}))}
     place = {x: i for i, x in enumerate(iris)}
-    out = []
-    for x in sorted(values[variable]):  # IRIs in code-point order, as SPARQL orders them
+    for x in sorted(values):  # IRIs in code-point order, as SPARQL orders them
         i = place.get(x)
         if i is None:  # no co-mention with a named entity: no rows
             continue
-        part = np.asarray(rows[start[i]:start[i + 1]])
-        o, w = part[:, 0].tolist(), part[:, 1].tolist()
-        for y, n in sorted(zip(o, w), key=lambda r: (-r[1], order[names[r[0]]], r[0])):
-            out.append((_iri(x), *_other(iris, names, y, n)))
-    return list(_CO_MENTIONED_WITH), out
+        rows.seek(start[i] * 8)
+        part = array("i")
+        part.frombytes(rows.read((start[i + 1] - start[i]) * 8))
+        if byteorder == "big":
+            part.byteswap()
+        for y, n in sorted(zip(part[::2], part[1::2]), key=lambda r: (-r[1], order[names[r[0]]], r[0])):
+            yield _iri(x), *_other(iris, names, y, n)
 
 
 def _other(iris: list[str], names, y: int, n: int) -> tuple:

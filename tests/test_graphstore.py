@@ -319,7 +319,7 @@ def test_an_answer_kept_beside_the_store_is_reused_for_the_same_question_only(re
     assert "(kept answer)" not in bound.output and "JupyterHub" in bound.output
     assert run("build", "--out", out, "-q", "--no-html", "--jobs", "1").exit_code == 0
     assert set(answers.glob("*.json")) == made_files(out) | {index_file(out)}  # a rebuild starts with only its own
-    assert [f.name for f in answers.glob("*.npy")] == [index_file(out).with_suffix(".npy").name]
+    assert [f.name for f in answers.glob("*.i32")] == [index_file(out).with_suffix(".i32").name]
     assert "(kept answer)" not in run("query", "top_mentioned", "--graph", graph, "--format", "csv").output
 
 
@@ -331,7 +331,7 @@ def made_files(out):
 
 
 def index_file(out):
-    """The JSON file of the build's index of ``co_mentioned_with`` (its rows: the same with .npy)."""
+    """The JSON file of the build's index of ``co_mentioned_with`` (its rows: the same with .i32)."""
     sha256 = graphstore.read_stamp(out / ".graphbuild")["sha256"]
     return graphstore.answer_file(out / ".graphbuild" / "graph-store", sha256, bundled()["co_mentioned_with"].text,
                                   madeanswers.Indexed.KIND)
@@ -446,6 +446,6 @@ def test_outputs_written_without_a_keeper_keep_the_made_answers_and_no_temporary
     out = tmp_path / "out"
     (out / ".graphbuild" / ".made-answers-killed").mkdir(parents=True)  # a killed build's
     _write_outputs(build(), out, True, out / ".graphbuild")
-    files = made_files(out) | {index_file(out), index_file(out).with_suffix(".npy")}
+    files = made_files(out) | {index_file(out), index_file(out).with_suffix(".i32")}
     assert len(files) == len(madeanswers.NAMES) + 2 and all(f.is_file() for f in files)
     assert not [p for p in (out / ".graphbuild").iterdir() if p.name.startswith(".")]
