@@ -328,8 +328,8 @@ def _co_mentioned_with(text: str, pairs, names: dict[str, str], rank: np.ndarray
     whole = Made(text, list(_CO_MENTIONED_WITH), rows, e.size <= most)
     by_entity = np.argsort(e, kind="stable")  # (a radix sort: 0.1 s for 2 million rows)
     start = np.concatenate(([0], np.cumsum(counts)))
-    return whole, Indexed(text, "entity", pairs.names, named, start,
-                          np.stack((o[by_entity], w[by_entity]), axis=1).astype("<i4"))
+    return whole, Indexed(text, "entity", pairs.names, named, rank, start,
+                          np.stack((o[by_entity].astype("<i4"), w[by_entity].astype("<i4")), axis=1))
 
 
 _CO_MENTIONED_WITH = ("entity", "other", "otherName", "posts")
@@ -349,16 +349,18 @@ class Indexed(NamedTuple):
     variable: str
     iris: list[str]
     names: list[str | None]
+    rank: np.ndarray  # each entity's name's place in the names' order (equal names, equal places); -1: none
     start: np.ndarray
     rows: np.ndarray
 
     def keep(self, path: Path) -> None:
-        """Write the index to ``path`` (JSON: the IRIs, names and where each entity's rows start)
+        """Write the index to ``path`` (JSON: the IRIs, names, their order and where each entity's rows start)
         and its rows to ``path`` with the suffix ``.i32`` (each row two 32-bit little-endian
         integers, nothing else)."""
         self.rows.astype("<i4", copy=False).tofile(path.with_suffix(".i32"))
         path.write_text(json.dumps({"variable": self.variable, "iris": self.iris, "names": self.names,
-                                    "start": self.start.tolist()}, ensure_ascii=False, separators=(",", ":")),
+                                    "rank": self.rank.tolist(), "start": self.start.tolist()},
+                                   ensure_ascii=False, separators=(",", ":")),
                         encoding="utf-8")
 
 
@@ -370,33 +372,32 @@ def indexed_rows(path: Path, values: dict[str, set[str]]) -> tuple[list[str], li
     try:
         with open(path, encoding="utf-8") as f:
             meta = json.load(f)
-        variable, iris, names, start = meta["variable"], meta["iris"], meta["names"], meta["start"]
+        variable, iris, names, rank, start = (meta[k] for k in ("variable", "iris", "names", "rank", "start"))
         rows = open(path.with_suffix(".i32"), "rb")
     except (OSError, ValueError, TypeError, KeyError):
         return None
     with rows:
         if set(values) != {variable}:
             return None
-        return list(_CO_MENTIONED_WITH), list(_indexed(rows, values[variable], iris, names, start))
+        return list(_CO_MENTIONED_WITH), list(_indexed(rows, values[variable], iris, names, rank, start))
 
 
-def _indexed(rows, values: set[str], iris: list[str], names: list, start: list[int]) -> Iterator[tuple]:
+def _indexed(rows, values: set[str], iris: list[str], names: list, rank: list[int],
+             start: list[int]) -> Iterator[tuple]:
     """The rows of :func:`indexed_rows` for the IRIs ``values``, read from the file ``rows``."""
     from array import array
     from sys import byteorder
 
-    order = {n: i for i, n in enumerate(sorted({n for n in names if n is not None}))}
-    place = {x: i for i, x in enumerate(iris)}
-    for x in sorted(values):  # IRIs in code-point order, as SPARQL orders them
-        i = place.get(x)
-        if i is None:  # no co-mention with a named entity: no rows
+    for x in sorted(values):  # IRIs in code-point order, as SPARQL orders them (and ``iris``)
+        i = bisect.bisect_left(iris, x)
+        if i == len(iris) or iris[i] != x:  # in no post
             continue
         rows.seek(start[i] * 8)
         part = array("i")
         part.frombytes(rows.read((start[i + 1] - start[i]) * 8))
         if byteorder == "big":
             part.byteswap()
-        for y, n in sorted(zip(part[::2], part[1::2]), key=lambda r: (-r[1], order[names[r[0]]], r[0])):
+        for y, n in sorted(zip(part[::2], part[1::2]), key=lambda r: (-r[1], rank[r[0]], r[0])):
             yield _iri(x), *_other(iris, names, y, n)
 
 
