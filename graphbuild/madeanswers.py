@@ -20,9 +20,9 @@ cap they cover). Four ways, each the cheapest that gives the query's own rows:
   every entity's co-mentions (the other, the posts) grouped by entity in a file of numbers beside
   the answers, read a slice at a time (:func:`indexed_rows`) and sorted as the query orders them
   when a first ask of ``-p entity=`` (an IRI, or a name that stands for it) comes. The on-disk
-  store takes 0.4-1.4 s for an entity named in 1,000-7,000 posts (10,000 and 100,000 posts); the
-  file is 12 bytes a co-mention (22 MB at 10,000 posts), where an answer kept as JSON for each
-  entity would be about 250 bytes a row.
+  store takes 0.5-0.6 s for an entity named in 1,000 posts (10,000 posts) and up to 1.4 s (100,000);
+  the file is 8 bytes for each entity of each pair (15 MB at 10,000 posts), where an answer kept as
+  JSON would be about 250 bytes a row (docs/performance.md, "Nineteenth pass").
 - **Whole** (:data:`WHOLE`): small answers, asked as they are of the build's store in memory (under
   a second each at 10,000 posts, against up to 5 s of the on-disk store on a first ask).
 - **In Python** (``people_by_organization``): each tie of a person to an organisation with the
