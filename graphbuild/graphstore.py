@@ -6,8 +6,9 @@ Where: in the build's state folder (``--store DIR``, default ``OUT/.graphbuild``
 
     DIR/graph-store/oxigraph/     the pyoxigraph (RocksDB) store: graph.ttl's triples, default graph
     DIR/graph-store/stamp.json    what ties it to graph.ttl (below)
-    DIR/graph-store/answers/      answers kept as JSON: those the build made (graphbuild.madeanswers)
-                                  and each question's first answer (:meth:`Kept.answer`)
+    DIR/graph-store/answers/      answers kept as JSON: those the build made (graphbuild.madeanswers,
+                                  with its index of co-mentions: a JSON file and a .i32 file of
+                                  numbers) and each question's first answer (:meth:`Kept.answer`)
 
 The stamp records graph.ttl as the build wrote it: its size, modification time (ns), inode and
 device, and the SHA-256 of its bytes. The store is **current** for a graph file when the file's
