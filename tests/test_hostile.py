@@ -166,15 +166,16 @@ def test_item_and_size_limits():
         parse_feed(feed, "many.xml", Limits(max_feed_bytes=100))
 
 
-def test_output_names_cannot_escape_the_output_folder(tmp_path):
-    runner = CliRunner()
-    with runner.isolated_filesystem(temp_dir=tmp_path) as cwd:
-        r = runner.invoke(cli, ["viz", "--feed", str(DATA / "rss2.xml"), "--focus", "Ada Lovelace"])
-        assert r.exit_code == 0, r.output
-        from graphbuild.text import slugify
-        assert slugify("../../etc/passwd") == "etc-passwd"  # data-derived names are slugs
-        written = [p for p in Path(cwd).rglob("*.html")]
-        assert [p.relative_to(cwd).as_posix() for p in written] == ["output/rss2-ego-ada-lovelace.html"]
+def test_output_names_cannot_escape_the_output_folder(tmp_path, monkeypatch):
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)  # (click's isolated_filesystem is deprecated)
+    r = CliRunner().invoke(cli, ["viz", "--feed", str(DATA / "rss2.xml"), "--focus", "Ada Lovelace"])
+    assert r.exit_code == 0, r.output
+    from graphbuild.text import slugify
+    assert slugify("../../etc/passwd") == "etc-passwd"  # data-derived names are slugs
+    written = [p for p in Path(cwd).rglob("*.html")]
+    assert [p.relative_to(cwd).as_posix() for p in written] == ["output/rss2-ego-ada-lovelace.html"]
 
 
 def test_failed_build_leaves_previous_output_and_no_temporary_files(tmp_path, data_dir):
