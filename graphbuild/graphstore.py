@@ -159,7 +159,6 @@ class Kept:
         if messages is not None:
             _write_json(path, messages)
 
-
     def _indexed(self, text: str, cap: int | None, values: dict[str, set[str]]):
         """The messages of the rows of ``text`` with ``values``, cut at ``cap``, from the index the
         build made of it (:func:`graphbuild.madeanswers.indexed_rows`), if it made one."""
