@@ -174,7 +174,9 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
         progress: called as ``progress(done, total)`` after each post's extraction; if it has a
             ``stage(name)`` method, that is called as each later stage begins.
         keeper: given the graph's triples as N-Triples as they go in (the file ``keeper.sink()``
-            gives, if any), told of the graph as soon as they are in (``keeper.start(store)``, the
+            gives, if any), and what entity_posts and where_said say of each entity as it is written
+            (to ``keeper.said()``, :class:`graphbuild.madeanswers.Said`), told of the graph as soon
+            as they are in (``keeper.start(store)``, the
             pyoxigraph store) and of the analysis's triples added after that (``keeper.add(quads)``),
             so it can keep the graph on disk while the analysis runs
             (:class:`graphbuild.graphstore.Keeper`).
@@ -212,7 +214,7 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
     stage("building the graph")
     mentioned: list | None = [] if analysis else None  # the network form's mentions, as they are written
     g = to_graph(feeds, items, res, rels, base_uri, problems, keeper.sink() if keeper is not None else None,
-                 mentioned)
+                 mentioned, keeper.said() if keeper is not None else None)
     if keeper is not None:
         keeper.start(g.store._inner)
     counts = entity_counts(res, rels)
@@ -302,6 +304,8 @@ class _Triples:
         #: whose target is in the post, sorted, none empty) for each post that ``schema:mentions``
         #: the entity (what :data:`graphbuild.network.Q_MENTIONS` reads back; see :func:`to_graph`)
         self.mentioned: list[tuple[str, str, tuple[str, ...]]] | None = None
+        #: told of what entity_posts and where_said say of each entity (:class:`graphbuild.madeanswers.Said`)
+        self.said = None
         self._values: dict[str, str] = {}
 
     def iri(self, value: str) -> str:
@@ -509,6 +513,9 @@ def _add_post(t: _Triples, item: FeedItem, feed: str, base_uri: str) -> None:
         t.add(post, URL, t.lit(_value(web), ANY_URI))
     # a title with markup keeps it, as an rdf:HTML literal (docs/vocabulary.md); else plain text
     t.add(post, HEADLINE, t.lit(item.title_html, HTML) if item.title_html else t.lit(item.title))
+    if t.said is not None:
+        t.said.post(_value(post), item.title_html or item.title, _value(HTML) if item.title_html else None,
+                    item.published)
     t.add(post, IS_PART_OF, feed)
     if item.published:
         t.add(post, DATE, t.lit(item.published.isoformat(), DATE_TIME))
@@ -545,8 +552,11 @@ def _add_entity(t: _Triples, e: Entity, seen: set, base_uri: str) -> None:
     t.add(node, CONFIDENCE, t.lit(f"{confidence(e):.2f}", DECIMAL))
     told: set[str] = set()  # posts already said to mention it (the same triple, not loaded twice)
     quotes: dict[str, set[str]] | None = defaultdict(set) if t.mentioned is not None else None
+    said: dict[tuple, tuple] | None = {} if t.said is not None else None  # annotation -> where_said's row
     for m in e.mentions:
         post = _post_node(t, m.post, base_uri)
+        if said is not None:  # (post, exact, extractor) makes one annotation, one row
+            said[(m.post, m.quote.exact, m.extractor)] = (t.value(post), m.quote.exact, m.extractor)
         if not m.implicit and post not in told:
             told.add(post)
             t.add(post, MENTIONS, node)
@@ -555,6 +565,8 @@ def _add_entity(t: _Triples, e: Entity, seen: set, base_uri: str) -> None:
         t.add(_annotation(t, seen, m.post, m.quote, m.extractor, base_uri), HAS_BODY, node)
         if quotes is not None:
             quotes[post].add(m.quote.exact)  # the exact words its annotation's selector holds
+    if said is not None:
+        t.said.entity(_value(node), said.values(), map(t.value, told))
     if quotes is not None:
         iri = _value(node)
         for post in told:
@@ -566,13 +578,18 @@ def _add_entity(t: _Triples, e: Entity, seen: set, base_uri: str) -> None:
 def _add_relation(t: _Triples, s: str, pred: str, o: str, r: Relation, seen: set, base_uri: str) -> None:
     p = RELATION_NODES[pred]
     sn, on = t.iri(s), t.iri(o)
-    stmt = t.minted(f"{base_uri}annotation/{digest('statement', s, _value(p), o)}")
+    stmt = t.minted(_statement_iri(s, _value(p), o, base_uri))
     if stmt not in seen:  # a relation stated in several places: its triples once, an annotation each
         seen.add(stmt)
         t.add(sn, p, on)
         t.add_lines(f"{stmt} {TYPE} {STATEMENT} .\n{stmt} {SUBJECT} {sn} .\n{stmt} {PREDICATE} {p} .\n"
                     f"{stmt} {OBJECT} {on} .\n")
     t.add(_annotation(t, seen, r.post, r.quote, r.extractor, base_uri), HAS_BODY, stmt)
+
+
+def _statement_iri(s: str, p: str, o: str, base_uri: str) -> str:
+    """The IRI of the statement (s, p, o) (IRIs) of a relation."""
+    return f"{base_uri}annotation/{digest('statement', s, p, o)}"
 
 
 def _first_quotes(res: Resolution, relations) -> dict[tuple[str, str, str], Quote]:
@@ -593,7 +610,7 @@ def _first_quotes(res: Resolution, relations) -> dict[tuple[str, str, str], Quot
 def to_graph(feeds: list[Feed], items: list[FeedItem], res: Resolution,
              relations: list[tuple[str, str, str, Relation]], base_uri: str = BASE_URI,
              problems: list[Problem] | None = None, sink=None,
-             mentioned: list[tuple[str, str, tuple[str, ...]]] | None = None) -> Graph:
+             mentioned: list[tuple[str, str, tuple[str, ...]]] | None = None, said=None) -> Graph:
     """Posts, entities, mentions, relations and their provenance as an rdflib Graph.
 
     The Graph is backed by a pyoxigraph store (oxrdflib): the rdflib API as usual, bulk loading
@@ -604,12 +621,14 @@ def to_graph(feeds: list[Feed], items: list[FeedItem], res: Resolution,
     (post IRI, entity IRI, the exact words its annotations there quote, sorted, none empty) for
     each post that mentions each entity. The build's network form takes them from here instead of
     querying the 470,000 annotations of a 10,000-post graph again (:func:`graphbuild.network.read_network`).
+    ``said``, if given (a :class:`graphbuild.madeanswers.Said`), is told each entity's rows of
+    ``entity_posts`` and ``where_said`` as they are written.
 
     Raises:
         FeedError: ``base_uri`` is not an absolute http(s) IRI.
     """
     t = _Triples(sink=sink)
-    t.mentioned = mentioned
+    t.mentioned, t.said = mentioned, said
     try:  # the base, and under it the IRIs _Triples.minted takes on trust
         if clean_iri(base_uri) != (base_uri, ""):
             raise ValueError(base_uri)
@@ -632,6 +651,13 @@ def to_graph(feeds: list[Feed], items: list[FeedItem], res: Resolution,
         _add_citations(t, item, posts, base_uri)
     seen: set = set()
     t.quotes = _first_quotes(res, relations)
+    if said is not None:  # told of each statement's annotations before the entities (see Said)
+        for s, pred, o, r in relations:
+            post = t._web.get(r.post)  # (its post's node, as _post_node made it; never a post of no item)
+            post = None if post is None else post[0] or t.iri(f"{base_uri}post/{digest(r.post)}")
+            s, p, o = str(entity_iri(s, base_uri)), _value(RELATION_NODES[pred]), str(entity_iri(o, base_uri))
+            said.relation(_statement_iri(s, p, o, base_uri), s, p, o, (r.post, r.quote.exact, r.extractor),
+                          post and t.value(post), r.quote.exact, r.extractor)
     for e in res.entities.values():
         _add_entity(t, e, seen, base_uri)
     for s, pred, o, r in relations:

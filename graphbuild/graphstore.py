@@ -8,7 +8,9 @@ Where: in the build's state folder (``--store DIR``, default ``OUT/.graphbuild``
     DIR/graph-store/stamp.json    what ties it to graph.ttl (below)
     DIR/graph-store/answers/      answers kept as JSON: those the build made (graphbuild.madeanswers,
                                   with its index of co-mentions: a JSON file and a .i32 file of
-                                  numbers) and each question's first answer (:meth:`Kept.answer`)
+                                  numbers; and of entity_posts and where_said: each a JSON file,
+                                  a .z file of compressed rows and a .posts table) and each
+                                  question's first answer (:meth:`Kept.answer`)
 
 The stamp records graph.ttl as the build wrote it: its size, modification time (ns), inode and
 device, and the SHA-256 of its bytes. The store is **current** for a graph file when the file's
@@ -164,7 +166,7 @@ class Kept:
         build made of it (:func:`graphbuild.madeanswers.indexed_rows`), if it made one."""
         from .madeanswers import Indexed, indexed_rows
 
-        found = indexed_rows(self._file(text, Indexed.KIND), values)
+        found = indexed_rows(self._file(text, Indexed.KIND), values, None if cap is None else cap + 1)
         if found is None:
             return None
         from .sparql import Answer, stream
@@ -314,6 +316,8 @@ class Keeper:
         self._sink = None
         #: how many of ``added`` the loading process was given (by the add that ended its input)
         self._sent: int | None = None
+        self._said = None
+        self._started = 0  # triples in ``source`` at start()
 
     def _begin(self) -> Path:
         """The temporary folder the new store is made in (made on the first call)."""
@@ -335,6 +339,25 @@ class Keeper:
         self._sink = _Sink(open(self._begin() / "graph.nt", "wb"), self._spawn)
         return self._sink
 
+    def said(self):
+        """A :class:`graphbuild.madeanswers.Said` for the build to tell what ``entity_posts`` and
+        ``where_said`` say of each entity while it writes the graph (before :meth:`start`); its
+        indexes are kept with the store when it changed after that only by :meth:`add` of triples
+        those questions do not read (:meth:`_said_indexes`)."""
+        from .madeanswers import Said
+
+        self._said = Said(self._begin())
+        return self._said
+
+    def _said_indexes(self) -> list:
+        said, self._said = self._said, None
+        if said is None:
+            return []
+        if self.source is None or len(self.source) != self._started + len(self.added) or any(map(said.reads, self.added)):
+            said.abandon()
+            return []
+        return said.close()
+
     def _spawn(self) -> None:
         """Start the process that loads the dump into the new store (it reads the dump as it
         grows, until :meth:`start` tells it the dump's length, then the triples added after it)."""
@@ -352,6 +375,8 @@ class Keeper:
 
     def start(self, source: ox.Store) -> None:
         dump = self._begin() / "graph.nt"
+        if self._said is not None:
+            self._started = len(source)
         written, self._sink = self._sink, None
         if written is not None:
             written.close()
@@ -410,7 +435,7 @@ class Keeper:
                 self._loaded_by_child()
             else:
                 _fill(tmp / "oxigraph", self.source)
-            for m in made:
+            for m in [*made, *self._said_indexes()]:
                 _keep_answer(m, answer_file(tmp, sha256, m.text, getattr(m, "KIND", "made")))
             stamp = {"format": FORMAT, "graph": Path(graph).name, **_identity(os.stat(graph)), "sha256": sha256}
             with open(tmp / "stamp.json", "w", encoding="utf-8") as f:
@@ -475,6 +500,9 @@ class Keeper:
         if self._sink is not None:
             self._sink.close()
             self._sink = None
+        if self._said is not None:
+            self._said.abandon()
+            self._said = None
         if self.tmp is not None:
             shutil.rmtree(self.tmp, ignore_errors=True)
 

@@ -23,6 +23,12 @@ cap they cover). Four ways, each the cheapest that gives the query's own rows:
   store takes 0.5-0.6 s for an entity named in 1,000 posts (10,000 posts) and up to 1.4 s (100,000);
   the file is 8 bytes for each entity of each pair (15 MB at 10,000 posts), where an answer kept as
   JSON would be about 250 bytes a row (docs/performance.md, "Nineteenth pass").
+- **Said** (:class:`Said`): ``entity_posts`` and ``where_said`` bound to any entity, recorded by
+  :func:`graphbuild.graph.to_graph` as it writes each entity (its posts, its annotations, the
+  statements about it), each entity's rows sorted as the query orders them and kept as one
+  compressed piece of JSON in a file beside the answers, found through the entities' IRIs (read by
+  :func:`indexed_rows`). The on-disk store takes over a second for the entities named most at
+  10,000 posts (docs/performance.md, "Twentieth pass").
 - **Whole** (:data:`WHOLE`): small answers, asked as they are of the build's store in memory (under
   a second each at 10,000 posts, against up to 5 s of the on-disk store on a first ask).
 - **In Python** (``people_by_organization``): each tie of a person to an organisation with the
@@ -37,7 +43,11 @@ from __future__ import annotations
 import bisect
 import itertools
 import json
+import os
+import re
+import zlib
 from collections import defaultdict
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, NamedTuple
 
@@ -364,27 +374,32 @@ class Indexed(NamedTuple):
                         encoding="utf-8")
 
 
-def indexed_rows(path: Path, values: dict[str, set[str]]) -> tuple[list[str], list[tuple]] | None:
+def indexed_rows(path: Path, values: dict[str, set[str]],
+                 most: int | None = None) -> tuple[list[str], list[tuple]] | None:
     """The variables and rows (portable terms) of the indexed question kept at ``path``
-    (:meth:`Indexed.keep`) bound to ``values`` ({its variable: IRIs}), in the query's order (by the
-    entity, then posts, most first, the other's name, the other); None when there is no such index
-    or it is not for that variable."""
+    (:meth:`Indexed.keep`, :meth:`Sliced.keep`) bound to ``values`` ({its variable: IRIs}), in the
+    query's order, the first ``most`` if given; None when there is no such index or it is not for
+    that variable."""
     try:
         with open(path, encoding="utf-8") as f:
             meta = json.load(f)
+        if meta.get("form") == Sliced.FORM:
+            return _sliced(path, meta, values, most)
         variable, iris, names, rank, start = (meta[k] for k in ("variable", "iris", "names", "rank", "start"))
         rows = open(path.with_suffix(".i32"), "rb")
-    except (OSError, ValueError, TypeError, KeyError):
+    except (OSError, ValueError, TypeError, KeyError, zlib.error):
         return None
     with rows:
         if set(values) != {variable}:
             return None
-        return list(_CO_MENTIONED_WITH), list(_indexed(rows, values[variable], iris, names, rank, start))
+        return list(_CO_MENTIONED_WITH), list(itertools.islice(_indexed(rows, values[variable], iris, names, rank,
+                                                                        start), most))
 
 
 def _indexed(rows, values: set[str], iris: list[str], names: list, rank: list[int],
              start: list[int]) -> Iterator[tuple]:
-    """The rows of :func:`indexed_rows` for the IRIs ``values``, read from the file ``rows``."""
+    """The rows of :func:`indexed_rows` for the IRIs ``values`` (each entity's in the query's order:
+    posts, most first, the other's name, the other), read from the file ``rows``."""
     from array import array
     from sys import byteorder
 
@@ -406,6 +421,246 @@ def _entity_rows(x: str, others, posts, iris: list[str], names: list, rank: list
     other's name (``rank``: its place in the names' order), the other."""
     for y, n in sorted(zip(others, posts), key=lambda r: (-r[1], rank[r[0]], r[0])):
         yield _iri(x), _iri(iris[y]), _text(names[y]), _count(n)
+
+
+class Sliced(NamedTuple):
+    """The rows of the query ``text`` bound to each value of its first ``variable`` (an IRI), kept
+    as one piece each: ``data``, a file of them (each value's rows a zlib-compressed JSON list, in
+    the query's order, without the first column, each row's post as its number in the table of
+    posts), ``posts`` that table (a JSON list a line: the post's IRI, then its headline and date),
+    ``meta`` what :func:`indexed_rows` needs to find and read them (the values, sorted, where each
+    one's piece is, where each line of the table begins). Kept (:meth:`keep`) as a JSON file, the
+    data beside it with the suffix ``.z`` and the table with ``.posts``."""
+
+    KIND = "indexed"
+    #: the ``form`` its JSON names (an :class:`Indexed`'s names none)
+    FORM = "slices"
+
+    text: str
+    data: Path
+    posts: Path
+    meta: dict
+
+    def keep(self, path: Path) -> None:
+        os.replace(self.data, path.with_suffix(".z"))
+        os.replace(self.posts, path.with_suffix(".posts"))
+        path.write_text(json.dumps(self.meta, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _sliced(path: Path, meta: dict, values: dict[str, set[str]],
+            most: int | None) -> tuple[list[str], list[tuple]] | None:
+    """:func:`indexed_rows` of a :class:`Sliced` index (``meta``: its JSON)."""
+    variable, iris, at, size, kinds, lines, width = (
+        meta[k] for k in ("variable", "iris", "at", "size", "kinds", "lines", "post_columns"))
+    if set(values) != {variable}:
+        return None
+    rows: list[tuple] = []
+    with open(path.with_suffix(".z"), "rb") as f, open(path.with_suffix(".posts"), "rb") as table:
+        posts: dict[int, list] = {}
+
+        def post(n: int) -> list:
+            found = posts.get(n)
+            if found is None:
+                table.seek(lines[n])
+                found = posts[n] = json.loads(table.read(lines[n + 1] - lines[n]))[:width]
+            return found
+
+        for x in sorted(values[variable]):  # IRIs in code-point order, as SPARQL orders them (and ``iris``)
+            i = bisect.bisect_left(iris, x)
+            if i == len(iris) or iris[i] != x:  # no rows
+                continue
+            f.seek(at[i])
+            part = json.loads(zlib.decompress(f.read(size[i])))[:None if most is None else most - len(rows)]
+            part = [post(row[0]) + row[1:] for row in part]
+            columns = [[_iri(x)] * len(part)] + [_cells(column, kind) for column, kind in zip(zip(*part), kinds)]
+            rows += zip(*columns)
+            if most is not None and len(rows) >= most:
+                break
+    return meta["variables"], rows
+
+
+def _cells(cells, kind: str) -> list:
+    """Portable terms from a column of a :class:`Sliced` piece: each cell null (unbound), a string
+    (an IRI or a plain string, as the column's ``kind`` says) or [value, datatype] (another literal)."""
+    if kind == "uri":
+        return [c if c is None else ("uri", c) for c in cells]
+    string = _XSD + "string"
+    return [("literal", c, string, None) if c.__class__ is str else c if c is None else ("literal", c[0], c[1], None)
+            for c in cells]
+
+
+class _Slices:
+    """Writes a :class:`Sliced` index: each value's rows (cells as :func:`_cells` reads them; a post
+    as its number), sorted by the caller, appended to a file as the value comes."""
+
+    def __init__(self, folder: Path, text: str, variables: list[str], kinds: list[str], post_columns: int) -> None:
+        import tempfile
+
+        fd, path = tempfile.mkstemp(suffix=".z", dir=folder)
+        self.file, self.path, self.folder = os.fdopen(fd, "wb"), Path(path), folder
+        self.text, self.variables, self.kinds, self.post_columns = text, variables, kinds, post_columns
+        self.at: dict[str, tuple[int, int]] = {}
+        self.odd = False
+
+    def add(self, value: str, rows: list) -> None:
+        if value in self.at:
+            self.odd = True  # (never: to_graph writes each entity once)
+        if not rows or self.odd:
+            return
+        data = zlib.compress(json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
+        self.at[value] = (self.file.tell(), len(data))
+        self.file.write(data)
+
+    def close(self, posts: list[list]) -> Sliced | None:
+        """The index written, with the table of ``posts`` (each post's cells, by its number); None
+        (and its file removed) when it is not one (:attr:`odd`)."""
+        import tempfile
+
+        self.file.close()
+        if self.odd:
+            self.path.unlink(missing_ok=True)
+            return None
+        fd, table = tempfile.mkstemp(suffix=".posts", dir=self.folder)
+        lines = [0]
+        with os.fdopen(fd, "wb") as f:
+            for cells in posts:
+                lines.append(lines[-1] + f.write(json.dumps(cells, ensure_ascii=False).encode("utf-8") + b"\n"))
+        iris = sorted(self.at)
+        return Sliced(self.text, self.path, Path(table), {
+            "form": Sliced.FORM, "variable": "entity", "variables": self.variables, "kinds": self.kinds,
+            "post_columns": self.post_columns, "lines": lines,
+            "iris": iris, "at": [self.at[x][0] for x in iris], "size": [self.at[x][1] for x in iris]})
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MICROSECOND = timedelta(microseconds=1)
+_DATE_TIME = _XSD + "dateTime"
+
+
+class Said:
+    """The rows of ``entity_posts`` and ``where_said`` bound to each entity, recorded by
+    :func:`graphbuild.graph.to_graph` as it writes the graph, written to files in ``folder`` (two
+    :class:`Sliced` indexes, :meth:`close`). What to_graph tells it, in its order: each post
+    (:meth:`post`), each relation's annotation (:meth:`relation`), then each entity once
+    (:meth:`entity`: its annotations, the posts that ``schema:mentions`` it), when its rows are
+    sorted and written; so a 10,000-post graph's 580,000 rows of ``where_said`` are never held.
+
+    The rows are the queries' over the graph to_graph writes: ``entity_posts`` (each post naming the
+    entity, a ``schema:BlogPosting``: its headline, its date, the least words of the entity's
+    annotations there; by date, latest first, undated last, then by post) and ``where_said`` (one row
+    for each annotation of the entity, and for each annotation of each statement it is the subject or
+    the object of, twice when both: by post, support, quote, extractor; all IRIs or plain strings,
+    ordered by code point as SPARQL orders them; a statement, the body of its annotations, has their
+    "mention" rows). Where the graph would hold what that order does not cover, the question is not
+    indexed (the engine answers it): a post given two headlines or dates, or a date without a time
+    zone (its order against the others' is not the instants'); and where_said where an annotation's
+    post is none of the posts."""
+
+    #: the predicates the two questions read (and ``rdf:type``, of posts)
+    READS = frozenset([_SCHEMA + "mentions", _SCHEMA + "headline", _SCHEMA + "datePublished", _RDF + "subject",
+                       _RDF + "predicate", _RDF + "object", "https://graphbuild.example/ns#extractor",
+                       *(_OA + p for p in ("hasBody", "hasTarget", "hasSource", "hasSelector", "exact"))])
+
+    @classmethod
+    def reads(cls, q: ox.Quad) -> bool:
+        """Whether the triple ``q``, added to the graph, could change the two questions' answers."""
+        return q.predicate.value in cls.READS or (q.predicate.value == _RDF + "type"
+                                                  and q.object.value == _SCHEMA + "BlogPosting")
+
+    def __init__(self, folder: Path) -> None:
+        qs = bundled()
+        self.posts: dict[str, tuple] = {}  # post IRI -> (headline cell, date (lexical form, instant in µs))
+        self.by_entity: dict[str, list[tuple]] = defaultdict(list)  # where_said rows of the statements
+        self._stated: set[tuple] = set()
+        self._number: dict[str, int] | None = None  # post IRI -> its number (the IRIs' order)
+        self._latest: list[int] = []  # post number -> its place by date (latest first, undated last), then IRI
+        self.parts = {"entity_posts": _Slices(folder, qs["entity_posts"].text,
+                                              ["entity", "post", "headline", "date", "quote"],
+                                              ["uri", "literal", "literal", "literal"], 3),
+                      "where_said": _Slices(folder, qs["where_said"].text,
+                                            ["entity", "post", "quote", "extractor", "supports"],
+                                            ["uri", "literal", "literal", "literal"], 1)}
+
+    def post(self, iri: str, headline: str, datatype: str | None, published: datetime | None) -> None:
+        """A post (``a schema:BlogPosting``) with its headline (a plain string, or of ``datatype``)
+        and its date, if any."""
+        cell = headline if datatype is None else [headline, datatype]
+        date = None
+        if published is not None and published.utcoffset() is None:
+            self.parts["entity_posts"].odd = True
+        elif published is not None:
+            date = (published.isoformat(), (published - _EPOCH) // _MICROSECOND)
+        if self.posts.setdefault(iri, (cell, date)) != (cell, date) or self._number is not None:
+            self.parts["entity_posts"].odd = True  # two headlines or dates; or a post after the entities
+
+    def relation(self, statement: str, subject: str, predicate: str, obj: str, annotation: tuple, post: str | None,
+                 exact: str, extractor: str) -> None:
+        """An annotation (``annotation``: what makes it one) of the ``statement`` (``subject``,
+        ``predicate``, ``obj``): the words ``exact`` of ``post`` (None: not known), read by
+        ``extractor``."""
+        if (subject, predicate, obj, annotation) in self._stated:
+            return  # the same annotation of the same statement: the same triples
+        self._stated.add((subject, predicate, obj, annotation))
+        row = (post, exact, extractor, "relation " + re.sub(r"^.*[/#]", "", predicate))
+        self.by_entity[subject].append(row)
+        self.by_entity[obj].append(row)  # (the subject's twice when it is the object too: two branches)
+        self.by_entity[statement].append((post, exact, extractor, "mention"))
+
+    def entity(self, iri: str, annotations: Iterable[tuple[str, str, str]], mentioned_in: Iterable[str]) -> None:
+        """An entity's rows, written: ``annotations``, one (post, exact words, extractor) for each
+        of its annotations; ``mentioned_in``, the posts that ``schema:mentions`` it."""
+        number = self._numbers()
+        try:  # (post, quote, extractor, support), by post, support, quote, extractor
+            own = [(number[post], exact, extractor, "mention") for post, exact, extractor in annotations]
+            rows = own + [(number[post], *rest) for post, *rest in self.by_entity.pop(iri, ())]
+        except KeyError:  # an annotation's post is not a post (never, from to_graph)
+            for part in self.parts.values():
+                part.odd = True
+            return
+        rows.sort(key=lambda r: (r[0], r[3], r[1], r[2]))
+        self.parts["where_said"].add(iri, rows)
+        if self.parts["entity_posts"].odd:
+            return
+        quote: dict[int, str] = {}  # the least words of its annotations in each post
+        for n, exact, *_ in own:
+            if n not in quote or exact < quote[n]:
+                quote[n] = exact
+        latest = self._latest
+        posts = sorted({number[p] for p in mentioned_in if p in number}, key=latest.__getitem__)
+        self.parts["entity_posts"].add(iri, [(n, quote.get(n)) for n in posts])
+
+    def _numbers(self) -> dict[str, int]:
+        """Each post's number (first call: all posts are in)."""
+        if self._number is None:
+            iris = sorted(self.posts)
+            self._number = {x: n for n, x in enumerate(iris)}
+            dates = [self.posts[x][1] for x in iris]
+            by_date = sorted(range(len(iris)), key=lambda n: (dates[n] is None, -dates[n][1] if dates[n] else 0, n))
+            self._latest = [0] * len(iris)
+            for place, n in enumerate(by_date):
+                self._latest[n] = place
+        return self._number
+
+    def _table(self) -> list[list]:
+        """The posts' cells by number: IRI, headline, date as the store gives it back (pyoxigraph writes
+        an ``xsd:dateTime`` in its canonical form: "+00:00" as "Z", no trailing zeros in the seconds)."""
+        store, p, dt = ox.Store(), ox.NamedNode(_SCHEMA + "datePublished"), ox.NamedNode(_DATE_TIME)
+        store.extend(ox.Quad(ox.NamedNode(x), p, ox.Literal(date[0], datatype=dt))
+                     for x, (_, date) in self.posts.items() if date is not None)
+        dates = {q.subject.value: [q.object.value, _DATE_TIME] for q in store}
+        return [[x, self.posts[x][0], dates.get(x)] for x in sorted(self.posts)]
+
+    def close(self) -> list[Sliced]:
+        """The indexes written (those that are not :attr:`_Slices.odd`)."""
+        for iri in sorted(self.by_entity):  # the statements' (to_graph writes each entity's before)
+            self.entity(iri, (), ())
+        table = self._table()
+        return [s for s in (part.close(table) for part in self.parts.values()) if s is not None]
+
+    def abandon(self) -> None:
+        for part in self.parts.values():
+            part.odd = True
+            part.close([])
 
 
 def _iri(x: str) -> tuple:

@@ -4,8 +4,9 @@ query it was checked against (:data:`CHECKED`); a copy edited by a user, or the 
 edited in place, is answered by the engine as written.
 
 - **Within a made answer** (:data:`FILTERS`, :func:`within`): a bound parameter that the query
-  projects as it is, binds by a triple pattern of its WHERE clause's own group (so in every
-  solution: the VALUES join then keeps exactly the solutions with the bound value), groups by when
+  projects as it is, binds by a triple pattern of its WHERE clause's own group, or of each group
+  of a UNION that is all of it (so in every solution: the VALUES join then keeps exactly the
+  solutions with the bound value), groups by when
   it groups, in a query without LIMIT or OFFSET, selects rows of the query's whole answer, in its
   order. So when the build made the whole answer (:mod:`graphbuild.madeanswers`), the bound
   question is answered by the rows with the bound values (:meth:`graphbuild.graphstore.Kept.answer`;
@@ -200,7 +201,7 @@ FILTERS: dict[str, tuple[str, ...]] = {
     "relations": ("relation",), "people_by_organization": ("org",), "members_of": ("org",),
     "single_mentions": ("type",), "top_mentioned": ("type",), "project_maintainers": ("project",),
     "post_citations": ("post",), "mentions_per_month": ("entity",), "entity_posts": ("entity",),
-    "post_mentions": ("post",), "co_mentioned_with": ("entity",),
+    "post_mentions": ("post",), "co_mentioned_with": ("entity",), "where_said": ("entity",),
 }
 
 

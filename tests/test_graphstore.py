@@ -318,8 +318,11 @@ def test_an_answer_kept_beside_the_store_is_reused_for_the_same_question_only(re
     bound = run("query", "top_mentioned", "-p", "type=doap:Project", "--graph", graph, "--format", "csv")
     assert "(kept answer)" not in bound.output and "JupyterHub" in bound.output
     assert run("build", "--out", out, "-q", "--no-html", "--jobs", "1").exit_code == 0
-    assert set(answers.glob("*.json")) == made_files(out) | {index_file(out)}  # a rebuild starts with only its own
+    indexes = {index_file(out, name) for name in INDEXED}
+    assert set(answers.glob("*.json")) == made_files(out) | indexes  # a rebuild starts with only its own
     assert [f.name for f in answers.glob("*.i32")] == [index_file(out).with_suffix(".i32").name]
+    assert {f for f in answers.iterdir() if f.suffix in (".z", ".posts")} == {
+        index_file(out, name).with_suffix(suffix) for name in SAID for suffix in (".z", ".posts")}
     assert "(kept answer)" not in run("query", "top_mentioned", "--graph", graph, "--format", "csv").output
 
 
@@ -330,11 +333,39 @@ def made_files(out):
             for n in madeanswers.NAMES}
 
 
-def index_file(out):
-    """The JSON file of the build's index of ``co_mentioned_with`` (its rows: the same with .i32)."""
+#: the questions the build indexes: co_mentioned_with from the pairs (madeanswers.Indexed), the others
+#: as the graph is written (madeanswers.Said)
+SAID = ("entity_posts", "where_said")
+INDEXED = ("co_mentioned_with", *SAID)
+
+
+def index_file(out, name="co_mentioned_with"):
+    """The JSON file of the build's index of the question ``name`` (its rows: the same with .i32 for
+    co_mentioned_with, else .z, and the posts' table .posts)."""
     sha256 = graphstore.read_stamp(out / ".graphbuild")["sha256"]
-    return graphstore.answer_file(out / ".graphbuild" / "graph-store", sha256, bundled()["co_mentioned_with"].text,
+    return graphstore.answer_file(out / ".graphbuild" / "graph-store", sha256, bundled()[name].text,
                                   madeanswers.Indexed.KIND)
+
+
+def mark_said(index) -> None:
+    """Every plain string of a Said index's rows and posts' table (quotes, headlines, extractors)
+    followed by " (made)", to show where an answer came from."""
+    import zlib
+
+    meta = json.loads(index.read_text(encoding="utf-8"))
+    mark = lambda c: c + " (made)" if isinstance(c, str) else c
+    data, pieces = index.with_suffix(".z").read_bytes(), []
+    for at, size in zip(meta["at"], meta["size"]):
+        rows = json.loads(zlib.decompress(data[at:at + size]))
+        pieces.append(zlib.compress(json.dumps([[n, *map(mark, rest)] for n, *rest in rows]).encode()))
+    meta["at"] = [sum(map(len, pieces[:i])) for i in range(len(pieces))]
+    meta["size"] = list(map(len, pieces))
+    index.with_suffix(".z").write_bytes(b"".join(pieces))
+    lines = [json.loads(line) for line in index.with_suffix(".posts").read_bytes().splitlines()]
+    table = [json.dumps([iri, *map(mark, rest)]).encode() + b"\n" for iri, *rest in lines]
+    meta["lines"] = [sum(map(len, table[:i])) for i in range(len(table) + 1)]
+    index.with_suffix(".posts").write_bytes(b"".join(table))
+    index.write_text(json.dumps(meta), encoding="utf-8")
 
 
 @pytest.mark.parametrize("most", [None, 12])
@@ -405,10 +436,11 @@ def test_a_bound_question_is_answered_within_the_whole_answer_the_build_made(ref
 
 
 def test_a_question_bound_to_an_entity_is_answered_from_the_builds_index(reference, copy_of, tmp_path, monkeypatch):
-    """A first ask of ``co_mentioned_with`` bound to any entity (by IRI or by name) reads the
-    build's index of it (every name in it marked, to show it), with the engine's rows, at every
-    cap; ``entity_posts``, not indexed, is asked of the engine (the whole answers are cut at 40
-    rows, so that no bound ask is cut from them instead)."""
+    """A first ask of ``co_mentioned_with``, ``entity_posts`` or ``where_said`` bound to any
+    entity (by IRI or by name) reads the build's index of it (every name, headline, quote and
+    extractor in them marked, to show it), with the engine's rows, at every cap; ``post_mentions``,
+    not indexed, is asked of the engine (the whole answers are cut at 40 rows, so that no bound ask
+    is cut from them instead)."""
     out = copy_of(reference)
     monkeypatch.setattr(madeanswers, "ROWS", 41)
     assert run("build", "--out", out, "-q", "--no-html", "--jobs", "1", "--fresh").exit_code == 0
@@ -416,6 +448,8 @@ def test_a_question_bound_to_an_entity_is_answered_from_the_builds_index(referen
     meta = json.loads(index.read_text(encoding="utf-8"))
     meta["names"] = [None if n is None else n + " (made)" for n in meta["names"]]
     index.write_text(json.dumps(meta), encoding="utf-8")
+    for name in SAID:
+        mark_said(index_file(out, name))
     graph, no_store = out / "graph.ttl", tmp_path / "empty"
     counts = run("query", "SELECT ?e ?name (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a schema:BlogPosting ; "
                  "schema:mentions ?e . ?e schema:name ?name } GROUP BY ?e ?name ORDER BY DESC(?n) ?e",
@@ -425,16 +459,16 @@ def test_a_question_bound_to_an_entity_is_answered_from_the_builds_index(referen
     served = 0
     for iri, name in named[:2] + named[len(named) // 2:][:1] + named[-1:]:
         for value in (iri, name):
-            for query in ("co_mentioned_with", "entity_posts"):
+            for query in (*INDEXED, "mentions_per_month"):
                 for args in (["--max-rows", 0], ["--max-rows", 2]):
                     want = run("query", query, "-p", f"entity={value}", "--graph", graph, "--format", "csv",
                                "--store", no_store, *args)
                     got = run("query", query, "-p", f"entity={value}", "--graph", graph, "--format", "csv", *args)
                     assert got.exit_code == want.exit_code == 0 and want.output.count("\n") > 1, (query, value)
                     assert got.output.replace(" (made)", "") == want.output, (query, value, args)
-                    assert ("(made)" in got.output) == (query == "co_mentioned_with"), (query, value)
+                    assert ("(made)" in got.output) == (query in INDEXED), (query, value)
                     served += "(made)" in got.output
-    assert served == 4 * 2 * 2
+    assert served == 4 * 2 * 2 * 3
 
 
 def test_outputs_written_without_a_keeper_keep_the_made_answers_and_no_temporary_folder(tmp_path):
@@ -448,4 +482,5 @@ def test_outputs_written_without_a_keeper_keep_the_made_answers_and_no_temporary
     _write_outputs(build(), out, True, out / ".graphbuild")
     files = made_files(out) | {index_file(out), index_file(out).with_suffix(".i32")}
     assert len(files) == len(madeanswers.NAMES) + 2 and all(f.is_file() for f in files)
+    assert not index_file(out, "where_said").exists()  # (made as the graph is written, with a Keeper)
     assert not [p for p in (out / ".graphbuild").iterdir() if p.name.startswith(".")]
