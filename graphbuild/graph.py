@@ -622,7 +622,7 @@ def to_graph(feeds: list[Feed], items: list[FeedItem], res: Resolution,
     each post that mentions each entity. The build's network form takes them from here instead of
     querying the 470,000 annotations of a 10,000-post graph again (:func:`graphbuild.network.read_network`).
     ``said``, if given (a :class:`graphbuild.madeanswers.Said`), is told each entity's rows of
-    ``entity_posts`` and ``where_said`` as they are written.
+    ``entity_posts`` and ``where_said`` as they are written, and closed at the end.
 
     Raises:
         FeedError: ``base_uri`` is not an absolute http(s) IRI.
@@ -666,6 +666,8 @@ def to_graph(feeds: list[Feed], items: list[FeedItem], res: Resolution,
         _add_curation(t, res.curation, res.entities, base_uri)
     if problems is not None:
         problems += t.problems()
+    if said is not None:
+        said.close()  # all is told: its files written, what it held let go
     return new_graph(store=t.flush(), base_uri=base_uri)
 
 

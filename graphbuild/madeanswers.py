@@ -574,6 +574,7 @@ class Said:
         self._stated: set[tuple] = set()
         self._number: dict[str, int] | None = None  # post IRI -> its number (the IRIs' order)
         self._latest: list[int] = []  # post number -> its place by date (latest first, undated last), then IRI
+        self._made: list[Sliced] | None = None
         self.parts = {"entity_posts": _Slices(folder, qs["entity_posts"].text,
                                               ["entity", "post", "headline", "date", "quote"],
                                               ["uri", "literal", "literal", "literal"], 3),
@@ -651,16 +652,27 @@ class Said:
         return [[x, self.posts[x][0], dates.get(x)] for x in sorted(self.posts)]
 
     def close(self) -> list[Sliced]:
-        """The indexes written (those that are not :attr:`_Slices.odd`)."""
-        for iri in sorted(self.by_entity):  # the statements' (to_graph writes each entity's before)
-            self.entity(iri, (), ())
-        table = self._table()
-        return [s for s in (part.close(table) for part in self.parts.values()) if s is not None]
+        """The indexes written (those that are not :attr:`_Slices.odd`), once all is told: the files
+        are closed and what was held let go (to_graph closes it as it ends, before the analysis's
+        peak); the same list again on a later call."""
+        if self._made is None:
+            for iri in sorted(self.by_entity):  # the statements' (to_graph writes each entity's before)
+                self.entity(iri, (), ())
+            table = self._table()
+            self._made = [s for s in (part.close(table) for part in self.parts.values()) if s is not None]
+            self.posts, self._stated, self._number, self._latest = {}, set(), {}, []
+        return self._made
 
     def abandon(self) -> None:
+        """Remove the indexes' files, written or not."""
         for part in self.parts.values():
-            part.odd = True
-            part.close([])
+            if self._made is None:
+                part.odd = True
+                part.close([])
+        for made in self._made or ():
+            made.data.unlink(missing_ok=True)
+            made.posts.unlink(missing_ok=True)
+        self._made = []
 
 
 def _iri(x: str) -> tuple:
