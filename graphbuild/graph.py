@@ -552,17 +552,18 @@ def _add_entity(t: _Triples, e: Entity, seen: set, base_uri: str) -> None:
     t.add(node, CONFIDENCE, t.lit(f"{confidence(e):.2f}", DECIMAL))
     told: set[str] = set()  # posts already said to mention it (the same triple, not loaded twice)
     quotes: dict[str, set[str]] | None = defaultdict(set) if t.mentioned is not None else None
-    said: dict[tuple, tuple] | None = {} if t.said is not None else None  # annotation -> where_said's row
+    said: dict[str, tuple] | None = {} if t.said is not None else None  # annotation -> where_said's row
     for m in e.mentions:
         post = _post_node(t, m.post, base_uri)
-        if said is not None:  # (post, exact, extractor) makes one annotation, one row
-            said[(m.post, m.quote.exact, m.extractor)] = (t.value(post), m.quote.exact, m.extractor)
         if not m.implicit and post not in told:
             told.add(post)
             t.add(post, MENTIONS, node)
         if m.role == "author":
             t.add(post, AUTHOR, node)
-        t.add(_annotation(t, seen, m.post, m.quote, m.extractor, base_uri), HAS_BODY, node)
+        anno = _annotation(t, seen, m.post, m.quote, m.extractor, base_uri)
+        t.add(anno, HAS_BODY, node)
+        if said is not None and anno not in said:  # (its post, exact words, extractor): one row
+            said[anno] = (t.value(post), m.quote.exact, m.extractor)
         if quotes is not None:
             quotes[post].add(m.quote.exact)  # the exact words its annotation's selector holds
     if said is not None:

@@ -427,7 +427,8 @@ class Sliced(NamedTuple):
     """The rows of the query ``text`` bound to each value of its first ``variable`` (an IRI), kept
     as one piece each: ``data``, a file of them (each value's rows a zlib-compressed JSON list, in
     the query's order, without the first column, each row's post as its number in the table of
-    posts), ``posts`` that table (a JSON list a line: the post's IRI, then its headline and date),
+    posts, then the other cells: where_said's in its ORDER BY's order, ``columns`` in ``meta``
+    says where each is), ``posts`` that table (a JSON list a line: the post's IRI, then its headline and date),
     ``meta`` what :func:`indexed_rows` needs to find and read them (the values, sorted, where each
     one's piece is, where each line of the table begins). Kept (:meth:`keep`) as a JSON file, the
     data beside it with the suffix ``.z`` and the table with ``.posts``."""
@@ -450,8 +451,8 @@ class Sliced(NamedTuple):
 def _sliced(path: Path, meta: dict, values: dict[str, set[str]],
             most: int | None) -> tuple[list[str], list[tuple]] | None:
     """:func:`indexed_rows` of a :class:`Sliced` index (``meta``: its JSON)."""
-    variable, iris, at, size, kinds, lines, width = (
-        meta[k] for k in ("variable", "iris", "at", "size", "kinds", "lines", "post_columns"))
+    variable, iris, at, size, kinds, lines, width, order = (
+        meta[k] for k in ("variable", "iris", "at", "size", "kinds", "lines", "post_columns", "columns"))
     if set(values) != {variable}:
         return None
     rows: list[tuple] = []
@@ -471,8 +472,8 @@ def _sliced(path: Path, meta: dict, values: dict[str, set[str]],
                 continue
             f.seek(at[i])
             part = json.loads(zlib.decompress(f.read(size[i])))[:None if most is None else most - len(rows)]
-            part = [post(row[0]) + row[1:] for row in part]
-            columns = [[_iri(x)] * len(part)] + [_cells(column, kind) for column, kind in zip(zip(*part), kinds)]
+            part = list(zip(*[post(row[0]) + row[1:] for row in part]))
+            columns = [[_iri(x)] * len(part[0])] + [_cells(part[i], kind) for i, kind in zip(order, kinds)] if part else []
             rows += zip(*columns)
             if most is not None and len(rows) >= most:
                 break
@@ -493,12 +494,18 @@ class _Slices:
     """Writes a :class:`Sliced` index: each value's rows (cells as :func:`_cells` reads them; a post
     as its number), sorted by the caller, appended to a file as the value comes."""
 
-    def __init__(self, folder: Path, text: str, variables: list[str], kinds: list[str], post_columns: int) -> None:
+    #: rows encoded at a time
+    ROWS = 256
+
+    def __init__(self, folder: Path, text: str, variables: list[str], kinds: list[str], post_columns: int,
+                 columns: list[int] | None = None) -> None:
         import tempfile
 
         fd, path = tempfile.mkstemp(suffix=".z", dir=folder)
         self.file, self.path, self.folder = os.fdopen(fd, "wb"), Path(path), folder
         self.text, self.variables, self.kinds, self.post_columns = text, variables, kinds, post_columns
+        #: where each column of the answer (but the first) is in a row, its post's cells in front
+        self.columns = columns or list(range(len(kinds)))
         self.at: dict[str, tuple[int, int]] = {}
         self.odd = False
 
@@ -507,9 +514,16 @@ class _Slices:
             self.odd = True  # (never: to_graph writes each entity once)
         if not rows or self.odd:
             return
-        data = zlib.compress(json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
-        self.at[value] = (self.file.tell(), len(data))
-        self.file.write(data)
+        # made a few hundred rows at a time: no buffer of megabytes (the most named entity's rows)
+        # that the C library would then keep, in pieces, for the rest of the build
+        z = zlib.compressobj(1)
+        data = [z.compress(b"[")]
+        for i in range(0, len(rows), self.ROWS):
+            text = json.dumps(rows[i:i + self.ROWS], ensure_ascii=False, separators=(",", ":"))[1:-1]
+            data.append(z.compress(("," + text if i else text).encode("utf-8")))
+        data += [z.compress(b"]"), z.flush()]
+        self.at[value] = (self.file.tell(), sum(map(len, data)))
+        self.file.writelines(data)
 
     def close(self, posts: list[list]) -> Sliced | None:
         """The index written, with the table of ``posts`` (each post's cells, by its number); None
@@ -528,7 +542,7 @@ class _Slices:
         iris = sorted(self.at)
         return Sliced(self.text, self.path, Path(table), {
             "form": Sliced.FORM, "variable": "entity", "variables": self.variables, "kinds": self.kinds,
-            "post_columns": self.post_columns, "lines": lines,
+            "post_columns": self.post_columns, "columns": self.columns, "lines": lines,
             "iris": iris, "at": [self.at[x][0] for x in iris], "size": [self.at[x][1] for x in iris]})
 
 
@@ -578,9 +592,9 @@ class Said:
         self.parts = {"entity_posts": _Slices(folder, qs["entity_posts"].text,
                                               ["entity", "post", "headline", "date", "quote"],
                                               ["uri", "literal", "literal", "literal"], 3),
-                      "where_said": _Slices(folder, qs["where_said"].text,
+                      "where_said": _Slices(folder, qs["where_said"].text,  # (rows: post, supports, quote, extractor)
                                             ["entity", "post", "quote", "extractor", "supports"],
-                                            ["uri", "literal", "literal", "literal"], 1)}
+                                            ["uri", "literal", "literal", "literal"], 1, [0, 2, 3, 1])}
 
     def post(self, iri: str, headline: str, datatype: str | None, published: datetime | None) -> None:
         """A post (``a schema:BlogPosting``) with its headline (a plain string, or of ``datatype``)
@@ -602,28 +616,28 @@ class Said:
         if (subject, predicate, obj, annotation) in self._stated:
             return  # the same annotation of the same statement: the same triples
         self._stated.add((subject, predicate, obj, annotation))
-        row = (post, exact, extractor, "relation " + re.sub(r"^.*[/#]", "", predicate))
+        row = (post, "relation " + re.sub(r"^.*[/#]", "", predicate), exact, extractor)
         self.by_entity[subject].append(row)
         self.by_entity[obj].append(row)  # (the subject's twice when it is the object too: two branches)
-        self.by_entity[statement].append((post, exact, extractor, "mention"))
+        self.by_entity[statement].append((post, "mention", exact, extractor))
 
     def entity(self, iri: str, annotations: Iterable[tuple[str, str, str]], mentioned_in: Iterable[str]) -> None:
         """An entity's rows, written: ``annotations``, one (post, exact words, extractor) for each
         of its annotations; ``mentioned_in``, the posts that ``schema:mentions`` it."""
         number = self._numbers()
-        try:  # (post, quote, extractor, support), by post, support, quote, extractor
-            own = [(number[post], exact, extractor, "mention") for post, exact, extractor in annotations]
+        try:  # (post, support, quote, extractor): in the order of the query's ORDER BY, sorted as they are
+            own = [(number[post], "mention", exact, extractor) for post, exact, extractor in annotations]
             rows = own + [(number[post], *rest) for post, *rest in self.by_entity.pop(iri, ())]
         except KeyError:  # an annotation's post is not a post (never, from to_graph)
             for part in self.parts.values():
                 part.odd = True
             return
-        rows.sort(key=lambda r: (r[0], r[3], r[1], r[2]))
+        rows.sort()
         self.parts["where_said"].add(iri, rows)
         if self.parts["entity_posts"].odd:
             return
         quote: dict[int, str] = {}  # the least words of its annotations in each post
-        for n, exact, *_ in own:
+        for n, _, exact, _ in own:
             if n not in quote or exact < quote[n]:
                 quote[n] = exact
         latest = self._latest
