@@ -497,7 +497,17 @@ def _annotation(t: _Triples, seen: set, post: str, q: Quote, extractor: str, bas
 def _post_node(t: _Triples, link: str, base_uri: str) -> str:
     """A post's IRI: its link, or, when the link cannot be an IRI, ``<base>post/<hash of the link>``
     (so a post with a broken link keeps its mentions)."""
-    return t.web(link, link) or t.iri(f"{base_uri}post/{digest(link)}")
+    return t.web(link, link) or _minted_post(t, link, base_uri)
+
+
+def _minted_post(t: _Triples, link: str, base_uri: str) -> str:
+    return t.iri(f"{base_uri}post/{digest(link)}")
+
+
+def _known_post(t: _Triples, link: str, base_uri: str) -> str | None:
+    """:func:`_post_node` of a link it was already given (nothing noted again); None if never."""
+    found = t._web.get(link)
+    return None if found is None else found[0] or _minted_post(t, link, base_uri)
 
 
 def _feed_node(t: _Triples, iri: str, title: str, source: str, base_uri: str) -> str:
@@ -654,8 +664,7 @@ def to_graph(feeds: list[Feed], items: list[FeedItem], res: Resolution,
     t.quotes = _first_quotes(res, relations)
     if said is not None:  # told of each statement's annotations before the entities (see Said)
         for s, pred, o, r in relations:
-            post = t._web.get(r.post)  # (its post's node, as _post_node made it; never a post of no item)
-            post = None if post is None else post[0] or t.iri(f"{base_uri}post/{digest(r.post)}")
+            post = _known_post(t, r.post, base_uri)  # (every post was added: never None)
             s, p, o = str(entity_iri(s, base_uri)), _value(RELATION_NODES[pred]), str(entity_iri(o, base_uri))
             said.relation(_statement_iri(s, p, o, base_uri), s, p, o, (r.post, r.quote.exact, r.extractor),
                           post and t.value(post), r.quote.exact, r.extractor)

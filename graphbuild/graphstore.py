@@ -353,7 +353,8 @@ class Keeper:
         said, self._said = self._said, None
         if said is None:
             return []
-        if self.source is None or len(self.source) != self._started + len(self.added) or any(map(said.reads, self.added)):
+        changed = self.source is None or len(self.source) != self._started + len(self.added)
+        if changed or any(map(said.reads, self.added)):
             said.abandon()
             return []
         return said.close()
