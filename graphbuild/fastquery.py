@@ -94,7 +94,7 @@ def query_file_stream(path: str | Path, name_or_text: str, params: dict[str, Any
         def batches():
             for m in messages:
                 if m[0] == "rows":
-                    yield (dict(zip(head[1], map(sparql.ox_term, r))) for r in m[1])
+                    yield (dict(zip(head[1], r)) for r in m[1])  # portable terms, as results reads them
                 else:
                     cut.append(m)
         for chunk in stream_results(batches(), head[1], fmt, prefixes, full):

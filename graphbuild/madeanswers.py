@@ -425,17 +425,18 @@ def _entity_rows(x: str, others, posts, iris: list[str], names: list, rank: list
 
 class Sliced(NamedTuple):
     """The rows of the query ``text`` bound to each value of its first ``variable`` (an IRI), kept
-    as one piece each: ``data``, a file of them (each value's rows a zlib-compressed JSON list, in
-    the query's order, without the first column, each row's post as its number in the table of
-    posts, then the other cells: where_said's in its ORDER BY's order, ``columns`` in ``meta``
-    says where each is), ``posts`` that table (a JSON list a line: the post's IRI, then its headline and date),
+    as one piece each: ``data``, a file of them (each value's rows zlib-compressed, as lines of
+    JSON lists of at most :attr:`_Slices.ROWS` rows, so that the first rows are read without the
+    rest; in the query's order, without the first column, each row's post as its number in the
+    table of posts, then the other cells: where_said's in its ORDER BY's order, ``columns`` in
+    ``meta`` says where each is), ``posts`` that table (a JSON list a line: the post's IRI, then its headline and date),
     ``meta`` what :func:`indexed_rows` needs to find and read them (the values, sorted, where each
     one's piece is, where each line of the table begins). Kept (:meth:`keep`) as a JSON file, the
     data beside it with the suffix ``.z`` and the table with ``.posts``."""
 
     KIND = "indexed"
     #: the ``form`` its JSON names (an :class:`Indexed`'s names none)
-    FORM = "slices"
+    FORM = "slices-2"
 
     text: str
     data: Path
@@ -471,13 +472,39 @@ def _sliced(path: Path, meta: dict, values: dict[str, set[str]],
             if i == len(iris) or iris[i] != x:  # no rows
                 continue
             f.seek(at[i])
-            part = json.loads(zlib.decompress(f.read(size[i])))[:None if most is None else most - len(rows)]
+            part = list(_piece_rows(f, size[i], None if most is None else most - len(rows)))
             part = list(zip(*[post(row[0]) + row[1:] for row in part]))
             columns = [[_iri(x)] * len(part[0])] + [_cells(part[i], kind) for i, kind in zip(order, kinds)] if part else []
             rows += zip(*columns)
             if most is not None and len(rows) >= most:
                 break
     return meta["variables"], rows
+
+
+def _piece_rows(f, size: int, most: int | None) -> Iterator[list]:
+    """The first ``most`` rows (all if None) of the piece of ``size`` bytes at ``f``'s position
+    (:meth:`_Slices.add`): decompressed a block at a time, as far as they reach (the most named
+    entity's where_said at 100,000 posts: 17 MB of JSON, of which a first ask of 10,000 rows reads about 1 MB)."""
+    z = zlib.decompressobj()
+    left, rest, n = size, b"", 0
+    while most is None or n < most:
+        block = f.read(min(left, _BLOCK))
+        left -= len(block)
+        if not block:
+            if z.eof and not rest:
+                return
+            raise zlib.error("a piece ends before its last row")  # (indexed_rows: no index)
+        *lines, rest = (rest + z.decompress(block)).split(b"\n")
+        for line in lines:
+            rows = json.loads(line)
+            yield from rows[:None if most is None else most - n]
+            n += len(rows)
+            if most is not None and n >= most:
+                return
+
+
+#: compressed bytes of a piece read at a time (about ten times as many once decompressed)
+_BLOCK = 1 << 16
 
 
 def _cells(cells, kind: str) -> list:
@@ -517,11 +544,9 @@ class _Slices:
         # made a few hundred rows at a time: no buffer of megabytes (the most named entity's rows)
         # that the C library would then keep, in pieces, for the rest of the build
         z = zlib.compressobj(1)
-        data = [z.compress(b"[")]
-        for i in range(0, len(rows), self.ROWS):
-            text = json.dumps(rows[i:i + self.ROWS], ensure_ascii=False, separators=(",", ":"))[1:-1]
-            data.append(z.compress(("," + text if i else text).encode("utf-8")))
-        data += [z.compress(b"]"), z.flush()]
+        data = [z.compress((json.dumps(rows[i:i + self.ROWS], ensure_ascii=False, separators=(",", ":"))
+                            + "\n").encode("utf-8")) for i in range(0, len(rows), self.ROWS)]
+        data.append(z.flush())
         self.at[value] = (self.file.tell(), sum(map(len, data)))
         self.file.writelines(data)
 

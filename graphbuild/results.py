@@ -17,9 +17,15 @@ _OX = {"NamedNode": "uri", "BlankNode": "bnode"}
 
 
 def parts(t) -> tuple[str, str, str | None, str | None] | None:
-    """(kind, value, language, datatype) of an rdflib or pyoxigraph term; None for unbound."""
+    """(kind, value, language, datatype) of an rdflib or pyoxigraph term, or of a portable one
+    (:func:`graphbuild.sparql.portable`: as the pyoxigraph term it stands for); None for unbound."""
     if t is None:
         return None
+    if t.__class__ is tuple:
+        if t[0] != "literal":
+            return t[0], t[1], None, None
+        # (pyoxigraph keeps a language tag in lower case)
+        return _literal(t[1], t[2], t[3].lower() if t[3] else None)
     cls = type(t).__name__
     if cls in _OX:  # the common case first: pyoxigraph IRIs
         return _OX[cls], t.value, None, None
@@ -30,7 +36,10 @@ def parts(t) -> tuple[str, str, str | None, str | None] | None:
     value = t.value if cls == "Literal" and hasattr(t, "value") and not isinstance(t, str) else str(t)
     dt = t.datatype
     dt = (dt.value if hasattr(dt, "value") else str(dt)) if dt is not None else None
-    lang = t.language or None
+    return _literal(value, dt, t.language or None)
+
+
+def _literal(value: str, dt: str | None, lang: str | None) -> tuple[str, str, str | None, str | None]:
     if dt in ("http://www.w3.org/2001/XMLSchema#string",) or lang:
         dt = None
     if dt == "http://www.w3.org/2001/XMLSchema#dateTime" and value.endswith("+00:00"):

@@ -356,8 +356,9 @@ def mark_said(index) -> None:
     mark = lambda c: c + " (made)" if isinstance(c, str) else c
     data, pieces = index.with_suffix(".z").read_bytes(), []
     for at, size in zip(meta["at"], meta["size"]):
-        rows = json.loads(zlib.decompress(data[at:at + size]))
-        pieces.append(zlib.compress(json.dumps([[n, *map(mark, rest)] for n, *rest in rows]).encode()))
+        lines = zlib.decompress(data[at:at + size]).splitlines()  # a JSON list of rows each
+        pieces.append(zlib.compress(b"".join(json.dumps([[n, *map(mark, rest)] for n, *rest in json.loads(line)])
+                                             .encode() + b"\n" for line in lines)))
     meta["at"] = [sum(map(len, pieces[:i])) for i in range(len(pieces))]
     meta["size"] = list(map(len, pieces))
     index.with_suffix(".z").write_bytes(b"".join(pieces))

@@ -229,6 +229,28 @@ def test_csv_with_the_csv_module_and_json_with_json(rows):
     assert doc["head"]["vars"] == rows.vars and len(doc["results"]["bindings"]) == len(rows)
 
 
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "tsv"])
+def test_portable_terms_are_written_as_the_pyoxigraph_terms_they_stand_for(fmt):
+    """The query worker formats the engine's portable terms without making pyoxigraph terms of them:
+    the same text as from those terms (a language tag in lower case, UTC written Z)."""
+    from graphbuild import sparql
+    from graphbuild.results import format_results
+
+    terms = [("uri", "https://ex.example/a?b=ü"), ("bnode", "b0"), ("literal", "plain", XSD + "string", None),
+             ("literal", 'say "hi"\n\tnow', XSD + "string", None), ("literal", "Hallo", None, "DE-ch"),
+             ("literal", "01", XSD + "integer", None), ("literal", "2026-01-01T00:00:00+00:00", XSD + "dateTime", None),
+             ("literal", "2026-01-01T00:00:00+02:00", XSD + "dateTime", None), ("literal", "<b>x</b>", None, None), None]
+    rows = [{"v": t, "w": terms[0]} for t in terms]
+    as_ox = [{k: sparql.ox_term(t) for k, t in r.items()} for r in rows]
+    assert format_results(rows, ["v", "w"], fmt) == format_results(as_ox, ["v", "w"], fmt)
+    if fmt == "tsv":  # written by hand from the terms above
+        assert format_results(rows[4:5] + rows[6:7], ["v"], fmt) == (
+            '?v\n"Hallo"@de-ch\n"2026-01-01T00:00:00Z"^^<http://www.w3.org/2001/XMLSchema#dateTime>\n')
+
+
 def test_markdown_and_table(rows, reference_graph):
     md = format_rows(rows, "md", reference_graph)
     assert md.startswith("| entity |") and md.count("\n") == len(rows) + 2

@@ -154,6 +154,36 @@ def test_what_sparql_orders_otherwise_is_not_indexed(tmp_path):
         assert sorted(p.suffix for p in folder.iterdir()) == [".posts", ".z"]  # (no file of the other left)
 
 
+def test_a_long_piece_is_read_as_far_as_the_rows_asked_for(tmp_path):
+    """An entity's piece of thousands of rows (several compressed blocks, many lines of rows) gives
+    its first rows, however many are asked for, and all of them; a cut piece gives no index."""
+    import hashlib
+
+    slices = madeanswers._Slices(tmp_path, "SELECT ...", ["entity", "post", "quote"], ["uri", "literal"], 1)
+    words = [hashlib.sha256(b"%d" % i).hexdigest() for i in range(5000)]  # compresses little
+    slices.add("https://ex.example/b", [[i % 7, w] for i, w in enumerate(words)])
+    slices.add("https://ex.example/a", [[1, "first"], [0, "second"]])
+    sliced = slices.close([[f"https://ex.example/post/{n}"] for n in range(7)])
+    path = tmp_path / "index.json"
+    sliced.keep(path)
+    assert path.with_suffix(".z").stat().st_size > 2 * madeanswers._BLOCK
+    lit = lambda w: ("literal", w, STRING, None)
+    a = [(("uri", "https://ex.example/a"), ("uri", "https://ex.example/post/1"), lit("first")),
+         (("uri", "https://ex.example/a"), ("uri", "https://ex.example/post/0"), lit("second"))]
+    b = [(("uri", "https://ex.example/b"), ("uri", f"https://ex.example/post/{i % 7}"), lit(w))
+         for i, w in enumerate(words)]
+    for most in (None, 1, 255, 256, 257, 4999, 5000, 5001):
+        assert madeanswers.indexed_rows(path, {"entity": {"https://ex.example/b"}}, most) == (
+            ["entity", "post", "quote"], b[:most])
+    both = {"https://ex.example/a", "https://ex.example/b"}
+    assert madeanswers.indexed_rows(path, {"entity": both}, 1000)[1] == (a + b)[:1000]
+    assert madeanswers.indexed_rows(path, {"entity": both})[1] == a + b
+    data = path.with_suffix(".z").read_bytes()
+    path.with_suffix(".z").write_bytes(data[:len(data) // 2])  # b's piece (written first) cut short
+    assert madeanswers.indexed_rows(path, {"entity": {"https://ex.example/b"}}) is None
+    assert madeanswers.indexed_rows(path, {"entity": {"https://ex.example/b"}}, 10)[1] == b[:10]
+
+
 def test_an_index_is_not_kept_when_the_graph_changed_after_it_was_written(data_dir, tmp_path):
     """The keeper keeps the indexes when the graph changed since only by triples the questions do not
     read (the analysis's); any other change, or a triple they read, and the engine answers."""
