@@ -43,6 +43,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import json
+import mmap
 import os
 import re
 import zlib
@@ -458,26 +459,25 @@ def _sliced(path: Path, meta: dict, values: dict[str, set[str]],
         return None
     rows: list[tuple] = []
     with open(path.with_suffix(".z"), "rb") as f, open(path.with_suffix(".posts"), "rb") as table:
+        # (the table mapped: a post's line is a slice of it, all a piece's new posts parsed at once)
         posts: dict[int, list] = {}
-
-        def post(n: int) -> list:
-            found = posts.get(n)
-            if found is None:
-                table.seek(lines[n])
-                found = posts[n] = json.loads(table.read(lines[n + 1] - lines[n]))[:width]
-            return found
-
+        mapped = mmap.mmap(table.fileno(), 0, access=mmap.ACCESS_READ) if lines[-1] else b""
         for x in sorted(values[variable]):  # IRIs in code-point order, as SPARQL orders them (and ``iris``)
             i = bisect.bisect_left(iris, x)
             if i == len(iris) or iris[i] != x:  # no rows
                 continue
             f.seek(at[i])
             part = list(_piece_rows(f, size[i], None if most is None else most - len(rows)))
-            part = list(zip(*[post(row[0]) + row[1:] for row in part]))
+            new = sorted({row[0] for row in part}.difference(posts))
+            found = json.loads(b"[%s]" % b",".join([mapped[lines[n]:lines[n + 1] - 1] for n in new])) if new else ()
+            posts.update(zip(new, (cells[:width] for cells in found)))
+            part = list(zip(*[posts[row[0]] + row[1:] for row in part]))
             columns = [[_iri(x)] * len(part[0])] + [_cells(part[i], kind) for i, kind in zip(order, kinds)] if part else []
             rows += zip(*columns)
             if most is not None and len(rows) >= most:
                 break
+        if mapped:
+            mapped.close()
     return meta["variables"], rows
 
 
