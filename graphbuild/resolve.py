@@ -884,18 +884,26 @@ class _FormFinder:
     found by one pattern, a trie of them (each character a branch, so a word is matched in its
     length's steps): the words of the text (``_WORD``: a run of letters and digits, not preceded by
     one, ``@``, ``/``, ``.`` or ``-``) that are such a first word, whole; the text's other words are
-    never seen in Python (docs/performance.md, "Sixteenth pass")."""
+    never seen in Python (docs/performance.md, "Sixteenth pass"). The forms a first word starts are
+    looked up by the characters after it in the text (:attr:`AHEAD` at most), so a word that starts
+    hundreds of forms (a common first name) costs a few look-ups, not a test of each form."""
 
     _WORD = r"(?<![\w@/.-])"
     _RIGHT = re.compile(_BOUND_R)
     TRIE_DEPTH = 40
+    #: characters after a form's first word that pick the forms to test
+    AHEAD = 4
 
     def __init__(self, forms: dict[str, str]) -> None:
         self.by_first: dict[str, list[str]] = defaultdict(list)
-        for f in sorted(forms, key=len, reverse=True):  # longest first: "Kelpie Book" before "Kelpie"
+        #: (first word, the form's next AHEAD characters, or all of them when fewer) -> the forms,
+        #: longest first: "Kelpie Book" before "Kelpie"
+        self.by_next: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for f in sorted(forms, key=len, reverse=True):
             m = re.match(r"[^\W_]+", f)
             if m:
                 self.by_first[m.group(0)].append(f)
+                self.by_next[m.group(0), f[m.end():m.end() + self.AHEAD]].append(f)
         trie: dict = {}
         # (a word longer than TRIE_DEPTH is one more branch, not a path as deep as its letters)
         long = sorted(re.escape(w) for w in self.by_first if len(w) > self.TRIE_DEPTH)
@@ -909,15 +917,23 @@ class _FormFinder:
 
     def __call__(self, text: str):
         # a form found, the first words inside it are skipped: the same as a search from its end
-        by_first, right = self.by_first, self._RIGHT.match
         pos = 0
         for m in self._first.finditer(text):
             start = m.start()
             if start < pos:
                 continue
-            for form in by_first[m.group()]:
-                end = start + len(form)
-                if text.startswith(form, start) and right(text, end):
-                    yield start, form
-                    pos = end
-                    break
+            form = self._form_at(text, start, m.group(), m.end())
+            if form is not None:
+                yield start, form
+                pos = start + len(form)
+
+    def _form_at(self, text: str, start: int, word: str, after: int) -> str | None:
+        """The longest form that ``text`` holds at ``start`` (where it has the first word ``word``,
+        ending at ``after``), whole: among those with AHEAD characters or more after their first word
+        that are the text's next ones, then those with fewer (a bucket for each number)."""
+        ahead = text[after:after + self.AHEAD]
+        for k in range(len(ahead), -1, -1):
+            for form in self.by_next.get((word, ahead[:k]), ()):
+                if text.startswith(form, start) and self._RIGHT.match(text, start + len(form)):
+                    return form
+        return None

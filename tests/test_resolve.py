@@ -237,3 +237,18 @@ def test_known_forms_whose_first_words_share_letters_or_are_long():
     assert [(text[s:s + len(f)], f) == (f, f) for s, f in find(text)] == [True] * 7
     assert [f for _, f in find(text)] == ["Ad Astra", "Ada", "Adam Lab", "Ådalen Trust", "Ada2 Kit", long,
                                           f"{long} Two"]
+
+
+def test_forms_that_share_a_first_word_are_told_apart_by_what_follows_it():
+    from graphbuild.resolve import _FormFinder
+
+    find = _FormFinder({f: f.lower() for f in ("Ada", "Ada L", "Ada Lab", "Ada Labs", "Ada Lovelace",
+                                                "Ada Lovelace Institute", "Ada-Lin", "Ada Lx")})
+    text = ("Ada Lovelace Institute; Ada Lovelace met Ada Lab, Ada Labs and Ada L. Ada Lo, Ada-Lin, "
+            "Ada Lxx and Ada")
+    # the longest form each place holds whole: "Ada Lo" and "Ada Lxx" hold only "Ada"
+    assert [f for _, f in find(text)] == ["Ada Lovelace Institute", "Ada Lovelace", "Ada Lab", "Ada Labs", "Ada L",
+                                          "Ada", "Ada-Lin", "Ada", "Ada"]
+    assert [s for s, _ in find(text)] == [text.index(w) for w in ("Ada Lovelace Institute", "Ada Lovelace met",
+                                                                  "Ada Lab,", "Ada Labs", "Ada L.", "Ada Lo,",
+                                                                  "Ada-Lin", "Ada Lxx", "and Ada")][:-1] + [len(text) - 3]
