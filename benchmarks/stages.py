@@ -1,6 +1,6 @@
 """Where a build's time and memory go: the command line's build, stage by stage, in one process.
 
-usage: python benchmarks/stages.py FEED OUT [--fresh] [--no-html]
+usage: python benchmarks/stages.py FEED OUT [--fresh] [--no-html] [--max-feed-bytes=N]
 
 Runs what ``graphbuild build FEED --out OUT -q`` runs (a lean build with the extraction cache and the
 kept store in ``OUT/.graphbuild``, the cores as ``--jobs``, the same garbage-collector settings, then
@@ -11,7 +11,8 @@ beside it), the RSS when it began and its own peak RSS (where Linux lets the pea
 stage; else the process's peak by the stage's end). ``--fresh`` clears the state first
 (every post extracted); without it, a second run on a feed with new posts measures a rebuild. The
 whole-build figures in docs/performance.md are ``/usr/bin/time`` of the command itself; this script
-says which stage they come from.
+says which stage they come from. ``--max-feed-bytes=N``: as the build's option (a feed of 100,000
+generated posts is over the default limit).
 """
 from __future__ import annotations
 
@@ -57,6 +58,7 @@ def main(argv: list[str]) -> None:
     if len(args) != 2:
         sys.exit(__doc__)
     from graphbuild import cli
+    from graphbuild.feeds import Limits
     from graphbuild.graph import build
     from graphbuild.graphstore import STATE_DIR, Keeper
     from graphbuild.pipeline import default_jobs
@@ -68,7 +70,9 @@ def main(argv: list[str]) -> None:
     marks = Marks()
     keeper = Keeper(state)
     gc.disable()  # as the command line does (graphbuild/cli.py)
-    b = build([feed], jobs=default_jobs(), store=state, progress=marks, keeper=keeper, lean=True)
+    most = [int(a.split("=", 1)[1]) for a in argv if a.startswith("--max-feed-bytes=")]
+    limits = Limits(max_feed_bytes=most[-1]) if most else Limits()
+    b = build([feed], jobs=default_jobs(), store=state, progress=marks, keeper=keeper, lean=True, limits=limits)
     cli._freeze_build()
     gc.enable()
     try:
