@@ -91,17 +91,32 @@ def _is_permalink(a: etree._Element) -> bool:
         c.isalnum() for c in "".join(a.itertext()))
 
 
+#: an element's ``tag`` -> its local name in lower case ("" for a comment or processing instruction)
+_TAGS: dict = {}
+
+
+def _tag(tag) -> str:
+    name = tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+    if len(_TAGS) < 10_000:  # (a feed's made-up tags do not grow it without end)
+        _TAGS[tag] = name
+    return name
+
+
 def _walk(root: etree._Element, b: _Builder) -> int:
     """Walk the tree without recursion (feeds may nest thousands deep); returns its depth."""
     depth = max_depth = 0
     skipped: set = set()
     link_at: dict = {}
     walker = etree.iterwalk(root, events=("start", "end"))
+    tags = _TAGS
     for event, el in walker:
-        tag = el.tag.rsplit("}", 1)[-1].lower() if isinstance(el.tag, str) else ""
+        tag = tags.get(el.tag)
+        if tag is None:
+            tag = _tag(el.tag)
         if event == "start":
             depth += 1
-            max_depth = max(max_depth, depth)
+            if depth > max_depth:
+                max_depth = depth
             if tag in SKIP_TAGS or not tag or (tag == "a" and _is_permalink(el)):
                 skipped.add(el)
                 walker.skip_subtree()
