@@ -74,12 +74,12 @@ class _Builder:
                 Link(l.href, max(0, l.start - lead), min(len(text), l.end - lead))
                 for l in self.links
                 if l.end - lead > 0 and l.start - lead < len(text)
-            )
+            ) if self.links else ()
             code = tuple(
                 (max(0, s - lead), min(len(text), e - lead))
                 for s, e in self.code
                 if e - lead > 0 and s - lead < len(text) and e > s
-            )
+            ) if self.code else ()
             self.blocks.append(Block(text, links, self.tag, code))
         self.parts, self.size, self.links, self.code, self.tag = [], 0, [], [], tag
 
@@ -127,7 +127,9 @@ def _walk(root: etree._Element, b: _Builder) -> int:
                 b.add(" ")  # "TIDE-Kelp<sup>1</sup>" is a name and a footnote mark, not "TIDE-Kelp1"
             if tag == "a" or tag in CODE_TAGS:
                 link_at[el] = (b.size, len(b.blocks))
-            b.add(el.text)
+            text = el.text
+            if text:  # (most elements have none, or no tail: a call saved)
+                b.add(text)
             continue
         depth -= 1
         if el in skipped:
@@ -145,7 +147,9 @@ def _walk(root: etree._Element, b: _Builder) -> int:
             if tag in BLOCK_TAGS:
                 b.flush("p")
         if el is not root:
-            b.add(el.tail)
+            tail = el.tail
+            if tail:
+                b.add(tail)
     return max_depth
 
 
