@@ -48,6 +48,7 @@ import os
 import re
 import zlib
 from collections import defaultdict
+from contextlib import nullcontext
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, NamedTuple
@@ -458,10 +459,10 @@ def _sliced(path: Path, meta: dict, values: dict[str, set[str]],
     if set(values) != {variable}:
         return None
     rows: list[tuple] = []
-    with open(path.with_suffix(".z"), "rb") as f, open(path.with_suffix(".posts"), "rb") as table:
+    with open(path.with_suffix(".z"), "rb") as f, open(path.with_suffix(".posts"), "rb") as table, \
+            (mmap.mmap(table.fileno(), 0, access=mmap.ACCESS_READ) if lines[-1] else nullcontext(b"")) as mapped:
         # (the table mapped: a post's line is a slice of it, all a piece's new posts parsed at once)
         posts: dict[int, list] = {}
-        mapped = mmap.mmap(table.fileno(), 0, access=mmap.ACCESS_READ) if lines[-1] else b""
         for x in sorted(values[variable]):  # IRIs in code-point order, as SPARQL orders them (and ``iris``)
             i = bisect.bisect_left(iris, x)
             if i == len(iris) or iris[i] != x:  # no rows
@@ -472,12 +473,10 @@ def _sliced(path: Path, meta: dict, values: dict[str, set[str]],
             found = json.loads(b"[%s]" % b",".join([mapped[lines[n]:lines[n + 1] - 1] for n in new])) if new else ()
             posts.update(zip(new, (cells[:width] for cells in found)))
             part = list(zip(*[posts[row[0]] + row[1:] for row in part]))
-            columns = [[_iri(x)] * len(part[0])] + [_cells(part[i], kind) for i, kind in zip(order, kinds)] if part else []
+            columns = [[_iri(x)] * len(part[0])] + [_cells(part[c], kind) for c, kind in zip(order, kinds)] if part else []
             rows += zip(*columns)
             if most is not None and len(rows) >= most:
                 break
-        if mapped:
-            mapped.close()
     return meta["variables"], rows
 
 

@@ -895,19 +895,18 @@ class _FormFinder:
     AHEAD = 4
 
     def __init__(self, forms: dict[str, str]) -> None:
-        self.by_first: dict[str, list[str]] = defaultdict(list)
         #: (first word, the form's next AHEAD characters, or all of them when fewer) -> the forms,
         #: longest first: "Kelpie Book" before "Kelpie"
         self.by_next: dict[tuple[str, str], list[str]] = defaultdict(list)
         for f in sorted(forms, key=len, reverse=True):
             m = re.match(r"[^\W_]+", f)
             if m:
-                self.by_first[m.group(0)].append(f)
                 self.by_next[m.group(0), f[m.end():m.end() + self.AHEAD]].append(f)
+        first = {word for word, _ in self.by_next}
         trie: dict = {}
         # (a word longer than TRIE_DEPTH is one more branch, not a path as deep as its letters)
-        long = sorted(re.escape(w) for w in self.by_first if len(w) > self.TRIE_DEPTH)
-        for word in (w for w in self.by_first if len(w) <= self.TRIE_DEPTH):
+        long = sorted(re.escape(w) for w in first if len(w) > self.TRIE_DEPTH)
+        for word in (w for w in first if len(w) <= self.TRIE_DEPTH):
             node = trie
             for ch in word:
                 node = node.setdefault(ch, {})
