@@ -715,6 +715,9 @@ _RUN = re.compile(r"[\w.+-]*")
 _LOWER_RUN = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*-?")
 _AFTER_ITEM = re.compile(r",|\s+(?:and|or|as well as)\b")
 _BEFORE_ITEM = re.compile(r"(?:, |and |or |the |as well as )$")
+_COMMA = re.compile(r",\s")
+# a list's first item, read backwards from the comma after it: at most four words
+_WORDS_BACK = re.compile(r"[\w.+-]++(?:\s+[\w.+-]++){0,3}")
 
 
 def _list_spans(text: str):
@@ -725,12 +728,27 @@ def _list_spans(text: str):
     the conjunction are fixed by the commas, so a start that failed after matching them up to ``b``
     rules out every start before ``b``; a start at a capital rules out the rest of its word (a later
     start there matches a subset of what it could), a lower-case start the rest of its lower-case run.
+    And the first item ends at the first comma (and space) after its start and has at most four
+    words, so only the starts in those words before each comma are tried: the words are found by
+    reading the text backwards from the comma.
     """
     pos = 0
+    back = text[::-1]
+    comma = first = -1  # the next comma (and space) after ``pos``; the first start its item allows
     while True:
-        m = _LETTER.search(text, pos)
+        if pos >= comma:
+            m = _COMMA.search(text, pos)
+            if not m:
+                return
+            comma = m.start()
+            m = _WORDS_BACK.match(back, len(text) - comma)
+            first = comma - (m.end() - m.start()) if m else comma
+        if pos < first:
+            pos = first
+        m = _LETTER.search(text, pos, comma)
         if not m:
-            return
+            pos = comma + 1
+            continue
         p = m.start()
         m = _LIST_AT.match(text, p)
         if m and m.group("rest") is not None:
@@ -812,8 +830,9 @@ def package_mentions(items, res: Resolution) -> list[Mention]:
     out = []
     for item in items:
         for block in item.blocks:
-            if block.tag == "pre":
-                continue  # a code listing: option names and keys ("example-version:"), not packages
+            if block.tag == "pre" or "-" not in block.text:
+                continue  # a code listing: option names and keys ("example-version:"), not packages;
+                # or no hyphen: no package-style name
             for m in _PACKAGE.finditer(block.text):
                 rest = m.group(2).strip("-").split("-")
                 if m.group(1) in stems and rest[-1] not in _DESCRIBING and not rest[-1].isdigit() \

@@ -252,3 +252,24 @@ def test_forms_that_share_a_first_word_are_told_apart_by_what_follows_it():
     assert [s for s, _ in find(text)] == [text.index(w) for w in ("Ada Lovelace Institute", "Ada Lovelace met",
                                                                   "Ada Lab,", "Ada Labs", "Ada L.", "Ada Lo,",
                                                                   "Ada-Lin", "Ada Lxx", "and Ada")][:-1] + [len(text) - 3]
+
+
+def _span_texts(text):
+    from graphbuild.resolve import _LIST, _list_spans
+
+    spans = list(_list_spans(text))
+    assert spans == [(x.start(), x.end()) for x in _LIST.finditer(text)]  # the pattern it stands for
+    return [text[s:e] for s, e in spans]
+
+
+def test_lists_found_where_their_first_item_starts():
+    # a first item has at most four capitalised words: of five before the comma, the last four
+    assert _span_texts("Alpha Beta Gamma Delta Epsilon, Tidemon and Quill met.") == [
+        "Beta Gamma Delta Epsilon, Tidemon and Quill"]
+    # a list may start inside a word; "Tools like" is not part of the item (a lower-case word)
+    assert _span_texts("xFoo, Bar and Baz. Tools like Quill Studio Pro, Tidemon or kelp-ingress help.") == [
+        "Foo, Bar and Baz", "Quill Studio Pro, Tidemon or kelp-ingress"]
+    # no list without a conjunction, nor across a comma with no space after it, nor after "(" that
+    # ends the words before the comma
+    assert _span_texts("Foo, Bar, Baz. Alpha,Beta and Gamma. (Foo, Bar) and Baz; Qux,\nQuux as well as the Corge") == [
+        "Qux,\nQuux as well as the Corge"]
