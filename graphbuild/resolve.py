@@ -466,10 +466,14 @@ def _merge_handles(c: _Clusters) -> None:
     in the same post; "@example_dev" -> "Example" when, without its ending, it is a thing's name there."""
     people: dict[str, set[int]] = defaultdict(set)
     things: dict[tuple[str, str], set[int]] = defaultdict(set)
+    # (things are looked up by a handle's stem, in the handle's post: only those posts' are kept)
+    handled = {m.post for m in c.m if m.kind in ("Agent", PERSON)
+               and (m.name.startswith("@") or any(a.startswith("@") for a in m.aliases))}
     for i, m in enumerate(c.m):
-        if m.kind == PERSON and len(m.name.split()) >= 2 and not m.weak:
-            people[m.post].add(i)
-        elif m.kind != PERSON and not m.implicit and not m.name.startswith("@"):
+        if m.kind == PERSON:
+            if not m.weak and len(m.name.split()) >= 2:
+                people[m.post].add(i)
+        elif m.post in handled and not m.implicit and not m.name.startswith("@"):
             for n in _names(m):
                 things[(m.post, name_key(n))].add(i)
     everyone = {i for ids in people.values() for i in ids}
@@ -538,7 +542,9 @@ def resolve(mentions: Iterable[Mention], keep_apart=None) -> Resolution:
     """
     # numbered documents and document titles are not entities, whichever extractor found them
     # (each mention once, the first kept: the order given goes into the sort, a set's would not)
-    ms = sorted(dict.fromkeys(m for m in mentions if not is_document(m.name)), key=ORDER)
+    documents: dict[str, bool] = {}  # name -> is_document(name): the names repeat
+    ms = sorted(dict.fromkeys(m for m in mentions if not (
+        documents[m.name] if m.name in documents else documents.setdefault(m.name, is_document(m.name)))), key=ORDER)
     c = _Clusters(ms, keep_apart)
     ambiguous: set[str] = set()
     _merge_by_url(c)
