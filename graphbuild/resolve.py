@@ -542,9 +542,13 @@ def resolve(mentions: Iterable[Mention], keep_apart=None) -> Resolution:
     """
     # numbered documents and document titles are not entities, whichever extractor found them
     # (each mention once, the first kept: the order given goes into the sort, a set's would not)
-    documents: dict[str, bool] = {}  # name -> is_document(name): the names repeat
-    ms = sorted(dict.fromkeys(m for m in mentions if not (
-        documents[m.name] if m.name in documents else documents.setdefault(m.name, is_document(m.name)))), key=ORDER)
+    documents: dict[str, bool] = {}  # name -> is_document(name), worked out once: the names repeat
+
+    def document(name: str) -> bool:
+        if name not in documents:
+            documents[name] = is_document(name)
+        return documents[name]
+    ms = sorted(dict.fromkeys(m for m in mentions if not document(m.name)), key=ORDER)
     c = _Clusters(ms, keep_apart)
     ambiguous: set[str] = set()
     _merge_by_url(c)
@@ -837,8 +841,9 @@ def package_mentions(items, res: Resolution) -> list[Mention]:
     for item in items:
         for block in item.blocks:
             if block.tag == "pre" or "-" not in block.text:
-                continue  # a code listing: option names and keys ("example-version:"), not packages;
-                # or no hyphen: no package-style name
+                # a code listing: option names and keys ("example-version:"), not packages; or no
+                # hyphen, which every package-style name has
+                continue
             for m in _PACKAGE.finditer(block.text):
                 rest = m.group(2).strip("-").split("-")
                 if m.group(1) in stems and rest[-1] not in _DESCRIBING and not rest[-1].isdigit() \
