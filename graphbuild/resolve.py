@@ -530,6 +530,10 @@ def _canonical(ms: list[Mention], kind: str) -> str:
 ORDER = attrgetter("post", "name", "kind", "urls", "extractor", "quote.exact")
 
 
+#: :func:`graphbuild.names.is_document`, once per name (the names of a run's mentions repeat)
+_is_document = lru_cache(maxsize=262_144)(is_document)
+
+
 def resolve(mentions: Iterable[Mention], keep_apart=None) -> Resolution:
     """Group mentions into entities.
 
@@ -542,13 +546,7 @@ def resolve(mentions: Iterable[Mention], keep_apart=None) -> Resolution:
     """
     # numbered documents and document titles are not entities, whichever extractor found them
     # (each mention once, the first kept: the order given goes into the sort, a set's would not)
-    documents: dict[str, bool] = {}  # name -> is_document(name), worked out once: the names repeat
-
-    def document(name: str) -> bool:
-        if name not in documents:
-            documents[name] = is_document(name)
-        return documents[name]
-    ms = sorted(dict.fromkeys(m for m in mentions if not document(m.name)), key=ORDER)
+    ms = sorted(dict.fromkeys(m for m in mentions if not _is_document(m.name)), key=ORDER)
     c = _Clusters(ms, keep_apart)
     ambiguous: set[str] = set()
     _merge_by_url(c)
