@@ -461,14 +461,18 @@ def _handle_spells(handle: str, person: str) -> bool:
 _PERSONAL_SITE = re.compile(r"^([a-z0-9-]+)\.(?:github|gitlab)\.io$", re.I)
 
 
+def _handles(m: Mention) -> list[str]:
+    """The handles ("@adalove") among a mention's name and aliases."""
+    return [n for n in (m.name, *m.aliases) if n.startswith("@")]
+
+
 def _merge_handles(c: _Clusters) -> None:
     """"@adalove" -> "Ada Lovelace" when the handle spells the name of exactly one person named in full
     in the same post; "@example_dev" -> "Example" when, without its ending, it is a thing's name there."""
     people: dict[str, set[int]] = defaultdict(set)
     things: dict[tuple[str, str], set[int]] = defaultdict(set)
     # (things are looked up by a handle's stem, in the handle's post: only those posts' are kept)
-    handled = {m.post for m in c.m if m.kind in ("Agent", PERSON)
-               and (m.name.startswith("@") or any(a.startswith("@") for a in m.aliases))}
+    handled = {m.post for m in c.m if m.kind in ("Agent", PERSON) and _handles(m)}
     for i, m in enumerate(c.m):
         if m.kind == PERSON:
             if not m.weak and len(m.name.split()) >= 2:
@@ -491,7 +495,7 @@ def _merge_handles(c: _Clusters) -> None:
             continue
         if m.kind not in ("Agent", PERSON):
             continue
-        handles = [n for n in (m.name, *m.aliases) if n.startswith("@")]
+        handles = _handles(m)
         if not handles:
             continue
         h = handles[0]
