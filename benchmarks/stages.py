@@ -2,9 +2,9 @@
 
 usage: python benchmarks/stages.py FEED OUT [--fresh] [--no-html] [--max-feed-bytes=N]
 
-Runs what ``graphbuild build FEED --out OUT -q`` runs (a lean build with the extraction cache and the
-kept store in ``OUT/.graphbuild``, the cores as ``--jobs``, the same garbage-collector settings, then
-the outputs) and prints, for each stage the progress line names (the reading of the feed is told
+Runs what ``graphbuild build FEED --out OUT -q`` runs (a lean build with the extraction cache, the
+kept store and the provenance of mentions kept aside in ``OUT/.graphbuild``, the cores as
+``--jobs``, the same garbage-collector settings, then the outputs) and prints, for each stage the progress line names (the reading of the feed is told
 apart from the extraction by the first post's result), its wall time, the CPU time of this process
 (worker processes and the kept store's loader are not counted: compare wall and CPU to see what ran
 beside it), the RSS when it began and its own peak RSS (where Linux lets the peak be reset at each
@@ -72,13 +72,15 @@ def main(argv: list[str]) -> None:
     gc.disable()  # as the command line does (graphbuild/cli.py)
     most = [int(a.split("=", 1)[1]) for a in argv if a.startswith("--max-feed-bytes=")]
     limits = Limits(max_feed_bytes=most[-1]) if most else Limits()
-    b = build([feed], jobs=default_jobs(), store=state, progress=marks, keeper=keeper, lean=True, limits=limits)
+    b = build([feed], jobs=default_jobs(), store=state, progress=marks, keeper=keeper, lean=True, limits=limits,
+              aside=state)
     cli._freeze_build()
     gc.enable()
     try:
         cli._write_outputs(b, out, "--no-html" in argv, state, marks.stage, keeper)
     finally:
         keeper.abort()
+        b.aside.remove()
     marks.stage("end")
     print(f"{'stage':44s} {'wall s':>8s} {'CPU s':>8s} {'RSS MiB at start':>17s} {'peak MiB in it':>16s}")
     for (name, w, c, r), (_, w2, c2, r2) in zip(marks.marks, marks.marks[1:]):

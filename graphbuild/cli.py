@@ -190,7 +190,7 @@ def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, str
         uptodate.forget(state)
         b = run_build(feeds=feeds, rules=rules, base_uri=base_uri or BASE_URI, curation=curation,
                       analysis=not no_analysis, item_budget=item_budget, jobs=jobs or default_jobs(), store=state,
-                      progress=progress, keeper=keeper, lean=True)
+                      progress=progress, keeper=keeper, lean=True, aside=state)
     except BaseException:
         gc.enable()
         keeper.abort()
@@ -203,6 +203,8 @@ def build(sources, out_dir, rules, curation, base_uri, no_html, no_analysis, str
         written = _write_outputs(b, out, no_html, state, progress.stage if progress is not None else None, keeper)
     finally:
         keeper.abort()  # nothing left to stop once finished; else the copy and its folder go
+        if b.aside is not None:
+            b.aside.remove()
         if progress is not None:
             progress.close()
     for p in b.problems:
@@ -256,6 +258,7 @@ def _write_outputs(b, out: Path, no_html: bool, state: Path, stage=None, keeper=
     import pyoxigraph as ox
 
     from . import madeanswers
+    from .aside import FOLDER as ASIDE_FOLDER
     from .export import write_atomic, write_graph
     from .network import to_networkx
     from .report import render_report, render_report_html
@@ -263,17 +266,19 @@ def _write_outputs(b, out: Path, no_html: bool, state: Path, stage=None, keeper=
     stage = stage or (lambda name: None)
     source = getattr(b.graph.store, "_inner", None)
     Path(state).mkdir(parents=True, exist_ok=True)
-    for left in Path(state).glob(f"{SPOOL}*"):  # by a build that was killed
-        shutil.rmtree(left, ignore_errors=True)
+    for left in [*Path(state).glob(f"{SPOOL}*"), *Path(state).glob(f"{ASIDE_FOLDER}*")]:  # by a build that was killed
+        if left != getattr(b.aside, "folder", None):
+            shutil.rmtree(left, ignore_errors=True)
     with tempfile.TemporaryDirectory(prefix=SPOOL, dir=state) as spool, \
             ThreadPoolExecutor(1, thread_name_prefix="made-answers") as pool:
         made = None
         if isinstance(source, ox.Store):
-            made = pool.submit(lambda: madeanswers.dumped(madeanswers.other_answers(source, madeanswers.ROWS),
-                                                          Path(spool)))
+            made = pool.submit(lambda: madeanswers.dumped(
+                madeanswers.other_answers(source, madeanswers.ROWS, b.aside), Path(spool)))
         stage("writing graph.ttl")
         G = b.network if b.network is not None else to_networkx(b.graph)  # one for the HTML report and the page
-        path, sha256 = write_graph(b.graph, out / "graph.ttl")  # streamed to the file, never held whole
+        # streamed to the file, never held whole; what the build kept aside read back among the rest
+        path, sha256 = write_graph(b.graph, out / "graph.ttl", aside=b.aside)
         written = [path]
         stage("writing the report")
         written += [write_atomic(out / "report.md", render_report(b).encode("utf-8")),

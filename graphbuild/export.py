@@ -59,12 +59,28 @@ def _store_triples(store: ox.Store, graph: ox.DefaultGraph | ox.NamedNode | ox.B
     take as triples; a named graph's as triples) in the fixed output order, a subject at a time: the
     whole graph is never held as a Python list (at 10,000 posts, millions of triples and their sort
     keys)."""
-    named = not isinstance(graph, ox.DefaultGraph)
-    # a store with no named graph (graphbuild's own) is read whole: naming the default graph in
-    # each look-up costs a sixth more time
-    only = graph if named or next(iter(store.named_graphs()), None) is not None else None
-    subjects = [row[0] for row in store.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }", default_graph=only)]
+    yield from _subject_triples(store, graph, _subjects(store, graph))
+
+
+def _subjects(store: ox.Store, graph: ox.DefaultGraph | ox.NamedNode | ox.BlankNode = ox.DefaultGraph()) -> list:
+    """The subjects of ``graph`` in ``store``, in the writer's order (their text's)."""
+    query = "SELECT DISTINCT ?s WHERE { ?s ?p ?o }"
+    subjects = [row[0] for row in store.query(query, default_graph=_only(store, graph))]
     subjects.sort(key=str)
+    return subjects
+
+
+def _only(store: ox.Store, graph) -> ox.DefaultGraph | ox.NamedNode | ox.BlankNode | None:
+    """The graph to name in look-ups of ``graph``: None for the default graph of a store with no
+    named graph (graphbuild's own), read whole: naming it in each look-up costs a sixth more time."""
+    named = not isinstance(graph, ox.DefaultGraph)
+    return graph if named or next(iter(store.named_graphs()), None) is not None else None
+
+
+def _subject_triples(store: ox.Store, graph, subjects: list):
+    """:func:`_store_triples` of ``subjects`` only."""
+    named = not isinstance(graph, ox.DefaultGraph)
+    only = _only(store, graph)
     for s in subjects:
         quads = list(store.quads_for_pattern(s, None, None, only))
         if named:  # a named graph's quads: as triples (the formats without graphs refuse them)
@@ -115,11 +131,17 @@ def serialize(g: Graph, fmt: str = "ttl") -> bytes:
     return buf.getvalue()
 
 
-def _write_serialized(g: Graph, fmt: str, write: Callable[[bytes], object]) -> None:
+def _write_serialized(g: Graph, fmt: str, write: Callable[[bytes], object], aside=None) -> None:
     """:func:`serialize`'s bytes, given to ``write`` as the writer makes them (Turtle, TriG: the
     ``@prefix`` header in a fixed order first): never the whole graph in memory at once (at
-    10,000 posts, 150 MB at a build's peak)."""
+    10,000 posts, 150 MB at a build's peak). ``aside``: triples of the graph kept out of ``g``
+    (:class:`graphbuild.aside.Aside`), written among its own (Turtle only)."""
     fmt = _known(fmt)
+    if aside is not None:
+        if fmt != "ttl":
+            raise ExportError(f"cannot write {fmt} with triples kept aside")
+        _write_turtle_with(g, aside, write)
+        return
     if fmt == "graphml":
         from .network import to_networkx, write_graphml
         buf = io.BytesIO()
@@ -146,6 +168,39 @@ def _write_serialized(g: Graph, fmt: str, write: Callable[[bytes], object]) -> N
     out.close()
 
 
+def _write_turtle_with(g: Graph, aside, write: Callable[[bytes], object]) -> None:
+    """Turtle of ``g`` (on a pyoxigraph store) and ``aside`` (:class:`graphbuild.aside.Aside`),
+    given to ``write``: the store's triples of the subjects before the aside's prefix, the aside's
+    Turtle (every triple under the prefix, the store's own too: it holds a copy of those), then the
+    store's triples of the subjects after it. The bytes of the Turtle of the whole graph: its
+    subjects in the same order, each written whole in one of the three."""
+    import bisect
+
+    store = g.store._inner
+    subjects = _subjects(store)
+    names = [str(s) for s in subjects]
+    prefix = aside.prefix
+    low = bisect.bisect_left(names, prefix)
+    high = bisect.bisect_left(names, prefix[:-1] + chr(ord(prefix[-1]) + 1), lo=low)  # (past all under it)
+    del names
+    prefixes = prefixes_of(g)
+    # the header first, as the writer writes it before the first triple (whichever piece has it)
+    x = ox.NamedNode("urn:x")
+    data = ox.serialize([ox.Triple(x, x, x)], format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    write(_sorted_header(data[:_header_end(data)]))
+
+    def piece(part: list) -> None:
+        out = _HeaderSorted(write, header=False)
+        ox.serialize(_subject_triples(store, ox.DefaultGraph(), part), out, format=ox.RdfFormat.TURTLE,
+                     prefixes=prefixes)
+        out.close()
+    piece(subjects[:low])
+    with open(aside.turtle(), "rb") as f:
+        while block := f.read(1 << 20):
+            write(block)
+    piece(subjects[high:])
+
+
 def _known(fmt: str) -> str:
     """``fmt`` with its alias resolved; ExportError when it is no format graphbuild writes."""
     fmt = ALIASES.get(fmt, fmt)
@@ -159,9 +214,10 @@ class _HeaderSorted:
     with in a fixed order (the writer keeps them in a hash map): held until the first line that is
     not one, then everything straight through."""
 
-    def __init__(self, write: Callable[[bytes], object]) -> None:
+    def __init__(self, write: Callable[[bytes], object], header: bool = True) -> None:
         self._write = write
         self._head: bytes | None = b""  # None once the header is written
+        self._header = header  # False: the header is dropped (a piece of a file that has one)
 
     def write(self, data: bytes) -> int:
         if self._head is None:
@@ -177,7 +233,8 @@ class _HeaderSorted:
         if len(buf) - end < 8 and b"@prefix ".startswith(buf[end:]):
             return len(data)  # too little to tell whether another prefix line starts
         self._head = None
-        self._write(_sorted_header(buf[:end]))
+        if self._header:
+            self._write(_sorted_header(buf[:end]))
         if end < len(buf):
             self._write(buf[end:])
         return len(data)
@@ -188,7 +245,7 @@ class _HeaderSorted:
     def close(self) -> None:
         """The end: a header not followed by anything (or nothing at all) is written now."""
         if self._head:
-            self._write(_sorted_header(self._head))
+            self._write(_sorted_header(self._head) if self._header else self._head[_header_end(self._head):])
         self._head = None
 
 
@@ -219,9 +276,11 @@ def _sorted_sets(x, key: str = ""):
     return x
 
 
-def write_graph(g: Graph, path: str | Path, fmt: str = "ttl") -> tuple[Path, str]:
+def write_graph(g: Graph, path: str | Path, fmt: str = "ttl", aside=None) -> tuple[Path, str]:
     """:func:`serialize` ``g`` into ``path`` atomically (:func:`write_atomic`), written as the
-    writer makes the bytes, never held whole; returns the path and the SHA-256 of its bytes."""
+    writer makes the bytes, never held whole; returns the path and the SHA-256 of its bytes.
+    ``aside``: the triples a build kept out of ``g`` (:class:`graphbuild.aside.Aside`), written
+    with its own (Turtle only)."""
     import hashlib
 
     h = hashlib.sha256()
@@ -231,7 +290,7 @@ def write_graph(g: Graph, path: str | Path, fmt: str = "ttl") -> tuple[Path, str
         def both(data: bytes) -> None:
             h.update(data)
             f.write(data)
-        _write_serialized(g, fmt, both)
+        _write_serialized(g, fmt, both, aside)
     return write_atomic(path, write), h.hexdigest()
 
 

@@ -19,6 +19,7 @@ from .feeds import HTML_CACHE, Limits, parse_feed
 from .errors import FeedError
 from .models import Entity, Feed, FeedItem, Mention, Problem, Quote, Relation
 from .pipeline import ExtractionCache, HtmlCache, extract_items
+from .aside import Aside
 from .store import from_oxigraph, new_graph
 from .namespaces import (BASE_URI, GB, KIND_TYPES, OA, OWL, PROV, annotation_iri, community_iri, digest, entity_iri,
                          feed_iri)
@@ -74,6 +75,9 @@ class Build:
     #: the counts the build report gives of the entities and relations (:func:`entity_counts`),
     #: taken before a ``lean`` build lets go of the mentions they are counted from
     counts: dict = field(default_factory=dict)
+    #: the provenance kept out of ``graph`` (:class:`graphbuild.aside.Aside`), if the build was given
+    #: a folder for it; its files are the caller's to remove (``aside.remove()``)
+    aside: Aside | None = None
 
 
 def load_feeds(sources: Iterable[str | Path] | None = None, limits: Limits = Limits(),
@@ -153,7 +157,8 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
           base_uri: str = BASE_URI, gazetteer: bool = True, limits: Limits = Limits(),
           cache_dir: Path | None = None, keep_going: bool = False, curation=None, analysis: bool = True,
           item_budget: float | None = DEFAULT_ITEM_BUDGET, jobs: int = 1,
-          store: str | Path | None = None, progress=None, keeper=None, lean: bool = False) -> Build:
+          store: str | Path | None = None, progress=None, keeper=None, lean: bool = False,
+          aside: str | Path | None = None) -> Build:
     """Run the whole pipeline and keep every stage's result (for reports and the CLI).
 
     Args:
@@ -186,6 +191,11 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
             ``Resolution.of`` empty; ``Build.counts`` has what the report counts of them) and the
             relations (``Build.relations`` empty). The graph and every output are the same. The
             command line builds lean; at 10,000 posts it lowers the peak by about a sixth.
+        aside: a folder: keep the provenance of the mentions out of the graph's store, in files
+            there (:class:`graphbuild.aside.Aside`, ``Build.aside``; the command line's build, for
+            its writers, which read them back). ``Build.graph`` then lacks those triples (most of
+            them), and the build's network form is read with what :func:`to_graph` recorded of them.
+            None: the whole graph in ``Build.graph``.
     Raises:
         FeedError, UnknownExtractor, RulesError, CurationError.
     """
@@ -212,33 +222,44 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
     del mentions, relations  # what resolution kept is in res and rels
     problems = [p for f in feeds for p in f.problems]
     stage("building the graph")
-    mentioned: list | None = [] if analysis else None  # the network form's mentions, as they are written
-    g = to_graph(feeds, items, res, rels, base_uri, problems, keeper.sink() if keeper is not None else None,
-                 mentioned, keeper.said() if keeper is not None else None)
-    if keeper is not None:
-        keeper.start(g.store._inner)
-    counts = entity_counts(res, rels)
-    if lean:
-        items = _let_go(feeds, items, res)
-        rels = []
-    problems += [Problem("curation", w) for w in (res.curation.warnings if res.curation else ())]
-    found = G = None
-    pairs: list = []
-    if analysis:
-        from .analysis import analyze
-        from .network import read_network
-        # read once, for the analysis and (with it) the report and the page; the co-mentions, most
-        # of the edges of a big graph, stay a list until the page asks for them
-        stage("analysing the network")
-        G, pairs = read_network(g, mentioned=mentioned)
-        del mentioned
-        found = analyze(G, pairs=pairs)
-        quads = analysis_quads(found, base_uri)
-        g.store._inner.bulk_extend(quads)
+    # the network form's mentions, as they are written
+    mentioned: list | None = [] if analysis or aside is not None else None
+    kept = Aside(aside, base_uri) if aside is not None else None
+    try:
+        g = to_graph(feeds, items, res, rels, base_uri, problems, keeper.sink() if keeper is not None else None,
+                     mentioned, keeper.said() if keeper is not None else None, kept)
+        if kept is not None:
+            from .export import prefixes_of
+            kept.start(prefixes_of(g))  # sorted for graph.ttl on the other core while the analysis runs
         if keeper is not None:
-            keeper.add(quads)
-        _mark_analysis(G, found, base_uri)
-    return Build(g, feeds, res, rels, problems, items, found, G, pairs, len(overruns), counts)
+            keeper.start(g.store._inner, kept)
+        counts = entity_counts(res, rels)
+        if lean:
+            items = _let_go(feeds, items, res)
+            rels = []
+        problems += [Problem("curation", w) for w in (res.curation.warnings if res.curation else ())]
+        found = G = None
+        pairs: list = []
+        if mentioned is not None:
+            from .network import read_network
+            # read once, for the analysis and (with it) the report and the page; the co-mentions, most
+            # of the edges of a big graph, stay a list until the page asks for them
+            stage("analysing the network" if analysis else "reading the network")
+            G, pairs = read_network(g, mentioned=mentioned)
+            del mentioned
+        if analysis:
+            from .analysis import analyze
+            found = analyze(G, pairs=pairs)
+            quads = analysis_quads(found, base_uri)
+            g.store._inner.bulk_extend(quads)
+            if keeper is not None:
+                keeper.add(quads)
+            _mark_analysis(G, found, base_uri)
+    except BaseException:
+        if kept is not None:
+            kept.remove()
+        raise
+    return Build(g, feeds, res, rels, problems, items, found, G, pairs, len(overruns), counts, kept)
 
 
 def entity_counts(res: Resolution, relations: list) -> dict:
@@ -307,6 +328,15 @@ class _Triples:
         #: told of what entity_posts and where_said say of each entity (:class:`graphbuild.madeanswers.Said`)
         self.said = None
         self._values: dict[str, str] = {}
+        #: where the provenance of mentions goes instead of the store, if anywhere
+        #: (:class:`graphbuild.aside.Aside`; see :meth:`provenance`)
+        self.aside = None
+        #: annotations, targets and selectors whose triples stay in the store all the same: those a
+        #: relation was read in (what the network form and two questions read of the statements)
+        self.kept: set[str] = set()
+        self._cut = 0  # where an annotation's own part of its IRI starts, in its term
+        self._aside: dict[str, list[str]] = defaultdict(list)  # the aside's pieces not yet written
+        self._held = 0  # pieces in ``_aside``
 
     def iri(self, value: str) -> str:
         """``<value>``; ValueError when pyoxigraph does not take ``value`` as an IRI."""
@@ -363,40 +393,66 @@ class _Triples:
     def add(self, s: str, p: str, o: str) -> None:
         lines = self.lines
         lines.append(f"{s} {p} {o} .\n")
-        if len(lines) >= self.FLUSH:
+        if len(lines) + self._held >= self.FLUSH:
             self._send()
 
     def add_lines(self, text: str) -> None:
         """Lines as :meth:`add` makes them, several at once (counted as one towards a batch)."""
         lines = self.lines
         lines.append(text)
-        if len(lines) >= self.FLUSH:
+        if len(lines) + self._held >= self.FLUSH:
+            self._send()
+
+    def provenance(self, node: str, text: str) -> None:
+        """:meth:`add_lines` of lines about ``node``, an annotation, target or selector (their
+        subjects all ``node``'s or, for a target's, its selector's): to the aside, if any, unless
+        ``node`` is :attr:`kept`."""
+        if self.aside is None or node in self.kept:
+            self.add_lines(text)
+            return
+        self._aside[text[self._cut:self._cut + 2]].append(text)
+        self._held += 1
+        if len(self.lines) + self._held >= self.FLUSH:
             self._send()
 
     def _send(self) -> None:
         """Hand the lines collected so far to a thread that loads them while the next ones are
         made (pyoxigraph lets go of the GIL while it parses and inserts: the two cores both work);
         one batch loads at a time, so at most two are held."""
-        data = "".join(self.lines).encode("utf-8")
-        self.lines = []
+        lines, self.lines = self.lines, []
+        data = "".join(lines).encode("utf-8")
+        aside, self._aside, self._held = self._aside, defaultdict(list), 0
         if self._loading is not None:
             self._wait()
         if self._loader is None:
             self._loader = ThreadPoolExecutor(1, thread_name_prefix="graphbuild-load")
-        self._loading = self._loader.submit(self._load, data)
+        self._loading = self._loader.submit(self._load, data, aside, lines if self.aside is not None else ())
 
-    def _load(self, data: bytes) -> None:
+    def _load(self, data: bytes, aside: dict[str, list[str]], lines: list[str]) -> None:
         # load, not bulk_load: into an in-memory store, pyoxigraph's transactional load is the
         # faster (at 10,000 posts, 3 million triples in batches of 100,000: 6.9 s vs 12.1 s) for
         # the same memory (docs/performance.md, seventh pass)
         self.store.load(data, format=ox.RdfFormat.N_TRIPLES, lenient=True)
         if self.sink is not None:
             self.sink.write(data)
+        for key, pieces in aside.items():
+            data = "".join(pieces).encode("utf-8")
+            self.aside.write(key, data)
+            if self.sink is not None:  # (the kept store gets every triple)
+                self.sink.write(data)
+        if lines:  # the store's own lines under the prefix: a copy with the aside's, for graph.ttl
+            prefix, cut = self.aside.prefix, self._cut
+            copies: dict[str, list[str]] = defaultdict(list)
+            for piece in lines:
+                if piece.startswith(prefix):
+                    copies[piece[cut:cut + 2]].append(piece)
+            for key, pieces in copies.items():
+                self.aside.write(key, "".join(pieces).encode("utf-8"), copy=True)
 
     def flush(self) -> ox.Store:
         """Load every line collected so far into the store, wait until it holds them, and forget
         them; the loading thread ends (a build later forks only when it is the one thread)."""
-        if self.lines:
+        if self.lines or self._held:
             self._send()
         if self._loader is not None:
             self._wait(last=True)
@@ -466,27 +522,45 @@ SHARE_QUOTES = True
 def _add_evidence(t: _Triples, anno: str, post: str, q: Quote, extractor: str,
                   seen: set, base_uri: str) -> None:
     """One oa:Annotation per (post, quoted sentence, extractor); bodies are added by the caller."""
-    if SHARE_QUOTES:
-        quote = f"{base_uri}annotation/{digest('quote', _value(post), q.exact, q.prefix, q.suffix)}"
-        target, selector = t.minted(f"{quote}-target"), t.minted(f"{quote}-selector")
-    else:
-        target, selector = t.minted(f"{_value(anno)}-target"), t.minted(f"{_value(anno)}-selector")
+    target, selector = _target(t, anno, post, q, base_uri)
     # a few lines at once (add's lines, in add's order)
-    t.add_lines(f"{anno} {TYPE} {ANNOTATION} .\n{anno} {HAS_TARGET} {target} .\n"
-                f"{anno} {EXTRACTOR} {t.lit(extractor)} .\n")
+    t.provenance(anno, f"{anno} {TYPE} {ANNOTATION} .\n{anno} {HAS_TARGET} {target} .\n"
+                       f"{anno} {EXTRACTOR} {t.lit(extractor)} .\n")
     if target in seen:
         return
     seen.add(target)
-    t.add_lines(f"{target} {HAS_SOURCE} {post} .\n{target} {HAS_SELECTOR} {selector} .\n"
-                f"{selector} {TYPE} {QUOTE_SELECTOR} .\n{selector} {EXACT} {t.lit(q.exact)} .\n")
-    if q.prefix:
-        t.add(selector, PREFIX, t.lit(q.prefix))
-    if q.suffix:
-        t.add(selector, SUFFIX, t.lit(q.suffix))
+    # (a target and its selector: one piece, as their IRIs differ only in the end)
+    t.provenance(target, f"{target} {HAS_SOURCE} {post} .\n{target} {HAS_SELECTOR} {selector} .\n"
+                         f"{selector} {TYPE} {QUOTE_SELECTOR} .\n{selector} {EXACT} {t.lit(q.exact)} .\n"
+                 + (f"{selector} {PREFIX} {t.lit(q.prefix)} .\n" if q.prefix else "")
+                 + (f"{selector} {SUFFIX} {t.lit(q.suffix)} .\n" if q.suffix else ""))
+
+
+def _target(t: _Triples, anno: str, post: str, q: Quote, base_uri: str) -> tuple[str, str]:
+    """The target and the selector of the annotation ``anno`` of the words ``q`` of ``post``."""
+    if SHARE_QUOTES:
+        quote = f"{base_uri}annotation/{digest('quote', _value(post), q.exact, q.prefix, q.suffix)}"
+        return t.minted(f"{quote}-target"), t.minted(f"{quote}-selector")
+    return t.minted(f"{_value(anno)}-target"), t.minted(f"{_value(anno)}-selector")
+
+
+def _keep_relations(t: _Triples, relations, base_uri: str) -> None:
+    """Mark as :attr:`_Triples.kept` the annotations (and their targets and selectors) of
+    ``relations``: their triples stay in the store when the mentions' go aside."""
+    for *_, r in relations:
+        post = _known_post(t, r.post, base_uri)  # (every post was added: never None)
+        q = t.quotes.get((r.post, r.quote.exact, r.extractor), r.quote)
+        anno = _annotation_node(t, r.post, q, r.extractor, base_uri)
+        t.kept.add(anno)
+        t.kept.update(_target(t, anno, post, q, base_uri))
+
+
+def _annotation_node(t: _Triples, post: str, q: Quote, extractor: str, base_uri: str) -> str:
+    return t.minted(f"{base_uri}annotation/{digest(post, q.exact, extractor)}")  # annotation_iri, without a URIRef
 
 
 def _annotation(t: _Triples, seen: set, post: str, q: Quote, extractor: str, base_uri: str) -> str:
-    anno = t.minted(f"{base_uri}annotation/{digest(post, q.exact, extractor)}")  # annotation_iri, without a URIRef
+    anno = _annotation_node(t, post, q, extractor, base_uri)
     if anno not in seen:
         seen.add(anno)
         q = t.quotes.get((post, q.exact, extractor), q)
@@ -561,7 +635,8 @@ def _add_entity(t: _Triples, e: Entity, seen: set, base_uri: str) -> None:
         t.add(node, MENTION_COUNT, t.lit(str(len(e.posts)), INTEGER))
     t.add(node, CONFIDENCE, t.lit(f"{confidence(e):.2f}", DECIMAL))
     told: set[str] = set()  # posts already said to mention it (the same triple, not loaded twice)
-    quotes: dict[str, set[str]] | None = defaultdict(set) if t.mentioned is not None else None
+    bodies: set[str] = set()  # its annotations (two mentions read in the same words: one triple)
+    quotes: dict[str, set[str]] | None = defaultdict(set) if t.mentioned is not None or t.aside is not None else None
     said: dict[str, tuple] | None = {} if t.said is not None else None  # annotation -> where_said's row
     for m in e.mentions:
         post = _post_node(t, m.post, base_uri)
@@ -571,7 +646,9 @@ def _add_entity(t: _Triples, e: Entity, seen: set, base_uri: str) -> None:
         if m.role == "author":
             t.add(post, AUTHOR, node)
         anno = _annotation(t, seen, m.post, m.quote, m.extractor, base_uri)
-        t.add(anno, HAS_BODY, node)
+        if anno not in bodies:
+            bodies.add(anno)
+            t.provenance(anno, f"{anno} {HAS_BODY} {node} .\n")
         if said is not None and anno not in said:  # (its post, exact words, extractor): one row
             said[anno] = (t.value(post), m.quote.exact, m.extractor)
         if quotes is not None:
@@ -582,8 +659,11 @@ def _add_entity(t: _Triples, e: Entity, seen: set, base_uri: str) -> None:
         iri = _value(node)
         for post in told:
             qs = quotes[post]
-            qs.discard("")
-            t.mentioned.append((t.value(post), iri, tuple(sorted(qs))))
+            if t.aside is not None:
+                t.aside.least[(t.value(post), iri)] = min(qs)
+            if t.mentioned is not None:
+                qs.discard("")
+                t.mentioned.append((t.value(post), iri, tuple(sorted(qs))))
 
 
 def _add_relation(t: _Triples, s: str, pred: str, o: str, r: Relation, seen: set, base_uri: str) -> None:
@@ -621,7 +701,7 @@ def _first_quotes(res: Resolution, relations) -> dict[tuple[str, str, str], Quot
 def to_graph(feeds: list[Feed], items: list[FeedItem], res: Resolution,
              relations: list[tuple[str, str, str, Relation]], base_uri: str = BASE_URI,
              problems: list[Problem] | None = None, sink=None,
-             mentioned: list[tuple[str, str, tuple[str, ...]]] | None = None, said=None) -> Graph:
+             mentioned: list[tuple[str, str, tuple[str, ...]]] | None = None, said=None, aside=None) -> Graph:
     """Posts, entities, mentions, relations and their provenance as an rdflib Graph.
 
     The Graph is backed by a pyoxigraph store (oxrdflib): the rdflib API as usual, bulk loading
@@ -634,12 +714,18 @@ def to_graph(feeds: list[Feed], items: list[FeedItem], res: Resolution,
     querying the 470,000 annotations of a 10,000-post graph again (:func:`graphbuild.network.read_network`).
     ``said``, if given (a :class:`graphbuild.madeanswers.Said`), is told each entity's rows of
     ``entity_posts`` and ``where_said`` as they are written, and closed at the end.
+    ``aside``, if given (a :class:`graphbuild.aside.Aside`), gets the provenance of the mentions
+    instead of the graph (every annotation, target and selector but those a relation was read in),
+    the least words of each entity's annotations in each post that mentions it (``least``), and
+    ``said``'s indexes; it is closed at the end. The graph then lacks those triples: only
+    :func:`graphbuild.export.write_graph` and :class:`graphbuild.graphstore.Keeper`, given the aside,
+    see the whole graph.
 
     Raises:
         FeedError: ``base_uri`` is not an absolute http(s) IRI.
     """
     t = _Triples(sink=sink)
-    t.mentioned, t.said = mentioned, said
+    t.mentioned, t.said, t.aside = mentioned, said, aside
     try:  # the base, and under it the IRIs _Triples.minted takes on trust
         if clean_iri(base_uri) != (base_uri, ""):
             raise ValueError(base_uri)
@@ -662,6 +748,9 @@ def to_graph(feeds: list[Feed], items: list[FeedItem], res: Resolution,
         _add_citations(t, item, posts, base_uri)
     seen: set = set()
     t.quotes = _first_quotes(res, relations)
+    if aside is not None:
+        t._cut = len(aside.prefix)
+        _keep_relations(t, relations, base_uri)
     if said is not None:  # told of each statement's annotations before the entities (see Said)
         for s, pred, o, r in relations:
             post = _known_post(t, r.post, base_uri)  # (every post was added: never None)
@@ -677,8 +766,13 @@ def to_graph(feeds: list[Feed], items: list[FeedItem], res: Resolution,
     if problems is not None:
         problems += t.problems()
     if said is not None:
-        said.close()  # all is told: its files written, what it held let go
-    return new_graph(store=t.flush(), base_uri=base_uri)
+        indexes = said.close()  # all is told: its files written, what it held let go
+        if aside is not None:
+            aside.indexes = indexes
+    store = t.flush()
+    if aside is not None:
+        aside.close()
+    return new_graph(store=store, base_uri=base_uri)
 
 
 CURATION_RULE, ACTION, RULE_TEXT, RULE_SOURCE, MATCHED, DERIVED_FROM, DIFFERENT_FROM = map(_n, (

@@ -303,7 +303,8 @@ class Keeper:
     store with the file and renames it into place. A smaller graph (or ``background=False``) is
     copied by ``finish`` itself, from ``source`` as it is then. Either way the kept store holds the
     triples of ``source`` at ``finish`` (checked: a store that changed other than through one
-    ``add`` is copied again here)."""
+    ``add`` is copied again here) and those the build kept out of it (the ``aside`` given to
+    ``start``: in the sink's file too, and read back by a copy)."""
 
     def __init__(self, folder: str | Path, background: bool = True) -> None:
         self.folder = Path(folder)
@@ -318,6 +319,7 @@ class Keeper:
         self._sent: int | None = None
         self._said = None
         self._started = 0  # triples in ``source`` at start()
+        self.aside = None  # what the build kept out of ``source`` (start())
 
     def _begin(self) -> Path:
         """The temporary folder the new store is made in (made on the first call)."""
@@ -374,8 +376,11 @@ class Keeper:
              str(self._begin() / "oxigraph"), str(self._begin() / "graph.nt")],
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
 
-    def start(self, source: ox.Store) -> None:
+    def start(self, source: ox.Store, aside=None) -> None:
+        """``aside``: the triples of the graph the build kept out of ``source``
+        (:class:`graphbuild.aside.Aside`; they went to :meth:`sink` too)."""
         dump = self._begin() / "graph.nt"
+        self.aside = aside
         if self._said is not None:
             self._started = len(source)
         written, self._sink = self._sink, None
@@ -385,7 +390,7 @@ class Keeper:
         if not self.background:
             return
         size = len(source)
-        if size < LOADER_TRIPLES or next(source.named_graphs(), None) is not None:
+        if size + (aside.count if aside is not None else 0) < LOADER_TRIPLES or next(source.named_graphs(), None) is not None:
             import shutil
 
             self._stop_child()  # (one the sink started: a few long lines) the store is copied at the end
@@ -435,7 +440,7 @@ class Keeper:
             if self._child is not None:
                 self._loaded_by_child()
             else:
-                _fill(tmp / "oxigraph", self.source)
+                _fill(tmp / "oxigraph", self.source, self.aside)
             for m in [*made, *self._said_indexes()]:
                 _keep_answer(m, answer_file(tmp, sha256, m.text, getattr(m, "KIND", "made")))
             stamp = {"format": FORMAT, "graph": Path(graph).name, **_identity(os.stat(graph)), "sha256": sha256}
@@ -466,7 +471,7 @@ class Keeper:
             # changed other than through add(), or by a second add(): copied again
             self._stop_child()
             shutil.rmtree(self.tmp / "oxigraph", ignore_errors=True)
-            _fill(self.tmp / "oxigraph", self.source)
+            _fill(self.tmp / "oxigraph", self.source, self.aside)
         else:
             if not child.stdin.closed:  # its input ends here (add() ends it when it is called)
                 try:
@@ -517,13 +522,14 @@ LOADER_TRIPLES = 200_000
 KEEP_BATCH = 250_000
 
 
-def _fill(path: Path, source: ox.Store) -> None:
-    """A new on-disk store at ``path`` holding the triples of ``source``, compacted and closed."""
+def _fill(path: Path, source: ox.Store, aside=None) -> None:
+    """A new on-disk store at ``path`` holding the triples of ``source`` and of ``aside`` (a
+    :class:`graphbuild.aside.Aside`, or None), compacted and closed."""
     if next(source.named_graphs(), None) is None:
         quads = source.quads_for_pattern(None, None, None, ox.DefaultGraph())
     else:
         quads = (ox.Quad(q.subject, q.predicate, q.object) for q in source)
-    _load(path, quads)
+    _load(path, itertools.chain(quads, aside.quads() if aside is not None else ()))
 
 
 def _load(path: Path | str, quads) -> None:

@@ -112,14 +112,19 @@ def pair_answers(store: ox.Store, most: int) -> list[Made | Indexed]:
     return _pairs(store, bundled(), _names(store), most)
 
 
-def other_answers(store: ox.Store, most: int) -> Iterator[Made]:
-    """The answers but the pairs', one at a time."""
+def other_answers(store: ox.Store, most: int, aside=None) -> Iterator[Made]:
+    """The answers but the pairs', one at a time. ``aside``: the triples of the graph a build kept
+    out of ``store`` (:class:`graphbuild.aside.Aside`): the questions that read them
+    (:data:`ASIDE`) are answered from what the build recorded of them instead."""
     qs = bundled()
     values: dict[tuple, list | None] = {}
     for name, (var, *where) in BY_FIRST.items():
-        if tuple(where) not in values:
-            values[tuple(where)] = _values(store, *where)
-        made = _by_first(store, qs[name], var, values[tuple(where)], most)
+        if aside is not None and name in ASIDE:
+            made = ASIDE[name](store, qs[name], aside, most)
+        else:
+            if tuple(where) not in values:
+                values[tuple(where)] = _values(store, *where)
+            made = _by_first(store, qs[name], var, values[tuple(where)], most)
         if made is not None:
             yield made
     for name in WHOLE:
@@ -260,6 +265,64 @@ def _by_first(store: ox.Store, q, var: str, values: list[tuple[str, int]] | None
     return Made(q.text, variables, rows[:most], done >= len(values) and len(rows) <= most)
 
 
+def _said_first(store: ox.Store, q, aside, most: int) -> Made | None:
+    """The first ``most`` rows of ``entity_posts`` or ``where_said`` (``q``) from the index of
+    them :class:`Said` wrote (``aside.indexes``): the rows of each entity in turn, the entities in
+    code-point order as SPARQL orders IRIs (what :func:`_by_first` asks the engine for, a few at a
+    time). None when Said wrote none (a graph whose answer it cannot order: the engine answers)."""
+    index = next((s for s in aside.indexes if s.text == q.text), None)
+    if index is None:
+        return None
+    variables, rows = _sliced(index.data, index.posts, index.meta, {index.meta["variable"]: set(index.meta["iris"])},
+                              most + 1)
+    return Made(q.text, variables, rows[:most], len(rows) <= most)
+
+
+_KINDS = (_SCHEMA + "Person", _SCHEMA + "Organization", "http://usefulinc.com/ns/doap#Project")
+
+
+def _post_mentions(store: ox.Store, q, aside, most: int) -> Made | None:
+    """The first ``most`` rows of ``post_mentions`` (``q``): each post (``a schema:BlogPosting``,
+    in code-point order) with each entity it ``schema:mentions`` that has a name and is a person,
+    an organisation or a project (a row for each such type), by name, type and entity, and the
+    least words of the entity's annotations there (``aside.least``: the build's record of them).
+    None where names or mentions are not what this code orders as SPARQL does."""
+    posts = _values(store, "subject", (_SCHEMA + "mentions",))
+    if posts is None or store.query(_NOT_IRI):
+        return None
+    names = _names(store)
+    kind, blog, mentions = ox.NamedNode(_RDF + "type"), ox.NamedNode(_SCHEMA + "BlogPosting"), \
+        ox.NamedNode(_SCHEMA + "mentions")
+    types: dict[str, list[str]] = {}
+    rows: list[tuple] = []
+    for post, _ in posts:
+        node = ox.NamedNode(post)
+        if next(store.quads_for_pattern(node, kind, blog, ox.DefaultGraph()), None) is None:
+            continue
+        found = []
+        for m in store.quads_for_pattern(node, mentions, None, ox.DefaultGraph()):
+            entity = m.object.value
+            if entity not in types:
+                types[entity] = sorted(t.object.value for t in store.quads_for_pattern(m.object, kind, None)
+                                       if t.object.value in _KINDS)
+            if not types[entity] or entity not in names:
+                continue
+            name = _plain(names[entity])
+            if name is None:
+                return None
+            quote = aside.least.get((post, entity))
+            found += [(name, t, entity, None if quote is None else _text(quote)) for t in types[entity]]
+        found.sort(key=lambda r: r[:3])
+        rows += [(_iri(post), _iri(entity), _text(name), _iri(t), quote) for name, t, entity, quote in found]
+        if len(rows) > most:
+            break
+    return Made(q.text, ["post", "entity", "name", "type", "quote"], rows[:most], len(rows) <= most)
+
+
+#: the questions :func:`other_answers` answers from what the build kept aside, and how
+ASIDE = {"entity_posts": _said_first, "where_said": _said_first, "post_mentions": _post_mentions}
+
+
 def _whole(store: ox.Store, q, most: int) -> Made:
     variables, rows = _ask(store, q.text, most)
     return Made(q.text, variables, rows[:most], len(rows) <= most)
@@ -386,7 +449,7 @@ def indexed_rows(path: Path, values: dict[str, set[str]],
         with open(path, encoding="utf-8") as f:
             meta = json.load(f)
         if meta.get("form") == Sliced.FORM:
-            return _sliced(path, meta, values, most)
+            return _sliced(path.with_suffix(".z"), path.with_suffix(".posts"), meta, values, most)
         variable, iris, names, rank, start = (meta[k] for k in ("variable", "iris", "names", "rank", "start"))
         rows = open(path.with_suffix(".i32"), "rb")
     except (OSError, ValueError, TypeError, KeyError, zlib.error):
@@ -451,15 +514,16 @@ class Sliced(NamedTuple):
         path.write_text(json.dumps(self.meta, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
-def _sliced(path: Path, meta: dict, values: dict[str, set[str]],
+def _sliced(data: Path, table: Path, meta: dict, values: dict[str, set[str]],
             most: int | None) -> tuple[list[str], list[tuple]] | None:
-    """:func:`indexed_rows` of a :class:`Sliced` index (``meta``: its JSON)."""
+    """:func:`indexed_rows` of a :class:`Sliced` index (``meta``: its JSON; ``data`` and ``table``:
+    its files)."""
     variable, iris, at, size, kinds, lines, width, order = (
         meta[k] for k in ("variable", "iris", "at", "size", "kinds", "lines", "post_columns", "columns"))
     if set(values) != {variable}:
         return None
     rows: list[tuple] = []
-    with open(path.with_suffix(".z"), "rb") as f, open(path.with_suffix(".posts"), "rb") as table, \
+    with open(data, "rb") as f, open(table, "rb") as table, \
             (mmap.mmap(table.fileno(), 0, access=mmap.ACCESS_READ) if lines[-1] else nullcontext(b"")) as mapped:
         # (the table mapped: a post's line is a slice of it, all a piece's new posts parsed at once)
         posts: dict[int, list] = {}

@@ -27,7 +27,7 @@ def summary(b: Build) -> dict:
         "projects": kinds.get("Project", 0) + kinds.get("OrgProject", 0),
         "kinds": dict(kinds),
         "relations": counts["relations"],
-        "triples": triple_count(b.graph),
+        "triples": triple_count(b.graph) + (b.aside.count if b.aside is not None else 0),
         "top": counts["top"],
         "skipped": [str(p) for p in b.problems],
         "merges": len(b.resolution.merges),

@@ -35,8 +35,8 @@ real_init, real_start = forked.Forked.__init__, graphstore.Keeper.start
 def init(self, fork, fn, *args):
     real_init(self, fork, fn, *args)
     started.append([fn.__name__, self._child is not None])
-def start(self, source):
-    real_start(self, source)
+def start(self, source, *rest):
+    real_start(self, source, *rest)
     started.append(["keeper", self._child is not None])
 forked.Forked.__init__, graphstore.Keeper.start = init, start
 

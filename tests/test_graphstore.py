@@ -252,8 +252,8 @@ def test_a_build_that_cannot_keep_its_store_leaves_none_that_looks_current(refer
 
     real = graphstore._fill
 
-    def fail(path, source):
-        real(path, source)  # the store is written, then the disk fills up before the stamp
+    def fail(path, source, *rest):
+        real(path, source, *rest)  # the store is written, then the disk fills up before the stamp
         raise OSError("No space left on device")
     monkeypatch.setattr(graphstore, "_fill", fail)
     r = run("build", DATA / "handmade.xml", "--out", out, "-q", "--no-html", "--jobs", "1")
