@@ -3,9 +3,9 @@
 usage: python benchmarks/stages.py FEED OUT [--fresh] [--no-html] [--max-feed-bytes=N]
 
 Runs what ``graphbuild build FEED --out OUT -q`` runs (a lean build with the extraction cache, the
-kept store and the provenance of mentions kept aside in ``OUT/.graphbuild``, the cores as
-``--jobs``, the same garbage-collector settings, then the outputs) and prints, for each stage the progress line names (the reading of the feed is told
-apart from the extraction by the first post's result), its wall time, the CPU time of this process
+kept store and the provenance kept aside in ``OUT/.graphbuild``, the cores as ``--jobs``, the same
+garbage-collector settings, then the outputs) and prints, for each stage the progress line names
+(the reading of the feed is told apart from the extraction by the first post's result), its wall time, the CPU time of this process
 (worker processes and the kept store's loader are not counted: compare wall and CPU to see what ran
 beside it), the RSS when it began and its own peak RSS (where Linux lets the peak be reset at each
 stage; else the process's peak by the stage's end). ``--fresh`` clears the state first

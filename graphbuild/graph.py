@@ -191,7 +191,8 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
             ``Resolution.of`` empty; ``Build.counts`` has what the report counts of them) and the
             relations (``Build.relations`` empty). The graph and every output are the same. The
             command line builds lean; at 10,000 posts it lowers the peak by about a sixth.
-        aside: a folder: keep the provenance of the mentions out of the graph's store, in files
+        aside: a folder: keep the provenance (the annotations of mentions and relations, their
+            targets and selectors, the relations' statements) out of the graph's store, in files
             there (:class:`graphbuild.aside.Aside`, ``Build.aside``; the command line's build, for
             its writers, which read them back). ``Build.graph`` then lacks those triples (most of
             them), and the build's network form is read with what :func:`to_graph` recorded of them.
@@ -245,7 +246,7 @@ def build(sources: Iterable[str | Path] | None = None, *, feeds: list[Feed] | No
             # read once, for the analysis and (with it) the report and the page; the co-mentions, most
             # of the edges of a big graph, stay a list until the page asks for them
             stage("analysing the network" if analysis else "reading the network")
-            G, pairs = read_network(g, mentioned=mentioned)
+            G, pairs = read_network(g, mentioned=mentioned, stated=kept.stated if kept is not None else None)
             del mentioned
         if analysis:
             from .analysis import analyze
@@ -328,12 +329,10 @@ class _Triples:
         #: told of what entity_posts and where_said say of each entity (:class:`graphbuild.madeanswers.Said`)
         self.said = None
         self._values: dict[str, str] = {}
-        #: where the provenance of mentions goes instead of the store, if anywhere
+        #: where the provenance (annotations, targets, selectors, statements) goes instead of the
+        #: store, if anywhere
         #: (:class:`graphbuild.aside.Aside`; see :meth:`provenance`)
         self.aside = None
-        #: annotations, targets and selectors whose triples stay in the store all the same: those a
-        #: relation was read in (what the network form and two questions read of the statements)
-        self.kept: set[str] = set()
         self._cut = 0  # where an annotation's own part of its IRI starts, in its term
         self._aside: dict[str, list[str]] = defaultdict(list)  # the aside's pieces not yet written
         self._held = 0  # pieces in ``_aside``
@@ -403,11 +402,11 @@ class _Triples:
         if len(lines) + self._held >= self.FLUSH:
             self._send()
 
-    def provenance(self, node: str, text: str) -> None:
-        """:meth:`add_lines` of lines about ``node``, an annotation, target or selector (their
-        subjects all ``node``'s or, for a target's, its selector's): to the aside, if any, unless
-        ``node`` is :attr:`kept`."""
-        if self.aside is None or node in self.kept:
+    def provenance(self, text: str) -> None:
+        """:meth:`add_lines` of provenance: lines whose subjects are minted under the annotations'
+        prefix (an annotation, a statement; a target and its selector) and share the two characters
+        after it. To the aside instead of the store, if there is one; every piece given here once."""
+        if self.aside is None:
             self.add_lines(text)
             return
         self._aside[text[self._cut:self._cut + 2]].append(text)
@@ -524,14 +523,14 @@ def _add_evidence(t: _Triples, anno: str, post: str, q: Quote, extractor: str,
     """One oa:Annotation per (post, quoted sentence, extractor); bodies are added by the caller."""
     target, selector = _target(t, anno, post, q, base_uri)
     # a few lines at once (add's lines, in add's order)
-    t.provenance(anno, f"{anno} {TYPE} {ANNOTATION} .\n{anno} {HAS_TARGET} {target} .\n"
-                       f"{anno} {EXTRACTOR} {t.lit(extractor)} .\n")
+    t.provenance(f"{anno} {TYPE} {ANNOTATION} .\n{anno} {HAS_TARGET} {target} .\n"
+                 f"{anno} {EXTRACTOR} {t.lit(extractor)} .\n")
     if target in seen:
         return
     seen.add(target)
     # (a target and its selector: one piece, as their IRIs differ only in the end)
-    t.provenance(target, f"{target} {HAS_SOURCE} {post} .\n{target} {HAS_SELECTOR} {selector} .\n"
-                         f"{selector} {TYPE} {QUOTE_SELECTOR} .\n{selector} {EXACT} {t.lit(q.exact)} .\n"
+    t.provenance(f"{target} {HAS_SOURCE} {post} .\n{target} {HAS_SELECTOR} {selector} .\n"
+                 f"{selector} {TYPE} {QUOTE_SELECTOR} .\n{selector} {EXACT} {t.lit(q.exact)} .\n"
                  + (f"{selector} {PREFIX} {t.lit(q.prefix)} .\n" if q.prefix else "")
                  + (f"{selector} {SUFFIX} {t.lit(q.suffix)} .\n" if q.suffix else ""))
 
@@ -542,17 +541,6 @@ def _target(t: _Triples, anno: str, post: str, q: Quote, base_uri: str) -> tuple
         quote = f"{base_uri}annotation/{digest('quote', _value(post), q.exact, q.prefix, q.suffix)}"
         return t.minted(f"{quote}-target"), t.minted(f"{quote}-selector")
     return t.minted(f"{_value(anno)}-target"), t.minted(f"{_value(anno)}-selector")
-
-
-def _keep_relations(t: _Triples, relations, base_uri: str) -> None:
-    """Mark as :attr:`_Triples.kept` the annotations (and their targets and selectors) of
-    ``relations``: their triples stay in the store when the mentions' go aside."""
-    for *_, r in relations:
-        post = _known_post(t, r.post, base_uri)  # (every post was added: never None)
-        q = t.quotes.get((r.post, r.quote.exact, r.extractor), r.quote)
-        anno = _annotation_node(t, r.post, q, r.extractor, base_uri)
-        t.kept.add(anno)
-        t.kept.update(_target(t, anno, post, q, base_uri))
 
 
 def _annotation_node(t: _Triples, post: str, q: Quote, extractor: str, base_uri: str) -> str:
@@ -648,7 +636,7 @@ def _add_entity(t: _Triples, e: Entity, seen: set, base_uri: str) -> None:
         anno = _annotation(t, seen, m.post, m.quote, m.extractor, base_uri)
         if anno not in bodies:
             bodies.add(anno)
-            t.provenance(anno, f"{anno} {HAS_BODY} {node} .\n")
+            t.provenance(f"{anno} {HAS_BODY} {node} .\n")
         if said is not None and anno not in said:  # (its post, exact words, extractor): one row
             said[anno] = (t.value(post), m.quote.exact, m.extractor)
         if quotes is not None:
@@ -673,9 +661,14 @@ def _add_relation(t: _Triples, s: str, pred: str, o: str, r: Relation, seen: set
     if stmt not in seen:  # a relation stated in several places: its triples once, an annotation each
         seen.add(stmt)
         t.add(sn, p, on)
-        t.add_lines(f"{stmt} {TYPE} {STATEMENT} .\n{stmt} {SUBJECT} {sn} .\n{stmt} {PREDICATE} {p} .\n"
-                    f"{stmt} {OBJECT} {on} .\n")
-    t.add(_annotation(t, seen, r.post, r.quote, r.extractor, base_uri), HAS_BODY, stmt)
+        t.provenance(f"{stmt} {TYPE} {STATEMENT} .\n{stmt} {SUBJECT} {sn} .\n{stmt} {PREDICATE} {p} .\n"
+                     f"{stmt} {OBJECT} {on} .\n")
+    anno = _annotation(t, seen, r.post, r.quote, r.extractor, base_uri)
+    if (anno, stmt) not in seen:  # (read twice in the same words: one triple)
+        seen.add((anno, stmt))
+        t.provenance(f"{anno} {HAS_BODY} {stmt} .\n")
+    if t.aside is not None:  # what the network form and two questions read of the statement's annotations
+        t.aside.stated[(s, _value(p), o)].add((t.value(_known_post(t, r.post, base_uri)), r.quote.exact))
 
 
 def _statement_iri(s: str, p: str, o: str, base_uri: str) -> str:
@@ -714,10 +707,10 @@ def to_graph(feeds: list[Feed], items: list[FeedItem], res: Resolution,
     querying the 470,000 annotations of a 10,000-post graph again (:func:`graphbuild.network.read_network`).
     ``said``, if given (a :class:`graphbuild.madeanswers.Said`), is told each entity's rows of
     ``entity_posts`` and ``where_said`` as they are written, and closed at the end.
-    ``aside``, if given (a :class:`graphbuild.aside.Aside`), gets the provenance of the mentions
-    instead of the graph (every annotation, target and selector but those a relation was read in),
-    the least words of each entity's annotations in each post that mentions it (``least``), and
-    ``said``'s indexes; it is closed at the end. The graph then lacks those triples: only
+    ``aside``, if given (a :class:`graphbuild.aside.Aside`), gets the provenance instead of the
+    graph (every annotation, target, selector and relation's statement), the least words of each
+    entity's annotations in each post that mentions it (``least``), each relation's evidence
+    (``stated``) and ``said``'s indexes; it is closed at the end. The graph then lacks those triples: only
     :func:`graphbuild.export.write_graph` and :class:`graphbuild.graphstore.Keeper`, given the aside,
     see the whole graph.
 
@@ -750,7 +743,6 @@ def to_graph(feeds: list[Feed], items: list[FeedItem], res: Resolution,
     t.quotes = _first_quotes(res, relations)
     if aside is not None:
         t._cut = len(aside.prefix)
-        _keep_relations(t, relations, base_uri)
     if said is not None:  # told of each statement's annotations before the entities (see Said)
         for s, pred, o, r in relations:
             post = _known_post(t, r.post, base_uri)  # (every post was added: never None)

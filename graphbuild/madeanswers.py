@@ -128,7 +128,10 @@ def other_answers(store: ox.Store, most: int, aside=None) -> Iterator[Made]:
         if made is not None:
             yield made
     for name in WHOLE:
-        yield _whole(store, qs[name], most)
+        made = ASIDE[name](store, qs[name], aside, most) if aside is not None and name in ASIDE else \
+            _whole(store, qs[name], most)
+        if made is not None:
+            yield made
     made = _people_by_organization(store, qs["people_by_organization"], _names(store), most)
     if made is not None:
         yield made
@@ -319,8 +322,70 @@ def _post_mentions(store: ox.Store, q, aside, most: int) -> Made | None:
     return Made(q.text, ["post", "entity", "name", "type", "quote"], rows[:most], len(rows) <= most)
 
 
+_MEMBERS = tuple(_SCHEMA + p for p in ("affiliation", "memberOf", "worksFor", "parentOrganization"))
+
+
+def _members_of(store: ox.Store, q, aside, most: int) -> Made | None:
+    """The first ``most`` rows of ``members_of`` (``q``): each (member, relation, organisation)
+    the store holds (affiliation, membership, employment, part of), a row for each of the member's
+    names, by organisation, name, member and relation; the least words of the annotations of the
+    relation's statement (``aside.stated``: those the build kept out of the store). None where
+    names or terms are not what this code orders as SPARQL does."""
+    names = _names(store)
+    keyed = []
+    for relation in _MEMBERS:
+        for x in store.quads_for_pattern(None, ox.NamedNode(relation), None, ox.DefaultGraph()):
+            member, org = x.subject, x.object
+            if member.value not in names:
+                continue
+            name = _plain(names[member.value])
+            if name is None or not isinstance(member, ox.NamedNode) or not isinstance(org, ox.NamedNode):
+                return None
+            quotes = [exact for _, exact in aside.stated.get((member.value, relation, org.value), ())]
+            keyed.append(((org.value, name, member.value, relation),
+                          (_iri(org.value), _iri(member.value), _text(name), _iri(relation),
+                           _text(min(quotes)) if quotes else None)))
+    keyed.sort(key=lambda k: k[0])
+    return Made(q.text, ["org", "member", "name", "relation", "quote"], [row for _, row in keyed[:most]],
+                len(keyed) <= most)
+
+
+def _relations(store: ox.Store, q, aside, most: int) -> Made | None:
+    """The first ``most`` rows of ``relations`` (``q``): each statement's subject, predicate and
+    object (the store's, ``a rdf:Statement``, and the relations' the build kept aside), both ends
+    named, by predicate, names and ends; the least words and the least post of the annotations of
+    the statements of those three (``aside.stated``). None where names or terms are not what this
+    code orders as SPARQL does."""
+    names = _names(store)
+    statements = set(aside.stated)
+    for s, p, o in store.query(f"SELECT ?s ?p ?o WHERE {{ ?st a <{_RDF}Statement> ; <{_RDF}subject> ?s ; "
+                               f"<{_RDF}predicate> ?p ; <{_RDF}object> ?o }}"):  # (curation's: no annotation)
+        if isinstance(o, ox.Literal):
+            continue  # (no name: no row)
+        if not all(isinstance(x, ox.NamedNode) for x in (s, p, o)):
+            return None
+        statements.add((s.value, p.value, o.value))
+    keyed = []
+    for s, p, o in statements:
+        if s not in names or o not in names:
+            continue
+        s_name, o_name = _plain(names[s]), _plain(names[o])
+        if s_name is None or o_name is None:
+            return None
+        found = aside.stated.get((s, p, o), ())
+        quote = min((exact for _, exact in found), default=None)
+        post = min((post for post, _ in found), default=None)
+        keyed.append(((p, s_name, o_name, s, o), (_iri(s), _text(s_name), _iri(p), _iri(o), _text(o_name),
+                                                  None if quote is None else _text(quote),
+                                                  None if post is None else _iri(post))))
+    keyed.sort(key=lambda k: k[0])
+    return Made(q.text, ["subject", "subjectName", "relation", "object", "objectName", "quote", "post"],
+                [row for _, row in keyed[:most]], len(keyed) <= most)
+
+
 #: the questions :func:`other_answers` answers from what the build kept aside, and how
-ASIDE = {"entity_posts": _said_first, "where_said": _said_first, "post_mentions": _post_mentions}
+ASIDE = {"entity_posts": _said_first, "where_said": _said_first, "post_mentions": _post_mentions,
+         "members_of": _members_of, "relations": _relations}
 
 
 def _whole(store: ox.Store, q, most: int) -> Made:

@@ -124,7 +124,8 @@ def add_co_mentions(G: nx.MultiDiGraph, pairs: list[tuple[str, str, int]]) -> nx
     return G
 
 
-def read_network(g: Graph, posts: bool = True, mentioned: list[tuple[str, str, tuple[str, ...]]] | None = None
+def read_network(g: Graph, posts: bool = True, mentioned: list[tuple[str, str, tuple[str, ...]]] | None = None,
+                 stated: dict[tuple[str, str, str], set[tuple[str, str]]] | None = None
                  ) -> tuple[nx.MultiDiGraph, CoMentions]:
     """:func:`to_networkx` without its co-mention edges, and those as (a, b, posts) apart
     (:class:`CoMentions`, arrays read as a list of tuples): on a big
@@ -133,7 +134,9 @@ def read_network(g: Graph, posts: bool = True, mentioned: list[tuple[str, str, t
     :func:`add_co_mentions` adds them for the page. ``mentioned``: what :data:`Q_MENTIONS` would
     read, as the graph was made (:func:`graphbuild.graph.to_graph`): (post, entity, the quotes of
     the entity's annotations in the post, sorted, none empty) for each post that mentions the
-    entity, each pair once."""
+    entity, each pair once. ``stated``: statements the graph holds besides its own (what a build
+    kept out of it, :attr:`graphbuild.aside.Aside.stated`): (subject, predicate, object) -> the
+    (post, exact words) of each of their annotations."""
     G = nx.MultiDiGraph()
     _nodes(g, G, posts)
     if mentioned is None:
@@ -154,10 +157,12 @@ def read_network(g: Graph, posts: bool = True, mentioned: list[tuple[str, str, t
     for st, post, exact in _rows(g, Q_EVIDENCE):
         if post and exact:
             evidence[st].add((post, exact))
-    stated: dict[tuple[str, str, str], set[tuple[str, str]]] = defaultdict(set)
+    found: dict[tuple[str, str, str], set[tuple[str, str]]] = defaultdict(set)
     for st, s, p, o in _rows(g, Q_STATEMENTS):
-        stated[(s, p, o)] |= evidence.get(st, set())
-    for (s, p, o), ev in sorted(stated.items()):
+        found[(s, p, o)] |= evidence.get(st, set())
+    for spo, ev in (stated or {}).items():
+        found[spo] |= {(post, exact) for post, exact in ev if post and exact}
+    for (s, p, o), ev in sorted(found.items()):
         if s in G and o in G:
             G.add_edge(s, o, kind="relation", label=RELATION_LABELS.get(URIRef(p), p.rsplit("/", 1)[-1]),
                        predicate=p, evidence=sorted(ev))
