@@ -97,11 +97,10 @@ class Aside:
         (self.folder / "prefixes.json").write_text(json.dumps(prefixes), encoding="utf-8")
         if self.lines < PROCESS_LINES:
             return
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-            [str(Path(__file__).resolve().parent.parent), *filter(None, [os.environ.get("PYTHONPATH")])])}
-        self._child = subprocess.Popen([sys.executable, "-c", "from graphbuild.aside import _main; _main()",
-                                        str(self.folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                       stderr=subprocess.PIPE, env=env)
+        from .forked import python
+
+        self._child = python("from graphbuild.aside import _main; _main()", str(self.folder),
+                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
     def turtle(self) -> Path:
         """A file of every triple under the prefix as Turtle without the ``@prefix`` lines, in the

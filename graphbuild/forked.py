@@ -19,6 +19,20 @@ import multiprocessing
 from typing import Callable
 
 
+def python(code: str, *args: str, **popen):
+    """A new Python process running ``code`` (``python -c``) with ``args``, importing graphbuild from
+    where this process has it (a checkout run with PYTHONPATH, an install); ``popen``: the rest of
+    :class:`subprocess.Popen`'s arguments."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(Path(__file__).resolve().parent.parent), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    return subprocess.Popen([sys.executable, "-c", code, *args], env=env, **popen)
+
+
 def can_fork() -> bool:
     """Fork is there and this process runs no other Python thread (one could hold a lock the child
     then waits for forever): enough for a child that runs Python code only (and pyoxigraph's

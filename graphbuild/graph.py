@@ -521,7 +521,11 @@ SHARE_QUOTES = True
 def _add_evidence(t: _Triples, anno: str, post: str, q: Quote, extractor: str,
                   seen: set, base_uri: str) -> None:
     """One oa:Annotation per (post, quoted sentence, extractor); bodies are added by the caller."""
-    target, selector = _target(t, anno, post, q, base_uri)
+    if SHARE_QUOTES:
+        quote = f"{base_uri}annotation/{digest('quote', _value(post), q.exact, q.prefix, q.suffix)}"
+        target, selector = t.minted(f"{quote}-target"), t.minted(f"{quote}-selector")
+    else:
+        target, selector = t.minted(f"{_value(anno)}-target"), t.minted(f"{_value(anno)}-selector")
     # a few lines at once (add's lines, in add's order)
     t.provenance(f"{anno} {TYPE} {ANNOTATION} .\n{anno} {HAS_TARGET} {target} .\n"
                  f"{anno} {EXTRACTOR} {t.lit(extractor)} .\n")
@@ -535,20 +539,8 @@ def _add_evidence(t: _Triples, anno: str, post: str, q: Quote, extractor: str,
                  + (f"{selector} {SUFFIX} {t.lit(q.suffix)} .\n" if q.suffix else ""))
 
 
-def _target(t: _Triples, anno: str, post: str, q: Quote, base_uri: str) -> tuple[str, str]:
-    """The target and the selector of the annotation ``anno`` of the words ``q`` of ``post``."""
-    if SHARE_QUOTES:
-        quote = f"{base_uri}annotation/{digest('quote', _value(post), q.exact, q.prefix, q.suffix)}"
-        return t.minted(f"{quote}-target"), t.minted(f"{quote}-selector")
-    return t.minted(f"{_value(anno)}-target"), t.minted(f"{_value(anno)}-selector")
-
-
-def _annotation_node(t: _Triples, post: str, q: Quote, extractor: str, base_uri: str) -> str:
-    return t.minted(f"{base_uri}annotation/{digest(post, q.exact, extractor)}")  # annotation_iri, without a URIRef
-
-
 def _annotation(t: _Triples, seen: set, post: str, q: Quote, extractor: str, base_uri: str) -> str:
-    anno = _annotation_node(t, post, q, extractor, base_uri)
+    anno = t.minted(f"{base_uri}annotation/{digest(post, q.exact, extractor)}")  # annotation_iri, without a URIRef
     if anno not in seen:
         seen.add(anno)
         q = t.quotes.get((post, q.exact, extractor), q)

@@ -366,15 +366,12 @@ class Keeper:
         grows, until :meth:`start` tells it the dump's length, then the triples added after it)."""
         # imported here and not at the top: the query commands import this module, and never write
         import subprocess
-        import sys
 
-        # graphbuild from where this process has it (a checkout run with PYTHONPATH, an install)
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-            [str(Path(__file__).resolve().parent.parent), *filter(None, [os.environ.get("PYTHONPATH")])])}
-        self._child = subprocess.Popen(
-            [sys.executable, "-c", "from graphbuild.graphstore import _loader_main; _loader_main()",
-             str(self._begin() / "oxigraph"), str(self._begin() / "graph.nt")],
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        from .forked import python
+
+        self._child = python("from graphbuild.graphstore import _loader_main; _loader_main()",
+                             str(self._begin() / "oxigraph"), str(self._begin() / "graph.nt"),
+                             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
     def start(self, source: ox.Store, aside=None) -> None:
         """``aside``: the triples of the graph the build kept out of ``source``
@@ -390,7 +387,8 @@ class Keeper:
         if not self.background:
             return
         size = len(source)
-        if size + (aside.count if aside is not None else 0) < LOADER_TRIPLES or next(source.named_graphs(), None) is not None:
+        whole = size + (aside.count if aside is not None else 0)
+        if whole < LOADER_TRIPLES or next(source.named_graphs(), None) is not None:
             import shutil
 
             self._stop_child()  # (one the sink started: a few long lines) the store is copied at the end

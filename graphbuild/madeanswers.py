@@ -117,10 +117,11 @@ def other_answers(store: ox.Store, most: int, aside=None) -> Iterator[Made]:
     out of ``store`` (:class:`graphbuild.aside.Aside`): the questions that read them
     (:data:`ASIDE`) are answered from what the build recorded of them instead."""
     qs = bundled()
+    names = _names(store)
     values: dict[tuple, list | None] = {}
     for name, (var, *where) in BY_FIRST.items():
         if aside is not None and name in ASIDE:
-            made = ASIDE[name](store, qs[name], aside, most)
+            made = ASIDE[name](store, qs[name], aside, names, most)
         else:
             if tuple(where) not in values:
                 values[tuple(where)] = _values(store, *where)
@@ -128,11 +129,11 @@ def other_answers(store: ox.Store, most: int, aside=None) -> Iterator[Made]:
         if made is not None:
             yield made
     for name in WHOLE:
-        made = ASIDE[name](store, qs[name], aside, most) if aside is not None and name in ASIDE else \
+        made = ASIDE[name](store, qs[name], aside, names, most) if aside is not None and name in ASIDE else \
             _whole(store, qs[name], most)
         if made is not None:
             yield made
-    made = _people_by_organization(store, qs["people_by_organization"], _names(store), most)
+    made = _people_by_organization(store, qs["people_by_organization"], names, most)
     if made is not None:
         yield made
 
@@ -268,7 +269,7 @@ def _by_first(store: ox.Store, q, var: str, values: list[tuple[str, int]] | None
     return Made(q.text, variables, rows[:most], done >= len(values) and len(rows) <= most)
 
 
-def _said_first(store: ox.Store, q, aside, most: int) -> Made | None:
+def _said_first(store: ox.Store, q, aside, names: dict, most: int) -> Made | None:
     """The first ``most`` rows of ``entity_posts`` or ``where_said`` (``q``) from the index of
     them :class:`Said` wrote (``aside.indexes``): the rows of each entity in turn, the entities in
     code-point order as SPARQL orders IRIs (what :func:`_by_first` asks the engine for, a few at a
@@ -284,7 +285,7 @@ def _said_first(store: ox.Store, q, aside, most: int) -> Made | None:
 _KINDS = (_SCHEMA + "Person", _SCHEMA + "Organization", "http://usefulinc.com/ns/doap#Project")
 
 
-def _post_mentions(store: ox.Store, q, aside, most: int) -> Made | None:
+def _post_mentions(store: ox.Store, q, aside, names: dict[str, list[ox.Term]], most: int) -> Made | None:
     """The first ``most`` rows of ``post_mentions`` (``q``): each post (``a schema:BlogPosting``,
     in code-point order) with each entity it ``schema:mentions`` that has a name and is a person,
     an organisation or a project (a row for each such type), by name, type and entity, and the
@@ -293,7 +294,6 @@ def _post_mentions(store: ox.Store, q, aside, most: int) -> Made | None:
     posts = _values(store, "subject", (_SCHEMA + "mentions",))
     if posts is None or store.query(_NOT_IRI):
         return None
-    names = _names(store)
     kind, blog, mentions = ox.NamedNode(_RDF + "type"), ox.NamedNode(_SCHEMA + "BlogPosting"), \
         ox.NamedNode(_SCHEMA + "mentions")
     types: dict[str, list[str]] = {}
@@ -325,13 +325,12 @@ def _post_mentions(store: ox.Store, q, aside, most: int) -> Made | None:
 _MEMBERS = tuple(_SCHEMA + p for p in ("affiliation", "memberOf", "worksFor", "parentOrganization"))
 
 
-def _members_of(store: ox.Store, q, aside, most: int) -> Made | None:
+def _members_of(store: ox.Store, q, aside, names: dict[str, list[ox.Term]], most: int) -> Made | None:
     """The first ``most`` rows of ``members_of`` (``q``): each (member, relation, organisation)
     the store holds (affiliation, membership, employment, part of), a row for each of the member's
     names, by organisation, name, member and relation; the least words of the annotations of the
     relation's statement (``aside.stated``: those the build kept out of the store). None where
     names or terms are not what this code orders as SPARQL does."""
-    names = _names(store)
     keyed = []
     for relation in _MEMBERS:
         for x in store.quads_for_pattern(None, ox.NamedNode(relation), None, ox.DefaultGraph()):
@@ -350,13 +349,12 @@ def _members_of(store: ox.Store, q, aside, most: int) -> Made | None:
                 len(keyed) <= most)
 
 
-def _relations(store: ox.Store, q, aside, most: int) -> Made | None:
+def _relations(store: ox.Store, q, aside, names: dict[str, list[ox.Term]], most: int) -> Made | None:
     """The first ``most`` rows of ``relations`` (``q``): each statement's subject, predicate and
     object (the store's, ``a rdf:Statement``, and the relations' the build kept aside), both ends
     named, by predicate, names and ends; the least words and the least post of the annotations of
     the statements of those three (``aside.stated``). None where names or terms are not what this
     code orders as SPARQL does."""
-    names = _names(store)
     statements = set(aside.stated)
     for s, p, o in store.query(f"SELECT ?s ?p ?o WHERE {{ ?st a <{_RDF}Statement> ; <{_RDF}subject> ?s ; "
                                f"<{_RDF}predicate> ?p ; <{_RDF}object> ?o }}"):  # (curation's: no annotation)
@@ -383,7 +381,8 @@ def _relations(store: ox.Store, q, aside, most: int) -> Made | None:
                 [row for _, row in keyed[:most]], len(keyed) <= most)
 
 
-#: the questions :func:`other_answers` answers from what the build kept aside, and how
+#: the questions :func:`other_answers` answers from what the build kept aside, and how (each given
+#: the store, the query, the aside, every subject's names (:func:`_names`) and the rows wanted)
 ASIDE = {"entity_posts": _said_first, "where_said": _said_first, "post_mentions": _post_mentions,
          "members_of": _members_of, "relations": _relations}
 
